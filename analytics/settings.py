@@ -1,0 +1,65 @@
+"""Settings that vary by province, county or year, declared once with their documentation.
+
+Values live in data/settings.toml (the one settings file); this module declares what each key
+means, so that the README and the tests can check that every setting is documented.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+SETTINGS_FILE = Path(__file__).resolve().parent.parent / "data" / "settings.toml"
+
+
+@dataclass(frozen=True)
+class Setting:
+    key: str
+    doc: str
+
+
+DECLARED: tuple[Setting, ...] = (
+    Setting("county_name", "县名,显示在页眉与导出文件中"),
+    Setting("province_name", "省名"),
+    Setting("funds.industry_min_share",
+            "衔接资金用于产业发展的最低比例(0-1);2022 年要求 55%,2023 年力争 60%"),
+    Setting("map.tile_url",
+            "底图瓦片地址(内网瓦片服务器);留空则不加载底图,保证不向外网发请求"),
+    Setting("map.tile_attribution", "底图版权说明,与 map.tile_url 一同使用"),
+    Setting("map.simplify_tolerance_deg", "村界简化容差(度),越大地图越轻"),
+)
+
+
+def _flatten(tree: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    flat: dict[str, Any] = {}
+    for key, value in tree.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict) and not all(str(k).isdigit() for k in value):
+            flat.update(_flatten(value, f"{name}."))
+        else:
+            flat[name] = value
+    return flat
+
+
+@lru_cache(maxsize=4)
+def load(path: Path = SETTINGS_FILE) -> dict[str, Any]:
+    """All settings as a flat mapping {"funds.industry_min_share": 0.55, ...}.
+
+    Unknown or missing keys are refused, so a typo in the file cannot silently fall back.
+    """
+    with open(path, "rb") as fh:
+        flat = _flatten(tomllib.load(fh))
+    declared = {s.key for s in DECLARED}
+    unknown, missing = set(flat) - declared, declared - set(flat)
+    if unknown or missing:
+        raise ValueError(
+            f"设置文件 {path} 与声明不符:未声明的键 {sorted(unknown)},缺少的键 {sorted(missing)}"
+        )
+    return flat
+
+
+def get(key: str) -> Any:
+    return load()[key]
