@@ -1,0 +1,209 @@
+"""Snapshots on disk and the app-state database.
+
+A store is a folder:
+    store/state.db                 SQLite (WAL): the snapshot registry, the current pointer,
+                                   and the state other modules keep (users, audit, scenarios)
+    store/snapshots/<id>/<table>.parquet   one immutable snapshot per import or demo run
+    store/tmp/                     snapshots being written; renamed into place when complete
+
+A snapshot is written whole into tmp/ and then renamed, so a failed or interrupted write
+changes nothing, and no snapshot is ever modified after its rename.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sqlite3
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+
+from analytics import aggregates
+from analytics.contract import TABLES
+
+DEFAULT_STORE = Path(__file__).resolve().parent.parent / "data" / "store"
+GEO_TABLES = {"boundaries", "township_boundaries"}
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS snapshots (
+    id TEXT PRIMARY KEY,
+    created_at TEXT NOT NULL,
+    created_by TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    source TEXT NOT NULL,
+    row_counts TEXT NOT NULL,
+    parent TEXT
+);
+CREATE TABLE IF NOT EXISTS history (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    at TEXT NOT NULL,
+    user TEXT NOT NULL,
+    action TEXT NOT NULL,
+    snapshot_id TEXT NOT NULL,
+    detail TEXT NOT NULL DEFAULT ''
+);
+CREATE TABLE IF NOT EXISTS state (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+"""
+
+
+class StoreError(Exception):
+    """A store problem the user can act on; the message is Chinese and complete."""
+
+
+@dataclass(frozen=True)
+class SnapshotInfo:
+    id: str
+    created_at: str
+    created_by: str
+    kind: str
+    source: str
+    row_counts: dict[str, int]
+    parent: str | None
+
+    @property
+    def is_demo(self) -> bool:
+        return self.kind == "demo"
+
+
+def now() -> str:
+    return datetime.now().isoformat(timespec="seconds")
+
+
+class Store:
+    """One store folder. Cheap to construct; every call opens its own connection."""
+
+    def __init__(self, root: Path | str = DEFAULT_STORE) -> None:
+        self.root = Path(root)
+
+    # --- database -------------------------------------------------------------------------
+    @contextmanager
+    def db(self) -> Iterator[sqlite3.Connection]:
+        self.root.mkdir(parents=True, exist_ok=True)
+        con = sqlite3.connect(self.root / "state.db", timeout=30)
+        try:
+            con.execute("PRAGMA journal_mode=WAL")
+            con.executescript(_SCHEMA)
+            yield con
+            con.commit()
+        finally:
+            con.close()
+
+    def _record(self, con: sqlite3.Connection, user: str, action: str, snapshot_id: str,
+                detail: str = "") -> None:
+        con.execute(
+            "INSERT INTO history (at, user, action, snapshot_id, detail) VALUES (?,?,?,?,?)",
+            (now(), user, action, snapshot_id, detail),
+        )
+
+    # --- registry -------------------------------------------------------------------------
+    def current_id(self) -> str | None:
+        if not (self.root / "state.db").exists():
+            return None
+        with self.db() as con:
+            row = con.execute("SELECT value FROM state WHERE key='current_snapshot'").fetchone()
+        return row[0] if row else None
+
+    def info(self, snapshot_id: str | None = None) -> SnapshotInfo:
+        sid = snapshot_id or self.current_id()
+        if sid is None:
+            raise StoreError(f"数据仓库 {self.root} 中还没有数据:请先生成示范县或导入数据。")
+        with self.db() as con:
+            row = con.execute("SELECT * FROM snapshots WHERE id=?", (sid,)).fetchone()
+        if row is None:
+            raise StoreError(f"找不到数据快照 {sid}。")
+        return SnapshotInfo(row[0], row[1], row[2], row[3], row[4], json.loads(row[5]), row[6])
+
+    def snapshots(self) -> pd.DataFrame:
+        """The snapshot history, newest first, with which one is current."""
+        with self.db() as con:
+            frame = pd.read_sql_query(
+                "SELECT id, created_at, created_by, kind, source, row_counts, parent "
+                "FROM snapshots ORDER BY created_at DESC, id DESC", con)
+        frame["current"] = frame["id"] == self.current_id()
+        return frame
+
+    def history(self) -> pd.DataFrame:
+        with self.db() as con:
+            return pd.read_sql_query("SELECT * FROM history ORDER BY seq", con)
+
+    # --- writing --------------------------------------------------------------------------
+    def write_snapshot(self, tables: dict[str, pd.DataFrame], *, kind: str, source: str,
+                       user: str = "system", base: str | None = None) -> str:
+        """Write a complete snapshot and make it current.
+
+        Tables not given are carried over unchanged from `base` (a partial import). Derived
+        aggregates are recomputed here, once, so that pages never recompute them.
+        """
+        snapshot_id = datetime.now().strftime("%Y%m%d-%H%M%S-") + uuid.uuid4().hex[:6]
+        tmp = self.root / "tmp" / snapshot_id
+        tmp.mkdir(parents=True)
+        try:
+            full = dict(tables)
+            if base:
+                for name in TABLES:
+                    if name not in full and self.has_table(name, base):
+                        full[name] = self.table(name, base)
+            for name, frame in full.items():
+                _write(frame, tmp / f"{name}.parquet")
+            for name, frame in aggregates.derive(full).items():
+                _write(frame, tmp / f"{name}.parquet")
+            counts = {name: int(len(frame)) for name, frame in full.items()}
+            final = self.root / "snapshots" / snapshot_id
+            final.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(tmp, final)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+        with self.db() as con:
+            con.execute(
+                "INSERT INTO snapshots VALUES (?,?,?,?,?,?,?)",
+                (snapshot_id, now(), user, kind, source, json.dumps(counts, ensure_ascii=False), base),
+            )
+            self._set_current(con, snapshot_id)
+            self._record(con, user, kind, snapshot_id, source)
+        return snapshot_id
+
+    def rollback(self, snapshot_id: str, user: str = "system") -> None:
+        """Make an earlier snapshot current again; the rollback is itself recorded."""
+        self.info(snapshot_id)  # raises a clear message when unknown
+        with self.db() as con:
+            self._set_current(con, snapshot_id)
+            self._record(con, user, "rollback", snapshot_id)
+
+    @staticmethod
+    def _set_current(con: sqlite3.Connection, snapshot_id: str) -> None:
+        con.execute(
+            "INSERT INTO state (key, value) VALUES ('current_snapshot', ?) "
+            "ON CONFLICT(key) DO UPDATE SET value=excluded.value", (snapshot_id,))
+
+    # --- reading --------------------------------------------------------------------------
+    def path(self, name: str, snapshot_id: str | None = None) -> Path:
+        sid = snapshot_id or self.info().id
+        return self.root / "snapshots" / sid / f"{name}.parquet"
+
+    def has_table(self, name: str, snapshot_id: str | None = None) -> bool:
+        return self.path(name, snapshot_id).exists()
+
+    def table(self, name: str, snapshot_id: str | None = None,
+              columns: list[str] | None = None) -> pd.DataFrame:
+        path = self.path(name, snapshot_id)
+        if not path.exists():
+            raise StoreError(f"数据快照中没有表“{name}”。")
+        if name in GEO_TABLES:
+            return gpd.read_parquet(path, columns=columns)
+        return pd.read_parquet(path, columns=columns)
+
+
+def _write(frame: pd.DataFrame, path: Path) -> None:
+    if isinstance(frame, gpd.GeoDataFrame):
+        frame.to_parquet(path, index=False)
+    else:
+        frame.to_parquet(path, index=False, row_group_size=200_000)
