@@ -1,0 +1,9 @@
+"""Command-line commands: one module per command group, each with `register(subparsers)`.
+
+A command returns its exit code; a StoreError or other user-facing error is printed in
+Chinese by __main__, never as a traceback.
+"""
+
+COMMAND_MODULES = (
+    "analytics.commands.demo",
+)
