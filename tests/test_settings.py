@@ -1,0 +1,26 @@
+"""Settings are declared once, documented in the README, and refused when mistyped."""
+
+from __future__ import annotations
+
+import pytest
+
+from analytics import settings
+from tests.conftest import ROOT
+
+
+def test_settings_file_matches_declarations():
+    values = settings.load()
+    assert set(values) == {s.key for s in settings.DECLARED}
+
+
+def test_readme_documents_every_setting():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    missing = [s.key for s in settings.DECLARED if f"`{s.key}`" not in readme]
+    assert not missing, f"README does not document: {missing}"
+
+
+def test_unknown_key_is_refused(tmp_path):
+    bad = tmp_path / "settings.toml"
+    bad.write_text((settings.SETTINGS_FILE.read_text(encoding="utf-8")) + '\ntypo_key = 1\n', encoding="utf-8")
+    with pytest.raises(ValueError, match="typo_key"):
+        settings.load(bad)

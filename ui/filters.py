@@ -1,0 +1,78 @@
+"""The filters every page shares (乡镇, 村, 年度), drawn once in the sidebar by app.py and
+bound to the URL so that a copied link reproduces the view."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+import streamlit as st
+
+from ui import data
+from ui.text import common
+
+ALL = ""  # option value meaning "no restriction"
+
+
+@dataclass(frozen=True)
+class Filters:
+    township: str | None
+    village: str | None
+    year: int
+    years: tuple[int, ...]
+
+    def village_codes(self, villages: pd.DataFrame) -> pd.Index:
+        """Codes of the villages the filters select (within the user's scope)."""
+        rows = villages
+        if self.township:
+            rows = rows[rows["township_code"] == self.township]
+        if self.village:
+            rows = rows[rows["village_code"] == self.village]
+        return pd.Index(rows["village_code"])
+
+    def township_codes(self, townships: pd.DataFrame) -> list[str]:
+        return [self.township] if self.township else list(townships["township_code"])
+
+    def label(self, townships: pd.DataFrame, villages: pd.DataFrame) -> str:
+        """Plain words for the scope, for titles and export headers."""
+        t = common()
+        names = [data.county_name()]
+        if self.township:
+            names.append(_names(townships, "township").get(self.township, self.township))
+        if self.village:
+            names.append(_names(villages, "village").get(self.village, self.village))
+        return " ".join(names) + f" · {self.year}{t['year']}"
+
+
+def _names(frame: pd.DataFrame, kind: str) -> dict[str, str]:
+    return dict(zip(frame[f"{kind}_code"], frame[f"{kind}_name"]))
+
+
+def _reset_village() -> None:
+    st.session_state["village"] = ALL
+
+
+def sidebar() -> Filters:
+    """Draw the shared filters in the sidebar; call once per run from app.py."""
+    t = common()
+    townships, villages = data.table("townships"), data.table("villages")
+    years = tuple(sorted(int(y) for y in data.table("monitoring_lines")["year"]))
+    town_names, village_names = _names(townships, "township"), _names(villages, "village")
+    with st.sidebar:
+        st.markdown(f"**{t['filters']}**")
+        township = st.selectbox(
+            t["town"], [ALL, *townships["township_code"]], key="town", bind="query-params",
+            format_func=lambda c: town_names.get(c, t["all_towns"]), on_change=_reset_village)
+        in_town = villages if not township else villages[villages["township_code"] == township]
+        village = st.selectbox(
+            t["village"], [ALL, *in_town["village_code"]], key="village", bind="query-params",
+            format_func=lambda c: village_names.get(c, t["all"]))
+        year = st.selectbox(t["year"], list(reversed(years)), key="year", bind="query-params")
+    chosen = Filters(township or None, village or None, int(year), years)
+    st.session_state["filters"] = chosen
+    return chosen
+
+
+def current() -> Filters:
+    """The filters chosen in the sidebar for this run."""
+    return st.session_state["filters"]

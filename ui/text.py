@@ -1,0 +1,64 @@
+"""User-facing text. Chinese is the default; each page keeps its own texts in one dict per
+language and picks them with `pick`, so an English switch needs no code change."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+LANGUAGES = {"zh": "中文", "en": "English"}
+
+COMMON = {
+    "zh": {
+        "app_title": "乡村振兴决策支持平台",
+        "demo_banner": "模拟数据:当前显示的是虚构的示范县,数字不代表任何真实地区。",
+        "snapshot": "数据快照",
+        "town": "乡镇",
+        "village": "村",
+        "year": "年度",
+        "all": "全部",
+        "all_towns": "全县",
+        "filters": "筛选",
+        "no_data": "数据仓库中还没有数据。请运行 `make run`(会自动生成示范县),或在数据管理页导入数据。",
+        "scope": "范围",
+        "unit_households": "户",
+        "unit_people": "人",
+        "unit_yuan": "元",
+        "unit_wan": "万元",
+        "legend_missing": "无数据",
+        "language": "语言",
+    },
+    "en": {
+        "app_title": "Rural Revitalization Decision Support",
+        "demo_banner": "Demo data: a fictional county; the figures describe no real place.",
+        "snapshot": "Snapshot",
+        "town": "Township",
+        "village": "Village",
+        "year": "Year",
+        "all": "All",
+        "all_towns": "Whole county",
+        "filters": "Filters",
+        "no_data": "The store holds no data yet. Run `make run` (it generates the demo county) or import data.",
+        "scope": "Scope",
+        "unit_households": "households",
+        "unit_people": "people",
+        "unit_yuan": "yuan",
+        "unit_wan": "10k yuan",
+        "legend_missing": "no data",
+        "language": "Language",
+    },
+}
+
+
+def lang() -> str:
+    return st.session_state.get("lang", "zh")
+
+
+def pick(texts: dict[str, dict[str, str]]) -> dict[str, str]:
+    """The texts of the current language, falling back to Chinese for any missing key."""
+    chosen = dict(texts["zh"])
+    chosen.update(texts.get(lang(), {}))
+    return chosen
+
+
+def common() -> dict[str, str]:
+    return pick(COMMON)
