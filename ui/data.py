@@ -77,3 +77,8 @@ def shapes(name: str = "boundaries") -> gpd.GeoDataFrame:
 
 def county_name() -> str:
     return settings.get("county_name")
+
+
+def can_see_personal() -> bool:
+    """Whether the signed-in role may see names and ID numbers unmasked (admin only)."""
+    return bool(st.session_state.get("can_see_personal", False))
