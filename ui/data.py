@@ -82,3 +82,8 @@ def county_name() -> str:
 def can_see_personal() -> bool:
     """Whether the signed-in role may see names and ID numbers unmasked (admin only)."""
     return bool(st.session_state.get("can_see_personal", False))
+
+
+def current_user() -> str:
+    """The signed-in user's name, recorded with every import, rollback and export."""
+    return str(st.session_state.get("user_name", "演示用户"))
