@@ -30,6 +30,13 @@ DECLARED: tuple[Setting, ...] = (
             "底图瓦片地址(内网瓦片服务器);留空则不加载底图,保证不向外网发请求"),
     Setting("map.tile_attribution", "底图版权说明,与 map.tile_url 一同使用"),
     Setting("map.simplify_tolerance_deg", "村界简化容差(度),越大地图越轻"),
+    Setting("auth.idle_timeout_minutes", "登录后无操作超过该分钟数,会话失效,需重新登录"),
+    Setting("auth.lockout_threshold", "同一用户名连续登录失败达到该次数后暂时锁定"),
+    Setting("auth.lockout_minutes", "锁定时长(分钟);期间该用户名的登录一律拒绝,不校验密码"),
+    Setting("auth.backoff_base_seconds",
+            "登录失败后的等待秒数,每多失败一次翻倍(第 n 次失败后须等待 基数×2^(n-1) 秒)"),
+    Setting("auth.backoff_max_seconds", "登录失败后等待时间的上限(秒)"),
+    Setting("auth.password_min_length", "密码最少字符数"),
 )
 
 
