@@ -10,6 +10,7 @@ import pytest
 
 from analytics import demo
 from analytics.store import Store
+from tests.apptest_support import navigation_pages_manager
 
 ROOT = Path(__file__).resolve().parent.parent
 SMALL_HOUSEHOLDS = 6000
@@ -40,16 +41,6 @@ def _point_app_at_demo_store(demo_store: Store):
 
 
 @pytest.fixture(autouse=True)
-def _apptest_follows_st_navigation(monkeypatch: pytest.MonkeyPatch):
-    """AppTest (Streamlit 1.67) re-detects the legacy pages/ folder on every run and then
-    executes the page file alone, skipping app.py. The server stops doing so once app.py has
-    called st.navigation; mirror that here so reruns execute app.py as they do in production."""
-    from streamlit.runtime.pages_manager import PagesManager
-    from streamlit.testing.v1 import app_test
-
-    class _Manager(PagesManager):
-        def __init__(self, *args, **kwargs) -> None:
-            super().__init__(*args, **kwargs)
-            PagesManager.uses_pages_directory = False
-
-    monkeypatch.setattr(app_test, "PagesManager", _Manager)
+def _apptest_follows_st_navigation():
+    with navigation_pages_manager():
+        yield
