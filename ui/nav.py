@@ -16,4 +16,5 @@ class PageSpec:
 
 PAGES: tuple[PageSpec, ...] = (
     PageSpec("pages/overview.py", "总览", ":material/dashboard:", "总览", default=True),
+    PageSpec("pages/guarantees.py", "三保障动态清零", ":material/home_health:", "巩固成果"),
 )
