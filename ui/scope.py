@@ -1,0 +1,48 @@
+"""The rows the shared filters (乡镇, 村) select, on top of the user's scope from ui.data.
+
+Pages that show households, projects or village aggregates take them from here, so every page
+narrows the same way, and `key()` names the selection for st.cache_data.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from analytics import overview
+from ui import data, filters
+
+
+def key() -> tuple:
+    """Everything that decides which rows the filters select: use it in cache keys."""
+    f = filters.current()
+    info = data.snapshot()
+    return (info.id if info else None, data.allowed_townships(), f.township, f.village)
+
+
+def village_codes() -> pd.Index:
+    return filters.current().village_codes(data.table("villages"))
+
+
+def village_year() -> pd.DataFrame:
+    vy = data.table("village_year")
+    return vy[vy["village_code"].isin(village_codes())]
+
+
+def households(year: int | None = None) -> pd.DataFrame:
+    """Household rows of the selected villages (all years, or one)."""
+    h = data.table("households")
+    if year is not None:
+        h = h[h["year"] == year]
+    return h[h["village_code"].isin(village_codes())]
+
+
+def projects() -> pd.DataFrame:
+    """Projects of the selected villages, plus township-wide ones unless a village is chosen."""
+    f = filters.current()
+    townships = [] if f.village else f.township_codes(data.table("townships"))
+    return overview.projects_in_scope(data.table("projects"), village_codes(), townships)
+
+
+def label() -> str:
+    """The scope in words: county, township, village and year."""
+    return filters.current().label(data.table("townships"), data.table("villages"))

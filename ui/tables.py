@@ -1,0 +1,27 @@
+"""On-screen tables: personal data masked unless the user may see it, headers in the chosen
+language (contract headers for contract columns, the page's own labels for the rest)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from analytics.exports import chinese_headers
+from analytics.privacy import mask_frame
+from ui import data
+
+
+def show(frame: pd.DataFrame, labels: dict[str, str] | None = None, *, height: int | str = "auto",
+         formats: dict[str, str] | None = None, key: str | None = None) -> None:
+    """Show a table the way every page should: masked, labelled, without the index.
+
+    `labels` maps column ids to headers and wins over the contract's Chinese headers;
+    `formats` maps column ids to printf-style number formats ("%.1f%%").
+    """
+    table = frame if data.can_see_personal() else mask_frame(frame)
+    config = {c: st.column_config.NumberColumn(format=fmt) for c, fmt in (formats or {}).items()
+              if c in table.columns}
+    renamed = chinese_headers(table, labels)
+    config = {renamed.columns[list(table.columns).index(c)]: v for c, v in config.items()}
+    st.dataframe(renamed, hide_index=True, height=height, column_config=config, key=key,
+                 width="stretch")
