@@ -57,6 +57,7 @@ from analytics.contract import (
     TERRAINS,
     id_check_digit,
 )
+from analytics.funds import fund_intensity
 from analytics.store import Store
 
 YEARS = tuple(range(2021, 2026))
@@ -200,11 +201,6 @@ def _funds(villages: pd.DataFrame, sizes: np.ndarray, rng: np.random.Generator,
         amount = _FUND_BASE_WAN[cat] * scale[:, None] * rng.lognormal(-0.3, 0.75, (len(villages), len(years)))
         out[:, :, c] = np.round(np.where(drawn & eligible[:, None], amount, 0.0), 1)
     return out
-
-
-def fund_intensity(funds_wan: np.ndarray, households: np.ndarray) -> np.ndarray:
-    """x = log(1 + thousand yuan per household): the diminishing-returns scale of every effect."""
-    return np.log1p(funds_wan * 10.0 / np.maximum(households, 1))
 
 
 def _indicator_panel(villages: pd.DataFrame, x: np.ndarray, rng: np.random.Generator) -> pd.DataFrame:
