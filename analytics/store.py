@@ -26,7 +26,7 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
-from analytics import aggregates
+from analytics import aggregates, audit
 from analytics.contract import TABLES
 
 DEFAULT_STORE = Path(__file__).resolve().parent.parent / "data" / "store"
@@ -91,6 +91,7 @@ class Store:
         try:
             con.execute("PRAGMA journal_mode=WAL")
             con.executescript(_SCHEMA)
+            audit.ensure_schema(con)
             yield con
             con.commit()
         finally:
@@ -102,6 +103,9 @@ class Store:
             "INSERT INTO history (at, user, action, snapshot_id, detail) VALUES (?,?,?,?,?)",
             (now(), user, action, snapshot_id, detail),
         )
+        # the audit log learns of every import and rollback in the same transaction
+        audit.append(con, user, "rollback" if action == "rollback" else "import", audit.COUNTY,
+                     f"快照 {snapshot_id} · {action}" + (f" · {detail}" if detail else ""))
 
     # --- registry -------------------------------------------------------------------------
     def current_id(self) -> str | None:
