@@ -1,8 +1,14 @@
 """The indicator catalogue (data/indicators.csv) and the indicators derived from household data.
 
-The catalogue is the single place to add or change an indicator. An indicator whose
-`derivation` names a function below is computed from the household table for every
-village and year, so imported data gets it without a separate file.
+The catalogue is the single place to add or change an indicator. Its columns: code, dimension
+(one of contract.DIMENSIONS), name_zh, name_en, unit, direction (higher/lower is better),
+target (used by distance-to-target normalisation), source, derivation (the name of a function
+in DERIVATIONS when the indicator is computed from household data) and derivation_zh (that
+computation in words, for users). A derived indicator is computed for every village and year
+when a snapshot is written, so imported data gets it without a separate file.
+
+`values(village_indicators, derived_indicators)` is the one place where supplied and derived
+values are put together; `load_values(store)` reads both from a snapshot.
 """
 
 from __future__ import annotations
@@ -10,19 +16,66 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from analytics.contract import DIMENSIONS
+
+if TYPE_CHECKING:
+    from analytics.store import Store
+
 CATALOGUE_FILE = Path(__file__).resolve().parent.parent / "data" / "indicators.csv"
+
+
+CATALOGUE_COLUMNS = ("code", "dimension", "name_zh", "name_en", "unit", "direction", "target", "source",
+                     "derivation", "derivation_zh")
+DIRECTIONS = ("higher", "lower")
+PER_DIMENSION = (3, 6)
+
+
+class CatalogueError(ValueError):
+    """The catalogue file is wrong; the message names the file, row, column and value."""
 
 
 @lru_cache(maxsize=2)
 def catalogue(path: Path = CATALOGUE_FILE) -> pd.DataFrame:
     """The catalogue, indexed by code; `higher_is_better` is derived from `direction`."""
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False).set_index("code")
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    _validate(frame, Path(path))
+    frame = frame.set_index("code")
     frame["target"] = pd.to_numeric(frame["target"])
     frame["higher_is_better"] = frame["direction"].eq("higher")
     return frame
+
+
+def _validate(frame: pd.DataFrame, path: Path) -> None:
+    """Refuse a catalogue a scorer could silently misread (file row = index + 2: header is row 1)."""
+    missing = [c for c in CATALOGUE_COLUMNS if c not in frame.columns]
+    if missing:
+        raise CatalogueError(f"指标目录 {path} 缺少列:{'、'.join(missing)}")
+    checks = (
+        ("dimension", lambda v: v in DIMENSIONS, f"应为 {'/'.join(DIMENSIONS)} 之一"),
+        ("direction", lambda v: v in DIRECTIONS, "应为 higher(越高越好)或 lower(越低越好)"),
+        ("target", lambda v: pd.notna(pd.to_numeric(v, errors="coerce")), "应为数字"),
+        ("derivation", lambda v: v == "" or v in DERIVATIONS, f"应为空或 {'/'.join(DERIVATIONS)} 之一"),
+        ("code", lambda v: v != "", "不能为空"),
+    )
+    for column, ok, rule in checks:
+        for i, value in frame[column].items():
+            if not ok(value):
+                raise CatalogueError(f"指标目录 {path} 第 {i + 2} 行“{column}”列的值“{value}”无效:{rule}")
+    duplicated = frame.loc[frame["code"].duplicated(), "code"]
+    if len(duplicated):
+        i = duplicated.index[0]
+        raise CatalogueError(f"指标目录 {path} 第 {i + 2} 行“code”列的值“{duplicated.iloc[0]}”重复")
+    counts = frame["dimension"].value_counts().reindex(list(DIMENSIONS), fill_value=0)
+    low, high = PER_DIMENSION
+    wrong = counts[(counts < low) | (counts > high)]
+    if len(wrong):
+        raise CatalogueError(
+            f"指标目录 {path}:每个维度应有 {low}-{high} 个指标,"
+            + "、".join(f"{d} 有 {n} 个" for d, n in wrong.items()))
 
 
 def _share(mask: pd.Series, groups: list[pd.Series]) -> pd.Series:
@@ -65,3 +118,27 @@ def derive(households: pd.DataFrame) -> pd.DataFrame:
         parts.append(values)
     out = pd.concat(parts, ignore_index=True)
     return out[["village_code", "year", "indicator_code", "value"]]
+
+
+def values(village_indicators: pd.DataFrame, derived_indicators: pd.DataFrame) -> pd.DataFrame:
+    """All indicator values of a snapshot, long format (village_code, year, indicator_code, value).
+
+    For a derived indicator the household-derived value is used, so every village is measured
+    the same way; a supplied value of such a code is ignored. Codes missing from the
+    catalogue are dropped, since nobody could say what they mean or which way is better.
+    """
+    cat = catalogue()
+    derived_codes = set(cat.index[cat["derivation"] != ""])
+    supplied = village_indicators[~village_indicators["indicator_code"].isin(derived_codes)]
+    out = pd.concat([supplied, derived_indicators], ignore_index=True)
+    out = out[out["indicator_code"].isin(cat.index)]
+    out = out[["village_code", "year", "indicator_code", "value"]].astype({"year": int, "value": float})
+    return out.sort_values(["indicator_code", "year", "village_code"], ignore_index=True)
+
+
+def load_values(store: Store, snapshot_id: str | None = None) -> pd.DataFrame:
+    """`values` of a snapshot (default: the current one)."""
+    supplied = store.table("village_indicators", snapshot_id)
+    derived = (store.table("derived_indicators", snapshot_id) if store.has_table("derived_indicators", snapshot_id)
+               else supplied.iloc[:0])
+    return values(supplied, derived)
