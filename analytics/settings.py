@@ -66,6 +66,20 @@ DECLARED: tuple[Setting, ...] = (
     Setting("risk.high_risk_probability", "预测返贫概率达到该值即视为高风险户(监测页与地图)"),
     Setting("risk.label_line_ratio", "返贫定义:次年人均纯收入低于次年监测标准的该倍数即算发生(默认 1)"),
     Setting("risk.label_counts_identified", "返贫定义:次年被识别为监测对象是否也算发生(true/false)"),
+    Setting("funds.disbursement_schedule",
+            "衔接资金支出进度要求:当年项目资金到 1-12 月各月末应累计支付的比例(12 个数,0-1);"
+            "实施中项目低于截至月份的要求即标记“进度滞后”"),
+    Setting("funds.scale_flag_ratio",
+            "项目资金超过所在村(或乡镇)其他年份年度资金中位数的该倍数时,标记“超出本村常规规模”"),
+    Setting("relocation.employed_min_months",
+            "易地搬迁户全户务工月数达到该值即视为“有人就业”;有劳动力而不足该值的搬迁户计入“无人就业户”(目标为 0)"),
+    Setting("assessment.weights.scores", "乡镇考核权重:村庄五大振兴综合得分(乡镇内各村平均);各项权重会归一"),
+    Setting("assessment.weights.elimination", "乡镇考核权重:监测对象风险消除率"),
+    Setting("assessment.weights.identification",
+            "乡镇考核权重:及时识别率(人均纯收入低于监测标准的农户中已纳入监测且风险未消除的比例)"),
+    Setting("assessment.weights.execution", "乡镇考核权重:衔接资金执行率(已支付 / 投入,不含储备项目)"),
+    Setting("assessment.weights.industry",
+            "乡镇考核权重:产业发展资金占比达标程度(占比 / funds.industry_min_share,最高 100%)"),
 )
 
 
