@@ -17,4 +17,5 @@ class PageSpec:
 PAGES: tuple[PageSpec, ...] = (
     PageSpec("pages/overview.py", "总览", ":material/dashboard:", "总览", default=True),
     PageSpec("pages/guarantees.py", "三保障动态清零", ":material/home_health:", "巩固成果"),
+    PageSpec("pages/relocation.py", "易地搬迁后扶", ":material/apartment:", "巩固成果"),
 )
