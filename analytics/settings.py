@@ -30,6 +30,18 @@ DECLARED: tuple[Setting, ...] = (
             "底图瓦片地址(内网瓦片服务器);留空则不加载底图,保证不向外网发请求"),
     Setting("map.tile_attribution", "底图版权说明,与 map.tile_url 一同使用"),
     Setting("map.simplify_tolerance_deg", "村界简化容差(度),越大地图越轻"),
+    Setting("allocation.township_min_share", "资金推演:每个乡镇至少分得预算的比例(0-1),可在页面上逐乡镇修改"),
+    Setting("allocation.township_max_share", "资金推演:每个乡镇至多分得预算的比例(0-1),可在页面上逐乡镇修改"),
+    Setting("allocation.village_cap_wan", "资金推演:每村资金上限(万元);0 表示不设上限"),
+    Setting("allocation.key_village_min_wan", "资金推演:每个重点帮扶村至少安排的资金(万元)"),
+    Setting("allocation.blend_risk_weight",
+            "资金推演“两者加权”目标中“减少返贫致贫风险户”的权重(0-1),其余为“提高滞后村得分”"),
+    Setting("allocation.interval_level", "资金效果区间的置信水平(0-1),默认 0.95"),
+    Setting("allocation.factor_weights.poor_people", "因素法权重:脱贫人口"),
+    Setting("allocation.factor_weights.monitored", "因素法权重:未消除风险的监测户"),
+    Setting("allocation.factor_weights.income_gap", "因素法权重:收入差距(人口 × 全县人均纯收入 ÷ 本村人均纯收入)"),
+    Setting("allocation.factor_weights.key_village", "因素法权重:是否重点帮扶村"),
+    Setting("allocation.factor_weights.relocated", "因素法权重:易地搬迁户"),
     Setting("auth.idle_timeout_minutes", "登录后无操作超过该分钟数,会话失效,需重新登录"),
     Setting("auth.lockout_threshold", "同一用户名连续登录失败达到该次数后暂时锁定"),
     Setting("auth.lockout_minutes", "锁定时长(分钟);期间该用户名的登录一律拒绝,不校验密码"),
@@ -80,6 +92,9 @@ DECLARED: tuple[Setting, ...] = (
     Setting("assessment.weights.execution", "乡镇考核权重:衔接资金执行率(已支付 / 投入,不含储备项目)"),
     Setting("assessment.weights.industry",
             "乡镇考核权重:产业发展资金占比达标程度(占比 / funds.industry_min_share,最高 100%)"),
+    Setting("import.max_file_mb", "导入时单个文件的大小上限(MB),超过即拒绝并提示拆分"),
+    Setting("import.simplify_tolerance_deg",
+            "导入村界时一次性简化的容差(度,约 1 度 = 100 公里);共用边界保持一致,0 表示不简化"),
 )
 
 
