@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from analytics.users import ADMIN
+
 
 @dataclass(frozen=True)
 class PageSpec:
@@ -18,4 +20,13 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("pages/overview.py", "总览", ":material/dashboard:", "总览", default=True),
     PageSpec("pages/guarantees.py", "三保障动态清零", ":material/home_health:", "巩固成果"),
     PageSpec("pages/relocation.py", "易地搬迁后扶", ":material/apartment:", "巩固成果"),
+    PageSpec("pages/audit_log.py", "审计日志", ":material/policy:", "管理"),
 )
+
+# Pages only some roles may open (the navigation leaves them out for everyone else); every
+# other page is open to every signed-in role. Imports, rollbacks, users and the audit log are
+# the admin's.
+PAGE_ROLES: dict[str, tuple[str, ...]] = {
+    "pages/data_admin.py": (ADMIN,),
+    "pages/audit_log.py": (ADMIN,),
+}

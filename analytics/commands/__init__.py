@@ -6,4 +6,6 @@ Chinese by __main__, never as a traceback.
 
 COMMAND_MODULES = (
     "analytics.commands.demo",
+    "analytics.commands.users",
+    "analytics.commands.export",
 )
