@@ -14,7 +14,9 @@ import shapely
 import streamlit as st
 
 from analytics import settings
+from analytics.scope import Scope
 from analytics.store import SnapshotInfo, Store
+from ui import auth
 
 STORE_ENV = "DASHBOARD_STORE"
 
@@ -44,35 +46,49 @@ def _map_shapes(root: str, snapshot_id: str, name: str, tolerance: float) -> gpd
 
 
 def allowed_townships() -> tuple[str, ...] | None:
-    """Townships the signed-in user may see; None means the whole county."""
-    return st.session_state.get("scope_townships")
+    """Townships the signed-in user may see; None means the whole county, () nothing at all.
+
+    It comes from the account held server-side by ui.auth, never from anything the browser
+    can set; without a signed-in user no township is allowed.
+    """
+    user = auth.current_user()
+    return () if user is None else user.allowed_townships
 
 
-def _scope(frame: pd.DataFrame, snapshot_id: str) -> pd.DataFrame:
-    """Rows of the allowed townships, by township code or by village code."""
-    allowed = allowed_townships()
-    if allowed is None:
-        return frame
-    if "township_code" in frame.columns:
-        return frame[frame["township_code"].isin(allowed)]
-    if "village_code" in frame.columns:
-        villages = _table(str(store().root), snapshot_id, "villages")
-        codes = set(villages.loc[villages["township_code"].isin(allowed), "village_code"]) | set(allowed)
-        return frame[frame["village_code"].isin(codes)]
-    return frame
+@st.cache_resource(show_spinner=False, max_entries=256)
+def _scoped_table(root: str, snapshot_id: str, name: str, townships: tuple[str, ...] | None) -> pd.DataFrame:
+    """A table cut to a scope once per snapshot and scope, not on every rerun."""
+    return Scope(townships).apply(_table(root, snapshot_id, name), _table(root, snapshot_id, "villages"))
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _scoped_shapes(root: str, snapshot_id: str, name: str, tolerance: float,
+                   townships: tuple[str, ...] | None) -> gpd.GeoDataFrame:
+    return Scope(townships).apply(_map_shapes(root, snapshot_id, name, tolerance),
+                                  _table(root, snapshot_id, "villages"))
 
 
 def table(name: str) -> pd.DataFrame:
     """A snapshot table restricted to the user's scope."""
     info = snapshot()
-    return _scope(_table(str(store().root), info.id, name), info.id)
+    return _scoped_table(str(store().root), info.id, name, allowed_townships())
 
 
 def shapes(name: str = "boundaries") -> gpd.GeoDataFrame:
     """Map-ready boundaries in scope: village (`boundaries`) or `township_boundaries`."""
     info = snapshot()
     tolerance = settings.get("map.simplify_tolerance_deg")
-    return _scope(_map_shapes(str(store().root), info.id, name, tolerance), info.id)
+    return _scoped_shapes(str(store().root), info.id, name, tolerance, allowed_townships())
+
+
+def in_scope(frame: pd.DataFrame) -> pd.DataFrame:
+    """Any frame with a township or village code, cut to the user's scope.
+
+    For results computed on the whole county (a model trained on every township, say) before
+    they are shown or exported: compute on all rows, show only these.
+    """
+    info = snapshot()
+    return Scope(allowed_townships()).apply(frame, _table(str(store().root), info.id, "villages"))
 
 
 def county_name() -> str:
@@ -81,9 +97,11 @@ def county_name() -> str:
 
 def can_see_personal() -> bool:
     """Whether the signed-in role may see names and ID numbers unmasked (admin only)."""
-    return bool(st.session_state.get("can_see_personal", False))
+    user = auth.current_user()
+    return user is not None and user.can_see_personal
 
 
 def current_user() -> str:
     """The signed-in user's name, recorded with every import, rollback and export."""
-    return str(st.session_state.get("user_name", "演示用户"))
+    user = auth.current_user()
+    return user.name if user is not None else "未登录"

@@ -9,15 +9,23 @@ import pandas as pd
 import streamlit as st
 
 from analytics.exports import excel_bytes
-from ui import data
+from ui import auth, data
 from ui.text import common
 
 
 def download(frame: pd.DataFrame, title: str, scope: str, *, key: str,
              headers: dict[str, str] | None = None, label: str = "下载 Excel") -> None:
+    """The file is generated when the user clicks, and each download is recorded in the audit log."""
     info = data.snapshot()
     subtitle = f"{common()['scope']}:{scope} · {common()['snapshot']} {info.id if info else '-'}"
-    payload = excel_bytes(frame, title, subtitle, personal_visible=data.can_see_personal(), headers=headers)
+    frame = data.in_scope(frame)  # a second lock: no export leaves the user's townships
+    visible = data.can_see_personal()
+    record = auth.export_recorder(title, scope, len(frame), visible)
+
+    def payload() -> bytes:
+        record()
+        return excel_bytes(frame, title, subtitle, personal_visible=visible, headers=headers)
+
     filename = re.sub(r"[\\/:*?\"<>| ]+", "_", f"{title}_{scope}") + ".xlsx"
     st.download_button(label, payload, file_name=filename, key=key, icon=":material/download:",
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
