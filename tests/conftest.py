@@ -44,3 +44,14 @@ def _point_app_at_demo_store(demo_store: Store):
 def _apptest_follows_st_navigation():
     with navigation_pages_manager():
         yield
+
+
+@pytest.fixture(scope="session")
+def accounts(demo_store: Store, demo_tables: dict, tmp_path_factory: pytest.TempPathFactory):
+    """A copy of the demo store with one account per role (town01 sees townships[3] only).
+
+    With accounts, the app always asks to sign in; point DASHBOARD_STORE at accounts.store.root."""
+    from tests.auth_helpers import make_accounts
+
+    township = demo_tables["townships"]["township_code"].iloc[3]
+    return make_accounts(demo_store, tmp_path_factory.mktemp("accounts") / "store", township)
