@@ -23,7 +23,7 @@ GAP_LABELS: dict[str, str] = {
 }
 ANY = "guarantee_problem"
 LIST_COLUMNS = (
-    "household_id", "township_name", "village_name", "head_name", "head_id_number", "household_type",
+    "household_id", "village_code", "township_name", "village_name", "head_name", "head_id_number", "household_type",
     "monitoring_category", "gaps", "gap_count", "years_in_a_row", "household_size",
 )
 

@@ -15,7 +15,7 @@ TEXT = {
     "zh": {
         "title": "两不愁三保障及饮水安全动态清零",
         "any": "有未保障项的农户(户)",
-        "vs_last": "较上年 {delta:+,}",
+        "vs_last": "{delta:+,} 户(较上年)",
         "new": "当年新发现(户)",
         "resolved": "当年已解决(户)",
         "long": "连续两年及以上未解决(户)",
@@ -25,6 +25,8 @@ TEXT = {
         "trend_title": "动态清零进度(户)",
         "flow_title": "新发现、延续与解决(户)",
         "carried": "上年延续",
+        "new_series": "当年新发现",
+        "resolved_series": "当年已解决",
         "any_series": "任一项",
         "area_title_town": "分乡镇",
         "area_title_village": "分村",
@@ -56,6 +58,8 @@ TEXT = {
         "trend_title": "Road to zero (households)",
         "flow_title": "New, carried over and resolved (households)",
         "carried": "Carried over",
+        "new_series": "New",
+        "resolved_series": "Resolved",
         "any_series": "Any gap",
         "area_title_town": "By township",
         "area_title_village": "By village",
@@ -77,6 +81,7 @@ t = pick(TEXT)
 f = filters.current()
 townships, villages = data.table("townships"), data.table("villages")
 gap_label = dict(zip(GUARANTEE_COLUMNS, t["gap_labels"].split("|")))
+gap_colour = dict(zip(GUARANTEE_COLUMNS, charts.COLOURS[1:]))  # the same colour for a gap on every chart
 zh = TEXT["zh"]  # exports always carry Chinese titles and headers
 
 
@@ -112,9 +117,10 @@ trend = guarantees.trend(vy)
 left, right = st.columns(2)
 with left:
     fig = go.Figure([go.Scatter(x=trend["year"], y=trend[guarantees.ANY], name=t["any_series"], mode="lines+markers",
-                                line={"width": 4})])
+                                line={"width": 4, "color": charts.COLOURS[0]})])
     for c in GUARANTEE_COLUMNS:
-        fig.add_scatter(x=trend["year"], y=trend[c], name=gap_label[c], mode="lines+markers")
+        fig.add_scatter(x=trend["year"], y=trend[c], name=gap_label[c], mode="lines+markers",
+                        line={"color": gap_colour[c]})
     fig.update_xaxes(dtick=1)
     fig.update_yaxes(rangemode="tozero")
     charts.show(fig, height=320, title=t["trend_title"])
@@ -122,8 +128,8 @@ with right:
     flows = flow.reset_index()
     fig = go.Figure([
         go.Bar(x=flows["year"], y=flows["carried"], name=t["carried"]),
-        go.Bar(x=flows["year"], y=flows["new"], name=t["new"]),
-        go.Bar(x=flows["year"], y=-flows["resolved"], name=t["resolved"], customdata=flows["resolved"],
+        go.Bar(x=flows["year"], y=flows["new"], name=t["new_series"]),
+        go.Bar(x=flows["year"], y=-flows["resolved"], name=t["resolved_series"], customdata=flows["resolved"],
                hovertemplate="%{customdata:,}"),
     ])
     fig.update_layout(barmode="relative")
@@ -135,14 +141,14 @@ area = guarantees.by_area(vy, villages, townships, f.year, level)
 st.subheader(t["area_title_village"] if f.township else t["area_title_town"])
 name_col = f"{level}_name"
 top = area[area[guarantees.ANY] > 0].head(15).iloc[::-1]
-fig = go.Figure([go.Bar(y=top[name_col], x=top[c], name=gap_label[c], orientation="h") for c in GUARANTEE_COLUMNS])
-fig.update_layout(barmode="stack")
+fig = go.Figure([go.Bar(y=top[name_col], x=top[c], name=gap_label[c], orientation="h", marker_color=gap_colour[c])
+                 for c in GUARANTEE_COLUMNS])
+fig.update_layout(barmode="stack", legend_traceorder="normal")
 charts.show(fig, height=max(260, 26 * len(top) + 90))
 area_labels = {**gap_label, guarantees.ANY: t["any_series"], "households": t["households"],
                "per_thousand": t["per_thousand"]}
-area_view = area.drop(columns=[c for c in ("township_code", "village_code") if c in area.columns])
-tables.show(area_view, area_labels, height=260, formats={"per_thousand": "%.1f"})
-exports.download(area_view, zh["export_area"], scope.label(), key="guarantees_area_xlsx",
+tables.show(area, area_labels, height=260, formats={"per_thousand": "%.1f"})
+exports.download(area, zh["export_area"], scope.label(), key="guarantees_area_xlsx",
                  headers={**dict(zip(GUARANTEE_COLUMNS, zh["gap_labels"].split("|"))), guarantees.ANY: zh["any_series"],
                           "households": zh["households"], "per_thousand": zh["per_thousand"]})
 

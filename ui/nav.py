@@ -20,6 +20,7 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("pages/overview.py", "总览", ":material/dashboard:", "总览", default=True),
     PageSpec("pages/guarantees.py", "三保障动态清零", ":material/home_health:", "巩固成果"),
     PageSpec("pages/relocation.py", "易地搬迁后扶", ":material/apartment:", "巩固成果"),
+    PageSpec("pages/projects.py", "资金项目", ":material/account_balance:", "资金"),
     PageSpec("pages/audit_log.py", "审计日志", ":material/policy:", "管理"),
 )
 

@@ -10,15 +10,21 @@ from analytics.exports import chinese_headers
 from analytics.privacy import mask_frame
 from ui import data
 
+HIDDEN = ("township_code", "village_code")  # kept in frames (scoping, exports), not worth screen width
+
 
 def show(frame: pd.DataFrame, labels: dict[str, str] | None = None, *, height: int | str = "auto",
-         formats: dict[str, str] | None = None, key: str | None = None) -> None:
+         formats: dict[str, str] | None = None, key: str | None = None, hide: tuple[str, ...] = HIDDEN) -> None:
     """Show a table the way every page should: masked, labelled, without the index.
 
     `labels` maps column ids to headers and wins over the contract's Chinese headers;
-    `formats` maps column ids to printf-style number formats ("%.1f%%").
+    `formats` maps column ids to printf-style number formats ("%.1f%%"); `hide` columns are
+    left off the screen.
     """
-    table = frame if data.can_see_personal() else mask_frame(frame)
+    table = frame.drop(columns=[c for c in hide if c in frame.columns])
+    table = table if data.can_see_personal() else mask_frame(table)
+    text = [c for c in table.columns if table[c].dtype == object or pd.api.types.is_string_dtype(table[c])]
+    table = table.fillna({c: "" for c in text})  # an empty cell reads better than "None"
     config = {c: st.column_config.NumberColumn(format=fmt) for c, fmt in (formats or {}).items()
               if c in table.columns}
     renamed = chinese_headers(table, labels)
