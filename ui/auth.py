@@ -135,7 +135,9 @@ def _idle_limit() -> float:
 
 
 def _client() -> str:
-    return st.context.ip_address or ""
+    """The browser's address for the audit log (empty when Streamlit cannot tell)."""
+    address = st.context.ip_address
+    return address if isinstance(address, str) else ""
 
 
 def _session(store: Store) -> _Session | None:

@@ -28,14 +28,14 @@ def register(sub: argparse._SubParsersAction) -> None:
                      help="乡镇代码(乡镇角色必填,可重复)")
     add.add_argument("--oidc-only", action="store_true", help="只通过单位统一身份认证登录,不设本地密码")
     add.set_defaults(users_run=_add)
-    for name, helptext, run in (("list", "列出账户", _list),
+    for name, helptext, handler in (("list", "列出账户", _list),
                                 ("disable", "停用账户(立即退出其所有会话)", _disable),
                                 ("enable", "重新启用账户", _enable),
                                 ("passwd", "设置账户密码(从标准输入读取)", _passwd)):
         q = actions.add_parser(name, help=helptext)
         if name != "list":
             q.add_argument("name", help="用户名")
-        q.set_defaults(users_run=run)
+        q.set_defaults(users_run=handler)
     for q in actions.choices.values():
         q.add_argument("--store", default=argparse.SUPPRESS, help=store_help)
     p.set_defaults(run=run)
