@@ -8,7 +8,7 @@ import streamlit as st
 
 from analytics import guarantees
 from analytics.contract import GUARANTEE_COLUMNS
-from ui import charts, data, exports, filters, layout, scope, tables
+from ui import auth, charts, data, exports, filters, layout, scope, tables
 from ui.text import pick
 
 TEXT = {
@@ -161,5 +161,6 @@ else:
     st.caption(t["list_caption"].format(n=len(shown)))
     list_labels = {"gaps": t["gaps"], "gap_count": t["gap_count"], "years_in_a_row": t["years_in_a_row"]}
     tables.show(shown, list_labels, height=380)
+    auth.audit_view(t["list_title"], len(shown), scope.label())
     exports.download(shown, zh["export_list"], scope.label(), key="guarantees_list_xlsx",
                      headers={k: zh[k] for k in ("gaps", "gap_count", "years_in_a_row")})

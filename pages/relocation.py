@@ -7,7 +7,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from analytics import relocation, settings
-from ui import charts, data, exports, filters, layout, scope, tables
+from ui import auth, charts, data, exports, filters, layout, scope, tables
 from ui.text import pick
 
 TEXT = {
@@ -155,4 +155,5 @@ if jobless.empty:
 else:
     st.caption(t["list_caption"].format(n=len(jobless)))
     tables.show(jobless, height=360)
+    auth.audit_view(t["list_title"], len(jobless), scope.label())
     exports.download(jobless, zh["export_list"], scope.label(), key="relocation_list_xlsx")
