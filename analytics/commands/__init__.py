@@ -8,4 +8,5 @@ COMMAND_MODULES = (
     "analytics.commands.demo",
     "analytics.commands.users",
     "analytics.commands.export",
+    "analytics.commands.data",
 )
