@@ -9,4 +9,5 @@ COMMAND_MODULES = (
     "analytics.commands.users",
     "analytics.commands.export",
     "analytics.commands.data",
+    "analytics.commands.allocate",
 )

@@ -1,0 +1,83 @@
+"""`python -m analytics allocate`: the fund plan for a budget, next to the baselines."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from analytics import planning, response, settings
+from analytics.allocation import AllocationError, Constraints
+from analytics.store import Store
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("allocate", help="资金推演:按目标和约束分配衔接资金,并与基准方案比较")
+    p.add_argument("--budget", type=float, required=True, help="总预算(万元)")
+    p.add_argument("--year", type=int, help="规划年度(默认:项目库储备项目所在年度)")
+    p.add_argument("--min-industry-share", type=float, help="产业发展资金最低占比 0-1(默认取设置 funds.industry_min_share)")
+    p.add_argument("--objective", choices=list(planning.OBJECTIVES), default="risk",
+                   help="目标:risk 减少返贫致贫风险户;score 提高滞后村得分;blend 两者加权")
+    p.add_argument("--blend-weight", type=float, help="blend 目标中减少风险户的权重 0-1(默认取设置)")
+    p.add_argument("--village-cap", type=float, help="每村上限(万元;默认取设置,0 表示不设)")
+    p.add_argument("--key-village-min", type=float, help="每个重点帮扶村的下限(万元;默认取设置)")
+    p.add_argument("--keep-last-year", nargs="+", default=[], metavar="村代码", help="这些村不少于上年")
+    p.add_argument("--pool-only", action="store_true", help="只安排项目库中的储备项目")
+    p.add_argument("--json", action="store_true", help="输出 JSON")
+    p.set_defaults(run=run)
+
+
+def _constraints(args: argparse.Namespace, context) -> Constraints:
+    if args.budget <= 0:
+        raise AllocationError(f"总预算应大于 0 万元,当前为 {args.budget}。")
+    known = set(context.villages["village_code"])
+    unknown = [c for c in args.keep_last_year if c not in known]
+    if unknown:
+        raise AllocationError(f"--keep-last-year 中有不存在的村代码:{'、'.join(unknown)}")
+    changes = {"keep_last_year": tuple(args.keep_last_year), "pool_only": args.pool_only}
+    if args.min_industry_share is not None:
+        if not 0 <= args.min_industry_share <= 1:
+            raise AllocationError(f"产业发展资金最低占比应在 0 到 1 之间,当前为 {args.min_industry_share}。")
+        changes["industry_min_share"] = args.min_industry_share
+    if args.village_cap is not None:
+        changes["village_cap_wan"] = args.village_cap or None
+    if args.key_village_min is not None:
+        changes["key_village_min_wan"] = args.key_village_min
+    towns = sorted(set(context.villages["township_code"]))
+    return Constraints.from_settings(args.budget, towns, **changes)
+
+
+def run(args: argparse.Namespace) -> int:
+    tables = planning.snapshot_tables(Store(args.store))
+    try:
+        context = planning.build_context(tables, args.year)
+        effects = response.Effects(response.fit_snapshot(tables))
+        blend = args.blend_weight if args.blend_weight is not None else settings.get("allocation.blend_risk_weight")
+        request = planning.Request(_constraints(args, context), args.objective, float(blend))
+        result = planning.run(context, effects, request)
+    except (AllocationError, ValueError) as exc:
+        print(f"错误:{exc}", file=sys.stderr)
+        return 2
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False, indent=1))
+    else:
+        print(_text(result, context.township_names))
+    return 0
+
+
+def _text(result: dict, towns: dict[str, str]) -> str:
+    solver = result["solver"]
+    lines = [f"{result['year']} 年资金推演 · 目标:{solver['objective_zh']} · 总额 {result['total_wan']:,.1f} 万元",
+             f"产业发展占比 {result['industry_share']:.1%} · 求解 {solver['seconds']:.2f} 秒,最优性差距 {solver['gap']:.1e}",
+             "分类别(万元):" + ",".join(f"{c} {v:,.1f}" for c, v in result["totals_by_category"].items() if v > 0),
+             "分乡镇(万元):" + ",".join(f"{towns.get(t, t)} {v:,.1f}" for t, v in result["totals_by_township"].items()),
+             "预计效果(区间为 {:.0%} 置信区间):".format(result["effects"][0]["level"])]
+    for e in result["effects"]:
+        lines.append(f"  {e['label']}:{e['estimate']:,.1f} {e['unit']}({e['low']:,.1f} ~ {e['high']:,.1f})")
+    lines.append("基准方案:")
+    for b in result["baselines"].values():
+        first = b["effects"][0]
+        broken = ";违反:" + ";".join(b["violations"]) if b["violations"] else ""
+        lines.append(f"  {b['label']}:{first['label']} {first['estimate']:,.1f} {first['unit']},"
+                     f"产业发展占比 {b['industry_share']:.1%}{broken}")
+    return "\n".join(lines)
