@@ -380,11 +380,11 @@ def _draws(fitted: CompositeScorer, n: int, spread: float, rng: np.random.Genera
 
 def robustness(values: pd.DataFrame, villages: pd.DataFrame, method: Method | None = None,
                year: int | None = None, draws: int | None = None, spread: float | None = None,
-               max_width: float | None = None, seed: int = 0) -> pd.DataFrame:
-    """Each village's overall rank under `draws` random methods: weights multiplied by
-    U(1 - spread, 1 + spread) and renormalised, normalisation drawn among min-max, z-score and
-    target. Returns village_code, rank, rank_p05, rank_p95, width, robust (width <= max_width
-    x number of ranked villages)."""
+               max_width: float | None = None, seed: int = 0, dimension: str | None = None) -> pd.DataFrame:
+    """Each village's overall rank (or the rank of one `dimension`) under `draws` random
+    methods: weights multiplied by U(1 - spread, 1 + spread) and renormalised, normalisation
+    drawn among min-max, z-score and target. Returns village_code, rank, rank_p05, rank_p95,
+    width, robust (width <= max_width x number of ranked villages)."""
     draws = int(draws if draws is not None else settings.get("scoring.robustness_draws"))
     spread = float(spread if spread is not None else settings.get("scoring.robustness_weight_spread"))
     max_width = float(max_width if max_width is not None else settings.get("scoring.robust_max_width"))
@@ -400,10 +400,11 @@ def robustness(values: pd.DataFrame, villages: pd.DataFrame, method: Method | No
         if not chosen.any():
             continue
         scores = fitted.normalise(now, how).reset_index(level="year", drop=True).reindex(base.index)
-        overall[:, chosen] = _overall(scores.to_numpy(), plan, chosen, fitted)
+        overall[:, chosen] = _overall(scores.to_numpy(), plan, chosen, fitted, dimension)
     ranks = pd.DataFrame(overall).rank(ascending=False, method="min").to_numpy()
     ranked = np.isfinite(overall).any(axis=1)
-    out = pd.DataFrame({"village_code": base.index, "rank": base["rank"].to_numpy()})
+    base_rank = base[rank_column(dimension or OVERALL)]
+    out = pd.DataFrame({"village_code": base.index, "rank": base_rank.to_numpy()})
     p05 = np.full(len(base), np.nan)
     p95 = np.full(len(base), np.nan)
     if ranked.any():
@@ -412,13 +413,15 @@ def robustness(values: pd.DataFrame, villages: pd.DataFrame, method: Method | No
     out["rank_p05"] = pd.array(p05, dtype="Float64").astype("Int64")
     out["rank_p95"] = pd.array(p95, dtype="Float64").astype("Int64")
     out["width"] = out["rank_p95"] - out["rank_p05"]
-    n_ranked = int(base["rank"].notna().sum())
+    n_ranked = int(base_rank.notna().sum())
     out["robust"] = (out["width"] <= max_width * n_ranked).astype("boolean")
     return out
 
 
-def _overall(scores: np.ndarray, plan: _Draws, chosen: np.ndarray, fitted: CompositeScorer) -> np.ndarray:
-    """Overall scores (villages x chosen draws) under the drawn weights, same missing policy."""
+def _overall(scores: np.ndarray, plan: _Draws, chosen: np.ndarray, fitted: CompositeScorer,
+             only: str | None = None) -> np.ndarray:
+    """Overall scores (or the `only` dimension's) for villages x chosen draws under the drawn
+    weights, with the same missing-value policy as `CompositeScorer.transform`."""
     codes = fitted.catalogue_["dimension"].to_numpy()
     have = np.isfinite(scores)
     filled = np.where(have, scores, 0.0)
@@ -430,6 +433,8 @@ def _overall(scores: np.ndarray, plan: _Draws, chosen: np.ndarray, fitted: Compo
         present = have[:, idx].astype(float) @ w.T
         score = (filled[:, idx] @ w.T) / np.where(present > 0, present, np.nan)
         ok = (present / w.sum(axis=1) >= fitted.min_share_ - 1e-12) & (present > 0)
+        if dim == only:
+            return np.where(ok, score, np.nan)
         dim_weight = plan.dimension[chosen][:, j]
         complete &= ok | (dim_weight == 0)
         total += np.where(ok, np.nan_to_num(score) * dim_weight, 0.0)

@@ -5,12 +5,14 @@ when an intranet tile URL is configured: the browser makes no request outside th
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 
 import folium
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import streamlit as st
+from streamlit_folium import st_folium
 
 from analytics import settings
 from ui.text import common
@@ -98,3 +100,22 @@ def _fit(fmap: folium.Map, bounds: list[list[float]]) -> None:
 def show(fmap: folium.Map, height: int = 430) -> None:
     """Render a map that needs no click events: a static iframe, the cheapest path."""
     st.iframe(fmap.get_root().render(), height=height)
+
+
+def clickable(fmap: folium.Map, *, key: str, field: str = "village_code", height: int = 430,
+              on_click: Callable[[str], None] | None = None) -> None:
+    """Render a map whose areas can be clicked (st_folium, Leaflet still served locally).
+
+    On a click, `on_click` receives the clicked area's `field` property before the rerun, so
+    it may set widget state (e.g. the sidebar's village). Only the clicked feature comes back:
+    panning and zooming cause no rerun."""
+    folium.FitBounds(fmap.get_bounds(), padding=(8, 8)).add_to(fmap)
+
+    def changed() -> None:
+        feature = (st.session_state.get(key) or {}).get("last_active_drawing") or {}
+        code = (feature.get("properties") or {}).get(field)
+        if code and on_click is not None:
+            on_click(str(code))
+
+    st_folium(fmap, key=key, height=height, use_container_width=True,
+              returned_objects=["last_active_drawing"], on_change=changed)
