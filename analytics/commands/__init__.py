@@ -10,4 +10,5 @@ COMMAND_MODULES = (
     "analytics.commands.export",
     "analytics.commands.data",
     "analytics.commands.allocate",
+    "analytics.commands.score",
 )
