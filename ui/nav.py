@@ -33,3 +33,18 @@ PAGE_ROLES: dict[str, tuple[str, ...]] = {
     "pages/data_admin.py": (ADMIN,),
     "pages/audit_log.py": (ADMIN,),
 }
+
+# English menu for the language switch (中文 / English); a page missing here keeps its Chinese title.
+SECTIONS_EN: dict[str, str] = {
+    "总览": "Overview", "巩固成果": "Consolidation", "乡村振兴": "Revitalization", "资金": "Funds",
+    "考核": "Assessment", "管理": "Administration",
+}
+TITLES_EN: dict[str, str] = {
+    "pages/overview.py": "Overview",
+    "pages/guarantees.py": "Basic guarantees",
+    "pages/relocation.py": "Relocation follow-up",
+    "pages/projects.py": "Funds and projects",
+    "pages/five_dimensions.py": "Five dimensions",
+    "pages/audit_log.py": "Audit log",
+    "pages/data_admin.py": "Data management",
+}
