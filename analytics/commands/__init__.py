@@ -10,5 +10,6 @@ COMMAND_MODULES = (
     "analytics.commands.export",
     "analytics.commands.data",
     "analytics.commands.allocate",
+    "analytics.commands.risk",
     "analytics.commands.score",
 )

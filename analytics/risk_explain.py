@@ -1,0 +1,94 @@
+"""一户一策: why a household is at risk and what to offer it.
+
+A household's drivers are the features that raise its calibrated logit most above the average
+household's: its largest positive per-feature contributions, where re-expressions of one
+quantity (income over the line, its logarithm, its gap to 1.5 lines) count as one driver.
+Each driver names a standard risk type (因病, 因缺劳动力, ...) and an assistance measure;
+households without labour get the social-protection measure (兜底) instead of a development
+measure. 其他 is listed only when no specific risk type is among the drivers.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from analytics.risk_features import FEATURE_BY_ID, FEATURES
+
+TOP = 3
+OTHER = "其他"
+DRIVERS = tuple(dict.fromkeys(f.driver for f in FEATURES))
+_DRIVER_IDS = np.array(DRIVERS, dtype=object)
+_BINARY = {f.id for f in FEATURES if f.doc.endswith("(是=1)")}
+
+
+def driver_contributions(contributions: pd.DataFrame) -> pd.DataFrame:
+    """Per-feature contributions summed per driver (a feature and its re-expressions)."""
+    membership = np.zeros((contributions.shape[1], len(DRIVERS)))
+    for i, column in enumerate(contributions.columns):
+        membership[i, DRIVERS.index(FEATURE_BY_ID[column].driver)] = 1.0
+    return pd.DataFrame(contributions.to_numpy(dtype=float) @ membership, columns=list(DRIVERS),
+                        index=contributions.index)
+
+
+def top_drivers(contributions: pd.DataFrame, k: int = TOP) -> pd.DataFrame:
+    """driver_1..k (driver ids, None when fewer than k drivers raise the risk) and
+    push_1..k (their contributions to the logit), largest first."""
+    values = driver_contributions(contributions).to_numpy(dtype=float)
+    order = np.argsort(-values, axis=1, kind="stable")[:, :k]
+    pushes = np.take_along_axis(values, order, axis=1)
+    ids = np.where(pushes > 0, _DRIVER_IDS[order], None)
+    out = {}
+    for i in range(k):
+        out[f"driver_{i + 1}"] = ids[:, i]
+        out[f"push_{i + 1}"] = np.where(pushes[:, i] > 0, pushes[:, i], np.nan)
+    return pd.DataFrame(out, index=contributions.index)
+
+
+def _plan_one(drivers: tuple, able: bool) -> tuple[str | None, str | None]:
+    specs = [FEATURE_BY_ID[d] for d in drivers if d is not None]
+    types = list(dict.fromkeys(s.risk_type for s in specs))
+    specific = [t for t in types if t != OTHER]
+    measures = dict.fromkeys(s.measure if able or not s.measure_no_labour else s.measure_no_labour for s in specs)
+    return "、".join(specific or types) or None, "、".join(measures) or None
+
+
+def plan(drivers: pd.DataFrame, has_labour: pd.Series | np.ndarray, k: int = TOP) -> pd.DataFrame:
+    """Risk types and suggested measures (each once, in driver order) per household, joined
+    with 、 as in the national system. Computed once per distinct combination of drivers."""
+    keys = drivers[[f"driver_{i + 1}" for i in range(k)]].copy()
+    keys["able"] = np.asarray(has_labour, dtype=bool)
+    distinct = keys.drop_duplicates()
+    planned = [_plan_one(tuple(row[:-1]), bool(row[-1])) for row in distinct.itertuples(index=False)]
+    table = distinct.assign(risk_types=[p[0] for p in planned], measures=[p[1] for p in planned])
+    merged = keys.merge(table, on=list(keys.columns), how="left")
+    return pd.DataFrame({"risk_types": merged["risk_types"].to_numpy(), "measures": merged["measures"].to_numpy()},
+                        index=drivers.index)
+
+
+def main_risk_type(risk_types: pd.Series) -> pd.Series:
+    """The first risk type of each household (its strongest driver's)."""
+    return risk_types.astype("string").str.split("、").str[0]
+
+
+def describe(driver: str, value: object) -> str:
+    """A driver in words for a visitor: 慢性病人数 2人, 地形 山区, 住房不安全."""
+    spec = FEATURE_BY_ID[driver]
+    if spec.categorical:
+        return f"{spec.zh} {value}"
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return f"{spec.zh}(缺失)"
+    if driver in _BINARY:
+        return spec.zh if float(value) >= 0.5 else f"{spec.zh}:否"
+    number = float(value)
+    text = f"{number:.0f}" if spec.unit == "人" else f"{number:.2f}" if abs(number) < 100 else f"{number:,.0f}"
+    return f"{spec.zh} {text}{spec.unit}"
+
+
+def driver_texts(drivers: pd.DataFrame, features: pd.DataFrame, k: int = TOP) -> list[str]:
+    """The drivers of each household in words, separated by ;. `features` is aligned with
+    `drivers` row by row."""
+    texts = []
+    for i, row in enumerate(drivers[[f"driver_{j + 1}" for j in range(k)]].itertuples(index=False)):
+        texts.append(";".join(describe(d, features[d].iloc[i]) for d in row if d is not None))
+    return texts
