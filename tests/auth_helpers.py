@@ -82,3 +82,18 @@ def haystack(at: AppTest) -> str:
         value = frame.value
         parts.append(value.to_csv() if isinstance(value, pd.DataFrame) else str(value))
     return "\n".join(parts)
+
+
+def capture_downloads(monkeypatch) -> list[tuple[str, bytes]]:
+    """Replace the download button with one clicked at once: each file is generated, as the
+    browser's click would make it, and kept as (file name, bytes)."""
+    from ui import exports
+
+    files: list[tuple[str, bytes]] = []
+
+    def click(label, data, **kwargs):
+        files.append((kwargs.get("file_name", ""), data() if callable(data) else data))
+        return False
+
+    monkeypatch.setattr(exports.st, "download_button", click)
+    return files

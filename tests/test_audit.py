@@ -9,10 +9,9 @@ from streamlit.testing.v1 import AppTest
 
 from analytics import audit, demo, users
 from analytics.store import Store
-from tests.auth_helpers import app, sign_in
+from tests.auth_helpers import app, capture_downloads, sign_in
 from tests.conftest import ROOT
 from ui import auth
-from ui import exports as ui_exports
 
 GUARANTEES = "pages/guarantees.py"
 
@@ -82,16 +81,7 @@ def with_accounts(accounts, monkeypatch):
 
 @pytest.fixture
 def downloads(monkeypatch) -> list[tuple[str, bytes]]:
-    """Replace the download button with one that is clicked at once: the file is generated,
-    as the browser would make it happen, and kept for the test."""
-    files: list[tuple[str, bytes]] = []
-
-    def click(label, data, **kwargs):
-        files.append((kwargs.get("file_name", ""), data() if callable(data) else data))
-        return False
-
-    monkeypatch.setattr(ui_exports.st, "download_button", click)
-    return files
+    return capture_downloads(monkeypatch)
 
 
 def test_the_app_records_sign_in_list_views_exports_and_sign_out(with_accounts, downloads):

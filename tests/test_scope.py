@@ -1,0 +1,188 @@
+"""Township scope and masking, enforced in the data layer: a 乡镇 user gets no other
+township's row through any page, URL parameter, session-state edit, export or the command
+line, and a masked role sees no full name or ID number anywhere."""
+
+from __future__ import annotations
+
+import io
+import re
+import sys
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from analytics import audit
+from analytics.__main__ import main
+from analytics.scope import Scope, ScopeError
+from tests.auth_helpers import capture_downloads, haystack, sign_in
+from ui import auth
+from ui.nav import PAGE_ROLES, PAGES
+
+ID_NUMBER = re.compile(r"\d{17}[\dX]")
+DIGITS = re.compile(r"\d{9,}")
+
+
+@pytest.fixture
+def with_accounts(accounts, monkeypatch):
+    monkeypatch.setenv("DASHBOARD_STORE", str(accounts.store.root))
+    return accounts
+
+
+@pytest.fixture
+def downloads(monkeypatch):
+    return capture_downloads(monkeypatch)
+
+
+def _pages_for(role: str) -> list[str]:
+    return [p.path for p in PAGES if not PAGE_ROLES.get(p.path) or role in PAGE_ROLES[p.path]]
+
+
+def _workbook_text(payload: bytes) -> str:
+    book = openpyxl.load_workbook(io.BytesIO(payload), read_only=True)
+    return "\n".join(",".join("" if v is None else str(v) for v in row)
+                     for ws in book.worksheets for row in ws.iter_rows(values_only=True))
+
+
+class Outside:
+    """What another township's rows would give away: names and codes of its places."""
+
+    def __init__(self, tables: dict, township: str) -> None:
+        towns, villages = tables["townships"], tables["villages"]
+        self.township = township
+        self.names = set(towns.loc[towns["township_code"] != township, "township_name"])
+        self.names |= set(villages.loc[villages["township_code"] != township, "village_name"])
+
+    def leaks(self, text: str) -> list[str]:
+        found = [n for n in self.names if n in text]
+        # codes of the county (990121...) of 9 digits or more: villages 12, households 16
+        found += [d for d in DIGITS.findall(text) if d.startswith("990121") and d[:9] != self.township]
+        return found
+
+
+class FullNames:
+    """Unmasked personal data: 18-digit ID numbers and three-character names of heads."""
+
+    def __init__(self, tables: dict) -> None:
+        names = sorted({n for n in tables["households"]["head_name"] if len(n) == 3})
+        self.pattern = re.compile("|".join(map(re.escape, names)))
+        self.ids = set(tables["households"]["head_id_number"])
+
+    def leaks(self, text: str) -> list[str]:
+        return [i for i in ID_NUMBER.findall(text) if i in self.ids] + self.pattern.findall(text)
+
+
+# --- the rule itself ---------------------------------------------------------------------------
+def test_scope_keeps_only_the_listed_townships(demo_tables):
+    town = demo_tables["townships"]["township_code"].iloc[3]
+    villages = demo_tables["villages"]
+    scope = Scope((town,))
+    own = set(villages.loc[villages["township_code"] == town, "village_code"])
+    assert set(scope.apply(villages, villages)["village_code"]) == own
+    assert set(scope.apply(demo_tables["households"], villages)["village_code"]) <= own
+    projects = scope.apply(demo_tables["projects"], villages)
+    assert set(projects["village_code"]) <= own | {town} and len(projects)
+    assert len(scope.apply(demo_tables["monitoring_lines"], villages)) == len(demo_tables["monitoring_lines"])
+    renamed = demo_tables["households"].rename(columns={"village_code": "村代码"})
+    assert set(scope.apply(renamed, villages)["村代码"]) <= own
+    assert Scope(None).apply(villages, villages) is villages
+    assert Scope.of(None).apply(villages, villages).empty  # nobody signed in: nothing at all
+
+
+def test_a_household_frame_without_a_location_cannot_be_scoped(demo_tables):
+    bare = demo_tables["households"][["household_id", "head_name"]]
+    with pytest.raises(ScopeError):
+        Scope(("990121103",)).apply(bare, demo_tables["villages"])
+
+
+# --- every page, as a 乡镇 user ------------------------------------------------------------------
+def test_township_user_sees_only_own_township_on_every_page_and_download(with_accounts, demo_tables, downloads):
+    outside = Outside(demo_tables, with_accounts.township)
+    at = sign_in("town01", with_accounts.passwords["town01"])
+    assert at.selectbox(key="town").options[1:] == ["白岩镇"]
+    for path in _pages_for("乡镇"):
+        at.switch_page(path).run()
+        assert not at.exception, (path, [e.value for e in at.exception])
+        text = haystack(at)
+        assert not outside.leaks(text), (path, outside.leaks(text)[:5])
+    assert downloads, "no page offered a download"
+    for name, payload in downloads:
+        assert not outside.leaks(_workbook_text(payload)), name
+
+
+def test_url_parameters_cannot_reach_another_township(with_accounts, demo_tables, downloads):
+    towns, villages = demo_tables["townships"], demo_tables["villages"]
+    other = towns.loc[towns["township_code"] != with_accounts.township, "township_code"].iloc[0]
+    other_village = villages.loc[villages["township_code"] == other, "village_code"].iloc[0]
+    outside = Outside(demo_tables, with_accounts.township)
+    at = sign_in("town01", with_accounts.passwords["town01"], query={"town": other, "village": other_village})
+    assert at.selectbox(key="town").value != other and at.selectbox(key="village").value != other_village
+    for path in _pages_for("乡镇"):
+        at.switch_page(path).run()
+        assert not at.exception and not outside.leaks(haystack(at)), path
+    for name, payload in downloads:
+        assert not outside.leaks(_workbook_text(payload)), name
+
+
+def test_edited_session_state_cannot_widen_scope_or_unmask(with_accounts, demo_tables, downloads):
+    outside, personal = Outside(demo_tables, with_accounts.township), FullNames(demo_tables)
+    at = sign_in("town01", with_accounts.passwords["town01"])
+    for key, value in {"scope_townships": None, "can_see_personal": True, "user_name": "admin01",
+                       "role": "管理员", "town": ""}.items():
+        at.session_state[key] = value
+    for path in _pages_for("乡镇"):
+        at.switch_page(path).run()
+        text = haystack(at)
+        assert not at.exception and not outside.leaks(text) and not personal.leaks(text), path
+    for _, payload in downloads:
+        assert not personal.leaks(_workbook_text(payload))
+    at.session_state[auth.TOKEN_KEY] = "forged-" + "x" * 40
+    at.run()
+    assert at.title[0].value == "登录" and not outside.leaks(haystack(at))
+
+
+# --- masking, for a masked role; full data for the admin -----------------------------------------
+def test_masked_role_sees_no_full_name_or_id_number_anywhere(with_accounts, demo_tables, downloads):
+    personal = FullNames(demo_tables)
+    at = sign_in("leader01", with_accounts.passwords["leader01"])
+    for path in _pages_for("县领导"):
+        at.switch_page(path).run()
+        text = haystack(at)
+        assert not at.exception and not personal.leaks(text), (path, personal.leaks(text)[:3])
+    assert downloads
+    for name, payload in downloads:
+        assert not personal.leaks(_workbook_text(payload)), name
+
+
+def test_admin_downloads_hold_full_personal_data(with_accounts, demo_tables, downloads):
+    at = sign_in("admin01", with_accounts.passwords["admin01"])
+    at.switch_page("pages/guarantees.py").run()
+    texts = "\n".join(_workbook_text(p) for _, p in downloads)
+    assert FullNames(demo_tables).leaks(texts)  # the admin's files carry full names and ID numbers
+    log = audit.read(with_accounts.store, users=["admin01"], actions=["export"])
+    assert log["detail"].str.contains("含完整个人信息").any()
+
+
+# --- the command line, run with a user ------------------------------------------------------------
+def _export(monkeypatch, store, user: str, password: str, out) -> int:
+    monkeypatch.setattr(sys, "stdin", io.StringIO(password + "\n"))
+    return main(["export", "households", "--user", user, "--out", str(out), "--store", str(store.root),
+                 "--year", "2025"])
+
+
+def test_command_line_export_follows_the_users_scope_and_role(with_accounts, demo_tables, monkeypatch, tmp_path,
+                                                               capsys):
+    store, town = with_accounts.store, with_accounts.township
+    assert _export(monkeypatch, store, "town01", with_accounts.passwords["town01"], tmp_path / "t.xlsx") == 0
+    frame = pd.read_excel(tmp_path / "t.xlsx", skiprows=3, dtype=str)
+    villages = demo_tables["villages"]
+    own = set(villages.loc[villages["township_code"] == town, "village_code"])
+    assert len(frame) and set(frame["村代码"]) <= own
+    assert frame["户主证件号码"].str.contains(r"\*").all() and frame["户主姓名"].str.contains(r"\*").all()
+    assert _export(monkeypatch, store, "admin01", with_accounts.passwords["admin01"], tmp_path / "a.xlsx") == 0
+    full = pd.read_excel(tmp_path / "a.xlsx", skiprows=3, dtype=str)
+    assert len(full) > len(frame) and not full["户主证件号码"].str.contains(r"\*").any()
+    assert _export(monkeypatch, store, "plan01", "not-the-password", tmp_path / "p.xlsx") == 1
+    assert not (tmp_path / "p.xlsx").exists() and "登录失败" in capsys.readouterr().err
+    log = audit.read(store, actions=["export"])
+    assert {"town01", "admin01"} <= set(log.loc[log["client"] == "命令行", "user"])
