@@ -7,7 +7,7 @@ Each full run re-reads the account from the store, so disabling an account, chan
 password or its townships takes effect at the next click; idle sessions expire.
 
 Without any account, a store that holds only the demo county opens in a clearly marked demo
-mode; any other store asks for the first admin account (with a one-time code from the server)
+mode (免登录体验; 演示模式 is the projector mode); any other store asks for the first admin account (with a one-time code from the server)
 and then always asks to sign in.
 """
 
@@ -63,7 +63,7 @@ TEXT = {
         "save": "保存新密码",
         "wrong_current": "当前密码不正确。",
         "password_changed": "密码已修改。",
-        "demo": ("**演示模式**:未启用登录。系统中还没有任何账户,且只有虚构示范县的模拟数据;"
+        "demo": ("**免登录体验**:系统中还没有任何账户,且只有虚构示范县的模拟数据,因此无需登录。"
                  "导入真实数据后必须登录。"),
         "oidc_unknown": "统一身份认证账户“{name}”未在本平台开通或已停用,请联系系统管理员。",
         "oidc_sign_out": "退出统一身份认证",
@@ -102,7 +102,7 @@ TEXT = {
         "save": "Save the new password",
         "wrong_current": "The current password is wrong.",
         "password_changed": "Password changed.",
-        "demo": ("**Demo mode**: no sign-in. There is no account and only the fictional demo county; "
+        "demo": ("**Trial without sign-in**: there is no account and only the fictional demo county; "
                  "once real data is imported, signing in is required."),
         "oidc_unknown": "The identity “{name}” has no account here or it is disabled; ask the administrator.",
         "oidc_sign_out": "Sign out of the identity provider",
@@ -113,7 +113,7 @@ TEXT = {
 TOKEN_KEY = "_auth_token"
 NOTICE_KEY = "_auth_notice"
 DEMO_USER = User("演示用户", users.ADMIN, demo=True)
-VIA_PASSWORD, VIA_OIDC, VIA_DEMO = "密码", "统一身份认证", "演示模式"
+VIA_PASSWORD, VIA_OIDC, VIA_DEMO = "密码", "统一身份认证", "免登录体验"
 
 
 @dataclass
