@@ -171,6 +171,14 @@ def column_letter(index: int) -> str:
 
 
 # --- text files ------------------------------------------------------------------------------
+class EncodingProblem(ValueError):
+    """Bytes in none of the accepted encodings; `row` is the line they are on, when known."""
+
+    def __init__(self, message: str, row: int | None = None) -> None:
+        super().__init__(message)
+        self.row = row
+
+
 def decode(data: bytes) -> tuple[str, str]:
     """The text of a CSV file and the name of its encoding.
 
@@ -182,23 +190,24 @@ def decode(data: bytes) -> tuple[str, str]:
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return data.decode("utf-16"), "UTF-16"
     if b"\x00" in data[:65536]:
-        raise ValueError("文件中有空字节:不是文本文件,或是不带 BOM 的 UTF-16 编码;请另存为 UTF-8 或 GBK 编码的 CSV")
+        raise EncodingProblem("文件中有空字节:不是文本文件,或是不带 BOM 的 UTF-16 编码;请另存为 UTF-8 或 GBK 编码的 CSV")
     try:
         return data.decode("utf-8"), "UTF-8"
     except UnicodeDecodeError as exc:
-        if any(b >= 0x80 for b in data[:exc.start]):
-            row = data[:exc.start].count(b"\n") + 1
-            raise ValueError(f"文件是 UTF-8 编码,但第 {row} 行含有非 UTF-8 的字节"
-                             f"({data[exc.start:exc.start + 4].hex(' ')}):文件混用了两种编码,"
-                             "请在 Excel 中打开后整体另存为 CSV UTF-8") from None
+        row = data[:exc.start].count(b"\n") + 1
+        before = data[:data.rfind(b"\n", 0, exc.start) + 1].decode("utf-8")
+        if len(re.findall(r"[\u4e00-\u9fff]", before)) >= 2:  # whole lines of real UTF-8 Chinese first
+            raise EncodingProblem(f"文件是 UTF-8 编码,但第 {row} 行含有非 UTF-8 的字节"
+                                  f"({data[exc.start:exc.start + 4].hex(' ')}):文件混用了两种编码,"
+                                  "请在 Excel 中打开后整体另存为 CSV UTF-8", row) from None
     for encoding in ("gbk", "gb18030"):
         try:
             return data.decode(encoding), encoding.upper()
         except UnicodeDecodeError as exc:
             failure = exc
     row = data[:failure.start].count(b"\n") + 1
-    raise ValueError(f"无法识别文件编码:第 {row} 行的字节 {data[failure.start:failure.start + 4].hex(' ')} "
-                     "既不是 UTF-8 也不是 GBK/GB18030;请另存为 UTF-8 或 GBK 编码的 CSV")
+    raise EncodingProblem(f"无法识别文件编码:第 {row} 行的字节 {data[failure.start:failure.start + 4].hex(' ')} "
+                          "既不是 UTF-8 也不是 GBK/GB18030;请另存为 UTF-8 或 GBK 编码的 CSV", row)
 
 
 def _delimiter(lines: list[str]) -> str:
@@ -211,8 +220,8 @@ def _delimiter(lines: list[str]) -> str:
 def read_csv(data: bytes, file: str, report: Report) -> list[Sheet]:
     try:
         text, encoding = decode(data)
-    except ValueError as exc:
-        report.add(ERROR, file, str(exc))
+    except EncodingProblem as exc:
+        report.add(ERROR, file, str(exc), row=exc.row)
         return []
     head_lines = text.split("\n", HEAD_ROWS)[:HEAD_ROWS]
     delimiter = _delimiter(head_lines)

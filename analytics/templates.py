@@ -54,7 +54,7 @@ _EXAMPLE_VALUES: dict[str, object] = {
     "relocated": "否", "dibao": "否", "tekun": "否", "assistance_measures": "就业帮扶、健康帮扶",
     "project_id": "XM2024001", "project_name": "示例村茶叶种植基地", "category": "产业发展", "funds_wan": 50,
     "fund_source": "中央衔接资金", "disbursed_wan": 45, "status": "实施中", "beneficiary_households": 120,
-    "indicator_code": "IND01", "value": 12.5, "threshold_yuan": 7600, "year": 2024,
+    "indicator_code": "IND01", "value": 12.5, "threshold_yuan": 6666, "year": 2024,
 }
 
 

@@ -30,6 +30,7 @@ from analytics.contract import (
 )
 from analytics.importer import ROW, Sheet
 from analytics.report import ERROR, WARNING, Report, display
+from analytics.store import GEO_TABLES
 
 SRC = "_src"  # index of the sheet a row came from; -1 for rows kept from the current snapshot
 CURRENT = "当前数据"  # how the report names rows kept from the current snapshot
@@ -221,6 +222,8 @@ class Current:
         return self.id is not None and self.store.has_table(name, self.id)
 
     def table(self, name: str, columns: list[str] | None = None) -> pd.DataFrame:
+        if columns is not None and name in GEO_TABLES:  # attributes only: no geometry needed
+            return pd.read_parquet(self.store.path(name, self.id), columns=columns)
         return self.store.table(name, self.id, columns=columns)
 
 
