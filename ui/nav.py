@@ -22,6 +22,7 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("pages/relocation.py", "易地搬迁后扶", ":material/apartment:", "巩固成果"),
     PageSpec("pages/projects.py", "资金项目", ":material/account_balance:", "资金"),
     PageSpec("pages/five_dimensions.py", "五大振兴", ":material/radar:", "乡村振兴"),
+    PageSpec("pages/multidimensional.py", "多维贫困", ":material/grid_view:", "乡村振兴"),
     PageSpec("pages/audit_log.py", "审计日志", ":material/policy:", "管理"),
     PageSpec("pages/data_admin.py", "数据管理", ":material/database:", "管理"),
 )
