@@ -1,0 +1,163 @@
+"""AppTest of the 五大振兴 and 多维贫困 pages: figures equal what analytics computes, the method
+panel changes and shows the weights, a village opens its profile, the map stays offline, and a
+township user sees county ranks of their own villages only."""
+
+from __future__ import annotations
+
+import json
+import os
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from analytics import indicators, poverty, scoring, settings
+from analytics.contract import DIMENSIONS
+from tests.conftest import ROOT
+
+PAGE = "pages/five_dimensions.py"
+TIMEOUT = 180
+
+
+def _page(path: str = PAGE) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT).run()
+    at.switch_page(path).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def _metric(at: AppTest, label: str) -> str:
+    return next(m.value for m in at.metric if m.label == label)
+
+
+def _frame(at: AppTest, column: str) -> pd.DataFrame:
+    return next(d.value for d in at.dataframe if column in d.value.columns)
+
+
+@pytest.fixture(scope="module")
+def expected(demo_store) -> pd.DataFrame:
+    values = indicators.load_values(demo_store)
+    return scoring.score_villages(values, demo_store.table("villages"))
+
+
+def test_cards_and_ranking_match_the_scores(expected):
+    at = _page()
+    year = int(expected["year"].max())
+    now = expected[expected["year"] == year]
+    assert _metric(at, "全县平均综合得分") == f"{now['overall'].mean():,.1f}"
+    for tier, count in now["tier"].value_counts().items():
+        assert _metric(at, f"{tier}村(个)") == f"{count:,}"
+    ranking = _frame(at, "interval")
+    assert len(ranking) == len(now)
+    assert list(ranking["rank"]) == sorted(now["rank"])
+    top = now.sort_values("rank").iloc[0]
+    assert ranking["score"].iloc[0] == pytest.approx(top["overall"])
+    low, high = ranking["interval"].iloc[0].split(" ")[0].split("–")
+    assert 1 <= int(low) <= int(high) <= len(now)
+
+
+def test_weights_in_use_are_always_shown_and_follow_the_method(demo_store):
+    at = _page()
+    assert any("当前权重" in m.value and "产业兴旺 **20%**" in m.value for m in at.markdown)
+    at.selectbox(key="fd_weights").set_value("entropy").run()
+    fitted = scoring.CompositeScorer(scoring.Method("minmax", "entropy")).fit(indicators.load_values(demo_store))
+    line = next(m.value for m in at.markdown if "当前权重" in m.value)
+    for dim, weight in fitted.dimension_weights_.items():
+        assert f"{dim} **{weight:.0%}**" in line
+    at.selectbox(key="fd_weights").set_value("ahp").run()
+    assert any("CR =" in c.value for c in at.caption)
+    assert not at.exception
+
+
+def test_custom_weights_rank_by_the_weighted_dimension(expected):
+    at = _page()
+    at.selectbox(key="fd_weights").set_value("custom").run()
+    for i in range(1, len(DIMENSIONS)):
+        at.number_input(key=f"fd_custom_{i}").set_value(0).run()
+    line = next(m.value for m in at.markdown if "当前权重" in m.value)
+    assert "产业兴旺 **100%**" in line
+    ranking = _frame(at, "interval")
+    now = expected[expected["year"] == expected["year"].max()]
+    assert ranking["score"].iloc[0] == pytest.approx(now["产业兴旺"].max())
+
+
+def test_a_dimension_and_another_normalisation_can_be_chosen(demo_store):
+    at = _page()
+    at.selectbox(key="fd_column").set_value("生态宜居").run()
+    at.selectbox(key="fd_norm").set_value("target").run()
+    assert not at.exception
+    values = indicators.load_values(demo_store)
+    table = scoring.score_villages(values, demo_store.table("villages"), scoring.Method("target", "equal"))
+    now = table[table["year"] == table["year"].max()]
+    assert _metric(at, "全县平均生态宜居") == f"{now['生态宜居'].mean():,.1f}"
+    titles = [json.loads(c.proto.spec)["layout"].get("title", {}).get("text") for c in at.get("plotly_chart")]
+    assert "生态宜居趋势" in titles
+
+
+def test_choosing_a_village_opens_its_profile(demo_store, demo_tables, expected):
+    villages = demo_tables["villages"]
+    village = villages.iloc[40]
+    at = _page()
+    at.selectbox(key="village").set_value(village["village_code"]).run()
+    assert not at.exception
+    assert any(f"村庄画像:{village['village_name']}" in s.value for s in at.subheader)
+    year = int(expected["year"].max())
+    mine = expected[(expected["village_code"] == village["village_code"]) & (expected["year"] == year)].iloc[0]
+    assert _metric(at, f"{village['village_name']}综合得分") == f"{mine['overall']:,.1f}"
+    assert _metric(at, f"{village['village_name']}排名") == f"{mine['rank']} / {len(villages)}"
+    profile = _frame(at, "trend")
+    assert len(profile) == len(indicators.catalogue())
+    values = indicators.load_values(demo_store)
+    mine_values = values[(values["village_code"] == village["village_code"]) & (values["year"] == year)]
+    shown = dict(zip(profile["name"].str.replace("(越低越好)", "", regex=False), profile["value"]))
+    cat = indicators.catalogue()
+    for _, row in mine_values.iterrows():
+        assert shown[cat.at[row["indicator_code"], "name_zh"]] == pytest.approx(row["value"])
+    assert all(len(t) == len(demo_tables["households"]["year"].unique()) for t in profile["trend"])
+
+
+def test_map_is_clickable_and_uses_only_local_leaflet():
+    at = _page()
+    args = json.loads(at.get("component_instance")[0].proto.json_args)
+    assert args["js_links"] == ["/app/static/leaflet/leaflet.js"]
+    assert args["css_links"] == ["/app/static/leaflet/leaflet.css"]
+    assert args["returned_objects"] == ["last_active_drawing"]
+    payload = json.dumps(args)
+    assert "http://" not in payload and "https://" not in payload
+    assert "village_code" in args["script"]
+
+
+def test_township_user_sees_county_ranks_of_their_villages_only(accounts, expected, demo_tables):
+    from tests.auth_helpers import sign_in
+
+    previous = os.environ["DASHBOARD_STORE"]
+    os.environ["DASHBOARD_STORE"] = str(accounts.store.root)
+    try:
+        at = sign_in("town01", accounts.passwords["town01"])
+        at.switch_page(PAGE).run()
+        assert not at.exception, [e.value for e in at.exception]
+        ranking = _frame(at, "interval")
+    finally:
+        os.environ["DASHBOARD_STORE"] = previous
+    villages = demo_tables["villages"]
+    mine = villages.loc[villages["township_code"] == accounts.township, "village_name"]
+    assert set(ranking["village"]) == set(mine)
+    now = expected[(expected["year"] == expected["year"].max())
+                   & expected["township_code"].eq(accounts.township)]
+    assert sorted(ranking["rank"]) == sorted(now["rank"])  # county ranks, not 1..n of the township
+
+
+def test_multidimensional_page_matches_alkire_foster(demo_tables):
+    at = _page("pages/multidimensional.py")
+    h = demo_tables["households"]
+    year = int(h["year"].max())
+    result = poverty.households_af(h[h["year"] == year].reset_index(drop=True), demo_tables["monitoring_lines"])
+    assert result.k == settings.get("poverty.k")
+    assert _metric(at, "多维贫困发生率 H") == f"{result.H * 100:.2f}%"
+    assert _metric(at, "平均剥夺强度 A") == f"{result.A * 100:.1f}%"
+    assert _metric(at, "多维贫困户(户)") == f"{int(result.poor.sum()):,}"
+    at.slider(key="md_k").set_value(1.0).run()
+    strict = poverty.households_af(h[h["year"] == year].reset_index(drop=True), demo_tables["monitoring_lines"], k=1.0)
+    assert _metric(at, "多维贫困户(户)") == f"{int(strict.poor.sum()):,}"
+    towns = _frame(at, "M0")
+    assert len(towns) == demo_tables["townships"].shape[0]
