@@ -76,7 +76,7 @@ def _geojson(data: bytes, file: str, report: Report) -> tuple[gpd.GeoDataFrame, 
     if not isinstance(features, list):
         report.add(ERROR, file, "不是 GeoJSON 要素集合(FeatureCollection)")
         return None
-    rows, geoms = [], []
+    rows, geoms, broken = [], [], []
     for n, feature in enumerate(features, start=1):
         props = feature.get("properties") if isinstance(feature, dict) else None
         rows.append(props if isinstance(props, dict) else {})
@@ -86,7 +86,10 @@ def _geojson(data: bytes, file: str, report: Report) -> tuple[gpd.GeoDataFrame, 
         except Exception as exc:  # shapely raises several types for malformed coordinates
             report.add(ERROR, file, f"第 {n} 个图形要素的坐标格式错误:{exc}", row=n)
             geoms.append(None)
+            broken.append(n - 1)
     frame = gpd.GeoDataFrame(pd.DataFrame(rows, index=range(len(rows))), geometry=geoms)
+    frame[ROW] = np.arange(1, len(frame) + 1)
+    frame = frame.drop(index=broken)
     declared = _geojson_crs(doc.get("crs"))
     if declared is not None:
         frame = frame.set_crs(declared, allow_override=True)
@@ -127,6 +130,7 @@ def _shapefile(path: Path, file: str, report: Report) -> tuple[gpd.GeoDataFrame,
     except Exception as exc:  # GDAL reports damaged parts in many ways
         report.add(ERROR, file, f"无法读取 Shapefile:{exc}")
         return None
+    frame[ROW] = np.arange(1, len(frame) + 1)
     return frame, has_prj and frame.crs is not None
 
 
@@ -142,7 +146,6 @@ def read(path: Path, file: str, crs: str, report: Report) -> list[Sheet]:
     code_column = _code_column(frame, file, report)
     if code_column is None:
         return []
-    frame[ROW] = np.arange(1, len(frame) + 1)
     out = gpd.GeoDataFrame({"village_code": as_text(frame[code_column].astype(object)), ROW: frame[ROW]},
                            geometry=frame.geometry.values, crs="EPSG:4326")
     out = _check_codes(out, file, code_column, report)
@@ -191,7 +194,7 @@ def _is_wgs84(crs: CRS) -> bool:
 
 
 def _code_column(frame: gpd.GeoDataFrame, file: str, report: Report) -> str | None:
-    columns = [c for c in frame.columns if c != frame.geometry.name]
+    columns = [c for c in frame.columns if c not in (frame.geometry.name, ROW)]
     named = [c for c in columns if match("villages", c) == "village_code" or norm(c) == "village_co"]
     if named:
         return named[0]

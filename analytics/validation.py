@@ -463,12 +463,12 @@ class Validator:
             return None
 
         townships, villages = codes("townships", "township_code"), codes("villages", "village_code")
-        self._refer(tables, "villages", "township_code", townships, "乡镇表中没有这个乡镇代码")
+        self._refer(tables, "villages", "township_code", townships, "乡镇表中没有这个乡镇代码", "乡镇")
         for name in ("households", "village_indicators", "boundaries"):
             level = WARNING if name == "boundaries" else ERROR
-            self._refer(tables, name, "village_code", villages, "行政村表中没有这个村代码", level)
+            self._refer(tables, name, "village_code", villages, "行政村表中没有这个村代码", "行政村", level)
         self._refer(tables, "projects", "village_code", (villages or set()) | (townships or set()),
-                    "行政村表和乡镇表中都没有这个代码")
+                    "行政村表和乡镇表中都没有这个代码", "行政村或乡镇")
         boundaries = codes("boundaries", "village_code")
         if "villages" in tables and boundaries is not None:
             v = tables["villages"]
@@ -482,7 +482,7 @@ class Validator:
         self._years(tables)
 
     def _refer(self, tables: dict[str, pd.DataFrame], name: str, column: str, valid: set[str] | None,
-               reason: str, level: str = ERROR) -> None:
+               reason: str, target: str, level: str = ERROR) -> None:
         if valid is None:
             return
         frame = tables.get(name)
@@ -496,8 +496,10 @@ class Validator:
         self.flag(level, frame, unknown & imported, column, name, reason)
         kept = frame.loc[unknown & ~imported, column]
         if len(kept):
-            self.report.add(level, CURRENT, f"当前数据中有 {len(kept):,} 行{TABLES[name].zh}的{TABLES[name].column(column).zh}"
-                            f"在导入后不存在(例如 {'、'.join(kept.drop_duplicates().head(5))}):请一并导入相应的{TABLES[name].zh}")
+            zh = TABLES[name].zh
+            self.report.add(level, CURRENT, f"当前数据中有 {len(kept):,} 行{zh}属于导入后已不存在的{target}"
+                            f"(例如 {'、'.join(kept.drop_duplicates().head(5))}):请在导入的表中保留这些{target},"
+                            f"或一并导入新的{zh}", column=TABLES[name].column(column).zh)
 
     def _years(self, tables: dict[str, pd.DataFrame]) -> None:
         def years(name: str) -> set[int]:
