@@ -26,6 +26,7 @@ from threadpoolctl import threadpool_limits
 from analytics.risk_features import CATEGORICAL, CATEGORY_LEVELS, FEATURES, NUMERIC
 
 FEATURE_IDS = tuple(f.id for f in FEATURES)
+SOLVER = "newton-cholesky"  # exact optimum in a few steps when rows far outnumber columns
 
 
 def preprocessor() -> ColumnTransformer:
@@ -36,7 +37,7 @@ def preprocessor() -> ColumnTransformer:
     categorical = make_pipeline(
         SimpleImputer(strategy="most_frequent"),
         OneHotEncoder(categories=[list(CATEGORY_LEVELS[c]) for c in CATEGORICAL], handle_unknown="ignore",
-                      drop="if_binary", sparse_output=False))
+                      drop="first", sparse_output=False))
     return ColumnTransformer([("num", numeric, list(NUMERIC)), ("cat", categorical, list(CATEGORICAL))],
                              sparse_threshold=0.0)
 
@@ -58,8 +59,8 @@ class RiskModel(ClassifierMixin, BaseEstimator):
     threads so training does not starve a shared server.
     """
 
-    def __init__(self, Cs: Sequence[float] = (0.01, 0.1, 1.0, 10.0), max_iter: int = 500,
-                 max_cv_rows: int | None = 300_000, random_state: int = 0, n_threads: int | None = 1) -> None:
+    def __init__(self, Cs: Sequence[float] = (0.01, 0.1, 1.0, 10.0), max_iter: int = 100,
+                 max_cv_rows: int | None = 200_000, random_state: int = 0, n_threads: int | None = 1) -> None:
         self.Cs = Cs
         self.max_iter = max_iter
         self.max_cv_rows = max_cv_rows
@@ -75,16 +76,21 @@ class RiskModel(ClassifierMixin, BaseEstimator):
             self.cv_log_loss_, oot_logit, oot_y = self._cross_validate(X, y, years)
             self.C_ = min(self.cv_log_loss_, key=self.cv_log_loss_.get) if self.cv_log_loss_ else 1.0
             self.calibration_ = _platt(oot_logit.get(self.C_), oot_y)
-            self.pipeline_ = Pipeline([
-                ("prepare", preprocessor()),
-                ("float32", FunctionTransformer(_as_float32, feature_names_out="one-to-one")),
-                ("model", LogisticRegression(C=self.C_, max_iter=self.max_iter)),
-            ])
-            self.pipeline_.fit(X, y)
+            prepare = preprocessor()
+            z = _as_float32(prepare.fit_transform(X))
+            model = LogisticRegression(C=self.C_, solver=SOLVER, max_iter=self.max_iter).fit(z, y)
+        # The steps are fitted in place (the design matrix is needed below), then assembled.
+        self.pipeline_ = Pipeline([
+            ("prepare", prepare),
+            ("float32", FunctionTransformer(_as_float32, feature_names_out="one-to-one").fit(z)),
+            ("model", model),
+        ])
         self.classes_ = np.array([0.0, 1.0])
         self.train_years_ = sorted(int(v) for v in np.unique(years))
         self.n_train_ = len(y)
-        self._index_columns(X)
+        self.columns_ = np.array(prepare.get_feature_names_out())
+        self.column_feature_ = np.array([_feature_of(n) for n in self.columns_])
+        self.reference_ = z.mean(axis=0, dtype=np.float64)  # contributions are measured from here
         return self
 
     def _cross_validate(self, X: pd.DataFrame, y: np.ndarray, years: np.ndarray):
@@ -100,7 +106,7 @@ class RiskModel(ClassifierMixin, BaseEstimator):
             prepare = preprocessor().fit(X.iloc[train])
             z = _as_float32(prepare.transform(X.iloc[np.concatenate([train, test])]))
             z_train, z_test = z[:len(train)], z[len(train):]
-            model = LogisticRegression(max_iter=self.max_iter, warm_start=True)
+            model = LogisticRegression(solver=SOLVER, max_iter=self.max_iter, warm_start=True)
             for C in sorted(scores):
                 model.set_params(C=C).fit(z_train, y[train])
                 logit = model.decision_function(z_test).astype(float)
@@ -110,15 +116,6 @@ class RiskModel(ClassifierMixin, BaseEstimator):
         mean = {C: float(np.mean(v)) for C, v in scores.items() if v}
         oot = {C: np.concatenate(v) for C, v in logits.items() if v}
         return mean, oot, (np.concatenate(truth) if truth else np.array([]))
-
-    def _index_columns(self, X: pd.DataFrame) -> None:
-        """Which feature each transformed column belongs to, and the training mean of each
-        column: contributions are measured from the average training household."""
-        names = self.pipeline_.named_steps["prepare"].get_feature_names_out()
-        self.columns_ = np.array(names)
-        self.column_feature_ = np.array([_feature_of(n) for n in names])
-        z = self.pipeline_.named_steps["prepare"].transform(X)
-        self.reference_ = np.asarray(z, dtype=float).mean(axis=0)
 
     # --- prediction -----------------------------------------------------------------------
     def transform(self, X: pd.DataFrame) -> np.ndarray:

@@ -119,10 +119,10 @@ FEATURES: tuple[Feature, ...] = (
 FEATURE_BY_ID = {f.id: f for f in FEATURES}
 NUMERIC = tuple(f.id for f in FEATURES if not f.categorical)
 CATEGORICAL = tuple(f.id for f in FEATURES if f.categorical)
-CATEGORY_LEVELS = {
+CATEGORY_LEVELS = {  # the first level of each is the reference the others are compared with
     "past_category": (NO_CATEGORY, *MONITORING_CATEGORIES),
-    "household_type": HOUSEHOLD_TYPES,
-    "terrain": TERRAINS,
+    "household_type": tuple(reversed(HOUSEHOLD_TYPES)),
+    "terrain": tuple(reversed(TERRAINS)),
 }
 
 
@@ -366,10 +366,12 @@ def build(tables: dict[str, pd.DataFrame], label: LabelSpec | None = None) -> Fe
     for feature in FUND_GROUPS:
         features[feature] = context[feature].to_numpy()
 
+    numeric = np.column_stack([features[c].to_numpy(dtype=np.float32) for c in NUMERIC])
     frame = pd.concat([
         pd.DataFrame({"household_id": h["household_id"], "year": h["year"].astype(int),
                       "village_code": h["village_code"], "township_code": context["township_code"].to_numpy()}),
-        features[[f.id for f in FEATURES]],
+        pd.DataFrame(numeric, columns=list(NUMERIC), index=h.index),  # one float32 block: cheap to hand to numpy
+        pd.DataFrame({c: pd.Categorical(features[c], categories=CATEGORY_LEVELS[c]) for c in CATEGORICAL}, index=h.index),
         pd.DataFrame({"eligible": ~state["unresolved"], "unresolved": state["unresolved"],
                       "label": _label(h, income, line, state, label)}),
     ], axis=1)
