@@ -75,14 +75,17 @@ class Constraints:
     pool_only: bool = False
 
     @classmethod
-    def from_settings(cls, budget_wan: float, township_codes: list[str], **changes) -> Constraints:
-        """The county's default rules (data/settings.toml) for a budget; `changes` override them."""
+    def from_settings(cls, budget_wan: float, township_codes: list[str], villages: int,
+                      **changes) -> Constraints:
+        """The county's default rules (data/settings.toml) for a budget and a county of
+        `villages` villages (caps are multiples of the average per village); `changes` override."""
         low, high = settings.get("allocation.township_min_share"), settings.get("allocation.township_max_share")
+        average = budget_wan / max(villages, 1)
         base = cls(
             budget_wan=float(budget_wan),
             industry_min_share=float(settings.get("funds.industry_min_share")),
-            village_cap_wan=float(settings.get("allocation.village_cap_wan")) or None,
-            key_village_min_wan=float(settings.get("allocation.key_village_min_wan")),
+            village_cap_wan=round(settings.get("allocation.village_cap_ratio") * average, 1) or None,
+            key_village_min_wan=round(settings.get("allocation.key_village_min_ratio") * average, 1),
             township_min_wan=tuple((t, low * budget_wan) for t in township_codes),
             township_max_wan=tuple((t, high * budget_wan) for t in township_codes),
         )
@@ -273,11 +276,12 @@ def _tie_weights(context: Context, weights: np.ndarray, budget: float, tie_break
     if tie_break <= 0:
         return np.zeros_like(weights)
     spread = context.intensity(np.full_like(weights, budget / weights.size))
-    scale = float((weights * spread).sum()) or 1.0
+    scale = float((weights * spread).sum())
+    share, scale = (tie_break, scale) if scale > 0 else (1.0, 1.0)  # nothing valued: the pattern decides
     pattern = context.last_year + 0.01 * max(context.last_year.mean(), _TINY)
     pattern = np.where(weights > 0, 0.0, pattern)
     total = float((pattern * spread).sum())
-    return pattern * (tie_break * scale / total) if total > 0 else pattern
+    return pattern * (share * scale / total) if total > 0 else pattern
 
 
 def optimise(context: Context, weights: np.ndarray, constraints: Constraints, tol: float = 1e-5,
@@ -296,6 +300,8 @@ def optimise(context: Context, weights: np.ndarray, constraints: Constraints, to
     a_ub, b_ub, a_eq, b_eq, upper = _linear_parts(_groups(context, constraints), n)
     scale = np.repeat(10.0 / np.maximum(context.households, 1), shape[1])  # g = log(1 + scale × f)
     combined = weights.ravel() + _tie_weights(context, weights, constraints.budget_wan, tie_break).ravel()
+    unit = float(combined.max()) if combined.max() > 0 else 1.0
+    combined = combined / unit  # slopes of order 1 keep HiGHS's absolute tolerances meaningful
     reach = np.minimum(upper, constraints.budget_wan)
     if constraints.village_cap_wan is not None:
         reach = np.minimum(reach, constraints.village_cap_wan)
@@ -318,7 +324,7 @@ def optimise(context: Context, weights: np.ndarray, constraints: Constraints, to
         grids = [np.concatenate([g, a]) for g, a in zip(coarse, around)]
     gap = max(bound - lower, 0.0) / max(abs(bound), _TINY)
     shaped = best.reshape(shape)
-    return Solution(shaped, objective_value(context, weights, shaped), bound, gap, rounds,
+    return Solution(shaped, objective_value(context, weights, shaped), bound * unit, gap, rounds,
                     time.perf_counter() - started)
 
 

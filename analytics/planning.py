@@ -15,7 +15,7 @@ Objectives, per unit of g = log(1 + thousand yuan per household) in village v, c
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -35,7 +35,7 @@ from analytics.allocation import (
 from analytics.contract import DIMENSIONS, PROJECT_CATEGORIES
 from analytics.funds import village_funds
 from analytics.response import HOUSEHOLD_COLUMNS as RESPONSE_COLUMNS
-from analytics.response import RELAPSE, SOURCE_ZH, Effects, outcome_info
+from analytics.response import RELAPSE, SOURCE_ZH, Effects, Override, outcome_info
 from analytics.store import Store
 
 POOL_STATUS = "储备"
@@ -56,6 +56,22 @@ class Request:
             raise AllocationError(f"未知的目标“{self.objective}”,可选:{'、'.join(OBJECTIVES)}(risk/score/blend)。")
         if not 0.0 <= self.blend_weight <= 1.0:
             raise AllocationError(f"加权目标中“减少风险户”的权重应在 0 到 1 之间,当前为 {self.blend_weight}。")
+
+
+def request_to_dict(request: Request, overrides: tuple[Override, ...] = ()) -> dict:
+    """A request and the planner's effect overrides as plain JSON data (for saved scenarios)."""
+    return {"constraints": asdict(request.constraints), "objective": request.objective,
+            "blend_weight": request.blend_weight, "overrides": [asdict(o) for o in overrides]}
+
+
+def request_from_dict(data: dict) -> tuple[Request, tuple[Override, ...]]:
+    """The inverse of `request_to_dict`."""
+    c = dict(data["constraints"])
+    for key in ("township_min_wan", "township_max_wan"):
+        c[key] = tuple((str(t), float(v)) for t, v in c.get(key, ()))
+    c["keep_last_year"] = tuple(c.get("keep_last_year", ()))
+    request = Request(Constraints(**c), data.get("objective", "risk"), float(data.get("blend_weight", 0.5)))
+    return request, tuple(Override(**o) for o in data.get("overrides", ()))
 
 
 def snapshot_tables(store: Store, snapshot_id: str | None = None) -> dict[str, pd.DataFrame]:
@@ -248,7 +264,7 @@ def run(context: Context, effects: Effects, request: Request, tol: float = 1e-5)
         name: {"label": BASELINES[name], **summary(context, effects, request.constraints, funds)}
         for name, funds in baselines(context, request.constraints.budget_wan).items()}
     result["effect_sources"] = effect_table(context, effects).to_dict("records")
-    result["overrides"] = [vars(o) for o in effects.overrides]
+    result["overrides"] = [asdict(o) for o in effects.overrides]
     result["year"] = context.year
     result["notes"] = list(context.notes)
     return result

@@ -19,8 +19,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--objective", choices=list(planning.OBJECTIVES), default="risk",
                    help="目标:risk 减少返贫致贫风险户;score 提高滞后村得分;blend 两者加权")
     p.add_argument("--blend-weight", type=float, help="blend 目标中减少风险户的权重 0-1(默认取设置)")
-    p.add_argument("--village-cap", type=float, help="每村上限(万元;默认取设置,0 表示不设)")
-    p.add_argument("--key-village-min", type=float, help="每个重点帮扶村的下限(万元;默认取设置)")
+    p.add_argument("--village-cap", type=float, help="每村上限(万元;默认为村均 × 设置的倍数,0 表示不设)")
+    p.add_argument("--key-village-min", type=float, help="每个重点帮扶村的下限(万元;默认为村均 × 设置的倍数)")
     p.add_argument("--keep-last-year", nargs="+", default=[], metavar="村代码", help="这些村不少于上年")
     p.add_argument("--pool-only", action="store_true", help="只安排项目库中的储备项目")
     p.add_argument("--json", action="store_true", help="输出 JSON")
@@ -44,7 +44,7 @@ def _constraints(args: argparse.Namespace, context) -> Constraints:
     if args.key_village_min is not None:
         changes["key_village_min_wan"] = args.key_village_min
     towns = sorted(set(context.villages["township_code"]))
-    return Constraints.from_settings(args.budget, towns, **changes)
+    return Constraints.from_settings(args.budget, towns, len(context.villages), **changes)
 
 
 def run(args: argparse.Namespace) -> int:
