@@ -161,13 +161,16 @@ class RiskModel(ClassifierMixin, BaseEstimator):
 
     def coefficients(self) -> pd.DataFrame:
         """Per transformed column: its feature, the calibrated coefficient (per standard
-        deviation for numbers, against the dropped or average level for categories) and the
-        odds ratio."""
+        deviation `sd` of the training data for numbers, against the reference level for
+        categories) and the odds ratio."""
         check_is_fitted(self, "pipeline_")
         level = [n.split("__", 1)[1][len(f) + 1:] if n.startswith("cat__") else "" for n, f in
                  zip(self.columns_, self.column_feature_)]
+        scaler = self.pipeline_.named_steps["prepare"].named_transformers_["num"][-1]
+        scale = np.full(len(self.columns_), np.nan)
+        scale[:len(scaler.scale_)] = scaler.scale_  # numeric columns come first
         return pd.DataFrame({"column": self.columns_, "feature": self.column_feature_, "level": level,
-                             "coefficient": self.coef_, "odds_ratio": np.exp(self.coef_)})
+                             "coefficient": self.coef_, "odds_ratio": np.exp(self.coef_), "sd": scale})
 
 
 def _feature_of(column: str) -> str:

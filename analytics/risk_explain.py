@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from analytics.risk_features import FEATURE_BY_ID, FEATURES
+from analytics.risk_features import CATEGORY_LEVELS, FEATURE_BY_ID, FEATURES
 
 TOP = 3
 OTHER = "其他"
@@ -71,24 +71,42 @@ def main_risk_type(risk_types: pd.Series) -> pd.Series:
     return risk_types.astype("string").str.split("、").str[0]
 
 
-def describe(driver: str, value: object) -> str:
+def driver_values(features: pd.DataFrame, drivers: pd.DataFrame, k: int = TOP) -> pd.DataFrame:
+    """value_1..k: each driver's value for the household (a category as its level number),
+    so that a page can put drivers into words without the feature table."""
+    columns = {}
+    for f in DRIVERS:
+        column = features[f]
+        columns[f] = column.cat.codes.astype(float).where(column.notna()) if FEATURE_BY_ID[f].categorical else column
+    matrix = pd.DataFrame(columns).to_numpy(dtype=float)
+    rows = np.arange(len(drivers))
+    out = {}
+    for i in range(k):
+        ids = drivers[f"driver_{i + 1}"].to_numpy()
+        index = np.array([DRIVERS.index(d) if d is not None else 0 for d in ids], dtype=int)
+        out[f"value_{i + 1}"] = np.where(pd.notna(ids), matrix[rows, index], np.nan)
+    return pd.DataFrame(out, index=drivers.index)
+
+
+def describe(driver: str, value: float) -> str:
     """A driver in words for a visitor: 慢性病人数 2人, 地形 山区, 住房不安全."""
     spec = FEATURE_BY_ID[driver]
-    if spec.categorical:
-        return f"{spec.zh} {value}"
-    if value is None or (isinstance(value, float) and np.isnan(value)):
+    if value is None or np.isnan(value):
         return f"{spec.zh}(缺失)"
+    if spec.categorical:
+        return f"{spec.zh} {CATEGORY_LEVELS[driver][int(value)]}"
     if driver in _BINARY:
-        return spec.zh if float(value) >= 0.5 else f"{spec.zh}:否"
-    number = float(value)
-    text = f"{number:.0f}" if spec.unit == "人" else f"{number:.2f}" if abs(number) < 100 else f"{number:,.0f}"
-    return f"{spec.zh} {text}{spec.unit}"
+        return spec.zh if value >= 0.5 else f"{spec.zh}:否"
+    if spec.unit == "人":
+        return f"{spec.zh} {value:.0f} 人"
+    if spec.unit == "月":
+        return f"{spec.zh} {value:.1f} 个月"
+    return f"{spec.zh} {value:.2f}" if abs(value) < 100 else f"{spec.zh} {value:,.0f}"
 
 
-def driver_texts(drivers: pd.DataFrame, features: pd.DataFrame, k: int = TOP) -> list[str]:
-    """The drivers of each household in words, separated by ;. `features` is aligned with
-    `drivers` row by row."""
-    texts = []
-    for i, row in enumerate(drivers[[f"driver_{j + 1}" for j in range(k)]].itertuples(index=False)):
-        texts.append(";".join(describe(d, features[d].iloc[i]) for d in row if d is not None))
-    return texts
+def driver_texts(scored: pd.DataFrame, k: int = TOP) -> list[str]:
+    """The drivers of each scored household in words, separated by ;."""
+    names = [f"driver_{i + 1}" for i in range(k)]
+    values = [f"value_{i + 1}" for i in range(k)]
+    return [";".join(describe(d, float(v)) for d, v in zip(row[:k], row[k:]) if d is not None)
+            for row in scored[names + values].itertuples(index=False)]

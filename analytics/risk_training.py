@@ -40,6 +40,7 @@ class Evaluation:
     chosen_C: float
     baseline_triggered: int
     seconds: float
+    test: pd.DataFrame  # the scored test rows: household_id, township_code, y, probability, rule_strength
     warnings: list[str] = field(default_factory=list)
 
     def as_json(self) -> dict:
@@ -97,6 +98,8 @@ def evaluate(features: FeatureSet, workload: float, test_year: int | None = None
         n_test=len(test), events=int(y.sum()), model=model_scores, baseline=base_scores,
         calibration=risk_metrics.calibration_table(y, p), townships=towns, chosen_C=float(fitted.C_),
         baseline_triggered=int(rules.triggered(test).sum()), seconds=time.perf_counter() - started,
+        test=pd.DataFrame({"household_id": test["household_id"].to_numpy(), "township_code": test["township_code"].to_numpy(),
+                           "y": y, "probability": p, "rule_strength": strength}),
         warnings=list(features.warnings))
 
 
@@ -123,7 +126,8 @@ def score(model: RiskModel, rules: RuleTriggers, frame: pd.DataFrame) -> pd.Data
     out["probability"] = 1.0 / (1.0 + np.exp(-logit))
     out["rule_strength"] = rules.decision_function(frame)
     out["rule_triggered"] = out["rule_strength"] >= 1.0
-    out = pd.concat([out, drivers, risk_explain.plan(drivers, frame["labor_count"].to_numpy() > 0)], axis=1)
+    out = pd.concat([out, drivers, risk_explain.driver_values(frame, drivers),
+                     risk_explain.plan(drivers, frame["labor_count"].to_numpy() > 0)], axis=1)
     return out.reset_index(drop=True)
 
 

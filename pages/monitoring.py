@@ -1,0 +1,119 @@
+"""防返贫监测: monitoring objects by category, what moved this year, the households the model
+expects to fall back next year that are not yet monitored, where they live, and risk types."""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+import streamlit as st
+
+from analytics import risk_overview, settings
+from analytics.contract import MONITORING_CATEGORIES
+from analytics.risk_features import RiskDataError
+from ui import charts, data, filters, layout, maps, risk, scope
+from ui.text import pick
+
+TEXT = {
+    "zh": {
+        "title": "防返贫监测",
+        "lead": "及时发现、提前干预:监测对象现状,以及模型预测 {next} 年可能返贫、但尚未纳入监测的农户。",
+        "category": "{category}(户)",
+        "category_help": "{year} 年底仍登记为该类别的监测对象(含已消除风险的),其中未消除风险的共 {unresolved:,} 户",
+        "eliminated": "当年消除风险(户)",
+        "eliminated_help": "风险消除时间在 {year} 年内的监测对象",
+        "newly": "当年新识别(户)",
+        "newly_help": "识别监测时间在 {year} 年内的监测对象",
+        "high_risk": "预测高风险、未纳入监测(户)",
+        "high_risk_delta": "占农户 {share}",
+        "high_risk_help": "不在未消除风险监测中,且模型预测 {next} 年返贫概率 ≥ {cutoff:.0%} 的农户;名单见“预警名单”",
+        "map_title": "分村:预测高风险户占比",
+        "map_metric": "高风险未监测户占比",
+        "types_title": "风险类型",
+        "identified_trend": "当年新识别监测对象的致贫返贫风险类型(户,可多选)",
+        "predicted_types": "预测高风险户的主要风险类型(户)",
+        "no_high_risk": "当前范围内没有预测返贫概率 ≥ {cutoff:.0%} 的农户。",
+        "model_notice": "返贫风险模型:{notice}",
+        "cannot_train": "无法计算返贫风险:{error}",
+    },
+    "en": {
+        "title": "Relapse monitoring",
+        "lead": "Find early, act early: monitored households now, and households the model expects to fall back "
+                "in {next} that are not yet monitored.",
+        "category": "{category}",
+        "category_help": "Monitoring objects of this category at the end of {year} (resolved included); "
+                         "{unresolved:,} unresolved in all",
+        "eliminated": "Risk eliminated this year",
+        "eliminated_help": "Monitored households whose risk was eliminated in {year}",
+        "newly": "Newly identified",
+        "newly_help": "Households identified as monitoring objects in {year}",
+        "high_risk": "Predicted high risk, not monitored",
+        "high_risk_delta": "{share} of households",
+        "high_risk_help": "Not under unresolved monitoring, predicted relapse probability in {next} ≥ {cutoff:.0%}; "
+                          "see the early-warning list",
+        "map_title": "Villages: share of predicted high-risk households",
+        "map_metric": "High risk, not monitored",
+        "types_title": "Risk types",
+        "identified_trend": "Newly identified households by recorded risk type",
+        "predicted_types": "Predicted high-risk households by main risk type",
+        "no_high_risk": "No household in this scope has a predicted probability ≥ {cutoff:.0%}.",
+        "model_notice": "Risk model: {notice}",
+        "cannot_train": "Cannot compute relapse risk: {error}",
+    },
+}
+
+t = pick(TEXT)
+f = filters.current()
+villages = data.table("villages")
+cutoff = float(settings.get("risk.high_risk_probability"))
+layout.header(t["title"], scope.label())
+try:
+    _, meta, notice = risk.trained()
+except RiskDataError as exc:
+    st.error(t["cannot_train"].format(error=exc))
+    st.stop()
+if notice:
+    st.info(t["model_notice"].format(notice=notice))
+st.caption(t["lead"].format(next=f.year + 1))
+
+codes = scope.village_codes()
+scored = risk.predictions(f.year)
+scored = scored[scored["village_code"].isin(codes)]
+households = scope.households(f.year)
+k = risk_overview.kpis(households, scored, f.year, cutoff)
+layout.cards([
+    layout.Card(t["category"].format(category=c), layout.num(k.monitored_by_category[c]),
+                help=t["category_help"].format(year=f.year, unresolved=k.unresolved))
+    for c in MONITORING_CATEGORIES
+] + [
+    layout.Card(t["eliminated"], layout.num(k.eliminated_this_year), help=t["eliminated_help"].format(year=f.year)),
+    layout.Card(t["newly"], layout.num(k.newly_identified), help=t["newly_help"].format(year=f.year)),
+    layout.Card(t["high_risk"], layout.num(k.high_risk_unmonitored),
+                t["high_risk_delta"].format(share=layout.pct(k.high_risk_share)), delta_color="off",
+                help=t["high_risk_help"].format(next=f.year + 1, cutoff=cutoff)),
+], per_row=3)
+
+st.subheader(t["map_title"])
+vy = scope.village_year()
+per_village = vy[vy["year"] == f.year].set_index("village_code")["households"]
+shares = risk_overview.village_high_risk_share(scored, per_village, cutoff)
+shapes = data.shapes()
+shapes = shapes[shapes["village_code"].isin(codes)] if f.township else shapes
+names = villages.set_index("village_code")["village_name"]
+maps.show(maps.choropleth(shapes, shares, names, title=t["map_metric"], unit="%", fmt=",.1f", highlight=f.village))
+
+st.subheader(t["types_title"])
+left, right = st.columns(2)
+with left:
+    trend = risk_overview.identified_by_risk_type(scope.households())
+    fig = go.Figure([go.Bar(x=trend.index, y=trend[c], name=c) for c in trend.columns])
+    fig.update_layout(barmode="stack", legend={"y": -0.25})
+    fig.update_xaxes(dtick=1)
+    charts.show(fig, height=380, title=t["identified_trend"])
+with right:
+    predicted = risk_overview.predicted_by_risk_type(scored, cutoff)
+    if predicted.empty:
+        st.info(t["no_high_risk"].format(cutoff=cutoff))
+    else:
+        fig = go.Figure(go.Bar(x=predicted.to_numpy()[::-1], y=predicted.index[::-1], orientation="h",
+                               text=predicted.to_numpy()[::-1], textposition="outside", cliponaxis=False,
+                               marker_color=charts.COLOURS[0]))
+        charts.show(fig, height=380, title=t["predicted_types"])
