@@ -18,15 +18,17 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
+from streamlit.runtime.pages_manager import PagesManager
 
 from analytics import audit, settings, users
 from analytics.store import Store
 from analytics.users import User
 from ui import data
-from ui.nav import PAGE_ROLES, PageSpec
+from ui.nav import PAGE_ROLES, PAGES, PageSpec
 from ui.text import pick
 
 TEXT = {
@@ -109,6 +111,14 @@ TEXT = {
         "forbidden": "Your account may not open this page.",
     },
 }
+
+# While a server process has not yet run st.navigation, Streamlit's legacy multipage mode runs a
+# page file named by the URL directly, skipping app.py and this gate (pages/ exists). That is
+# the first request after every restart. Turn the legacy mode off and start the run again, so
+# that it goes through app.py.
+if PagesManager.uses_pages_directory:
+    PagesManager.uses_pages_directory = False
+    st.rerun()
 
 TOKEN_KEY = "_auth_token"
 NOTICE_KEY = "_auth_notice"
@@ -245,8 +255,7 @@ def gate() -> User:
         found = _start(store, DEMO_USER, VIA_DEMO)
     if found is None:
         page = _sign_in_page if users.has_accounts(store) else _first_run_page
-        st.navigation([st.Page(page, title=pick(TEXT)["sign_in_title"], icon=":material/login:")],
-                      position="hidden").run()
+        st.navigation(_at_every_address(page), position="hidden").run()
         st.stop()
     found.last_seen = time.monotonic()
     _sidebar(store, found)
@@ -254,6 +263,15 @@ def gate() -> User:
 
 
 # --- pages and sidebar -------------------------------------------------------------------------
+def _at_every_address(page: Callable[[], None]) -> list[st.Page]:
+    """The sign-in page under every page's address: a link to a page asks to sign in first and,
+    once signed in, opens that page (if the role may)."""
+    title = pick(TEXT)["sign_in_title"]
+    return [st.Page(page, title=title, icon=":material/login:", default=True)] + [
+        st.Page(page, title=title, icon=":material/login:", url_path=Path(spec.path).stem)
+        for spec in PAGES if not spec.default]
+
+
 def _notice(t: dict[str, str]) -> None:
     key = st.session_state.pop(NOTICE_KEY, None)
     if key in ("expired", "ended", "signed_out"):

@@ -16,7 +16,7 @@ import streamlit as st
 from analytics import settings
 from analytics.scope import Scope
 from analytics.store import SnapshotInfo, Store
-from ui import auth
+from analytics.users import User
 
 STORE_ENV = "DASHBOARD_STORE"
 
@@ -51,7 +51,7 @@ def allowed_townships() -> tuple[str, ...] | None:
     It comes from the account held server-side by ui.auth, never from anything the browser
     can set; without a signed-in user no township is allowed.
     """
-    user = auth.current_user()
+    user = _signed_in()
     return () if user is None else user.allowed_townships
 
 
@@ -97,11 +97,18 @@ def county_name() -> str:
 
 def can_see_personal() -> bool:
     """Whether the signed-in role may see names and ID numbers unmasked (admin only)."""
-    user = auth.current_user()
+    user = _signed_in()
     return user is not None and user.can_see_personal
 
 
 def current_user() -> str:
     """The signed-in user's name, recorded with every import, rollback and export."""
-    user = auth.current_user()
+    user = _signed_in()
     return user.name if user is not None else "未登录"
+
+
+def _signed_in() -> User | None:
+    # imported here: ui.auth imports this module, and may restart the run while it is imported
+    from ui import auth
+
+    return auth.current_user()

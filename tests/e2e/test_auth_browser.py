@@ -1,0 +1,149 @@
+"""Sign-in in a real browser, on a store with accounts: a 乡镇 user reads only their township in
+every page and downloaded file, even when the URL names another; a masked role sees no full
+name or ID number anywhere; nothing shows before signing in, whatever the URL."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT
+from tests.e2e.conftest import LOCAL_PREFIXES, _free_port, settle
+from tests.test_scope import FullNames, Outside, _pages_for, _workbook_text
+from ui.nav import PAGES
+
+
+@pytest.fixture(scope="module")
+def auth_url(accounts) -> Iterator[str]:
+    """The app served on the store with accounts (so signing in is required)."""
+    port = _free_port()
+    env = dict(os.environ, DASHBOARD_STORE=str(accounts.store.root))
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
+         "--server.address", "127.0.0.1", "--server.headless", "true"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(300):
+            try:
+                if urllib.request.urlopen(f"{url}/_stcore/health", timeout=1).read() == b"ok":
+                    break
+            except OSError:
+                time.sleep(0.2)
+        else:
+            pytest.fail("the app did not answer /_stcore/health within 60 s")
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(10)
+
+
+@pytest.fixture
+def tab(browser, auth_url):
+    """A fresh browser context (no cookie, no session) that records outside requests."""
+    ctx = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN", accept_downloads=True)
+    page = ctx.new_page()
+    outside: list[str] = []
+    page.on("request", lambda r: outside.append(r.url) if not r.url.startswith(LOCAL_PREFIXES) else None)
+    page.outside = outside
+    yield page
+    ctx.close()
+
+
+def _url_path(path: str) -> str:
+    spec = next(p for p in PAGES if p.path == path)
+    return "/" if spec.default else "/" + Path(path).stem
+
+
+def _sign_in(page, name: str, password: str) -> None:
+    page.get_by_label("用户名").fill(name)
+    page.get_by_label("密码", exact=True).fill(password)
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_timeout(500)
+    settle(page, 120)  # a bcrypt check on a busy machine
+
+
+def _body(page) -> str:
+    return page.locator("body").inner_text()
+
+
+def _download_all(page, folder: Path) -> list[bytes]:
+    files = []
+    buttons = page.locator('[data-testid="stDownloadButton"] button')
+    for i in range(buttons.count()):
+        button = buttons.nth(i)
+        button.scroll_into_view_if_needed()
+        with page.expect_download(timeout=60_000) as info:
+            button.click()
+        target = folder / f"{len(list(folder.iterdir()))}.xlsx"
+        info.value.save_as(target)
+        files.append(target.read_bytes())
+    return files
+
+
+def test_nothing_shows_before_signing_in_whatever_the_url(tab, auth_url, demo_tables):
+    for path in ("/audit_log", "/guarantees", "/?town=990121100"):
+        tab.goto(auth_url + path)
+        settle(tab)
+        text = _body(tab)
+        assert "登录" in text and "用户名" in text, path
+        assert not any(name in text for name in demo_tables["townships"]["township_name"]), path
+        assert "审计日志" not in text and "三保障" not in text
+    assert tab.outside == []
+
+
+def test_township_user_reads_only_own_township_in_pages_and_files(tab, auth_url, accounts, demo_tables, tmp_path):
+    outside = Outside(demo_tables, accounts.township)
+    towns, villages = demo_tables["townships"], demo_tables["villages"]
+    other = towns.loc[towns["township_code"] != accounts.township, "township_code"].iloc[0]
+    other_village = villages.loc[villages["township_code"] == other, "village_code"].iloc[0]
+    own_name = towns.set_index("township_code").loc[accounts.township, "township_name"]
+    files: list[bytes] = []
+    for path in _pages_for("乡镇"):
+        tab.goto(f"{auth_url}{_url_path(path)}?town={other}&village={other_village}")
+        settle(tab)
+        _sign_in(tab, "town01", accounts.passwords["town01"])
+        text = _body(tab)
+        assert own_name in text and "town01" in text, path
+        assert not outside.leaks(text), (path, outside.leaks(text)[:5])
+        assert tab.locator('[data-testid="stException"]').count() == 0, path
+        files += _download_all(tab, tmp_path)
+    assert files, "no page offered a download"
+    for payload in files:
+        assert not outside.leaks(_workbook_text(payload))
+    assert "审计日志" not in _body(tab)
+    assert tab.outside == []
+
+
+def test_masked_role_sees_no_full_name_or_id_number_in_pages_or_files(tab, auth_url, accounts, demo_tables,
+                                                                      tmp_path):
+    personal = FullNames(demo_tables)
+    files: list[bytes] = []
+    for path in _pages_for("县领导"):
+        tab.goto(auth_url + _url_path(path))
+        settle(tab)
+        _sign_in(tab, "leader01", accounts.passwords["leader01"])
+        text = _body(tab)
+        assert "leader01" in text and not personal.leaks(text), (path, personal.leaks(text)[:3])
+        files += _download_all(tab, tmp_path)
+    assert files
+    for payload in files:
+        assert not personal.leaks(_workbook_text(payload))
+    assert tab.outside == []
+
+
+def test_wrong_password_gives_the_same_answer_as_an_unknown_name(tab, auth_url, accounts):
+    tab.goto(auth_url + "/")
+    settle(tab)
+    _sign_in(tab, "plan01", "definitely-not-it")
+    first = tab.locator('[data-testid="stAlert"]').inner_text()
+    _sign_in(tab, "nobody-here", "definitely-not-it")
+    second = tab.locator('[data-testid="stAlert"]').inner_text()
+    assert "登录失败" in first and first == second
