@@ -11,6 +11,7 @@ import sys
 import openpyxl
 import pandas as pd
 import pytest
+from streamlit.testing.v1 import AppTest
 
 from analytics import audit
 from analytics.__main__ import main
@@ -186,3 +187,31 @@ def test_command_line_export_follows_the_users_scope_and_role(with_accounts, dem
     assert not (tmp_path / "p.xlsx").exists() and "登录失败" in capsys.readouterr().err
     log = audit.read(store, actions=["export"])
     assert {"town01", "admin01"} <= set(log.loc[log["client"] == "命令行", "user"])
+
+
+def test_downloads_are_cut_to_scope_even_when_a_page_passes_county_rows(with_accounts, demo_tables, downloads):
+    """ui.exports.download is a second lock: county-wide rows handed to it by mistake leave
+    cut to the user's townships, by village code or, without one, by household id."""
+
+    def script():
+        from analytics import users
+        from analytics.store import Store
+        from ui import auth, data, exports
+
+        store = data.store()
+        auth._start(store, users.get(store, "town01"), auth.VIA_PASSWORD)
+        county = Store(store.root).table("households")
+        county = county[county["year"] == county["year"].max()]
+        exports.download(county[["household_id", "village_code", "head_name"]], "全县名单", "全县", key="a")
+        exports.download(county[["household_id", "head_name"]], "无村代码名单", "全县", key="b")
+
+    at = AppTest.from_function(script, default_timeout=60).run()
+    assert not at.exception, [e.value for e in at.exception]
+    outside = Outside(demo_tables, with_accounts.township)
+    h = demo_tables["households"]
+    own_ids = set(h.loc[h["village_code"].str.startswith(with_accounts.township), "household_id"])
+    assert len(downloads) == 2
+    for _, payload in downloads:
+        frame = pd.read_excel(io.BytesIO(payload), skiprows=3, dtype=str)
+        assert len(frame) > 0 and set(frame["户编号"]) <= own_ids
+        assert not outside.leaks(_workbook_text(payload))

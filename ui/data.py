@@ -14,7 +14,7 @@ import shapely
 import streamlit as st
 
 from analytics import settings
-from analytics.scope import Scope
+from analytics.scope import Scope, ScopeError
 from analytics.store import SnapshotInfo, Store
 from analytics.users import User
 
@@ -82,13 +82,20 @@ def shapes(name: str = "boundaries") -> gpd.GeoDataFrame:
 
 
 def in_scope(frame: pd.DataFrame) -> pd.DataFrame:
-    """Any frame with a township or village code, cut to the user's scope.
+    """Any frame with a township or village code (or, failing those, a household id), cut to
+    the user's scope.
 
     For results computed on the whole county (a model trained on every township, say) before
     they are shown or exported: compute on all rows, show only these.
     """
     info = snapshot()
-    return Scope(allowed_townships()).apply(frame, _table(str(store().root), info.id, "villages"))
+    try:
+        return Scope(allowed_townships()).apply(frame, _table(str(store().root), info.id, "villages"))
+    except ScopeError:
+        column = next((c for c in ("household_id", "户编号") if c in frame.columns), None)
+        if column is None:
+            raise
+        return frame[frame[column].isin(set(table("households")["household_id"]))]
 
 
 def county_name() -> str:
