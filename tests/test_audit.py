@@ -175,3 +175,61 @@ def test_without_accounts_a_store_with_imported_data_asks_for_the_first_admin(tm
     assert users.get(s, "chief").is_admin
     assert list(audit.read(s, users=["chief"])["action"]) == ["sign_in"]
     assert audit.read(s, actions=["user_add"])["user"].iloc[0] == "首次设置"
+
+
+class _Identity:
+    """What st.user holds after a round trip to an OIDC provider."""
+
+    def __init__(self, **claims) -> None:
+        self.claims = claims
+        self.is_logged_in = True
+
+    def to_dict(self) -> dict:
+        return dict(self.claims)
+
+    def get(self, key, default=None):
+        return self.claims.get(key, default)
+
+
+def test_oidc_identity_signs_in_with_the_role_from_the_apps_table(with_accounts, monkeypatch):
+    import streamlit as st
+
+    monkeypatch.setattr(auth, "_oidc_configured", lambda: True)
+    monkeypatch.setattr(st, "user", _Identity(preferred_username="town01", email="t@example.invalid"))
+    start = _last_seq(with_accounts.store)
+    at = app().run()
+    assert at.title[0].value != "登录"
+    assert at.selectbox(key="town").options[1:] == ["白岩镇"]  # the app's own table decides the scope
+    log = _since(with_accounts.store, start)
+    assert list(log["action"]) == ["sign_in"] and log["detail"].iloc[0] == "统一身份认证"
+
+
+def test_oidc_identity_without_an_account_sees_nothing(with_accounts, monkeypatch):
+    import streamlit as st
+
+    monkeypatch.setattr(auth, "_oidc_configured", lambda: True)
+    monkeypatch.setattr(st, "user", _Identity(preferred_username="stranger", email="stranger@example.invalid"))
+    at = app().run()
+    assert at.title[0].value == "登录" and any("stranger@example.invalid" in e.value for e in at.error)
+    assert not at.metric and not at.dataframe
+
+
+def test_changing_the_password_keeps_this_session_and_ends_the_others(with_accounts, monkeypatch):
+    monkeypatch.setattr(users, "BCRYPT_ROUNDS", 4)
+    store = with_accounts.store
+    if users.get(store, "pw01") is None:
+        users.add(store, "pw01", users.PLANNER, "First-password-1", by="测试")
+    users.set_password(store, "pw01", "First-password-1", by="测试")
+    other = sign_in("pw01", "First-password-1")
+    at = sign_in("pw01", "First-password-1")
+    current, new, again = at.sidebar.text_input
+    current.input("First-password-1")
+    new.input("Second-password-2")
+    again.input("Second-password-2")
+    next(b for b in at.sidebar.button if b.label == "保存新密码").click().run()
+    assert any("密码已修改" in s.value for s in at.success)
+    at.run()
+    assert at.title[0].value != "登录"
+    other.run()
+    assert other.title[0].value == "登录"
+    assert users.authenticate(store, "pw01", "Second-password-2").user is not None
