@@ -123,6 +123,15 @@ class Context:
         """Last year's village funds, the natural starting point of a plan."""
         return float(round(self.last_year.sum(), 1))
 
+    def within(self, village_codes) -> Context:
+        """The same county cut to some villages (a township user's scope)."""
+        keep = self.villages["village_code"].isin(village_codes).to_numpy()
+        villages = self.villages[keep].reset_index(drop=True)
+        towns = set(villages["township_code"])
+        return replace(self, villages=villages, last_year=self.last_year[keep], pool=self.pool[keep],
+                       at_risk=self.at_risk[keep], lagging=self.lagging[keep], factors=self.factors[keep],
+                       township_names={t: n for t, n in self.township_names.items() if t in towns})
+
 
 def objective_value(context: Context, weights: np.ndarray, funds: np.ndarray) -> float:
     return float((weights * context.intensity(funds)).sum())

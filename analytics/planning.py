@@ -268,3 +268,57 @@ def run(context: Context, effects: Effects, request: Request, tol: float = 1e-5)
     result["year"] = context.year
     result["notes"] = list(context.notes)
     return result
+
+
+def funds_matrix(context: Context, allocation_rows: list[dict]) -> np.ndarray:
+    """The V x C funds of an allocation list (as `summary` gives it), in the context's order."""
+    frame = pd.DataFrame(allocation_rows, columns=["village_code", "category", "funds_wan"])
+    wide = frame.pivot_table(index="village_code", columns="category", values="funds_wan", aggfunc="sum")
+    wide = wide.reindex(index=context.villages["village_code"], columns=list(context.categories))
+    return wide.fillna(0.0).to_numpy(float)
+
+
+def allocation_table(context: Context, allocation_rows: list[dict]) -> pd.DataFrame:
+    """One row per village: where it is, last year's funds, this plan's total and each category."""
+    funds = funds_matrix(context, allocation_rows)
+    v = context.villages
+    table = pd.DataFrame({
+        "township_code": v["township_code"],
+        "township_name": v["township_code"].map(context.township_names),
+        "village_code": v["village_code"],
+        "village_name": v["village_name"],
+        "is_key_village": v["is_key_village"].astype(bool),
+        "households": v["households"],
+        "last_year_wan": context.last_year.sum(axis=1),
+        "total_wan": funds.sum(axis=1),
+    })
+    for i, category in enumerate(context.categories):
+        table[category] = funds[:, i]
+    return table.sort_values(["township_code", "village_code"], ignore_index=True)
+
+
+def township_table(context: Context, result: dict, constraints: Constraints) -> pd.DataFrame:
+    """Per township: this plan's total, its share of the budget, and the township's bounds."""
+    towns = pd.Series(result["totals_by_township"], dtype=float)
+    low, high = dict(constraints.township_min_wan), dict(constraints.township_max_wan)
+    frame = pd.DataFrame({"township_code": towns.index, "funds_wan": towns.to_numpy()})
+    frame["township_name"] = frame["township_code"].map(context.township_names)
+    frame["share"] = frame["funds_wan"] / max(result["total_wan"], 1e-9)
+    frame["min_wan"] = frame["township_code"].map(low)
+    frame["max_wan"] = frame["township_code"].map(high)
+    return frame[["township_code", "township_name", "funds_wan", "share", "min_wan", "max_wan"]]
+
+
+def comparison(plans: dict[str, dict]) -> pd.DataFrame:
+    """Plans side by side (columns), one row per figure: totals, industry share, each effect
+    with its interval, each category and the rules broken."""
+    rows: dict[str, dict[str, str]] = {}
+    for name, plan in plans.items():
+        column = {"总额(万元)": f"{plan['total_wan']:,.1f}", "产业发展占比": f"{plan['industry_share']:.1%}",
+                  "违反的约束": ";".join(plan.get("violations", [])) or "无"}
+        for e in plan["effects"]:
+            column[f"{e['label']}({e['unit']})"] = f"{e['estimate']:,.1f}({e['low']:,.1f} ~ {e['high']:,.1f})"
+        for category, value in plan["totals_by_category"].items():
+            column[f"{category}(万元)"] = f"{value:,.1f}"
+        rows[name] = column
+    return pd.DataFrame(rows).rename_axis("指标").reset_index()

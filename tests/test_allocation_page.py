@@ -1,0 +1,86 @@
+"""The 资金推演 page through app.py: a plan with its map, table and baselines; conflicting rules
+named on the page; scenarios saved in one session and loaded after a restart."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from analytics import scenarios
+from analytics.store import Store
+from tests.conftest import ROOT
+
+PAGE = "pages/allocation.py"
+
+
+def _page() -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300).run()
+    at.switch_page(PAGE).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def _button(at: AppTest, label: str):
+    return next(b for b in at.button if b.label == label)
+
+
+def _metric(at: AppTest, label: str):
+    return next(m for m in at.metric if m.label == label)
+
+
+def test_page_shows_a_plan_that_keeps_the_industry_rule():
+    at = _page()
+    assert at.title[0].value == "资金推演"
+    share = _metric(at, "产业发展资金占比")
+    assert float(share.value.rstrip("%")) >= 55.0 - 1e-6 and share.delta == "规定≥55%"
+    risk = _metric(at, "预计减少返贫致贫风险户(户)")
+    assert risk.delta.startswith("区间 ")
+    srcdoc = at.get("iframe")[0].proto.srcdoc
+    assert "/app/static/leaflet/leaflet.js" in srcdoc and "https://" not in srcdoc
+    assert len(at.get("download_button")) >= 2  # allocation table, township totals, comparison
+    compared = next(d.value for d in at.dataframe if "指标" in d.value.columns)
+    assert list(compared.columns) == ["指标", "当前方案", "基准:因素法"]
+    assert not at.error
+
+
+def test_conflicting_rules_are_named_on_the_page():
+    at = _page()
+    at.number_input(key="alloc_keymin").set_value(100000.0)
+    _button(at, "计算方案").click().run()
+    assert not at.exception
+    message = " ".join(e.value for e in at.error)
+    assert "无法求解" in message and "相互冲突" in message
+    assert "重点帮扶村每村不少于 100,000.0 万元" in message and "总预算" in message
+
+
+def test_a_saved_scenario_survives_a_restart(demo_store):
+    name = "页面测试方案"
+    at = _page()
+    at.number_input(key="alloc_budget").set_value(777.0)
+    _button(at, "计算方案").click().run()
+    at.text_input(key="alloc_save_name").input(name)
+    _button(at, "保存方案").click().run()
+    assert not at.exception
+    assert any(f"已保存“{name}”" in s.value for s in at.success)
+
+    # another process opening the same store folder: the scenario is on disk, not in memory
+    code = (f"import json; from analytics import scenarios; from analytics.store import Store; "
+            f"s = scenarios.load(Store({str(demo_store.root)!r}), {name!r}); "
+            f"print(json.dumps(s.request['constraints']['budget_wan']))")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert json.loads(out.stdout) == 777.0
+    saved = scenarios.load(Store(demo_store.root), name)
+    assert saved.version >= 1 and saved.result["total_wan"] == pytest.approx(777.0)
+
+    # a new session of the app finds it and loads its inputs
+    fresh = _page()
+    assert fresh.number_input(key="alloc_budget").value != 777.0
+    fresh.selectbox(key="alloc_load_name").set_value(name).run()
+    _button(fresh, "载入到输入").click().run()
+    assert not fresh.exception
+    assert fresh.number_input(key="alloc_budget").value == 777.0
+    assert any(f"已载入“{name}”" in s.value for s in fresh.success)
