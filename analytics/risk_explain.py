@@ -32,7 +32,7 @@ def driver_contributions(contributions: pd.DataFrame) -> pd.DataFrame:
 
 
 def top_drivers(contributions: pd.DataFrame, k: int = TOP) -> pd.DataFrame:
-    """driver_1..k (driver ids, None when fewer than k drivers raise the risk) and
+    """driver_1..k (driver ids, missing when fewer than k drivers raise the risk) and
     push_1..k (their contributions to the logit), largest first."""
     values = driver_contributions(contributions).to_numpy(dtype=float)
     order = np.argsort(-values, axis=1, kind="stable")[:, :k]
@@ -46,7 +46,7 @@ def top_drivers(contributions: pd.DataFrame, k: int = TOP) -> pd.DataFrame:
 
 
 def _plan_one(drivers: tuple, able: bool) -> tuple[str | None, str | None]:
-    specs = [FEATURE_BY_ID[d] for d in drivers if d is not None]
+    specs = [FEATURE_BY_ID[d] for d in drivers if isinstance(d, str)]
     types = list(dict.fromkeys(s.risk_type for s in specs))
     specific = [t for t in types if t != OTHER]
     measures = dict.fromkeys(s.measure if able or not s.measure_no_labour else s.measure_no_labour for s in specs)
@@ -83,8 +83,9 @@ def driver_values(features: pd.DataFrame, drivers: pd.DataFrame, k: int = TOP) -
     out = {}
     for i in range(k):
         ids = drivers[f"driver_{i + 1}"].to_numpy()
-        index = np.array([DRIVERS.index(d) if d is not None else 0 for d in ids], dtype=int)
-        out[f"value_{i + 1}"] = np.where(pd.notna(ids), matrix[rows, index], np.nan)
+        present = np.array([isinstance(d, str) for d in ids], dtype=bool)
+        index = np.array([DRIVERS.index(d) if ok else 0 for d, ok in zip(ids, present)], dtype=int)
+        out[f"value_{i + 1}"] = np.where(present, matrix[rows, index], np.nan)
     return pd.DataFrame(out, index=drivers.index)
 
 
@@ -108,5 +109,5 @@ def driver_texts(scored: pd.DataFrame, k: int = TOP) -> list[str]:
     """The drivers of each scored household in words, separated by ;."""
     names = [f"driver_{i + 1}" for i in range(k)]
     values = [f"value_{i + 1}" for i in range(k)]
-    return [";".join(describe(d, float(v)) for d, v in zip(row[:k], row[k:]) if d is not None)
+    return [";".join(describe(d, float(v)) for d, v in zip(row[:k], row[k:]) if isinstance(d, str))
             for row in scored[names + values].itertuples(index=False)]

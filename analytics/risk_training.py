@@ -40,7 +40,7 @@ class Evaluation:
     chosen_C: float
     baseline_triggered: int
     seconds: float
-    test: pd.DataFrame  # the scored test rows: household_id, township_code, y, probability, rule_strength
+    test: pd.DataFrame  # scored test rows: household_id, township_code, y, probability, rule_strength, rule_probability
     warnings: list[str] = field(default_factory=list)
 
     def as_json(self) -> dict:
@@ -99,7 +99,8 @@ def evaluate(features: FeatureSet, workload: float, test_year: int | None = None
         calibration=risk_metrics.calibration_table(y, p), townships=towns, chosen_C=float(fitted.C_),
         baseline_triggered=int(rules.triggered(test).sum()), seconds=time.perf_counter() - started,
         test=pd.DataFrame({"household_id": test["household_id"].to_numpy(), "township_code": test["township_code"].to_numpy(),
-                           "y": y, "probability": p, "rule_strength": strength}),
+                           "y": y, "probability": p, "rule_strength": strength,
+                           "rule_probability": rules.predict_proba(test)[:, 1]}),
         warnings=list(features.warnings))
 
 
