@@ -62,7 +62,7 @@ else:
     st.error(t["broken"].format(seq=check.first_bad_seq), icon=":material/gpp_bad:")
 
 today = date.today()
-c1, c2, c3, c4 = st.columns([2, 2, 2, 3])
+c1, c2, c3, c4 = st.columns([6, 4, 4, 4])
 period = c1.date_input(t["period"], (today - timedelta(days=30), today), max_value=today, key="audit_period")
 start, end = (period[0], period[-1]) if isinstance(period, tuple) and period else (today, today)
 log = audit.read(store, since=start.isoformat(), until=f"{end.isoformat()}T23:59:59")
@@ -86,7 +86,8 @@ layout.cards([
     layout.Card(t["views"], layout.num(counts.get("view_households", 0))),
 ], per_row=5)
 
-shown = log.assign(action=log["action"].map(audit.ACTIONS)).rename(columns=audit.COLUMNS_ZH)
+shown = log.assign(action=log["action"].map(audit.ACTIONS), at=log["at"].str.replace("T", " ", regex=False))
+shown = shown.rename(columns=audit.COLUMNS_ZH)
 if shown.empty:
     st.info(t["empty"])
 else:

@@ -29,7 +29,7 @@ from analytics.store import Store
 from analytics.users import User
 from ui import data
 from ui.nav import PAGE_ROLES, PAGES, PageSpec
-from ui.text import pick
+from ui.text import common, pick
 
 TEXT = {
     "zh": {
@@ -65,8 +65,7 @@ TEXT = {
         "save": "保存新密码",
         "wrong_current": "当前密码不正确。",
         "password_changed": "密码已修改。",
-        "demo": ("**免登录体验**:系统中还没有任何账户,且只有虚构示范县的模拟数据,因此无需登录。"
-                 "导入真实数据后必须登录。"),
+        "demo": "**免登录体验**:尚无账户且只有示范县模拟数据。导入真实数据后必须登录。",
         "oidc_unknown": "统一身份认证账户“{name}”未在本平台开通或已停用,请联系系统管理员。",
         "oidc_sign_out": "退出统一身份认证",
         "forbidden": "您的账户无权打开此页面。",
@@ -104,8 +103,7 @@ TEXT = {
         "save": "Save the new password",
         "wrong_current": "The current password is wrong.",
         "password_changed": "Password changed.",
-        "demo": ("**Trial without sign-in**: there is no account and only the fictional demo county; "
-                 "once real data is imported, signing in is required."),
+        "demo": "**Trial without sign-in**: no account and only demo data. Real data requires signing in.",
         "oidc_unknown": "The identity “{name}” has no account here or it is disabled; ask the administrator.",
         "oidc_sign_out": "Sign out of the identity provider",
         "forbidden": "Your account may not open this page.",
@@ -285,6 +283,7 @@ def _narrow() -> DeltaGenerator:
 def _sign_in_page() -> None:
     t, store = pick(TEXT), data.store()
     with _narrow():
+        st.markdown(f"**{common()['app_title']}** · {data.county_name()}")
         st.title(t["sign_in_title"])
         st.caption(t["sign_in_intro"])
         _notice(t)
@@ -319,6 +318,7 @@ def _first_run_page() -> None:
     if not existed:
         print(f"首次使用:管理员初始化码已写入 {path}", flush=True)  # for the operator's console
     with _narrow():
+        st.markdown(f"**{common()['app_title']}** · {data.county_name()}")
         st.title(t["first_title"])
         st.markdown(t["first_intro"])
         with st.form("first_run", clear_on_submit=True):
@@ -384,11 +384,11 @@ def _sidebar(store: Store, found: _Session) -> None:
         allowed = user.allowed_townships
         scope = t["county"] if allowed is None else "、".join(_township_names(allowed))
         st.caption(f"{t['user']}:**{user.name}**({user.role})  \n{t['scope']}:{scope}")
-        left, right = st.columns(2)
         if found.via == VIA_PASSWORD:
-            with left.popover(t["change_password"], width="stretch"):
+            with st.popover(t["change_password"], icon=":material/key:", width="stretch"):
                 _change_password(store, user, t)
-        right.button(t["sign_out"], key="_sign_out", on_click=_sign_out, args=(store, found.via), width="stretch")
+        st.button(t["sign_out"], key="_sign_out", on_click=_sign_out, args=(store, found.via),
+                  icon=":material/logout:", width="stretch")
 
 
 def _township_names(codes: tuple[str, ...]) -> list[str]:
