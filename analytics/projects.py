@@ -50,6 +50,7 @@ def library(projects: pd.DataFrame, value: str = "funds_wan") -> pd.DataFrame:
     else:
         table = projects.pivot_table(index="category", columns="status", values=value, aggfunc="sum")
     table = table.reindex(index=list(PROJECT_CATEGORIES), columns=list(PROJECT_STATUSES)).fillna(0)
+    table = table.loc[:, table.sum() > 0]
     table["合计"] = table.sum(axis=1)
     return table[table["合计"] > 0]
 

@@ -149,7 +149,7 @@ layout.cards([
                 delta_color="normal" if (share or 0) >= rule else "inverse"),
     layout.Card(t["assets"], layout.num(float(formed["funds_wan"].sum()), digits=1), help=t["assets_help"]),
     layout.Card(t["flagged"], layout.num(len(flagged)), help=t["flagged_help"]),
-], per_row=6)
+], per_row=3)
 
 st.subheader(t["library_title"])
 left, right = st.columns(2)

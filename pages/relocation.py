@@ -20,10 +20,12 @@ TEXT = {
         "jobless": "有劳动力无人就业户(户)",
         "jobless_help": "有劳动力、全户务工不足 {months:g} 个月的搬迁户;政策目标为 0",
         "income": "搬迁户人均纯收入(元)",
-        "vs_all": "本范围全部农户 {value}",
+        "vs_all": "全体农户 {value}",
         "none": "当前范围内没有易地搬迁户。",
         "sites_title": "分安置点就业情况",
-        "sites_chart": "有劳动力户就业率(%)与无人就业户(户)",
+        "sites_chart": "有劳动力无人就业户(户,目标为 0)与就业率",
+        "site_label": "{n} 户 · {share:.1f}%",
+        "unit_households": "户",
         "employed_series": "就业率(%)",
         "jobless_series": "无人就业户(户)",
         "trend_title": "收入趋势(元/人)",
@@ -53,10 +55,12 @@ TEXT = {
         "jobless": "With labour, nobody employed",
         "jobless_help": "Relocated households with labour and under {months:g} months of work in total; aim: 0",
         "income": "Income per head, relocated (yuan)",
-        "vs_all": "all households here: {value}",
+        "vs_all": "all: {value}",
         "none": "No relocated households in this scope.",
         "sites_title": "Employment by resettlement site",
-        "sites_chart": "Employed share (%) and households with nobody employed",
+        "sites_chart": "Households with labour and nobody employed (aim: 0), and employed share",
+        "site_label": "{n} · {share:.1f}%",
+        "unit_households": "households",
         "employed_series": "Employed share (%)",
         "jobless_series": "Nobody employed (households)",
         "trend_title": "Income (yuan per person)",
@@ -107,14 +111,9 @@ layout.cards([
 st.subheader(t["sites_title"])
 site_names = sites["village_name"].where(sites["is_relocation_site"].fillna(False).astype(bool),
                                          sites["village_name"] + "*")
-fig = go.Figure([
-    go.Bar(x=site_names, y=sites["employed_share"], name=t["employed_series"], text=sites["employed_share"].round(1),
-           textposition="outside"),
-    go.Scatter(x=site_names, y=sites["jobless"], name=t["jobless_series"], mode="markers+text", yaxis="y2",
-               text=sites["jobless"], textposition="top center", marker={"size": 14}),
-])
-fig.update_layout(yaxis={"range": [0, 110], "title": "%"},
-                  yaxis2={"overlaying": "y", "side": "right", "rangemode": "tozero", "showgrid": False})
+labels = [t["site_label"].format(n=n, share=share) for n, share in zip(sites["jobless"], sites["employed_share"])]
+fig = go.Figure(go.Bar(x=site_names, y=sites["jobless"], text=labels, textposition="outside", cliponaxis=False))
+fig.update_yaxes(rangemode="tozero", title=t["unit_households"])
 charts.show(fig, height=330, title=t["sites_chart"])
 site_labels = {k: t[k] for k in ("is_relocation_site", "people", "labour", "employed", "months_per_labourer",
                                  "income_per_person")}
@@ -144,7 +143,7 @@ with right:
         go.Bar(x=years, y=trend["jobless"], name=t["jobless_series"]),
         go.Scatter(x=years, y=trend["employed_share"], name=t["employed_series"], mode="lines+markers", yaxis="y2"),
     ])
-    fig.update_layout(yaxis2={"overlaying": "y", "side": "right", "range": [0, 105], "showgrid": False})
+    fig.update_layout(yaxis2={"overlaying": "y", "side": "right", "range": [0, 100], "dtick": 25, "showgrid": False})
     fig.update_xaxes(dtick=1)
     charts.show(fig, height=300, title=t["employment_trend"])
 

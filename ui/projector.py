@@ -39,6 +39,7 @@ h2, h3 { color: #000 !important; font-size: clamp(1.3rem, 1.8vw, 2.2rem) !import
 [data-testid="stMetric"] { border: 2px solid #333 !important; padding: 0.5rem 0.8rem !important; }
 [data-testid="stMetricValue"], [data-testid="stMetricValue"] * { font-size: clamp(2rem, 3.6vw, 4.4rem) !important;
      font-weight: 800 !important; color: #000 !important; line-height: 1.15 !important; }
+[data-testid="stMetricValue"] span { font-size: 0.5em !important; font-weight: 600 !important; }
 [data-testid="stMetricLabel"] p, [data-testid="stMetricLabel"] div { font-size: clamp(1rem, 1.35vw, 1.75rem) !important; color: #111 !important;
      font-weight: 600 !important; }
 [data-testid="stMetricDelta"], [data-testid="stMetricDelta"] * { font-size: clamp(0.95rem, 1.2vw, 1.5rem) !important; }
