@@ -225,7 +225,7 @@ def read_csv(data: bytes, file: str, report: Report) -> list[Sheet]:
         return []
     head_lines = text.split("\n", HEAD_ROWS)[:HEAD_ROWS]
     delimiter = _delimiter(head_lines)
-    reader = csv.reader(io.StringIO("\n".join(head_lines)), delimiter=delimiter)
+    reader = csv.reader(io.StringIO("\n".join(head_lines), newline=""), delimiter=delimiter)
     head, ends = [], []
     for record in reader:
         head.append(record)
@@ -271,7 +271,7 @@ def _parse_body(body: str, delimiter: str, width: int, skip: int, file: str,
             frame = table.to_pandas()
             return {j: frame[n] for j, n in enumerate(names)}, np.arange(skip + 1, skip + 1 + len(frame))
     records, rows = [], []
-    reader = csv.reader(io.StringIO(body), delimiter=delimiter)
+    reader = csv.reader(io.StringIO(body, newline=""), delimiter=delimiter)
     line = 0
     for record in reader:
         start = skip + line + 1

@@ -270,7 +270,8 @@ class Validator:
         out = {ROW: sheet.frame[ROW]}
         probe = pd.DataFrame({ROW: sheet.frame[ROW], SRC: index})
         for column in table.columns:
-            if column.id not in sheet.frame:
+            if column.id not in sheet.frame:  # reported when read; empty here so later checks run
+                out[column.id] = parse(pd.Series(pd.NA, index=sheet.frame.index, dtype=object), column)[0]
                 continue
             raw = sheet.frame[column.id]
             value, bad, reasons = parse(raw, column)
