@@ -233,3 +233,17 @@ def test_changing_the_password_keeps_this_session_and_ends_the_others(with_accou
     other.run()
     assert other.title[0].value == "登录"
     assert users.authenticate(store, "pw01", "Second-password-2").user is not None
+
+
+def test_an_idle_oidc_session_also_signs_out_at_the_provider(with_accounts, monkeypatch):
+    import streamlit as st
+
+    calls: list[str] = []
+    monkeypatch.setattr(auth, "_oidc_configured", lambda: True)
+    monkeypatch.setattr(st, "user", _Identity(preferred_username="leader01"))
+    monkeypatch.setattr(st, "logout", lambda: calls.append("logout"))
+    at = app().run()
+    assert at.title[0].value != "登录" and not calls
+    monkeypatch.setattr(auth, "_idle_limit", lambda: -1.0)
+    at.run()
+    assert calls == ["logout"]

@@ -230,19 +230,18 @@ def _oidc_account(store: Store) -> User | None:
 def gate() -> User:
     """The signed-in user; otherwise draw the sign-in (or first-run) page and stop the run.
 
-    Call once per run from app.py, before st.navigation. The sign-in page is itself the only
-    page of the navigation, so no URL reaches another page before signing in.
+    Call once per run from app.py, before st.navigation. Until someone is signed in, the
+    navigation holds only the sign-in page (at every page's address), so no URL reaches a page.
     """
     store = data.store()
     found = _session(store)
     if found is not None:
-        if time.monotonic() - found.last_seen > _idle_limit():
-            _end(store, "空闲超时")
-            st.session_state[NOTICE_KEY] = "expired"
-            found = None
-        elif not _still_valid(store, found):
-            _end(store, "账户已停用或密码已修改")
-            st.session_state[NOTICE_KEY] = "ended"
+        expired = time.monotonic() - found.last_seen > _idle_limit()
+        if expired or not _still_valid(store, found):
+            _end(store, "空闲超时" if expired else "账户已停用或密码已修改")
+            st.session_state[NOTICE_KEY] = "expired" if expired else "ended"
+            if found.via == VIA_OIDC:
+                st.logout()  # or the provider's cookie would sign the browser straight back in
             found = None
     if found is None and _oidc_configured() and st.user.is_logged_in:
         account = _oidc_account(store)
