@@ -1,0 +1,96 @@
+"""数据管理 through app.py in AppTest: upload, the report as a table, import, history and
+rollback, the template download. Each test works on its own copy of the demo store."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.auth_helpers import make_accounts, sign_in
+from tests.conftest import ROOT
+from tests.import_helpers import as_text, copy_store, csv_bytes
+
+PAGE = "pages/data_admin.py"
+CSV = "text/csv"
+
+
+@pytest.fixture
+def store(demo_store, tmp_path, monkeypatch):
+    copy = copy_store(demo_store, tmp_path / "store")
+    monkeypatch.setenv("DASHBOARD_STORE", str(copy.root))
+    return copy
+
+
+def _page() -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
+    at.switch_page(PAGE).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def _lines(demo_tables, threshold: str) -> bytes:
+    text = as_text(demo_tables["monitoring_lines"], "monitoring_lines")
+    text.loc[text["年度"] == "2025", "监测收入标准(元/人·年)"] = threshold
+    return csv_bytes(text, "gbk")
+
+
+def _button(at: AppTest, key: str):
+    return next(b for b in at.button if b.key == key)
+
+
+def test_the_page_shows_history_and_offers_the_template(store):
+    at = _page()
+    assert at.title[0].value == "数据管理"
+    snapshots = at.dataframe[0].value
+    assert store.current_id() in snapshots["快照编号"].tolist() and "示范县" in snapshots["类型"].tolist()
+    assert any(b.proto.label == "下载导入模板" for b in at.get("download_button"))
+    assert "household_type" in at.dataframe[-1].value["英文列名"].tolist()
+
+
+def test_a_broken_upload_shows_the_report_and_cannot_be_imported(store, demo_tables):
+    at = _page()
+    at.file_uploader(key="data_admin_files").set_value(("标准.csv", _lines(demo_tables, "12万"), CSV)).run()
+    _button(at, "data_admin_check").click().run()
+    assert not at.exception
+    assert any("有错误,不能导入" in e.value for e in at.error)
+    report = at.dataframe[0].value
+    row = report[report["问题"].str.contains("不能带“万”")].iloc[0]
+    assert (row["文件"], row["行号"], row["列"], row["值"]) == ("标准.csv", 6, "监测收入标准(元/人·年)", "12万")
+    assert not any(b.key == "data_admin_import" for b in at.button)
+    assert len(store.snapshots()) == 1
+
+
+def test_a_clean_upload_is_imported_as_a_new_snapshot(store, demo_tables):
+    first = store.current_id()
+    at = _page()
+    at.file_uploader(key="data_admin_files").set_value(("标准.csv", _lines(demo_tables, "8100"), CSV)).run()
+    _button(at, "data_admin_check").click().run()
+    assert any("没有发现问题" in s.value for s in at.success)
+    _button(at, "data_admin_import").click().run()
+    assert not at.exception
+    info = store.info()
+    assert info.id != first and info.parent == first and info.kind == "import"
+    assert info.created_by == "演示用户" and "标准.csv" in info.source
+    assert store.table("monitoring_lines").set_index("year")["threshold_yuan"][2025] == 8100.0
+
+
+def test_an_admin_rolls_back_and_the_rollback_is_recorded(store, demo_tables, tmp_path, monkeypatch):
+    from analytics import ingest
+
+    first = store.current_id()
+    path = tmp_path / "标准.csv"
+    path.write_bytes(_lines(demo_tables, "8100"))
+    ingest.commit(ingest.check([path], store), store, "李四")
+    accounts = make_accounts(store, tmp_path / "signed", demo_tables["townships"]["township_code"].iloc[0])
+    monkeypatch.setenv("DASHBOARD_STORE", str(accounts.store.root))
+    at = sign_in("admin01", accounts.passwords["admin01"])
+    at.switch_page(PAGE).run()
+    assert not at.exception, [e.value for e in at.exception]
+    at.selectbox(key="data_admin_target").set_value(first).run()
+    at.checkbox(key="data_admin_sure").check().run()
+    _button(at, "data_admin_rollback").click().run()
+    assert accounts.store.current_id() == first
+    last = accounts.store.history().iloc[-1]
+    assert (last["action"], last["user"], last["snapshot_id"]) == ("rollback", "admin01", first)
+    assert any("已回滚" in s.value for s in at.success)
+
