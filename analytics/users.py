@@ -342,16 +342,23 @@ def issue_setup_code(store: Store) -> Path:
 
 
 def create_first_admin(store: Store, code: str, name: str, password: str, *, client: str = "") -> User:
-    """Create the first admin account, given the one-time code; refused once any account exists."""
-    with store.db() as con:
-        row = con.execute("SELECT value FROM state WHERE key='setup_code_hash'").fetchone()
+    """Create the first admin account, given the one-time code; refused once any account exists.
+
+    The code is checked and spent under one write lock, so two browsers racing on a fresh
+    installation cannot both create an admin.
+    """
+    name = name.strip()
+    _check_name(name)
+    check_password(password, name)
     given = hashlib.sha256(code.strip().upper().encode()).hexdigest()
-    if row is None or not hmac.compare_digest(row[0], given):
-        raise UserError("初始化码不正确。初始化码在服务器上的数据仓库目录中的 setup-code.txt 文件里。")
-    if has_accounts(store):
-        raise UserError("已有账户,不能再通过初始化创建管理员。")
-    user = add(store, name, ADMIN, password, by="首次设置", client=client)
     with store.db() as con:
+        _ensure(con)
+        con.execute("BEGIN IMMEDIATE")
+        row = con.execute("SELECT value FROM state WHERE key='setup_code_hash'").fetchone()
+        if row is None or not hmac.compare_digest(row[0], given):
+            raise UserError("初始化码不正确。初始化码在服务器上的数据仓库目录中的 setup-code.txt 文件里。")
+        if con.execute("SELECT 1 FROM users LIMIT 1").fetchone():
+            raise UserError("已有账户,不能再通过初始化创建管理员。")
         con.execute("DELETE FROM state WHERE key='setup_code_hash'")
     setup_code_path(store).unlink(missing_ok=True)
-    return user
+    return add(store, name, ADMIN, password, by="首次设置", client=client)

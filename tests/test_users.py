@@ -161,6 +161,8 @@ def test_first_admin_needs_the_one_time_code(tmp_path):
     assert oct(path.stat().st_mode & 0o777) == "0o600"
     with pytest.raises(users.UserError, match="初始化码不正确"):
         users.create_first_admin(s, "0000-0000", "root", PASSWORD)
+    with pytest.raises(users.UserError, match="太短"):  # a refused password does not spend the code
+        users.create_first_admin(s, code, "root", "short")
     admin = users.create_first_admin(s, code.lower(), "root", PASSWORD)
     assert admin.is_admin and not path.exists()
     with pytest.raises(users.UserError, match="初始化码不正确"):
