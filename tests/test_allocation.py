@@ -94,8 +94,8 @@ def test_every_returned_allocation_keeps_every_rule(case):
 
 
 def _brute_force(context: Context, weights: np.ndarray, c: Constraints, steps: int) -> float:
-    """Best objective over every split of the budget into `steps` equal parts (and a finer
-    grid around the best split), checking every rule directly."""
+    """Best objective over every split of the budget into `steps` equal parts, then a pattern
+    search around the best split with ever finer steps, checking every rule directly."""
     v, k = weights.shape
     scale = 10.0 / context.households
 
@@ -116,15 +116,17 @@ def _brute_force(context: Context, weights: np.ndarray, c: Constraints, steps: i
     coarse = np.array([s for s in itertools.product(range(steps + 1), repeat=parts - 1) if sum(s) <= steps])
     coarse = np.column_stack([coarse, steps - coarse.sum(axis=1)]) * (c.budget_wan / steps)
     value, best = best_on(coarse)
-    step = c.budget_wan / steps
-    for _ in range(3):  # refine around the best split with a 10x finer grid
-        fine_steps = np.arange(-10, 11) * step / 10
-        offsets = np.array([s for s in itertools.product(fine_steps, repeat=parts - 1)])
-        grid = np.column_stack([best[:-1] + offsets, np.zeros(len(offsets))])
+    offsets = np.array(list(itertools.product(range(-6, 7), repeat=parts - 1)), float)
+    step = c.budget_wan / steps / 3
+    while step > c.budget_wan * 1e-9:  # pattern search around the best split, finer and finer
+        grid = np.column_stack([best[:-1] + offsets * step, np.zeros(len(offsets))])
         grid[:, -1] = c.budget_wan - grid[:, :-1].sum(axis=1)
         grid = grid[(grid >= -1e-12).all(axis=1)]
-        value, best = best_on(np.vstack([best[None, :], grid]))
-        step /= 10
+        new_value, new_best = best_on(np.vstack([best[None, :], grid]))
+        moved = new_value > value + 1e-15
+        value, best = new_value, new_best
+        if not moved:
+            step /= 3
     return value
 
 
