@@ -148,7 +148,11 @@ def _show_report(checked: ingest.Checked) -> None:
     if problems.empty:
         st.caption(t["no_problems"])
         return
-    st.dataframe(problems.rename(columns=HEADERS), hide_index=True, width="stretch", height=360)
+    order = ["level", "file", "row", "column", "value", "reason"] + (["sheet"] if problems["sheet"].ne("").any() else [])
+    widths = {"level": 48, "file": 120, "row": 56, "column": 110, "value": 120, "reason": "large", "sheet": 90}
+    st.dataframe(problems[order].rename(columns=HEADERS), hide_index=True, width="stretch",
+                 height=min(400, 36 * (len(problems) + 1) + 14),
+                 column_config={HEADERS[c]: st.column_config.Column(width=widths[c]) for c in order})
     exports.download(problems, t["report_title"], "、".join(checked.files), key="data_admin_report", headers=HEADERS)
 
 
@@ -188,8 +192,8 @@ with tab_history:
         t["col_time"]: snapshots["created_at"].str.replace("T", " "),
         t["col_user"]: snapshots["created_by"],
         t["col_kind"]: snapshots["kind"].map(_kind),
-        t["col_source"]: snapshots["source"],
         t["col_rows"]: counts.map(lambda c: ",".join(f"{TABLES[k].zh if k in TABLES else k} {v:,}" for k, v in c.items())),
+        t["col_source"]: snapshots["source"],
     })
     st.markdown(f"**{t['snapshots']}**")
     st.dataframe(shown, hide_index=True, width="stretch")
