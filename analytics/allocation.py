@@ -308,7 +308,8 @@ def optimise(context: Context, weights: np.ndarray, constraints: Constraints, to
     n = weights.size
     a_ub, b_ub, a_eq, b_eq, upper = _linear_parts(_groups(context, constraints), n)
     scale = np.repeat(10.0 / np.maximum(context.households, 1), shape[1])  # g = log(1 + scale × f)
-    combined = weights.ravel() + _tie_weights(context, weights, constraints.budget_wan, tie_break).ravel()
+    usable = np.where(upper.reshape(shape) > 0, weights, 0.0)  # value where no funds may go is no value
+    combined = usable.ravel() + _tie_weights(context, usable, constraints.budget_wan, tie_break).ravel()
     unit = float(combined.max()) if combined.max() > 0 else 1.0
     combined = combined / unit  # slopes of order 1 keep HiGHS's absolute tolerances meaningful
     reach = np.minimum(upper, constraints.budget_wan)
