@@ -9,11 +9,13 @@ import time
 import plotly.graph_objects as go
 import streamlit as st
 
-from analytics import assessment, figures, guarantees, overview, projects, settings
-from analytics.contract import DIMENSIONS, DIMENSIONS_EN, GUARANTEE_COLUMNS, RISK_TYPES, split_multi
+from analytics import assessment, figures, guarantees, overview, projects, risk_overview, settings
+from analytics.contract import DIMENSIONS, DIMENSIONS_EN, GUARANTEE_COLUMNS
+from analytics.risk_features import RiskDataError
 from analytics.scoring import OVERALL, Method
 from ui import charts, data, filters, layout, maps, projector, scope, scores, tables
 from ui import ranking as ranking_table
+from ui import risk as relapse
 from ui.text import lang, pick
 
 SLIDES = ("kpis", "map", "dimensions", "risk", "guarantees", "funds", "ranking")
@@ -63,8 +65,12 @@ TEXT = {
         "tiers": "分档:{tiers}",
         "newly": "当年新识别",
         "eliminated_n": "当年消除风险",
-        "risk_types_chart": "未消除风险的监测对象:主要风险类型(户)",
-        "by_town_chart": "各乡镇未消除风险监测对象(户)",
+        "unresolved_n": "未消除风险监测对象",
+        "high_risk": "预测高风险未监测",
+        "cutoff": "{next} 年返贫概率 ≥ {cutoff:.0%}",
+        "no_model": "返贫风险模型不可用:{error}",
+        "risk_types_chart": "预测高风险户的主要风险类型(户)",
+        "by_town_chart": "各乡镇预测高风险、未纳入监测的农户(户)",
         "any_gap": "问题农户",
         "gap_trend": "动态清零进度(户)",
         "gap_types": "{year} 年分项(户)",
@@ -124,8 +130,12 @@ TEXT = {
         "tiers": "Tiers: {tiers}",
         "newly": "Newly identified",
         "eliminated_n": "Eliminated this year",
-        "risk_types_chart": "Unresolved monitored households: main risk types",
-        "by_town_chart": "Unresolved monitored households by township",
+        "unresolved_n": "Monitored, unresolved",
+        "high_risk": "High risk, not monitored",
+        "cutoff": "P(relapse in {next}) ≥ {cutoff:.0%}",
+        "no_model": "The relapse-risk model is not available: {error}",
+        "risk_types_chart": "Predicted high-risk households by main risk type",
+        "by_town_chart": "Predicted high-risk households not monitored, by township",
         "any_gap": "Households with a gap",
         "gap_trend": "Road to zero (households)",
         "gap_types": "By type, {year} (households)",
@@ -316,30 +326,29 @@ def dimensions() -> None:
 
 
 def risk() -> None:
-    k = overview.kpis(vy, pool, f.year)
-    now = vy[vy["year"] == f.year]
+    cutoff = float(settings.get("risk.high_risk_probability"))
+    try:
+        scored = relapse.predictions(f.year)
+    except RiskDataError as error:
+        st.error(t["no_model"].format(error=error))
+        return
+    scored = scored[scored["village_code"].isin(codes)]
+    k = risk_overview.kpis(scope.households(f.year), scored, f.year, cutoff)
     layout.cards([
-        layout.Card(t["monitored"], unit(layout.num(k.monitored), t["u_hh"]),
-                    t["unresolved"].format(n=k.monitored_unresolved), delta_color="off"),
-        layout.Card(t["newly"], unit(layout.num(int(now["newly_identified"].sum())), t["u_hh"])),
-        layout.Card(t["eliminated_n"], unit(layout.num(int(now["eliminated"].sum())), t["u_hh"])),
-        layout.Card(t["eliminated"], layout.pct(k.eliminated_rate)),
+        layout.Card(t["unresolved_n"], unit(layout.num(k.unresolved), t["u_hh"])),
+        layout.Card(t["newly"], unit(layout.num(k.newly_identified), t["u_hh"])),
+        layout.Card(t["eliminated_n"], unit(layout.num(k.eliminated_this_year), t["u_hh"])),
+        layout.Card(t["high_risk"], unit(layout.num(k.high_risk_unmonitored), t["u_hh"]),
+                    t["cutoff"].format(next=f.year + 1, cutoff=cutoff), delta_color="off"),
     ])
     rest = body - cards_height()
-    households = scope.households(f.year)
-    open_cases = households[households["monitoring_category"].notna()
-                            & ~households["risk_eliminated"].fillna(False).astype(bool)]
-    counts = {r: 0 for r in RISK_TYPES}
-    for value in open_cases["risk_types"]:
-        for r in split_multi(value):
-            counts[r] = counts.get(r, 0) + 1
-    top = sorted(((n, r) for r, n in counts.items() if n), reverse=True)[:8]
+    high = scored[scored["probability"] >= cutoff]
     left, right = st.columns(2)
     with left:
-        show(figures.counts_bar([r for _, r in top], [n for n, _ in top], t["u_hh"]), rest, t["risk_types_chart"])
+        types = risk_overview.predicted_by_risk_type(scored, cutoff).head(8)
+        show(figures.counts_bar(list(types.index), list(types), t["u_hh"]), rest, t["risk_types_chart"])
     with right:
-        by_town = now.assign(township_code=now["village_code"].map(villages.set_index("village_code")["township_code"]))
-        by_town = by_town.groupby("township_code")["monitored_unresolved"].sum().sort_values(ascending=False).head(10)
+        by_town = high.groupby("township_code").size().sort_values(ascending=False).head(10)
         town_names = townships.set_index("township_code")["township_name"]
         show(figures.counts_bar(list(by_town.index.map(town_names)), list(by_town), t["u_hh"], figures.COLOURS[1]),
              rest, t["by_town_chart"])
