@@ -315,7 +315,7 @@ def comparison(plans: dict[str, dict]) -> pd.DataFrame:
     rows: dict[str, dict[str, str]] = {}
     for name, plan in plans.items():
         column = {"总额(万元)": f"{plan['total_wan']:,.1f}", "产业发展占比": f"{plan['industry_share']:.1%}",
-                  "违反的约束": ";".join(plan.get("violations", [])) or "无"}
+                  "违反的约束": ";".join(v.split("(")[0] for v in plan.get("violations", [])) or "无"}
         for e in plan["effects"]:
             column[f"{e['label']}({e['unit']})"] = f"{e['estimate']:,.1f}({e['low']:,.1f} ~ {e['high']:,.1f})"
         for category, value in plan["totals_by_category"].items():
