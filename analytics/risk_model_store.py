@@ -30,7 +30,8 @@ from analytics.risk_features import FEATURES, LabelSpec
 from analytics.risk_training import TrainedRisk
 from analytics.store import Store
 
-FORMAT = 1  # bump when the saved layout or the feature code changes meaning
+FORMAT = 2  # bump when the saved layout or the feature code changes meaning
+DISPLAY_ONLY = {"risk.high_risk_probability"}  # settings a saved model does not depend on
 
 
 class ModelVersionError(Exception):
@@ -39,7 +40,7 @@ class ModelVersionError(Exception):
 
 def fingerprint(label: LabelSpec, model: RiskModel) -> str:
     """What a saved model must share with the current code and settings to be reused."""
-    risk_settings = {k: v for k, v in settings.load().items() if k.startswith("risk.")}
+    risk_settings = {k: v for k, v in settings.load().items() if k.startswith("risk.") and k not in DISPLAY_ONLY}
     payload = json.dumps({"format": FORMAT, "label": vars(label), "settings": risk_settings,
                           "features": [f.id for f in FEATURES], "params": model.get_params()},
                          sort_keys=True, ensure_ascii=False, default=str)

@@ -10,7 +10,15 @@ import streamlit as st
 
 from analytics import settings
 from analytics.risk_features import CATEGORY_LEVELS, FEATURE_BY_ID, FEATURES, RiskDataError
-from ui import charts, exports, layout, risk, scope, tables
+from ui import (
+    auth,  # noqa: F401  importing it routes a cold-start deep link through app.py
+    charts,
+    exports,
+    layout,
+    risk,
+    scope,
+    tables,
+)
 from ui.text import pick
 
 TEXT = {
@@ -33,7 +41,8 @@ TEXT = {
         "no_eval": "数据年度不足,无法做时间外检验(至少需要三个连续年度)。",
         "model_recall": "模型:工作量内找到的返贫户",
         "rule_recall": "规则预警:工作量内找到的返贫户",
-        "recall_delta": "召回率 {value}",
+        "model_recall_rate": "模型召回率",
+        "rule_recall_rate": "规则预警召回率",
         "metric": "指标",
         "model": "模型",
         "baseline": "规则预警",
@@ -48,7 +57,9 @@ TEXT = {
         "bin": "分组",
         "n": "户数",
         "difference": "差(百分点)",
-        "max_gap": "十个分组中预测与实际最大相差 {gap:.1f} 个百分点。",
+        "predicted_short": "预测(%)",
+        "observed_short": "实际(%)",
+        "max_gap": "每组约 {n:,} 户;十个分组中预测与实际最大相差 {gap:.1f} 个百分点。",
         "towns_title": "分乡镇:同一工作量下各乡镇找到的返贫户",
         "township_name": "乡镇",
         "events": "返贫户",
@@ -60,7 +71,8 @@ TEXT = {
         "features_title": "特征与系数",
         "features_lead": ("全部特征只取自 t 年底已知的信息(t 年及 t-1 年的农户记录、所在村的情况与 t 年资金)。"
                           "优势比 > 1 表示风险更高:数值特征为每增加一个标准差,类别特征为相对于基准类别"
-                          "({reference})。"),
+                          "({reference})。收入水平由三项共同刻画(比值、对数、距 1.5 倍监测标准的差距)及“当年低于监测标准”,"
+                          "单项优势比须合起来看:收入越接近或低于监测线,风险越高;风险因素分解中它们合为一项。"),
         "feature": "特征",
         "level": "类别",
         "doc": "含义",
@@ -102,7 +114,8 @@ TEXT = {
         "no_eval": "Too few years for an out-of-time test (three consecutive years needed).",
         "model_recall": "Model: relapsed households found",
         "rule_recall": "Rules: relapsed households found",
-        "recall_delta": "recall {value}",
+        "model_recall_rate": "Model recall",
+        "rule_recall_rate": "Rules recall",
         "metric": "Metric",
         "model": "Model",
         "baseline": "Rules",
@@ -117,7 +130,9 @@ TEXT = {
         "bin": "Decile",
         "n": "Households",
         "difference": "Gap (points)",
-        "max_gap": "Largest gap over the ten deciles: {gap:.1f} percentage points.",
+        "predicted_short": "Predicted (%)",
+        "observed_short": "Observed (%)",
+        "max_gap": "About {n:,} households per decile; largest gap {gap:.1f} percentage points.",
         "towns_title": "By township, same workload",
         "township_name": "Township",
         "events": "Relapsed",
@@ -128,7 +143,8 @@ TEXT = {
         "model_roc_auc": "Model ROC AUC",
         "features_title": "Features and coefficients",
         "features_lead": ("Every feature is known at the end of year t. Odds ratio > 1 raises risk: per standard deviation "
-                          "for numbers, against the reference level for categories ({reference})."),
+                          "for numbers, against the reference level for categories ({reference}). Income enters through "
+                          "its ratio to the line, its log, its gap to 1.5 lines and a below-the-line flag: read them together."),
         "feature": "Feature",
         "level": "Level",
         "doc": "Meaning",
@@ -181,11 +197,11 @@ else:
                                       outcome=ev["outcome_year"], n=ev["n_test"], events=ev["events"],
                                       workload=ev["workload"], visited=m["visited"]))
     layout.cards([
-        layout.Card(t["model_recall"], f"{m['hits']:,} / {ev['events']:,}",
-                    t["recall_delta"].format(value=layout.pct(m["recall_at_workload"])), delta_color="off"),
-        layout.Card(t["rule_recall"], f"{b['hits']:,} / {ev['events']:,}",
-                    t["recall_delta"].format(value=layout.pct(b["recall_at_workload"])), delta_color="off"),
-    ], per_row=2)
+        layout.Card(t["model_recall"], f"{m['hits']:,} / {ev['events']:,}"),
+        layout.Card(t["model_recall_rate"], layout.pct(m["recall_at_workload"])),
+        layout.Card(t["rule_recall"], f"{b['hits']:,} / {ev['events']:,}"),
+        layout.Card(t["rule_recall_rate"], layout.pct(b["recall_at_workload"])),
+    ], per_row=4)
     keys = ("roc_auc", "pr_auc", "brier", "recall_at_workload", "precision_at_workload")
     metrics = pd.DataFrame({"metric": t["metric_names"].split("|"), "model": [m[k] for k in keys],
                             "baseline": [b[k] for k in keys]})
@@ -198,7 +214,7 @@ else:
     cal = pd.DataFrame(ev["calibration"])
     cal_pct = cal.assign(predicted=cal["predicted"] * 100, observed=cal["observed"] * 100,
                          difference=cal["difference"] * 100)
-    left, right = st.columns([3, 2])
+    left, right = st.columns([5, 4])
     with left:
         top = float(max(cal_pct["predicted"].max(), cal_pct["observed"].max())) * 1.05
         fig = go.Figure([
@@ -210,10 +226,11 @@ else:
         fig.update_yaxes(title=t["observed"], rangemode="tozero")
         charts.show(fig, height=360)
     with right:
-        tables.show(cal_pct[["bin", "n", "predicted", "observed", "difference"]],
-                    {k: t[k] for k in ("bin", "n", "predicted", "observed", "difference")},
+        tables.show(cal_pct[["bin", "predicted", "observed", "difference"]],
+                    {"bin": t["bin"], "predicted": t["predicted_short"], "observed": t["observed_short"],
+                     "difference": t["difference"]},
                     formats={"predicted": "%.2f", "observed": "%.2f", "difference": "%+.2f"}, height=390)
-    st.caption(t["max_gap"].format(gap=float(np.abs(cal_pct["difference"]).max())))
+    st.caption(t["max_gap"].format(n=int(cal["n"].median()), gap=float(np.abs(cal_pct["difference"]).max())))
 
     st.subheader(t["towns_title"])
     towns = risk.townships_in_scope(pd.DataFrame(ev["townships"]))

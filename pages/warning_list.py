@@ -102,22 +102,22 @@ households = scope.households(f.year).set_index("household_id")
 names = dict(zip(data.table("townships")["township_code"], data.table("townships")["township_name"]))
 village_names = dict(zip(data.table("villages")["village_code"], data.table("villages")["village_name"]))
 rows = households.loc[scored["household_id"]]
-shown = pd.DataFrame({
+shown = pd.DataFrame({  # what a visitor needs first comes first
     "rank": range(1, len(scored) + 1),
     "head_name": rows["head_name"].to_numpy(),
-    "head_id_number": rows["head_id_number"].to_numpy(),
-    "household_id": scored["household_id"].to_numpy(),
     "township_name": scored["township_code"].map(names).to_numpy(),
     "village_name": scored["village_code"].map(village_names).to_numpy(),
-    "household_type": rows["household_type"].to_numpy(),
     "probability": (scored["probability"] * 100).round(1).to_numpy(),
-    "rule_triggered": [t["yes"] if v else t["no"] for v in scored["rule_triggered"]],
     "drivers": risk_explain.driver_texts(scored),
     "risk_types": scored["risk_types"].to_numpy(),
     "measures": scored["measures"].to_numpy(),
+    "rule_triggered": [t["yes"] if v else t["no"] for v in scored["rule_triggered"]],
+    "household_type": rows["household_type"].to_numpy(),
     "per_capita_net_income": rows["per_capita_net_income"].round(0).to_numpy(),
     "labor_count": rows["labor_count"].to_numpy(),
     "household_size": rows["household_size"].to_numpy(),
+    "household_id": scored["household_id"].to_numpy(),
+    "head_id_number": rows["head_id_number"].to_numpy(),
 })
 known = scored["label"].notna().all()
 if known:

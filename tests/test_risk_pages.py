@@ -146,9 +146,9 @@ def test_model_card_shows_the_saved_evaluation(model):
     coef = trained.model.coefficients()
     income = coef.loc[coef["feature"] == "income_to_line", "odds_ratio"].iloc[0]
     assert features.loc[features["特征"] == "人均纯收入/监测标准", "优势比"].iloc[0] == pytest.approx(income, abs=1e-3)
-    calibration = _frame(at, "实际返贫率(%)")
+    calibration = _frame(at, "实际(%)")
     assert len(calibration) == 10
-    assert np.allclose(calibration["实际返贫率(%)"], [row["observed"] * 100 for row in ev["calibration"]])
+    assert np.allclose(calibration["实际(%)"], [row["observed"] * 100 for row in ev["calibration"]])
     assert any(len(json.loads(c.proto.spec)["data"]) == 2 for c in at.get("plotly_chart"))
 
 
