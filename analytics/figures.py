@@ -11,11 +11,13 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from analytics.contract import GUARANTEE_COLUMNS
+from analytics.contract import GUARANTEE_COLUMNS, PROJECT_CATEGORIES
 from analytics.guarantees import ANY, GAP_LABELS
 
 COLOURS = ("#b3261e", "#1f5fa8", "#2e7d32", "#ef6c00", "#6a1b9a", "#00838f")
 GAP_COLOURS = dict(zip(GUARANTEE_COLUMNS, COLOURS[1:]))
+CATEGORY_COLOURS = dict(zip(PROJECT_CATEGORIES, ("#b3261e", "#1f5fa8", "#2e7d32", "#ef6c00", "#6a1b9a", "#00838f",
+                                                 "#8d6e63", "#9e9e9e")))
 
 
 def guarantee_trend(trend: pd.DataFrame, names: dict[str, str] | None = None) -> go.Figure:

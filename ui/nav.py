@@ -28,6 +28,7 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("pages/assessment.py", "乡镇考核", ":material/leaderboard:", "考核"),
     PageSpec("pages/allocation.py", "资金推演", ":material/calculate:", "资金"),
     PageSpec("pages/five_dimensions.py", "五大振兴", ":material/radar:", "乡村振兴"),
+    PageSpec("pages/village_profile.py", "村庄画像", ":material/holiday_village:", "乡村振兴"),
     PageSpec("pages/multidimensional.py", "多维贫困", ":material/grid_view:", "乡村振兴"),
     PageSpec("pages/audit_log.py", "审计日志", ":material/policy:", "管理"),
     PageSpec("pages/data_admin.py", "数据管理", ":material/database:", "管理"),
@@ -58,6 +59,7 @@ TITLES_EN: dict[str, str] = {
     "pages/assessment.py": "Township assessment",
     "pages/allocation.py": "Fund planning",
     "pages/five_dimensions.py": "Five dimensions",
+    "pages/village_profile.py": "Village profile",
     "pages/audit_log.py": "Audit log",
     "pages/data_admin.py": "Data management",
 }
