@@ -312,7 +312,7 @@ def read_excel(path: Path, file: str, report: Report) -> list[Sheet]:
         except Exception as exc:  # a damaged worksheet: name it and go on with the others
             report.add(ERROR, file, f"无法读取工作表:{exc}", sheet=name)
             continue
-        if not any(display(c).strip() for row in grid[:HEAD_ROWS * 50] for c in row):
+        if not any(display(c).strip() for row in grid for c in row):
             report.add(WARNING, file, "工作表是空的,已忽略", sheet=name)
             continue
         layout = locate(grid[:HEAD_ROWS], norm(name) + norm(Path(file).stem))

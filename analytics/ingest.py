@@ -46,10 +46,6 @@ class Checked:
     def ok(self) -> bool:
         return self.report.ok and bool(self.tables)
 
-    def summary(self) -> dict[str, int]:
-        """Rows per table the commit would write (imported rows plus rows of kept years)."""
-        return {name: len(frame) for name, frame in self.tables.items()}
-
 
 def read_file(path: Path, name: str, options: Options, report: Report) -> list[importer.Sheet]:
     """One file's sheets; anything unreadable becomes an error naming the file."""
