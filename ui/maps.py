@@ -110,6 +110,9 @@ def clickable(fmap: folium.Map, *, key: str, field: str = "village_code", height
     it may set widget state (e.g. the sidebar's village). Only the clicked feature comes back:
     panning and zooming cause no rerun."""
     folium.FitBounds(fmap.get_bounds(), padding=(8, 8)).add_to(fmap)
+    # Leaflet's keyboard handler focuses the map on mousedown; when the map is partly out of
+    # view the browser then scrolls it in between mousedown and mouseup and the click is lost.
+    fmap.options["keyboard"] = False
 
     def changed() -> None:
         feature = (st.session_state.get(key) or {}).get("last_active_drawing") or {}
