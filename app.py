@@ -11,8 +11,8 @@ from ui.nav import PAGES, SECTIONS_EN, TITLES_EN
 from ui.text import LANGUAGES, common, lang
 
 st.set_page_config(page_title=common()["app_title"], page_icon=str(Path(__file__).parent / "static" / "icon.png"),
-                   layout="wide", initial_sidebar_state="expanded")
-with st.sidebar:  # 中文 / English, before anything is drawn so every text follows it (?lang=en)
+                   layout="wide", initial_sidebar_state="auto")  # auto: collapsed on a phone
+with st.sidebar:  # 中文 / English, before anything is drawn so every text follows it (?lang=English)
     st.segmented_control(common()["language"], list(LANGUAGES), default="zh", required=True, key="lang",
                          format_func=LANGUAGES.get, bind="query-params", label_visibility="collapsed")
 
@@ -28,7 +28,7 @@ for spec in auth.visible(PAGES):
     sections.setdefault(SECTIONS_EN.get(spec.section, spec.section) if english else spec.section, []).append(
         st.Page(spec.path, title=TITLES_EN.get(spec.path, spec.title) if english else spec.title, icon=spec.icon,
                 default=spec.default))
-page = st.navigation(sections)
+page = st.navigation(sections, expanded=True)  # every page listed, none behind "View more"
 with st.sidebar:
     st.markdown(f"### {data.county_name()}")
 filters.sidebar()

@@ -19,6 +19,7 @@ class PageSpec:
 PAGES: tuple[PageSpec, ...] = (
     PageSpec("pages/overview.py", "总览", ":material/dashboard:", "总览", default=True),
     PageSpec("pages/slides.py", "演示", ":material/co_present:", "总览"),
+    PageSpec("pages/township.py", "乡镇工作台", ":material/location_city:", "总览"),
     PageSpec("pages/guarantees.py", "三保障动态清零", ":material/home_health:", "巩固成果"),
     PageSpec("pages/relocation.py", "易地搬迁后扶", ":material/apartment:", "巩固成果"),
     PageSpec("pages/monitoring.py", "防返贫监测", ":material/monitor_heart:", "巩固成果"),
@@ -50,6 +51,7 @@ SECTIONS_EN: dict[str, str] = {
 TITLES_EN: dict[str, str] = {
     "pages/overview.py": "Overview",
     "pages/slides.py": "Slides",
+    "pages/township.py": "Township desk",
     "pages/guarantees.py": "Basic guarantees",
     "pages/relocation.py": "Relocation follow-up",
     "pages/monitoring.py": "Relapse monitoring",
