@@ -11,7 +11,7 @@ from analytics.contract import DIMENSIONS, DIMENSIONS_EN
 from analytics.risk_explain import driver_texts
 from analytics.risk_features import RiskDataError
 from analytics.scoring import OVERALL, Method
-from ui import charts, data, exports, filters, layout, risk, scope, scores, tables
+from ui import auth, charts, data, exports, filters, layout, risk, scope, scores, tables
 from ui.text import lang, pick
 
 TEXT = {
@@ -289,6 +289,7 @@ if not top.empty:
     risk_labels = {"probability_pct": t["probability"] + "(%)", "drivers": t["drivers"], "risk_types": t["risk_types"],
                    "measures": t["measures"]}
     tables.show(top[columns], risk_labels, formats={"probability_pct": "%.1f"})
+    auth.audit_view(zh["export_risk"], len(top), scope.label())
     exports.download(top[columns], zh["export_risk"], scope.label(), key="profile_risk_xlsx",
                      headers={"probability_pct": zh["probability"] + "(%)", "drivers": zh["drivers"],
                               "risk_types": zh["risk_types"], "measures": zh["measures"]})
