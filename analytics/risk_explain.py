@@ -35,7 +35,8 @@ def top_drivers(contributions: pd.DataFrame, k: int = TOP) -> pd.DataFrame:
     """driver_1..k (driver ids, missing when fewer than k drivers raise the risk) and
     push_1..k (their contributions to the logit), largest first."""
     values = driver_contributions(contributions).to_numpy(dtype=float)
-    order = np.argsort(-values, axis=1, kind="stable")[:, :k]
+    top = np.argpartition(-values, k - 1, axis=1)[:, :k]  # the k largest, then put in order
+    order = np.take_along_axis(top, np.argsort(-np.take_along_axis(values, top, axis=1), axis=1, kind="stable"), axis=1)
     pushes = np.take_along_axis(values, order, axis=1)
     ids = np.where(pushes > 0, _DRIVER_IDS[order], None)
     out = {}
@@ -53,17 +54,20 @@ def _plan_one(drivers: tuple, able: bool) -> tuple[str | None, str | None]:
     return "、".join(specific or types) or None, "、".join(measures) or None
 
 
+def _driver_codes(drivers: pd.DataFrame, k: int) -> np.ndarray:
+    """Position of each driver in DRIVERS, -1 where there is none: rows x k integers."""
+    return np.column_stack([pd.Categorical(drivers[f"driver_{i + 1}"], categories=DRIVERS).codes for i in range(k)])
+
+
 def plan(drivers: pd.DataFrame, has_labour: pd.Series | np.ndarray, k: int = TOP) -> pd.DataFrame:
     """Risk types and suggested measures (each once, in driver order) per household, joined
-    with 、 as in the national system. Computed once per distinct combination of drivers."""
-    keys = drivers[[f"driver_{i + 1}" for i in range(k)]].copy()
-    keys["able"] = np.asarray(has_labour, dtype=bool)
-    distinct = keys.drop_duplicates()
-    planned = [_plan_one(tuple(row[:-1]), bool(row[-1])) for row in distinct.itertuples(index=False)]
-    table = distinct.assign(risk_types=[p[0] for p in planned], measures=[p[1] for p in planned])
-    merged = keys.merge(table, on=list(keys.columns), how="left")
-    return pd.DataFrame({"risk_types": merged["risk_types"].to_numpy(), "measures": merged["measures"].to_numpy()},
-                        index=drivers.index)
+    with 、 as in the national system. Worked out once per distinct combination of drivers."""
+    keys = np.column_stack([_driver_codes(drivers, k), np.asarray(has_labour, dtype=int)])
+    distinct, inverse = np.unique(keys, axis=0, return_inverse=True)
+    planned = [_plan_one(tuple(DRIVERS[c] if c >= 0 else None for c in row[:k]), bool(row[k])) for row in distinct]
+    types = np.array([p[0] for p in planned], dtype=object)[inverse.ravel()]
+    measures = np.array([p[1] for p in planned], dtype=object)[inverse.ravel()]
+    return pd.DataFrame({"risk_types": types, "measures": measures}, index=drivers.index)
 
 
 def main_risk_type(risk_types: pd.Series) -> pd.Series:
@@ -79,13 +83,11 @@ def driver_values(features: pd.DataFrame, drivers: pd.DataFrame, k: int = TOP) -
         column = features[f]
         columns[f] = column.cat.codes.astype(float).where(column.notna()) if FEATURE_BY_ID[f].categorical else column
     matrix = pd.DataFrame(columns).to_numpy(dtype=float)
+    codes = _driver_codes(drivers, k)
     rows = np.arange(len(drivers))
     out = {}
     for i in range(k):
-        ids = drivers[f"driver_{i + 1}"].to_numpy()
-        present = np.array([isinstance(d, str) for d in ids], dtype=bool)
-        index = np.array([DRIVERS.index(d) if ok else 0 for d, ok in zip(ids, present)], dtype=int)
-        out[f"value_{i + 1}"] = np.where(present, matrix[rows, index], np.nan)
+        out[f"value_{i + 1}"] = np.where(codes[:, i] >= 0, matrix[rows, np.maximum(codes[:, i], 0)], np.nan)
     return pd.DataFrame(out, index=drivers.index)
 
 
