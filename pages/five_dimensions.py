@@ -77,6 +77,7 @@ TEXT = {
                   "缺失值不填补:某维度有值指标的权重不足该维度的 {share:.0%} 时,该维度与综合得分记为缺失,不参与排名。"
                   "乡镇与全县平均为各村得分的简单平均。",
         "unit": "分",
+        "methods": "",
     },
     "en": {
         "title": "Five requirements of rural revitalization",
@@ -143,6 +144,8 @@ TEXT = {
                   "carry less than {share:.0%} of its weight is missing, and so is the overall score and rank. "
                   "Township and county means are plain means over villages.",
         "unit": "pts",
+        "methods": "minmax=Min-max|zscore=z-score|target=Distance to target|equal=Equal|entropy=Entropy|"
+                   "ahp=AHP|custom=Custom",
     },
 }
 
@@ -153,6 +156,11 @@ town_names = townships.set_index("township_code")["township_name"]
 village_names = villages.set_index("village_code")["village_name"]
 village_town = villages.set_index("village_code")["township_code"]
 
+
+
+name_column = "name_en" if lang() == "en" else "name_zh"
+METHOD_NAMES = {**scoring.NORMALISATIONS, **scoring.WEIGHTINGS,
+                **dict(item.split("=") for item in t["methods"].split("|") if item)}
 
 
 def dim_label(column: str) -> str:
@@ -179,11 +187,11 @@ with st.container(border=True):
     norms = list(scoring.NORMALISATIONS)
     normalisation = c2.selectbox(t["normalisation"], norms, key="fd_norm", bind="query-params",
                                  index=norms.index(settings.get("scoring.normalisation")),
-                                 format_func=scoring.NORMALISATIONS.get)
+                                 format_func=METHOD_NAMES.get)
     weightings = list(scoring.WEIGHTINGS)
     weighting = c3.selectbox(t["weights"], weightings, key="fd_weights", bind="query-params",
                              index=weightings.index(settings.get("scoring.weights")),
-                             format_func=scoring.WEIGHTINGS.get)
+                             format_func=METHOD_NAMES.get)
     custom: tuple[tuple[str, float], ...] = ()
     if weighting == "custom":
         st.caption(t["custom_title"])
@@ -205,7 +213,7 @@ with st.container(border=True):
         st.caption(t["entropy_note"])
     with st.expander(t["indicator_weights"]):
         cat = fitted.catalogue_
-        st.dataframe({t["p_dimension"]: cat["dimension"].map(dim_label), t["p_name"]: cat["name_zh"],
+        st.dataframe({t["p_dimension"]: cat["dimension"].map(dim_label), t["p_name"]: cat[name_column],
                       t["weights"]: (fitted.weights_ * 100).round(2)}, hide_index=True, width="stretch",
                      column_config={t["weights"]: st.column_config.NumberColumn(format="%.2f%%")})
         if weighting == "ahp":
@@ -356,6 +364,7 @@ if f.village:
     st.subheader(t["profile"].format(name=name, town=town_names.get(village_town.get(f.village), "")))
     prof = score_views.profile(scores.indicator_values(), scores.normalised(method), f.village, f.year)
     prof["dimension"] = prof["dimension"].map(dim_label)
+    prof["name"] = prof["indicator_code"].map(fitted.catalogue_[name_column]).fillna(prof["name"])
     prof["name"] = [f"{n}({t['lower']})" if d == "lower" else n for n, d in zip(prof["name"], prof["direction"])]
     prof["direction"] = prof["direction"].map({"higher": t["higher"], "lower": t["lower"]})
     prof["rank_text"] = [f"{r} / {n}" if r is not None and r == r else "—" for r, n in zip(prof["rank"], prof["ranked"])]
