@@ -270,7 +270,7 @@ class CompositeScorer:
         if self.method_.normalisation == "minmax":
             per = 100.0 / (s["max"] - s["min"])
         elif self.method_.normalisation == "zscore":
-            per = 1000.0 / s["std"]
+            per = 10.0 / s["std"]  # score = 50 + 10 z
         else:
             worst = s["min"].where(s["higher_is_better"], s["max"])
             per = 100.0 / (s["target"] - worst).abs()

@@ -173,16 +173,20 @@ def test_scores_are_within_0_and_100_for_every_method(values, villages):
         assert scores.notna().all().all() and (scores >= 0).all().all() and (scores <= 100).all().all()
 
 
-def test_points_per_unit_give_the_score_gain_of_a_change(values):
+@pytest.mark.parametrize("normalisation", list(scoring.NORMALISATIONS))
+def test_points_per_unit_give_the_score_gain_of_a_change(values, normalisation):
     """The fund planner's question: how many overall points does +1 unit of an indicator buy?"""
-    fitted = scoring.CompositeScorer(scoring.Method("minmax", "equal")).fit(values)
-    row = values[(values["indicator_code"] == "ECO01") & (values["year"] == 2024)].iloc[0]
-    assert row["value"] + 1 <= fitted.stats_.at["ECO01", "max"]
+    fitted = scoring.CompositeScorer(scoring.Method(normalisation, "ahp")).fit(values)
+    candidates = values[(values["indicator_code"] == "ECO01") & (values["year"] == 2024)]
+    scores = fitted.normalise(candidates)["ECO01"]
+    inside = scores[(scores > 5) & (scores < 95)].index  # no bound crossed by +1 unit
+    row = candidates.set_index(["village_code", "year"]).loc[inside[0]]
     changed = values.copy()
-    changed.loc[row.name, "value"] += 1.0
-    key = (row["village_code"], 2024)
-    before = fitted.transform(values).set_index(["village_code", "year"]).loc[key, scoring.OVERALL]
-    after = fitted.transform(changed).set_index(["village_code", "year"]).loc[key, scoring.OVERALL]
+    at = changed.index[(changed["village_code"] == inside[0][0]) & (changed["year"] == 2024)
+                       & (changed["indicator_code"] == "ECO01")]
+    changed.loc[at, "value"] = row["value"] + 1.0
+    before = fitted.transform(values).set_index(["village_code", "year"]).loc[inside[0], scoring.OVERALL]
+    after = fitted.transform(changed).set_index(["village_code", "year"]).loc[inside[0], scoring.OVERALL]
     assert after - before == pytest.approx(fitted.points_per_unit_["ECO01"])
     assert fitted.points_per_unit_["LIV05"] < 0  # lower is better: a higher Engel share costs points
 
