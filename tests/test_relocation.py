@@ -1,0 +1,62 @@
+"""易地搬迁后扶: site employment agrees with the household rows and the jobless list is exactly
+the relocated households with labour and too few work months."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from analytics import relocation
+
+MIN_MONTHS = 3.0
+
+
+@pytest.fixture(scope="module")
+def year(demo_tables) -> int:
+    return int(demo_tables["households"]["year"].max())
+
+
+def test_sites_count_relocated_labour_and_employment(demo_tables, year):
+    h = demo_tables["households"]
+    sites = relocation.sites(h, demo_tables["villages"], demo_tables["townships"], year, MIN_MONTHS)
+    moved = h[(h["year"] == year) & h["relocated"].astype(bool)]
+    assert sites["households"].sum() == len(moved) > 0
+    with_labour = moved[moved["labor_count"] > 0]
+    employed = with_labour["migrant_work_months"] >= MIN_MONTHS
+    assert sites["with_labour"].sum() == len(with_labour)
+    assert sites["employed"].sum() == int(employed.sum())
+    assert sites["jobless"].sum() == int((~employed).sum())
+    assert (sites["jobless"] == sites["with_labour"] - sites["employed"]).all()
+    assert sites["is_relocation_site"].all()  # the demo county houses relocated households at its sites
+
+
+def test_totals_recompute_shares_from_sums(demo_tables, year):
+    sites = relocation.sites(demo_tables["households"], demo_tables["villages"], demo_tables["townships"], year,
+                             MIN_MONTHS)
+    total = relocation.totals(sites)
+    assert total["employed_share"] == pytest.approx(total["employed"] / total["with_labour"] * 100)
+
+
+def test_jobless_list_is_exactly_labour_without_enough_work(demo_tables, year):
+    h = demo_tables["households"]
+    listed = relocation.jobless(h, demo_tables["villages"], demo_tables["townships"], year, MIN_MONTHS)
+    now = h[(h["year"] == year) & h["relocated"].astype(bool)]
+    expected = now[(now["labor_count"] > 0) & (now["migrant_work_months"] < MIN_MONTHS)]
+    assert set(listed["household_id"]) == set(expected["household_id"])
+    assert list(listed["migrant_work_months"]) == sorted(listed["migrant_work_months"])
+    # a higher threshold can only add households
+    more = relocation.jobless(h, demo_tables["villages"], demo_tables["townships"], year, MIN_MONTHS + 3)
+    assert set(listed["household_id"]) <= set(more["household_id"]) and len(more) > len(listed)
+
+
+def test_income_trend_weights_by_people():
+    rows = pd.DataFrame({
+        "year": [2024, 2024, 2024], "household_id": ["a", "b", "c"], "relocated": [True, True, False],
+        "household_size": [1, 3, 2], "per_capita_net_income": [10000.0, 6000.0, 20000.0],
+        "labor_count": [1, 1, 0], "migrant_work_months": [6.0, 0.0, 0.0],
+    })
+    lines = pd.DataFrame({"year": [2024], "threshold_yuan": [7600.0]})
+    out = relocation.income_trend(rows, lines, MIN_MONTHS).set_index("year").loc[2024]
+    assert out["relocated_income"] == pytest.approx((10000 + 3 * 6000) / 4)
+    assert out["all_income"] == pytest.approx((10000 + 3 * 6000 + 2 * 20000) / 6)
+    assert out["employed_share"] == pytest.approx(50.0) and out["jobless"] == 1 and out["line"] == 7600
