@@ -73,6 +73,13 @@ TEXT = {
 RISK_COLOURS = dict(zip(RISK_TYPES, ("#b3261e", "#6a1b9a", "#00838f", "#2e7d32", "#ef6c00", "#1f5fa8", "#8d6e63",
                                      "#f9a825", "#9e9e9e")))  # one colour per risk type on both charts
 
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _identified_by_risk_type(scope_key: tuple):
+    """Counted once per scope: it reads every year's monitoring records."""
+    return risk_overview.identified_by_risk_type(scope.households())
+
+
 t = pick(TEXT)
 f = filters.current()
 villages = data.table("villages")
@@ -116,7 +123,7 @@ st.subheader(t["types_title"])
 st.caption(t["identified_caption"])
 left, right = st.columns(2)
 with left:
-    trend = risk_overview.identified_by_risk_type(scope.households())
+    trend = _identified_by_risk_type(scope.key())
     fig = go.Figure([go.Bar(x=trend.index, y=trend[c], name=c, marker_color=RISK_COLOURS[c]) for c in trend.columns])
     fig.update_layout(barmode="stack", legend={"y": -0.25})
     fig.update_xaxes(dtick=1)
