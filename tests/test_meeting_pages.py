@@ -1,0 +1,188 @@
+"""AppTest of the pages of issue 7 (township desk, guarantees, relocation, projects, assessment,
+village profile, slides, briefing), the projector switch and the language switch: real figures
+from the rows, filters that change them, masked lists, and every table downloadable."""
+
+from __future__ import annotations
+
+import io
+
+import openpyxl
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from analytics.contract import GUARANTEE_COLUMNS
+from tests.auth_helpers import app, capture_downloads, haystack
+from ui.nav import PAGES, TITLES_EN
+
+MINE = ("pages/township.py", "pages/guarantees.py", "pages/relocation.py", "pages/projects.py",
+        "pages/assessment.py", "pages/village_profile.py", "pages/slides.py", "pages/briefing.py")
+SLIDES = ("kpis", "map", "dimensions", "risk", "guarantees", "funds", "ranking")
+
+
+def _open(page: str, query: dict[str, str] | None = None) -> AppTest:
+    at = app(query).run()
+    at.switch_page(page).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def _metric(at: AppTest, label: str) -> str:
+    return next(m.value for m in at.metric if m.label == label)
+
+
+def _last_year(tables: dict) -> pd.DataFrame:
+    h = tables["households"]
+    return h[h["year"] == h["year"].max()]
+
+
+def _gap(frame: pd.DataFrame) -> pd.Series:
+    return pd.concat([~frame[c].astype(bool) for c in GUARANTEE_COLUMNS], axis=1).any(axis=1)
+
+
+def test_my_pages_are_in_the_menu_with_english_titles():
+    paths = {p.path for p in PAGES}
+    for page in MINE:
+        assert page in paths and page in TITLES_EN, page
+
+
+def test_guarantees_page_counts_and_follows_the_township(demo_tables):
+    now = _last_year(demo_tables)
+    at = _open("pages/guarantees.py")
+    assert _metric(at, "有未保障项的农户(户)") == f"{int(_gap(now).sum()):,}"
+    town = demo_tables["townships"]["township_code"].iloc[4]
+    at.selectbox(key="town").set_value(town).run()
+    villages = demo_tables["villages"]
+    in_town = now[now["village_code"].isin(villages.loc[villages["township_code"] == town, "village_code"])]
+    assert _metric(at, "有未保障项的农户(户)") == f"{int(_gap(in_town).sum()):,}"
+    listed = at.dataframe[-1].value
+    assert len(listed) == int(_gap(in_town).sum())
+
+
+def test_household_lists_are_masked_on_screen_and_in_excel(demo_tables, monkeypatch):
+    files = capture_downloads(monkeypatch)
+    at = _open("pages/guarantees.py")
+    ids = set(_last_year(demo_tables).loc[lambda d: _gap(d), "head_id_number"])
+    text = haystack(at)
+    assert not [i for i in ids if i in text]
+    listed = next(payload for name, payload in files if name.startswith("待解决农户名单"))
+    sheet = openpyxl.load_workbook(io.BytesIO(listed)).active
+    assert sheet["A1"].value == "待解决农户名单" and "数据快照" in sheet["A2"].value
+    headers = [c.value for c in sheet[4]]
+    assert "户主证件号码" in headers and "未保障项" in headers
+    column = headers.index("户主证件号码")
+    values = [row[column].value for row in sheet.iter_rows(min_row=5)]
+    assert values and all("*" in v for v in values)
+
+
+def test_relocation_page_counts_households_with_labour_and_nobody_employed(demo_tables):
+    now = _last_year(demo_tables)
+    moved = now[now["relocated"].astype(bool) & (now["labor_count"] > 0)]
+    at = _open("pages/relocation.py")
+    assert _metric(at, "有劳动力无人就业户(户)") == f"{int((moved['migrant_work_months'] < 3).sum()):,}"
+    assert _metric(at, "搬迁户(户)") == f"{int(now['relocated'].astype(bool).sum()):,}"
+
+
+def test_projects_page_counts_the_years_projects(demo_tables):
+    year = int(demo_tables["households"]["year"].max())
+    p = demo_tables["projects"]
+    at = _open("pages/projects.py")
+    assert _metric(at, "项目(个)") == f"{int((p['year'] == year).sum()):,}"
+    assert _metric(at, "投入资金(万元)") == f"{p.loc[p['year'] == year, 'funds_wan'].sum():,.1f}"
+    at.select_slider(key="projects_as_of").set_value(3).run()
+    early = int(_metric(at, "需关注项目(个)").replace(",", ""))
+    at.select_slider(key="projects_as_of").set_value(12).run()
+    assert int(_metric(at, "需关注项目(个)").replace(",", "")) > early  # more is due by December
+
+
+def test_assessment_ranks_every_township_and_weights_change_it(demo_tables):
+    at = _open("pages/assessment.py")
+    table = at.dataframe[0].value
+    assert len(table) == len(demo_tables["townships"])
+    assert list(table["总分"]) == sorted(table["总分"], reverse=True)
+    first = table["乡镇名称"].iloc[0]
+    for c in ("scores", "elimination", "identification", "industry"):
+        at.number_input(key=f"assessment_weight_{c}").set_value(0.0).run()
+    by_execution = at.dataframe[0].value
+    assert list(by_execution["资金执行率"]) == sorted(by_execution["资金执行率"], reverse=True)
+    assert by_execution["乡镇名称"].iloc[0] == table.loc[table["资金执行率"].idxmax(), "乡镇名称"]
+    assert (by_execution["乡镇名称"].iloc[0] != first) == (table["资金执行率"].idxmax() != 0)
+
+
+def test_village_profile_shows_one_village(demo_tables):
+    village = demo_tables["villages"].iloc[7]
+    at = _open("pages/village_profile.py")
+    assert any("请选择一个村" in i.value for i in at.info)
+    at.selectbox(key="profile_pick").set_value(village["village_code"]).run()
+    assert not at.exception
+    assert village["village_name"] in at.title[0].value
+    now = _last_year(demo_tables)
+    assert _metric(at, "农户(户)") == f"{int((now['village_code'] == village['village_code']).sum()):,}"
+    assert at.selectbox(key="village").value == village["village_code"]  # the shared filter follows
+
+
+def test_township_desk_reaches_the_lists_in_one_click(demo_tables):
+    town = demo_tables["townships"].iloc[2]
+    at = _open("pages/township.py")
+    at.button(key=f"township_{town['township_code']}").click().run()
+    assert not at.exception
+    assert town["township_name"] in at.title[0].value
+    villages = demo_tables["villages"]
+    mine = villages[villages["township_code"] == town["township_code"]]
+    assert len(at.dataframe[0].value) == len(mine)
+    tabs = [tab.label for tab in at.tabs]
+    now = _last_year(demo_tables)
+    gaps = int(_gap(now[now["village_code"].isin(mine["village_code"])]).sum())
+    assert tabs[0].endswith(f" {gaps}")
+
+
+@pytest.mark.parametrize("slide", SLIDES)
+def test_every_slide_runs(slide):
+    at = _open("pages/slides.py", {"slide": slide, "present": "true"})
+    assert at.segmented_control(key="slide").value == slide
+    assert at.toggle(key="present").value is True
+    assert at.title
+
+
+def test_slide_buttons_step_through_the_deck():
+    at = _open("pages/slides.py", {"slide": "ranking"})
+    at.button(key="slides_next").click().run()
+    assert at.selectbox(key="slide").value == "kpis"  # wraps round
+    at.button(key="slides_prev").click().run()
+    assert at.selectbox(key="slide").value == "ranking"
+
+
+def test_kpi_slide_shows_units(demo_tables):
+    at = _open("pages/slides.py", {"slide": "kpis", "present": "true"})
+    assert _metric(at, "农户") == f"{len(_last_year(demo_tables)):,} :small[户]"
+    assert _metric(at, "衔接资金").endswith(":small[万元]")
+    assert len(at.dataframe) == 0  # a table on a slide would not be readable from the back
+
+
+def test_projector_switch_enters_and_leaves():
+    at = _open("pages/overview.py")
+    assert at.toggle(key="present").value is False
+    assert "stSidebarCollapsedControl" not in haystack(at)
+    at.toggle(key="present").set_value(True).run()
+    assert "stSidebarCollapsedControl" in haystack(at)  # the projector CSS that hides the chrome
+    at.button(key="projector_exit_button").click().run()
+    assert at.toggle(key="present").value is False
+
+
+def test_english_switch_translates_my_pages():
+    at = app().run()
+    at.segmented_control(key="lang").set_value("en").run()
+    for page in MINE:
+        at.switch_page(page).run()
+        assert not at.exception, (page, [e.value for e in at.exception])
+        title = at.title[0].value
+        assert not any("\u4e00" <= ch <= "\u9fff" for ch in title.split(":")[0]), (page, title)
+
+
+def test_briefing_download_is_the_html_file(monkeypatch):
+    files = capture_downloads(monkeypatch)
+    _open("pages/briefing.py")
+    name, payload = next((n, p) for n, p in files if n.endswith(".html"))
+    assert name.startswith("岚溪县_") or name.startswith("岚溪县")
+    page = payload.decode("utf-8")
+    assert "七、乡镇考核排名" in page and "<script src" not in page
