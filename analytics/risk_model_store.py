@@ -30,7 +30,7 @@ from analytics.risk_features import FEATURES, LabelSpec
 from analytics.risk_training import TrainedRisk
 from analytics.store import Store
 
-FORMAT = 2  # bump when the saved layout or the feature code changes meaning
+FORMAT = 3  # bump when the saved layout or the feature code changes meaning
 DISPLAY_ONLY = {"risk.high_risk_probability"}  # settings a saved model does not depend on
 
 
