@@ -7,7 +7,16 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from analytics import assessment, figures
-from ui import charts, data, exports, filters, layout, ranking, tables
+from ui import (
+    auth,  # noqa: F401  importing it routes a cold-start deep link through app.py
+    charts,
+    data,
+    exports,
+    filters,
+    layout,
+    ranking,
+    tables,
+)
 from ui.text import pick
 
 TEXT = {

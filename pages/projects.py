@@ -8,7 +8,16 @@ import streamlit as st
 
 from analytics import projects, settings
 from analytics.contract import PROJECT_STATUSES
-from ui import charts, data, exports, filters, layout, scope, tables
+from ui import (
+    auth,  # noqa: F401  importing it routes a cold-start deep link through app.py
+    charts,
+    data,
+    exports,
+    filters,
+    layout,
+    scope,
+    tables,
+)
 from ui.text import pick
 
 TEXT = {

@@ -13,7 +13,18 @@ from analytics import assessment, figures, guarantees, overview, projects, risk_
 from analytics.contract import DIMENSIONS, DIMENSIONS_EN, GUARANTEE_COLUMNS
 from analytics.risk_features import RiskDataError
 from analytics.scoring import OVERALL, Method
-from ui import charts, data, filters, layout, maps, projector, scope, scores, tables
+from ui import (
+    auth,  # noqa: F401  importing it routes a cold-start deep link through app.py
+    charts,
+    data,
+    filters,
+    layout,
+    maps,
+    projector,
+    scope,
+    scores,
+    tables,
+)
 from ui import ranking as ranking_table
 from ui import risk as relapse
 from ui.text import lang, pick
