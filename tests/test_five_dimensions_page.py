@@ -4,9 +4,10 @@ township user sees county ranks of their own villages only."""
 
 from __future__ import annotations
 
+import io
 import json
-import os
 
+import openpyxl
 import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -127,24 +128,29 @@ def test_map_is_clickable_and_uses_only_local_leaflet():
     assert "village_code" in args["script"]
 
 
-def test_township_user_sees_county_ranks_of_their_villages_only(accounts, expected, demo_tables):
-    from tests.auth_helpers import sign_in
+def test_township_user_sees_county_ranks_of_their_villages_only(accounts, expected, demo_tables, monkeypatch):
+    from tests.auth_helpers import capture_downloads, sign_in
 
-    previous = os.environ["DASHBOARD_STORE"]
-    os.environ["DASHBOARD_STORE"] = str(accounts.store.root)
-    try:
-        at = sign_in("town01", accounts.passwords["town01"])
-        at.switch_page(PAGE).run()
-        assert not at.exception, [e.value for e in at.exception]
-        ranking = _frame(at, "interval")
-    finally:
-        os.environ["DASHBOARD_STORE"] = previous
+    monkeypatch.setenv("DASHBOARD_STORE", str(accounts.store.root))
+    files = capture_downloads(monkeypatch)
+    at = sign_in("town01", accounts.passwords["town01"])
+    at.switch_page(PAGE).run()
+    assert not at.exception, [e.value for e in at.exception]
+    ranking = _frame(at, "interval")
+    at.switch_page("pages/multidimensional.py").run()
+    assert not at.exception, [e.value for e in at.exception]
     villages = demo_tables["villages"]
     mine = villages.loc[villages["township_code"] == accounts.township, "village_name"]
     assert set(ranking["village"]) == set(mine)
     now = expected[(expected["year"] == expected["year"].max())
                    & expected["township_code"].eq(accounts.township)]
     assert sorted(ranking["rank"]) == sorted(now["rank"])  # county ranks, not 1..n of the township
+    others = set(villages.loc[villages["township_code"] != accounts.township, "village_name"])
+    assert files
+    for name, payload in files:
+        text = "\n".join(",".join(str(v) for v in row) for ws in openpyxl.load_workbook(io.BytesIO(payload)).worksheets
+                         for row in ws.iter_rows(values_only=True))
+        assert not [v for v in others if v in text], name
 
 
 def test_multidimensional_page_matches_alkire_foster(demo_tables):
