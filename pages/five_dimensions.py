@@ -155,9 +155,6 @@ townships, villages = data.table("townships"), data.table("villages")
 town_names = townships.set_index("township_code")["township_name"]
 village_names = villages.set_index("village_code")["village_name"]
 village_town = villages.set_index("village_code")["township_code"]
-
-
-
 name_column = "name_en" if lang() == "en" else "name_zh"
 METHOD_NAMES = {**scoring.NORMALISATIONS, **scoring.WEIGHTINGS,
                 **dict(item.split("=") for item in t["methods"].split("|") if item)}
@@ -248,13 +245,13 @@ if f.village:
     name = village_names.get(f.village, f.village)
     if len(mine):
         row = mine.iloc[0]
-        n = int(ranked["rank"].notna().sum())
+        n = scores.ranked_count(method, f.year, column)
         rank_delta = table.loc[(table["village_code"] == f.village) & (table["year"] == f.year), "rank_change"]
         items += [
             layout.Card(t["village_score"].format(name=name, column=label), layout.num(row["score"], digits=1),
                         t["vs_last"].format(delta=row["change"]) if row["change"] == row["change"] else None),
             layout.Card(t["village_rank"].format(name=name),
-                        t["rank_of"].format(rank=row["rank"], n=n) if row["rank"] is not None else "—",
+                        t["rank_of"].format(rank=row["rank"], n=n) if pd.notna(row["rank"]) else "—",
                         t["rank_delta"].format(delta=int(rank_delta.iloc[0]))
                         if column == scoring.OVERALL and len(rank_delta) and rank_delta.notna().iloc[0] else None),
             layout.Card(t["tier"], row["tier"] if isinstance(row["tier"], str) else "—"),
@@ -362,7 +359,7 @@ with right:
 if f.village:
     name = village_names.get(f.village, f.village)
     st.subheader(t["profile"].format(name=name, town=town_names.get(village_town.get(f.village), "")))
-    prof = score_views.profile(scores.indicator_values(), scores.normalised(method), f.village, f.year)
+    prof = scores.profile(method, f.village, f.year)
     prof["dimension"] = prof["dimension"].map(dim_label)
     prof["name"] = prof["indicator_code"].map(fitted.catalogue_[name_column]).fillna(prof["name"])
     prof["name"] = [f"{n}({t['lower']})" if d == "lower" else n for n, d in zip(prof["name"], prof["direction"])]

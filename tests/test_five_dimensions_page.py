@@ -137,6 +137,17 @@ def test_township_user_sees_county_ranks_of_their_villages_only(accounts, expect
     at.switch_page(PAGE).run()
     assert not at.exception, [e.value for e in at.exception]
     ranking = _frame(at, "interval")
+    own = demo_tables["villages"].query("township_code == @accounts.township").iloc[0]
+    at.selectbox(key="village").set_value(own["village_code"]).run()
+    n = len(demo_tables["villages"])
+    mine = expected[(expected["year"] == expected["year"].max()) & (expected["village_code"] == own["village_code"])]
+    assert _metric(at, f"{own['village_name']}排名") == f"{mine['rank'].iloc[0]} / {n}"
+    year = int(expected["year"].max())
+    values = indicators.load_values(accounts.store)
+    county = values[values["year"] == year].groupby("indicator_code").size()
+    profile = _frame(at, "trend")  # every indicator ranked among the county's villages that have it
+    denominators = profile["rank_text"].str.split(" / ").str[1].astype(int)
+    assert list(denominators) == list(county.reindex(indicators.catalogue().index))
     at.switch_page("pages/multidimensional.py").run()
     assert not at.exception, [e.value for e in at.exception]
     villages = demo_tables["villages"]

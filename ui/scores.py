@@ -10,7 +10,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from analytics import indicators, poverty, scoring
+from analytics import indicators, poverty, score_views, scoring
 from analytics.store import Store
 from ui import data
 
@@ -67,6 +67,20 @@ def scorer(method: scoring.Method) -> scoring.CompositeScorer:
 def scores(method: scoring.Method) -> pd.DataFrame:
     """`scoring.score_villages` over the county, cut to the villages in scope."""
     return _in_scope(_table(*_key(), method))
+
+
+def ranked_count(method: scoring.Method, year: int, column: str = scoring.OVERALL) -> int:
+    """How many villages of the county have a rank on `column` in `year` (the "of N" of a rank)."""
+    table = _table(*_key(), method)
+    return int(table.loc[table["year"] == year, column].notna().sum())
+
+
+def profile(method: scoring.Method, village_code: str, year: int) -> pd.DataFrame:
+    """One village's indicators with their county ranks; empty when the village is out of scope."""
+    if village_code not in set(data.table("villages")["village_code"]):
+        return pd.DataFrame()
+    root, snapshot_id = _key()
+    return score_views.profile(_values(root, snapshot_id), _normalised(root, snapshot_id, method), village_code, year)
 
 
 def normalised(method: scoring.Method) -> pd.DataFrame:
