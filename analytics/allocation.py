@@ -79,17 +79,28 @@ class Constraints:
                       **changes) -> Constraints:
         """The county's default rules (data/settings.toml) for a budget and a county of
         `villages` villages (caps are multiples of the average per village); `changes` override."""
-        low, high = settings.get("allocation.township_min_share"), settings.get("allocation.township_max_share")
+        low, high = township_shares(len(township_codes))
         average = budget_wan / max(villages, 1)
         base = cls(
             budget_wan=float(budget_wan),
             industry_min_share=float(settings.get("funds.industry_min_share")),
             village_cap_wan=round(settings.get("allocation.village_cap_ratio") * average, 1) or None,
             key_village_min_wan=round(settings.get("allocation.key_village_min_ratio") * average, 1),
-            township_min_wan=tuple((t, low * budget_wan) for t in township_codes),
-            township_max_wan=tuple((t, high * budget_wan) for t in township_codes),
+            township_min_wan=tuple((t, low * budget_wan) for t in township_codes if low > 0),
+            township_max_wan=tuple((t, high * budget_wan) for t in township_codes if high < 1),
         )
         return replace(base, **changes)
+
+
+def township_shares(townships: int) -> tuple[float, float]:
+    """Default minimum and maximum share of the budget per township, from settings, widened
+    when the plan covers so few townships that they could not hold (a township user's plan
+    covers one: then there is no bound)."""
+    if townships <= 1:
+        return 0.0, 1.0
+    low = float(settings.get("allocation.township_min_share"))
+    high = float(settings.get("allocation.township_max_share"))
+    return min(low, 0.5 / townships), max(high, min(1.0, 1.5 / townships))
 
 
 @dataclass

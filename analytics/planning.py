@@ -267,6 +267,8 @@ def run(context: Context, effects: Effects, request: Request, tol: float = 1e-5)
     result["overrides"] = [asdict(o) for o in effects.overrides]
     result["year"] = context.year
     result["notes"] = list(context.notes)
+    if not context.lagging.any():
+        result["notes"].append("范围内没有“滞后”档的村:滞后村得分提高计为 0。")
     return result
 
 

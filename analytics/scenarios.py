@@ -4,6 +4,10 @@ Nothing is lost: saving under an existing name adds a new version, and every ver
 readable. A scenario keeps what was asked (rules, objective, overrides) and what came out
 (the figures of the plan and of the baselines), with the snapshot it was computed on, so it
 reads the same after the data changes.
+
+A scenario belongs to the data scope it was made in (the whole county, or a set of
+townships): it lists and loads only in that scope, so a plan's figures never reach a user who
+may not see the villages it covers.
 """
 
 from __future__ import annotations
@@ -16,10 +20,12 @@ import pandas as pd
 from analytics.store import Store, now
 
 MAX_NAME = 40
+COUNTY = ""  # the scope of a county-wide scenario
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS scenarios (
     seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    scope TEXT NOT NULL,
     name TEXT NOT NULL,
     version INTEGER NOT NULL,
     saved_at TEXT NOT NULL,
@@ -27,7 +33,7 @@ CREATE TABLE IF NOT EXISTS scenarios (
     snapshot_id TEXT NOT NULL,
     request TEXT NOT NULL,
     result TEXT NOT NULL,
-    UNIQUE (name, version)
+    UNIQUE (scope, name, version)
 );
 """
 
@@ -47,6 +53,11 @@ class Scenario:
     result: dict
 
 
+def scope_key(townships: tuple[str, ...] | None) -> str:
+    """The scope a user works in: COUNTY, or the township codes joined."""
+    return COUNTY if townships is None else ",".join(sorted(townships))
+
+
 def _clean(name: str) -> str:
     cleaned = " ".join(str(name).split())
     if not cleaned:
@@ -56,53 +67,54 @@ def _clean(name: str) -> str:
     return cleaned
 
 
-def save(store: Store, name: str, request: dict, result: dict, snapshot_id: str, user: str) -> int:
-    """Save a scenario as the next version of `name`; returns that version number (1, 2, ...)."""
+def save(store: Store, name: str, request: dict, result: dict, snapshot_id: str, user: str,
+         scope: str = COUNTY) -> int:
+    """Save a scenario as the next version of `name` in `scope`; returns that version (1, 2, ...)."""
     name = _clean(name)
     with store.db() as con:
         con.executescript(_SCHEMA)
         con.execute("BEGIN IMMEDIATE")  # the next version number and the insert, atomically
-        version = con.execute("SELECT COALESCE(MAX(version), 0) + 1 FROM scenarios WHERE name = ?",
-                              (name,)).fetchone()[0]
+        version = con.execute("SELECT COALESCE(MAX(version), 0) + 1 FROM scenarios WHERE scope = ? AND name = ?",
+                              (scope, name)).fetchone()[0]
         con.execute(
-            "INSERT INTO scenarios (name, version, saved_at, saved_by, snapshot_id, request, result) "
-            "VALUES (?,?,?,?,?,?,?)",
-            (name, version, now(), user, snapshot_id, json.dumps(request, ensure_ascii=False),
+            "INSERT INTO scenarios (scope, name, version, saved_at, saved_by, snapshot_id, request, result) "
+            "VALUES (?,?,?,?,?,?,?,?)",
+            (scope, name, version, now(), user, snapshot_id, json.dumps(request, ensure_ascii=False),
              json.dumps(result, ensure_ascii=False)))
         return int(version)
 
 
-def listing(store: Store) -> pd.DataFrame:
-    """One row per name, newest first: its latest version, when, by whom, on which snapshot."""
+def listing(store: Store, scope: str = COUNTY) -> pd.DataFrame:
+    """One row per name in `scope`, newest first: its latest version, when, by whom, on which snapshot."""
     with store.db() as con:
         con.executescript(_SCHEMA)
         return pd.read_sql_query(
             "SELECT s.name, s.version, s.saved_at, s.saved_by, s.snapshot_id FROM scenarios s "
-            "JOIN (SELECT name, MAX(version) AS version FROM scenarios GROUP BY name) latest "
-            "USING (name, version) ORDER BY s.seq DESC", con)
+            "JOIN (SELECT name, MAX(version) AS version FROM scenarios WHERE scope = ? GROUP BY name) latest "
+            "USING (name, version) WHERE s.scope = ? ORDER BY s.seq DESC", con, params=(scope, scope))
 
 
-def versions(store: Store, name: str) -> pd.DataFrame:
+def versions(store: Store, name: str, scope: str = COUNTY) -> pd.DataFrame:
     """Every saved version of one name, newest first."""
     with store.db() as con:
         con.executescript(_SCHEMA)
         return pd.read_sql_query(
-            "SELECT version, saved_at, saved_by, snapshot_id FROM scenarios WHERE name = ? "
-            "ORDER BY version DESC", con, params=(_clean(name),))
+            "SELECT version, saved_at, saved_by, snapshot_id FROM scenarios WHERE scope = ? AND name = ? "
+            "ORDER BY version DESC", con, params=(scope, _clean(name)))
 
 
-def load(store: Store, name: str, version: int | None = None) -> Scenario:
-    """A saved scenario: the latest version of `name`, or the given version."""
+def load(store: Store, name: str, version: int | None = None, scope: str = COUNTY) -> Scenario:
+    """A saved scenario of `scope`: the latest version of `name`, or the given version."""
     name = _clean(name)
     columns = "name, version, saved_at, saved_by, snapshot_id, request, result"
     with store.db() as con:
         con.executescript(_SCHEMA)
         if version is None:
-            row = con.execute(f"SELECT {columns} FROM scenarios WHERE name = ? ORDER BY version DESC LIMIT 1",
-                              (name,)).fetchone()
+            row = con.execute(f"SELECT {columns} FROM scenarios WHERE scope = ? AND name = ? "
+                              "ORDER BY version DESC LIMIT 1", (scope, name)).fetchone()
         else:
-            row = con.execute(f"SELECT {columns} FROM scenarios WHERE name = ? AND version = ?",
-                              (name, int(version))).fetchone()
+            row = con.execute(f"SELECT {columns} FROM scenarios WHERE scope = ? AND name = ? AND version = ?",
+                              (scope, name, int(version))).fetchone()
     if row is None:
         which = "" if version is None else f"第 {version} 版"
         raise ScenarioError(f"找不到名为“{name}”的方案{which}。")

@@ -10,7 +10,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from analytics import planning, response, scenarios, settings
-from analytics.allocation import BASELINES, Constraints, Context
+from analytics.allocation import BASELINES, Constraints, Context, township_shares
 from analytics.response import RELAPSE, Override, outcome_info
 from analytics.scoring import ScoringError
 from analytics.store import Store
@@ -279,7 +279,7 @@ def _request(context: Context, towns: pd.DataFrame) -> dict:
 
 def _load(name: str) -> None:
     """Put a saved scenario's inputs into the widgets (runs before they are drawn)."""
-    saved = scenarios.load(data.store(), name)
+    saved = scenarios.load(data.store(), name, scope=_scope())
     request = saved.request
     c = request["constraints"]
     budget = float(c["budget_wan"])
@@ -294,10 +294,16 @@ def _load(name: str) -> None:
     s["alloc_towns_base"] = _town_frame(context, low, high)
     s["alloc_towns_version"] = s.get("alloc_towns_version", 0) + 1
     s["alloc_overrides"] = {}
+    s["alloc_override_version"] = s.get("alloc_override_version", 0) + 1  # editors start from the loaded values
     for o in request.get("overrides", []):
         s["alloc_overrides"].setdefault(o["outcome"], []).append(o)
     s["alloc_submitted"] = json.dumps(request, ensure_ascii=False, sort_keys=True)
     s["alloc_loaded"] = (saved.name, saved.version, saved.saved_at, saved.saved_by, saved.snapshot_id)
+
+
+def _scope() -> str:
+    """Scenarios are kept per data scope: a user sees those made in their own scope."""
+    return scenarios.scope_key(data.allowed_townships())
 
 
 def _clear_overrides() -> None:
@@ -322,9 +328,9 @@ for key, value in _defaults(context).items():
 st.session_state.setdefault("alloc_overrides", {})
 if "alloc_towns_base" not in st.session_state:
     codes = list(context.township_names)
-    st.session_state["alloc_towns_base"] = _town_frame(
-        context, dict.fromkeys(codes, float(settings.get("allocation.township_min_share")) * 100),
-        dict.fromkeys(codes, float(settings.get("allocation.township_max_share")) * 100))
+    low_share, high_share = township_shares(len(codes))
+    st.session_state["alloc_towns_base"] = _town_frame(context, dict.fromkeys(codes, low_share * 100),
+                                                       dict.fromkeys(codes, high_share * 100))
 years = f"{min(model.years_)}—{max(model.years_) + 1}" if model.years_ else "-"
 st.caption(t["intro"].format(year=context.year, villages=len(context.villages), years=years))
 
@@ -437,7 +443,7 @@ if result["notes"]:
 
 plans = {t["current"]: result}
 plans.update({t["baseline"].format(label=BASELINES[k]): v for k, v in result["baselines"].items()})
-saved_names = {t["saved"].format(name=n): n for n in scenarios.listing(data.store())["name"]}
+saved_names = {t["saved"].format(name=n): n for n in scenarios.listing(data.store(), _scope())["name"]}
 
 tab_map, tab_towns, tab_effects, tab_compare, tab_saved = st.tabs(
     [t["tab_map"], t["tab_towns"], t["tab_effects"], t["tab_compare"], t["tab_saved"]])
@@ -507,7 +513,7 @@ score_keys = [e["key"] for e in result["effects"] if e["key"] != "relapse_househ
 with tab_compare:
     picked = st.multiselect(t["compare_pick"], [*plans, *saved_names], default=[t["current"], t["baseline"].format(
         label=BASELINES["factor"])], max_selections=3, key="alloc_compare")
-    chosen = {k: plans[k] if k in plans else scenarios.load(data.store(), saved_names[k]).result
+    chosen = {k: plans[k] if k in plans else scenarios.load(data.store(), saved_names[k], scope=_scope()).result
               for k in picked} or {t["current"]: result}
     compared = planning.comparison(chosen)
     tables.show(compared, height=36 * (len(compared) + 1) + 4)
@@ -540,14 +546,15 @@ with tab_saved:
         allowed = auth.can_save_scenarios()
         if st.form_submit_button(t["save"], disabled=not allowed, icon=":material/save:"):
             try:
-                version = scenarios.save(data.store(), name, request_data, result, info.id, data.current_user())
+                version = scenarios.save(data.store(), name, request_data, result, info.id, data.current_user(),
+                                         _scope())
                 st.success(t["saved_ok"].format(name=" ".join(name.split()), version=version))
             except scenarios.ScenarioError as exc:
                 st.error(str(exc))
         if not allowed:
             st.caption(t["cannot_save"])
     with right:
-        saved_list = scenarios.listing(data.store())
+        saved_list = scenarios.listing(data.store(), _scope())
         if saved_list.empty:
             st.info(t["no_saved"])
         else:

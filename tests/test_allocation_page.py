@@ -12,7 +12,9 @@ from streamlit.testing.v1 import AppTest
 
 from analytics import scenarios
 from analytics.store import Store
+from tests.auth_helpers import capture_downloads, haystack, sign_in
 from tests.conftest import ROOT
+from tests.test_scope import Outside, _workbook_text
 
 PAGE = "pages/allocation.py"
 
@@ -84,3 +86,21 @@ def test_a_saved_scenario_survives_a_restart(demo_store):
     assert not fresh.exception
     assert fresh.number_input(key="alloc_budget").value == 777.0
     assert any(f"已载入“{name}”" in s.value for s in fresh.success)
+
+
+def test_a_township_user_plans_only_its_own_villages(accounts, demo_tables, monkeypatch):
+    """Effects are estimated on the whole county, but a township user's plan, map, tables,
+    downloads and saved scenarios cover only that township."""
+    monkeypatch.setenv("DASHBOARD_STORE", str(accounts.store.root))
+    downloads = capture_downloads(monkeypatch)
+    scenarios.save(accounts.store, "全县方案", {}, {"total_wan": 1.0}, "s", "plan01")
+    at = sign_in("town01", accounts.passwords["town01"])
+    at.switch_page(PAGE).run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    outside = Outside(demo_tables, accounts.township)
+    text = haystack(at)
+    assert "资金推演" in text and not outside.leaks(text), outside.leaks(text)[:5]
+    assert "全县方案" not in text
+    assert len(downloads) >= 3
+    for name, payload in downloads:
+        assert not outside.leaks(_workbook_text(payload)), name

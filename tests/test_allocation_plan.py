@@ -170,3 +170,22 @@ def test_command_names_the_conflict_and_exits_non_zero(demo_store, capsys):
 def test_command_refuses_an_unknown_village_in_chinese(demo_store, capsys):
     code = main(["allocate", "--store", str(demo_store.root), "--budget", "9000", "--keep-last-year", "123"])
     assert code != 0 and "不存在的村代码:123" in capsys.readouterr().err
+
+
+def test_default_township_bounds_always_leave_room_for_a_plan():
+    for n in (1, 2, 3, 5, 16, 40):
+        low, high = allocation.township_shares(n)
+        assert n * low <= 1 <= n * high
+    assert allocation.township_shares(1) == (0.0, 1.0)
+    rules = Constraints.from_settings(100.0, ["990121103"], 14)
+    assert rules.township_min_wan == () and rules.township_max_wan == ()
+
+
+def test_a_township_users_plan_covers_only_its_villages(context, effects):
+    town = context.villages["township_code"].iloc[0]
+    own = context.within(context.villages.loc[context.villages["township_code"] == town, "village_code"])
+    rules = Constraints.from_settings(own.default_budget(), [town], len(own.villages))
+    result = planning.run(own, effects, planning.Request(rules, "risk"))
+    assert set(result["totals_by_township"]) == {town}
+    assert {r["village_code"][:9] for r in result["allocation"]} == {town}
+    assert result["violations"] == []

@@ -43,3 +43,16 @@ def test_scenarios_share_the_database_with_the_snapshot_registry(tmp_path):
     assert (tmp_path / "state.db").exists()
     with store.db() as con:
         assert con.execute("SELECT COUNT(*) FROM scenarios").fetchone()[0] == 1
+
+
+def test_a_scenario_lists_and_loads_only_in_the_scope_it_was_made_in(tmp_path):
+    store = Store(tmp_path)
+    town = scenarios.scope_key(("990121103",))
+    scenarios.save(store, "全县方案", {"a": 1}, {"b": 1}, "s", "规划员")
+    scenarios.save(store, "乡镇方案", {"a": 2}, {"b": 2}, "s", "乡镇员", town)
+    assert list(scenarios.listing(store)["name"]) == ["全县方案"]
+    assert list(scenarios.listing(store, town)["name"]) == ["乡镇方案"]
+    with pytest.raises(scenarios.ScenarioError):
+        scenarios.load(store, "全县方案", scope=town)
+    assert scenarios.scope_key(None) == scenarios.COUNTY
+    assert scenarios.scope_key(("b", "a")) == "a,b"
