@@ -1,0 +1,145 @@
+"""Concurrent sessions in headless Chromium against a local server: the monthly monitoring push,
+when about twenty township heads use the app at once. Bounded in sessions, changes and time;
+it talks only to 127.0.0.1."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+from analytics import users
+from analytics.store import Store
+from bench.measure import add_accounts
+
+ROOT = Path(__file__).resolve().parent.parent
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+SESSION_TIMEOUT_S = 600
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(store: Path) -> tuple[subprocess.Popen, str, float]:
+    """Start the app; returns the process, its URL and seconds until /_stcore/health said ok."""
+    port = _free_port()
+    env = dict(os.environ, DASHBOARD_STORE=str(store))
+    started = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
+                             "--server.port", str(port), "--server.address", "127.0.0.1",
+                             "--server.headless", "true"], cwd=ROOT, env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(600):
+        try:
+            if urllib.request.urlopen(url + "/_stcore/health", timeout=1).read() == b"ok":
+                return proc, url, time.perf_counter() - started
+        except OSError:
+            time.sleep(0.1)
+    proc.kill()
+    raise RuntimeError("server did not start")
+
+
+def server_peak_mb(proc: subprocess.Popen) -> float:
+    for line in Path(f"/proc/{proc.pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return float(line.split()[1]) / 1024
+    return float("nan")
+
+
+async def _idle(page, scope_text: str, timeout_s: float) -> None:
+    """Wait until the scope line names the chosen township and no rerun is running."""
+    deadline = time.perf_counter() + timeout_s
+    caption = page.locator('[data-testid="stMain"] [data-testid="stCaptionContainer"]').first
+    while time.perf_counter() < deadline:
+        text = await caption.inner_text() if await caption.count() else ""
+        running = await page.locator('[data-testid="stStatusWidget"]').count()
+        if scope_text in text and not running:
+            return
+        await asyncio.sleep(0.05)
+    raise TimeoutError(scope_text)
+
+
+async def _sign_in(page, url: str, account: tuple[str, str]) -> None:
+    """Open the app and sign in through its form, as a county leader would."""
+    await page.goto(url)
+    await page.locator('input[type="password"]').wait_for(timeout=SESSION_TIMEOUT_S * 1000)
+    await page.locator('input[type="text"]').first.fill(account[0])
+    await page.locator('input[type="password"]').fill(account[1])
+    await page.locator('input[type="password"]').press("Enter")
+    await page.locator('[data-testid="stMetric"]').first.wait_for(timeout=SESSION_TIMEOUT_S * 1000)
+    await _idle(page, "", SESSION_TIMEOUT_S)
+
+
+async def _session(browser, url: str, account: tuple[str, str], names: list[str], changes: int,
+                   offset: int, times: list[float], errors: list[str]) -> None:
+    ctx = await browser.new_context(viewport={"width": 1280, "height": 800}, locale="zh-CN")
+    page = await ctx.new_page()
+    try:
+        await _sign_in(page, url, account)
+        for i in range(changes):
+            name = names[(offset + i) % len(names)]
+            await page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').first.click()
+            option = page.locator('[role="option"]', has_text=name).first
+            start = time.perf_counter()
+            await option.click()
+            await _idle(page, name, 120)
+            times.append(time.perf_counter() - start)
+    except Exception as exc:  # a failed session is a result, not a crash of the benchmark
+        errors.append(f"{type(exc).__name__}: {exc}"[:200])
+    finally:
+        await ctx.close()
+
+
+async def _run(url: str, accounts: list[tuple[str, str]], names: list[str], changes: int
+               ) -> tuple[list[float], list[str], float]:
+    from playwright.async_api import async_playwright
+
+    async with async_playwright() as p:
+        browser = await p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        first = await browser.new_context(viewport={"width": 1280, "height": 800})
+        page = await first.new_page()
+        start = time.perf_counter()
+        await _sign_in(page, url, accounts[0])
+        first_page = time.perf_counter() - start
+        await first.close()
+        times: list[float] = []
+        errors: list[str] = []
+        await asyncio.wait_for(asyncio.gather(*(
+            _session(browser, url, account, names, changes, i, times, errors)
+            for i, account in enumerate(accounts))),
+            timeout=SESSION_TIMEOUT_S)
+        await browser.close()
+    return times, errors, first_page
+
+
+def load_test(store: Path, sessions: int = 20, changes: int = 10) -> dict:
+    names = list(Store(store).table("townships")["township_name"])
+    accounts = list(add_accounts(store, users.LEADER, sessions).items())
+    proc, url, startup = start_server(store)
+    try:
+        times, errors, first_page = asyncio.run(_run(url, accounts, names, changes))
+        peak = server_peak_mb(proc)
+    finally:
+        proc.terminate()
+        proc.wait(10)
+    ordered = sorted(times)
+    return {
+        "sessions": sessions, "changes_per_session": changes, "reruns": len(times),
+        "errors": len(errors), "error_samples": errors[:3],
+        "server_start_s": round(startup, 2), "first_page_s": round(first_page, 2),
+        "rerun_median_s": round(statistics.median(ordered), 3) if ordered else None,
+        "rerun_p95_s": round(ordered[max(0, int(len(ordered) * 0.95) - 1)], 3) if ordered else None,
+        "server_peak_mb": round(peak, 0),
+    }
