@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import secrets
@@ -40,10 +41,8 @@ def peak_rss_mb() -> float:
 
 def reset_peak_rss() -> None:
     """Linux: writing 5 to clear_refs resets the high-water mark VmHWM for this process."""
-    try:
+    with contextlib.suppress(OSError):
         Path("/proc/self/clear_refs").write_text("5")
-    except OSError:
-        pass
 
 
 def _status_kb(field: str) -> float:
