@@ -38,6 +38,18 @@ CREATE TABLE IF NOT EXISTS scenarios (
 """
 
 
+def _ensure(con) -> None:
+    """Create the table; a table from before scopes (every scenario then was county-wide) is
+    rebuilt with its rows kept."""
+    con.executescript(_SCHEMA)
+    if "scope" in {row[1] for row in con.execute("PRAGMA table_info(scenarios)")}:
+        return
+    con.executescript("ALTER TABLE scenarios RENAME TO scenarios_unscoped;" + _SCHEMA + """
+        INSERT INTO scenarios (seq, scope, name, version, saved_at, saved_by, snapshot_id, request, result)
+        SELECT seq, '', name, version, saved_at, saved_by, snapshot_id, request, result FROM scenarios_unscoped;
+        DROP TABLE scenarios_unscoped;""")
+
+
 class ScenarioError(ValueError):
     """A scenario request the user must correct; the message is Chinese."""
 
@@ -72,7 +84,7 @@ def save(store: Store, name: str, request: dict, result: dict, snapshot_id: str,
     """Save a scenario as the next version of `name` in `scope`; returns that version (1, 2, ...)."""
     name = _clean(name)
     with store.db() as con:
-        con.executescript(_SCHEMA)
+        _ensure(con)
         con.execute("BEGIN IMMEDIATE")  # the next version number and the insert, atomically
         version = con.execute("SELECT COALESCE(MAX(version), 0) + 1 FROM scenarios WHERE scope = ? AND name = ?",
                               (scope, name)).fetchone()[0]
@@ -87,7 +99,7 @@ def save(store: Store, name: str, request: dict, result: dict, snapshot_id: str,
 def listing(store: Store, scope: str = COUNTY) -> pd.DataFrame:
     """One row per name in `scope`, newest first: its latest version, when, by whom, on which snapshot."""
     with store.db() as con:
-        con.executescript(_SCHEMA)
+        _ensure(con)
         return pd.read_sql_query(
             "SELECT s.name, s.version, s.saved_at, s.saved_by, s.snapshot_id FROM scenarios s "
             "JOIN (SELECT name, MAX(version) AS version FROM scenarios WHERE scope = ? GROUP BY name) latest "
@@ -97,7 +109,7 @@ def listing(store: Store, scope: str = COUNTY) -> pd.DataFrame:
 def versions(store: Store, name: str, scope: str = COUNTY) -> pd.DataFrame:
     """Every saved version of one name, newest first."""
     with store.db() as con:
-        con.executescript(_SCHEMA)
+        _ensure(con)
         return pd.read_sql_query(
             "SELECT version, saved_at, saved_by, snapshot_id FROM scenarios WHERE scope = ? AND name = ? "
             "ORDER BY version DESC", con, params=(scope, _clean(name)))
@@ -108,7 +120,7 @@ def load(store: Store, name: str, version: int | None = None, scope: str = COUNT
     name = _clean(name)
     columns = "name, version, saved_at, saved_by, snapshot_id, request, result"
     with store.db() as con:
-        con.executescript(_SCHEMA)
+        _ensure(con)
         if version is None:
             row = con.execute(f"SELECT {columns} FROM scenarios WHERE scope = ? AND name = ? "
                               "ORDER BY version DESC LIMIT 1", (scope, name)).fetchone()

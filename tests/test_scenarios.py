@@ -56,3 +56,16 @@ def test_a_scenario_lists_and_loads_only_in_the_scope_it_was_made_in(tmp_path):
         scenarios.load(store, "全县方案", scope=town)
     assert scenarios.scope_key(None) == scenarios.COUNTY
     assert scenarios.scope_key(("b", "a")) == "a,b"
+
+
+def test_a_table_from_before_scopes_is_kept_as_county_scenarios(tmp_path):
+    store = Store(tmp_path)
+    with store.db() as con:
+        con.execute("CREATE TABLE scenarios (seq INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT NOT NULL, "
+                    "version INTEGER NOT NULL, saved_at TEXT NOT NULL, saved_by TEXT NOT NULL, "
+                    "snapshot_id TEXT NOT NULL, request TEXT NOT NULL, result TEXT NOT NULL, UNIQUE (name, version))")
+        con.execute("INSERT INTO scenarios (name, version, saved_at, saved_by, snapshot_id, request, result) "
+                    "VALUES ('旧方案', 1, '2026-11-29T07:00:00', '张三', 's', '{\"a\": 1}', '{}')")
+    assert list(scenarios.listing(store)["name"]) == ["旧方案"]
+    assert scenarios.load(store, "旧方案").request == {"a": 1}
+    assert scenarios.save(store, "旧方案", {"a": 2}, {}, "s", "李四") == 2
