@@ -55,8 +55,8 @@ TEXT = {
         "active_overrides": "已设定 {n} 项效果:{items}",
         "clear_overrides": "清除全部设定",
         "infeasible": "无法求解",
-        "kpi_risk": "预计减少返贫致贫风险户",
-        "kpi_lagging": "滞后村综合得分平均提高",
+        "kpi_risk": "预计减少返贫致贫风险户(户)",
+        "kpi_lagging": "滞后村综合得分平均提高(分)",
         "kpi_share": "产业发展资金占比",
         "kpi_solver": "求解",
         "interval": "区间 {low} ~ {high}",
@@ -156,7 +156,7 @@ TEXT = {
         "clear_overrides": "Clear all assumptions",
         "infeasible": "No plan possible",
         "kpi_risk": "Fewer relapse-risk households",
-        "kpi_lagging": "Score gain of lagging villages",
+        "kpi_lagging": "Score gain of lagging villages (points)",
         "kpi_share": "Industry share",
         "kpi_solver": "Solve",
         "interval": "{low} to {high}",
@@ -431,8 +431,8 @@ def _effect_card(key: str, label: str, digits: int) -> layout.Card:
 
 solver = result["solver"]
 layout.cards([
-    _effect_card("relapse_households", t["kpi_risk"] + "(户)", 0),
-    _effect_card("lagging_score", t["kpi_lagging"] + "(分)", 1),
+    _effect_card("relapse_households", t["kpi_risk"], 0),
+    _effect_card("lagging_score", t["kpi_lagging"], 1),
     layout.Card(t["kpi_share"], layout.pct(result["industry_share"]), t["rule"].format(rule=layout.pct(rule, 0)),
                 delta_color="normal" if result["industry_share"] >= rule - 1e-9 else "inverse"),
     layout.Card(t["kpi_solver"], t["solver_value"].format(seconds=solver["seconds"]),
