@@ -21,7 +21,6 @@ TEXT = {
         "long": "连续两年及以上未解决(户)",
         "long_help": "连续两年或更长时间都有未保障项的农户,应优先督办",
         "no_food": "数据约定中没有“吃穿”两不愁字段;此页统计住房、饮水、义务教育、基本医疗参保四项。",
-        "types": "分项(户)",
         "trend_title": "动态清零进度(户)",
         "flow_title": "新发现、延续与解决(户)",
         "carried": "上年延续",
@@ -54,7 +53,6 @@ TEXT = {
         "long_help": "Households with a gap for two or more consecutive years: follow up first",
         "no_food": "The data contract has no food or clothing field; this page counts housing, water, "
                    "compulsory education and medical insurance.",
-        "types": "By type (households)",
         "trend_title": "Road to zero (households)",
         "flow_title": "New, carried over and resolved (households)",
         "carried": "Carried over",

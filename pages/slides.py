@@ -59,7 +59,6 @@ TEXT = {
         "u_hh": "户",
         "u_yuan": "元",
         "u_wan": "万元",
-        "u_points": "分",
         "income_chart": "脱贫户人均纯收入与监测标准(元/人)",
         "monitor_chart": "监测对象(户)",
         "top_villages": "{metric}最高的 8 个村",
@@ -95,7 +94,6 @@ TEXT = {
         "share_chart": "产业发展资金占比",
         "ranking_chart": "{year} 年乡镇考核得分(满分 100 分)",
         "weights": "权重:{weights}",
-        "no_scores": "五大振兴得分暂不可用,排名未含该项。",
         "no_projects": "当前范围内没有项目。",
     },
     "en": {
@@ -124,7 +122,6 @@ TEXT = {
         "u_hh": "hh",
         "u_yuan": "yuan",
         "u_wan": "10k yuan",
-        "u_points": "points",
         "income_chart": "Income of formerly poor vs. monitoring line (yuan per person)",
         "monitor_chart": "Monitored households",
         "top_villages": "8 villages with the highest {metric}",
@@ -160,7 +157,6 @@ TEXT = {
         "share_chart": "Industry share of funds",
         "ranking_chart": "Township assessment {year} (out of 100)",
         "weights": "Weights: {weights}",
-        "no_scores": "Five-dimension scores are not available; the ranking leaves them out.",
         "no_projects": "No projects in this scope.",
     },
 }

@@ -42,7 +42,6 @@ TEXT = {
         "export_open": "未消除风险监测对象",
         "export_warning": "返贫预警农户",
         "export_jobless": "有劳动力无人就业搬迁户",
-        "all_towns": "全部乡镇",
     },
     "en": {
         "title": "Township desk",
@@ -71,7 +70,6 @@ TEXT = {
         "empty": "No household to act on.",
         "no_model": "The relapse-risk model is not available: {error}",
         "masked": "Personal data masked; every list downloads as Excel with township, village and snapshot.",
-        "all_towns": "All townships",
     },
 }
 
