@@ -322,7 +322,8 @@ def read_excel(path: Path, file: str, report: Report) -> list[Sheet]:
         body = np.array(grid[layout.last + 1:], dtype=object)
         if body.ndim != 2:
             body = np.empty((0, max(len(r) for r in grid)), dtype=object)
-        frame = pd.DataFrame({cid: body[:, j] for j, cid in layout.columns.items()})
+        body[body == ""] = None  # calamine's empty cell: missing, so blank tests stay vectorised
+        frame = pd.DataFrame({cid: pd.Series(body[:, j], dtype=object) for j, cid in layout.columns.items()})
         frame[ROW] = np.arange(layout.last + 2, layout.last + 2 + len(body))
         unnamed = {j: pd.Series(body[:, j]) for j in range(body.shape[1]) if j not in layout.columns}
         for row, col, formula in formulas.get(name, []):
@@ -368,7 +369,14 @@ def _uncomputed_formulas(path: Path) -> dict[str, list[tuple[int, int, str]]]:
 
 # --- common ----------------------------------------------------------------------------------
 def _blank(series: pd.Series) -> np.ndarray:
-    return (series.isna() | series.astype("str").str.strip().eq("")).to_numpy()
+    missing = series.isna().to_numpy().copy()
+    if series.dtype == object:  # Excel cells: only strings can be blank text
+        texts = np.flatnonzero(~missing & series.map(type).eq(str).to_numpy())
+        missing[texts] = series.iloc[texts].str.strip().eq("").to_numpy()
+        return missing
+    if not pd.api.types.is_string_dtype(series):
+        return missing
+    return missing | series.str.strip().eq("").fillna(False).to_numpy()
 
 
 def _finish(file: str, sheet: str, layout: _Layout, frame: pd.DataFrame, header_row: int, report: Report,
