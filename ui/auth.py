@@ -22,7 +22,6 @@ from pathlib import Path
 
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
-from streamlit.runtime.pages_manager import PagesManager
 
 from analytics import audit, settings, users
 from analytics.store import Store
@@ -109,14 +108,6 @@ TEXT = {
         "forbidden": "Your account may not open this page.",
     },
 }
-
-# While a server process has not yet run st.navigation, Streamlit's legacy multipage mode runs a
-# page file named by the URL directly, skipping app.py and this gate (pages/ exists). That is
-# the first request after every restart. Turn the legacy mode off and start the run again, so
-# that it goes through app.py.
-if PagesManager.uses_pages_directory:
-    PagesManager.uses_pages_directory = False
-    st.rerun()
 
 TOKEN_KEY = "_auth_token"
 NOTICE_KEY = "_auth_notice"
