@@ -62,36 +62,51 @@ def _url_path(path: str) -> str:
     return "/" if spec.default else "/" + Path(path).stem
 
 
-def _sign_in(page, name: str, password: str) -> None:
+def _open(page, url: str) -> None:
+    """Go to a URL of the app, which must answer with the sign-in form (the first request to a
+    fresh server is rerun through app.py first, so wait for the form, not just for quiet)."""
+    page.goto(url)
+    page.get_by_label("用户名").wait_for(timeout=120_000)
+    settle(page)
+
+
+def _sign_in(page, name: str, password: str, *, refused: bool = False) -> None:
+    """Submit the form and wait for the answer: the page's menu (signed in) or, when `refused`,
+    an alert under the form. Load the form afresh before each attempt."""
     page.get_by_label("用户名").fill(name)
     page.get_by_label("密码", exact=True).fill(password)
     page.get_by_role("button", name="登录").click()
-    page.wait_for_timeout(500)
-    settle(page, 120)  # a bcrypt check on a busy machine
+    answer = page.locator('[data-testid="stAlert"]') if refused else page.locator('[data-testid="stSidebarNav"]')
+    answer.first.wait_for(timeout=180_000)  # a bcrypt check and a first page run on a busy machine
+    settle(page, 180)
 
 
 def _body(page) -> str:
     return page.locator("body").inner_text()
 
 
-def _download_all(page, folder: Path) -> list[bytes]:
-    files = []
+def _download_all(page, folder: Path) -> list[str]:
+    """Click every visible download button of the page; the text of each file downloaded
+    (every download, in every tab, is also generated and checked by tests/test_scope.py)."""
+    texts: list[str] = []
     buttons = page.locator('[data-testid="stDownloadButton"] button')
     for i in range(buttons.count()):
-        button = buttons.nth(i)
-        button.scroll_into_view_if_needed()
-        with page.expect_download(timeout=60_000) as info:
-            button.click()
-        target = folder / f"{len(list(folder.iterdir()))}.xlsx"
+        if not buttons.nth(i).is_visible():
+            continue
+        buttons.nth(i).scroll_into_view_if_needed()
+        with page.expect_download(timeout=120_000) as info:
+            buttons.nth(i).click()
+        target = folder / f"{len(list(folder.iterdir()))}-{info.value.suggested_filename}"
         info.value.save_as(target)
-        files.append(target.read_bytes())
-    return files
+        payload = target.read_bytes()
+        texts.append(_workbook_text(payload) if target.suffix == ".xlsx" else payload.decode("utf-8"))
+        settle(page, 180)
+    return texts
 
 
 def test_nothing_shows_before_signing_in_whatever_the_url(tab, auth_url, demo_tables):
     for path in ("/audit_log", "/guarantees", "/?town=990121100"):
-        tab.goto(auth_url + path)
-        settle(tab)
+        _open(tab, auth_url + path)
         text = _body(tab)
         assert "登录" in text and "用户名" in text, path
         assert not any(name in text for name in demo_tables["townships"]["township_name"]), path
@@ -105,10 +120,9 @@ def test_township_user_reads_only_own_township_in_pages_and_files(tab, auth_url,
     other = towns.loc[towns["township_code"] != accounts.township, "township_code"].iloc[0]
     other_village = villages.loc[villages["township_code"] == other, "village_code"].iloc[0]
     own_name = towns.set_index("township_code").loc[accounts.township, "township_name"]
-    files: list[bytes] = []
+    files: list[str] = []
     for path in _pages_for("乡镇"):
-        tab.goto(f"{auth_url}{_url_path(path)}?town={other}&village={other_village}")
-        settle(tab)
+        _open(tab, f"{auth_url}{_url_path(path)}?town={other}&village={other_village}")
         _sign_in(tab, "town01", accounts.passwords["town01"])
         text = _body(tab)
         assert own_name in text and "town01" in text, path
@@ -116,8 +130,8 @@ def test_township_user_reads_only_own_township_in_pages_and_files(tab, auth_url,
         assert tab.locator('[data-testid="stException"]').count() == 0, path
         files += _download_all(tab, tmp_path)
     assert files, "no page offered a download"
-    for payload in files:
-        assert not outside.leaks(_workbook_text(payload))
+    for text in files:
+        assert not outside.leaks(text)
     assert "审计日志" not in _body(tab)
     assert tab.outside == []
 
@@ -125,25 +139,24 @@ def test_township_user_reads_only_own_township_in_pages_and_files(tab, auth_url,
 def test_masked_role_sees_no_full_name_or_id_number_in_pages_or_files(tab, auth_url, accounts, demo_tables,
                                                                       tmp_path):
     personal = FullNames(demo_tables)
-    files: list[bytes] = []
+    files: list[str] = []
     for path in _pages_for("县领导"):
-        tab.goto(auth_url + _url_path(path))
-        settle(tab)
+        _open(tab, auth_url + _url_path(path))
         _sign_in(tab, "leader01", accounts.passwords["leader01"])
         text = _body(tab)
         assert "leader01" in text and not personal.leaks(text), (path, personal.leaks(text)[:3])
         files += _download_all(tab, tmp_path)
     assert files
-    for payload in files:
-        assert not personal.leaks(_workbook_text(payload))
+    for text in files:
+        assert not personal.leaks(text)
     assert tab.outside == []
 
 
 def test_wrong_password_gives_the_same_answer_as_an_unknown_name(tab, auth_url, accounts):
-    tab.goto(auth_url + "/")
-    settle(tab)
-    _sign_in(tab, "plan01", "definitely-not-it")
+    _open(tab, auth_url + "/")
+    _sign_in(tab, "plan01", "definitely-not-it", refused=True)
     first = tab.locator('[data-testid="stAlert"]').inner_text()
-    _sign_in(tab, "nobody-here", "definitely-not-it")
+    _open(tab, auth_url + "/")
+    _sign_in(tab, "nobody-here", "definitely-not-it", refused=True)
     second = tab.locator('[data-testid="stAlert"]').inner_text()
     assert "登录失败" in first and first == second
