@@ -22,9 +22,9 @@ GAP_LABELS: dict[str, str] = {
     "medical_insured_all": "基本医疗参保",
 }
 ANY = "guarantee_problem"
-LIST_COLUMNS = (
-    "household_id", "village_code", "township_name", "village_name", "head_name", "head_id_number", "household_type",
-    "monitoring_category", "gaps", "gap_count", "years_in_a_row", "household_size",
+LIST_COLUMNS = (  # what a visitor needs first comes first (phones show the left columns)
+    "village_name", "head_name", "gaps", "years_in_a_row", "gap_count", "township_name", "household_id",
+    "household_type", "monitoring_category", "head_id_number", "household_size", "village_code",
 )
 
 

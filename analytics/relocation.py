@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-LIST_COLUMNS = (
-    "household_id", "village_code", "township_name", "village_name", "head_name", "head_id_number", "household_size",
-    "labor_count", "migrant_work_months", "per_capita_net_income", "monitoring_category", "assistance_measures",
+LIST_COLUMNS = (  # what a visitor needs first comes first (phones show the left columns)
+    "village_name", "head_name", "labor_count", "migrant_work_months", "per_capita_net_income", "household_size",
+    "monitoring_category", "assistance_measures", "township_name", "household_id", "head_id_number", "village_code",
 )
 
 
