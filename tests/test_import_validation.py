@@ -126,8 +126,11 @@ def test_monitoring_dates_must_be_in_order(tmp_path, demo_tables, demo_store):
     row = int(h.index[h["risk_eliminated_at"].notna()][0]) + 2
     start = h.loc[row - 2, "monitoring_start"]
 
+    year, month = divmod(int(start), 100)
+    month_before = f"{year - 1}12" if month == 1 else f"{year}{month - 1:02d}"
+
     def edit(text):
-        text.loc[row - 2, "风险消除时间"] = str(int(start) - 1)
+        text.loc[row - 2, "风险消除时间"] = month_before
     problem = one(_households(tmp_path, demo_tables, demo_store, edit, n=400), "早于识别监测时间")
     assert problem["row"] == row
 
