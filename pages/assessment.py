@@ -8,7 +8,6 @@ import streamlit as st
 
 from analytics import assessment, figures
 from ui import (
-    auth,  # noqa: F401  importing it routes a cold-start deep link through app.py
     charts,
     data,
     exports,

@@ -9,7 +9,6 @@ import streamlit as st
 from analytics import projects, settings
 from analytics.contract import PROJECT_STATUSES
 from ui import (
-    auth,  # noqa: F401  importing it routes a cold-start deep link through app.py
     charts,
     data,
     exports,

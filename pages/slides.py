@@ -14,7 +14,6 @@ from analytics.contract import DIMENSIONS, DIMENSIONS_EN, GUARANTEE_COLUMNS
 from analytics.risk_features import RiskDataError
 from analytics.scoring import OVERALL, Method
 from ui import (
-    auth,  # noqa: F401  importing it routes a cold-start deep link through app.py
     charts,
     data,
     filters,
