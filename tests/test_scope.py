@@ -40,6 +40,8 @@ def _pages_for(role: str) -> list[str]:
 
 
 def _workbook_text(payload: bytes) -> str:
+    if not payload.startswith(b"PK"):  # not a workbook: the HTML briefing, read as text
+        return payload.decode("utf-8", errors="replace")
     book = openpyxl.load_workbook(io.BytesIO(payload), read_only=True)
     return "\n".join(",".join("" if v is None else str(v) for v in row)
                      for ws in book.worksheets for row in ws.iter_rows(values_only=True))

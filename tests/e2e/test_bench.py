@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 
-from bench.__main__ import main
+from tests.conftest import ROOT
 from ui.nav import PAGES
 
 
 def test_benchmark_runs_at_a_tiny_size(tmp_path, chromium_path):
     out = tmp_path / "bench.json"
-    assert main(["--sizes", "600", "--work", str(tmp_path / "work"), "--out", str(out),
-                 "--sessions", "2", "--changes", "2"]) == 0
+    # A process of its own: the session's Playwright browser already runs an event loop here.
+    subprocess.run([sys.executable, "-m", "bench", "--sizes", "600", "--work", str(tmp_path / "work"),
+                    "--out", str(out), "--sessions", "2", "--changes", "2"], cwd=ROOT, check=True)
     results = json.loads(out.read_text(encoding="utf-8"))
     assert results["machine"]["cores"] >= 1
     row = results["sizes"]["600"]
