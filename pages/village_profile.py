@@ -28,7 +28,7 @@ TEXT = {
         "overall": "综合得分(0-100)",
         "rank": "全县第 {rank} / {n} 名 · {tier}",
         "change": "较上年 {change:+.1f} 分",
-        "dims_chart": "{year} 年各维度得分:本村、所在乡镇平均、全县平均(0-100)",
+        "dims_chart": "{year} 年各维度得分(0-100)",
         "village": "本村",
         "township": "乡镇平均",
         "county": "全县平均",
@@ -94,7 +94,7 @@ TEXT = {
         "overall": "Overall score (0-100)",
         "rank": "rank {rank} of {n} in the county · {tier}",
         "change": "{change:+.1f} vs last year",
-        "dims_chart": "Scores {year}: this village, its township's mean, the county's mean (0-100)",
+        "dims_chart": "Scores {year} (0-100)",
         "village": "Village",
         "township": "Township mean",
         "county": "County mean",
@@ -189,7 +189,7 @@ if mine.empty or mine[OVERALL].isna().all():
     st.info(t["no_scores"].format(year=f.year))
 else:
     me = mine.iloc[0]
-    n = int(table.loc[table["year"] == f.year, OVERALL].notna().sum())
+    n = scores.ranked_count(method, f.year)  # ranks are county ranks, also for a township account
     left, right = st.columns([1, 3])
     with left:
         st.metric(t["overall"], f"{me[OVERALL]:.1f}",
@@ -198,10 +198,11 @@ else:
     with right:
         shown = dims[dims["dimension"] != OVERALL]
         x = [dim_label[d] for d in shown["dimension"]]
+        series = (("village", charts.COLOURS[0]), ("township", charts.COLOURS[1]))
+        if data.allowed_townships() is None:  # a township account sees no other township's villages
+            series += (("county", "#9e9e9e"),)
         fig = go.Figure([go.Bar(x=x, y=shown[c], name=t[c], text=shown[c].round(1), textposition="outside",
-                                cliponaxis=False, marker_color=colour)
-                         for c, colour in (("village", charts.COLOURS[0]), ("township", charts.COLOURS[1]),
-                                           ("county", "#9e9e9e"))])
+                                cliponaxis=False, marker_color=colour) for c, colour in series])
         fig.update_yaxes(range=[0, 110])
         charts.show(fig, height=300, title=t["dims_chart"].format(year=f.year))
 
