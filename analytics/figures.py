@@ -71,11 +71,11 @@ def income_vs_line(trend: pd.DataFrame, names: dict[str, str] | None = None) -> 
     return fig
 
 
-def funds_by_category(projects: pd.DataFrame, unit: str = "万元") -> go.Figure:
+def funds_by_category(projects: pd.DataFrame, unit: str = "万元", paid_label: str = "已付") -> go.Figure:
     """Funds of one year's projects per category, largest on top, paid share in the label."""
     by = projects.groupby("category").agg(funds=("funds_wan", "sum"), paid=("disbursed_wan", "sum"))
     by = by[by["funds"] > 0].sort_values("funds")
-    labels = [f"{f:,.0f} {unit} · 已付 {p / f:.0%}" for f, p in zip(by["funds"], by["paid"])]
+    labels = [f"{f:,.0f} {unit} · {paid_label} {p / f:.0%}" for f, p in zip(by["funds"], by["paid"])]
     fig = go.Figure(go.Bar(y=by.index, x=by["funds"], orientation="h", text=labels, textposition="outside",
                            cliponaxis=False, marker_color=COLOURS[1]))
     fig.update_xaxes(range=[0, float(by["funds"].max()) * 1.9 if len(by) else 1], showticklabels=False)

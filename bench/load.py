@@ -5,6 +5,7 @@ it talks only to 127.0.0.1."""
 from __future__ import annotations
 
 import asyncio
+import math
 import os
 import socket
 import statistics
@@ -91,6 +92,7 @@ async def _session(browser, url: str, account: tuple[str, str], names: list[str]
         for i in range(changes):
             name = names[(offset + i) % len(names)]
             await page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').first.click()
+            await page.keyboard.type(name)  # the list is virtualised: only typed-for options are sure to render
             option = page.locator('[role="option"]', has_text=name).first
             start = time.perf_counter()
             await option.click()
@@ -140,6 +142,6 @@ def load_test(store: Path, sessions: int = 20, changes: int = 10) -> dict:
         "errors": len(errors), "error_samples": errors[:3],
         "server_start_s": round(startup, 2), "first_page_s": round(first_page, 2),
         "rerun_median_s": round(statistics.median(ordered), 3) if ordered else None,
-        "rerun_p95_s": round(ordered[max(0, int(len(ordered) * 0.95) - 1)], 3) if ordered else None,
+        "rerun_p95_s": round(ordered[math.ceil(len(ordered) * 0.95) - 1], 3) if ordered else None,
         "server_peak_mb": round(peak, 0),
     }

@@ -34,6 +34,8 @@ INTERVALS = (10, 20, 30, 60)
 TEXT = {
     "zh": {
         "names": "总体情况|全县地图|五大振兴|返贫风险|三保障|衔接资金|乡镇排名",
+        "series": "脱贫户人均纯收入|监测收入标准|未消除风险|当年新识别|已消除风险|产业发展占比|规定下限",
+        "components": "五大振兴综合得分|风险消除率|及时识别率|资金执行率|产业资金占比达标",
         "titles": ("巩固拓展脱贫攻坚成果总体情况|分村地图|乡村振兴五大维度|防止返贫监测|两不愁三保障及饮水安全动态清零|"
                    "衔接资金使用|乡镇考核排名"),
         "prev": "上一页",
@@ -97,6 +99,8 @@ TEXT = {
     },
     "en": {
         "names": "Overview|Map|Five dimensions|Relapse risk|Guarantees|Funds|Townships",
+        "series": "Formerly poor|Monitoring line|Unresolved|Newly identified|Eliminated|Industry share|Minimum",
+        "components": "Five-dimension score|Risk elimination|Timely identification|Fund execution|Industry share met",
         "titles": ("Consolidating poverty-alleviation gains|Villages on the map|Five dimensions of revitalization|"
                    "Monitoring against relapse|Basic guarantees and safe water|Linkage funds|Township assessment"),
         "prev": "Previous",
@@ -162,6 +166,9 @@ TEXT = {
 
 t = pick(TEXT)
 names = dict(zip(SLIDES, t["names"].split("|")))
+series = dict(zip(("poor_income", "line", "monitored_unresolved", "newly_identified", "eliminated", "share", "rule"),
+                  t["series"].split("|")))  # legends of the shared figures, in the chosen language
+components = dict(zip(assessment.COMPONENTS, t["components"].split("|")))
 titles = dict(zip(SLIDES, t["titles"].split("|")))
 f = filters.current()
 townships, villages = data.table("townships"), data.table("villages")
@@ -276,9 +283,9 @@ def kpis() -> None:
         trend = overview.trend(vy, data.table("monitoring_lines"))
         left, right = st.columns(2)
         with left:
-            show(figures.income_vs_line(trend), rest, t["income_chart"])
+            show(figures.income_vs_line(trend, series), rest, t["income_chart"])
         with right:
-            show(figures.monitoring_trend(trend), rest, t["monitor_chart"])
+            show(figures.monitoring_trend(trend, series), rest, t["monitor_chart"])
 
 
 def county_map() -> None:
@@ -400,16 +407,16 @@ def funds() -> None:
     rest = body - cards_height()
     left, right = st.columns(2)
     with left:
-        show(figures.funds_by_category(year, t["u_wan"]), rest, t["by_category"].format(year=f.year))
+        show(figures.funds_by_category(year, t["u_wan"], t["paid"]), rest, t["by_category"].format(year=f.year))
     with right:
-        show(figures.industry_share(shares, rule), rest, t["share_chart"])
+        show(figures.industry_share(shares, rule, series), rest, t["share_chart"])
 
 
 def ranking() -> None:
     weight = ranking_table.default_weights()
     ranked = ranking_table.table(f.year, weight)
-    show(figures.township_ranking(ranked, assessment.COMPONENTS), body - 2 * font - 20, t["ranking_chart"].format(year=f.year))
-    st.caption(t["weights"].format(weights=",".join(f"{assessment.COMPONENTS[c]} {w:.0%}" for c, w in weight.items())))
+    show(figures.township_ranking(ranked, components), body - 2 * font - 20, t["ranking_chart"].format(year=f.year))
+    st.caption(t["weights"].format(weights=",".join(f"{components[c]} {w:.0%}" for c, w in weight.items())))
 
 {"kpis": kpis, "map": county_map, "dimensions": dimensions, "risk": risk, "guarantees": guarantee,
  "funds": funds, "ranking": ranking}[slide]()
