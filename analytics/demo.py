@@ -294,7 +294,7 @@ class _Households:
         self.size = np.clip(1 + rng.poisson(np.where(self.poor, 2.6, 2.2)), 1, 9)
         self.elderly = np.minimum(self.size, rng.binomial(2, np.where(self.size <= 2, 0.45, 0.2)))
         room = self.size - self.elderly
-        self.students = np.minimum(room, rng.binomial(2, 0.3) * (room >= 2))
+        self.students = np.minimum(room, rng.binomial(2, 0.3, n) * (room >= 2))
         self.labor = np.maximum(0, room - self.students - rng.binomial(1, 0.15, n) * (room - self.students > 1))
         self.education = np.clip(np.round(1.6 + 0.35 * self.dev - 0.4 * self.poor + rng.normal(0, 0.9, n)), 0, 4).astype(int)
         self.chronic = np.minimum(self.size, rng.binomial(1 + self.elderly, 0.16 + 0.05 * self.poor))
@@ -334,7 +334,7 @@ class _Households:
 
         # Chronic illness accumulates; shocks drawn with chances known a year ahead.
         self.chronic = np.minimum(self.size, self.chronic + (rng.random(n) < 0.015 * (1 + self.elderly)))
-        serious = rng.random(n) < _sigmoid(-4.3 + 0.9 * self.chronic + 0.35 * self.elderly + 0.4 * self.disabled)
+        serious = rng.random(n) < _sigmoid(-4.6 + 1.4 * self.chronic + 0.35 * self.elderly + 0.4 * self.disabled)
         village_disaster = rng.random(x.shape[0]) < np.where(
             np.bincount(self.village, self.mountain, minlength=x.shape[0]) > 0, 0.12, 0.05)
         disaster = village_disaster[self.village] & (rng.random(n) < 0.35)
