@@ -33,6 +33,8 @@ TEXT = {
         "replace": "整表替换",
         "replace_help": "默认只替换导入文件中出现的年度(如只导入 2025 年农户,其他年度保留);勾选后带年度的表也整表替换。",
         "check": "检查",
+        "trial": ("免登录体验只能检查文件,不能导入或回滚。请先在服务器上创建管理员账户"
+                  "(`python -m analytics users add 用户名 --role 管理员`),登录后再导入。"),
         "checking": "正在检查……",
         "result": "检查结果",
         "notes": "识别结果与导入方式",
@@ -74,6 +76,8 @@ TEXT = {
         "replace": "Replace whole tables",
         "replace_help": "By default only the years present in the files are replaced; tick to replace whole tables.",
         "check": "Check",
+        "trial": ("The trial without sign-in can check files but not import or roll back. Create the "
+                  "administrator on the server first (`python -m analytics users add NAME --role 管理员`), then sign in."),
         "checking": "Checking…",
         "result": "Result",
         "notes": "What was recognised and how it will be imported",
@@ -156,6 +160,7 @@ def _show_report(checked: ingest.Checked) -> None:
     exports.download(problems, t["report_title"], "、".join(checked.files), key="data_admin_report", headers=HEADERS)
 
 
+trial = data.is_trial()  # anyone may open the trial, so it may check files but never write
 tab_import, tab_history, tab_templates = st.tabs([t["tab_import"], t["tab_history"], t["tab_templates"]])
 
 with tab_import:
@@ -176,7 +181,9 @@ with tab_import:
         checked = held[1]
         st.subheader(t["result"])
         _show_report(checked)
-        if checked.ok and st.button(t["import"], type="primary", key="data_admin_import"):
+        if checked.ok and trial:
+            st.info(t["trial"], icon=":material/lock:")
+        elif checked.ok and st.button(t["import"], type="primary", key="data_admin_import"):
             with st.spinner(t["importing"]):
                 snapshot = ingest.commit(checked, store, data.current_user())
             del st.session_state["data_admin_checked"]
@@ -207,7 +214,9 @@ with tab_history:
         target = st.selectbox(t["rollback_pick"], earlier, format_func=lambda s: f"{s}({labels[s]})",
                               key="data_admin_target")
         sure = st.checkbox(t["rollback_confirm"], key="data_admin_sure")
-        if st.button(t["rollback_go"], disabled=not sure, key="data_admin_rollback"):
+        if trial:
+            st.info(t["trial"], icon=":material/lock:")
+        elif st.button(t["rollback_go"], disabled=not sure, key="data_admin_rollback"):
             store.rollback(target, user=data.current_user())
             st.session_state["data_admin_done"] = [t["rolled_back"].format(id=target)]
             st.session_state.pop("data_admin_sure", None)
@@ -224,7 +233,8 @@ with tab_history:
 
 with tab_templates:
     st.markdown(t["template_intro"])
-    st.download_button(t["template_download"], _template(), file_name="数据导入模板.xlsx", icon=":material/download:",
-                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="data_admin_template")
+    st.download_button(t["template_download"], _template(), file_name="数据导入模板.xlsx",
+                       icon=":material/download:", on_click="ignore", key="data_admin_template",
+                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     st.markdown(f"**{t['columns']}**")
     st.dataframe(templates.instructions(), hide_index=True, width="stretch", height=420)

@@ -60,18 +60,30 @@ def test_a_broken_upload_shows_the_report_and_cannot_be_imported(store, demo_tab
     assert len(store.snapshots()) == 1
 
 
-def test_a_clean_upload_is_imported_as_a_new_snapshot(store, demo_tables):
-    first = store.current_id()
+def test_the_trial_checks_a_clean_upload_but_cannot_import_it(store, demo_tables):
     at = _page()
     at.file_uploader(key="data_admin_files").set_value(("标准.csv", _lines(demo_tables, "8100"), CSV)).run()
     _button(at, "data_admin_check").click().run()
     assert any("没有发现问题" in s.value for s in at.success)
+    assert not any(b.key in ("data_admin_import", "data_admin_rollback") for b in at.button)
+    assert any("免登录体验只能检查文件" in i.value for i in at.info)
+    assert len(store.snapshots()) == 1
+
+
+def test_an_admin_imports_a_clean_upload_as_a_new_snapshot(store, demo_tables, tmp_path, monkeypatch):
+    first = store.current_id()
+    accounts = make_accounts(store, tmp_path / "signed", demo_tables["townships"]["township_code"].iloc[0])
+    monkeypatch.setenv("DASHBOARD_STORE", str(accounts.store.root))
+    at = sign_in("admin01", accounts.passwords["admin01"])
+    at.switch_page(PAGE).run()
+    at.file_uploader(key="data_admin_files").set_value(("标准.csv", _lines(demo_tables, "8100"), CSV)).run()
+    _button(at, "data_admin_check").click().run()
     _button(at, "data_admin_import").click().run()
     assert not at.exception
-    info = store.info()
+    info = accounts.store.info()
     assert info.id != first and info.parent == first and info.kind == "import"
-    assert info.created_by == "演示用户" and "标准.csv" in info.source
-    assert store.table("monitoring_lines").set_index("year")["threshold_yuan"][2025] == 8100.0
+    assert info.created_by == "admin01" and "标准.csv" in info.source
+    assert accounts.store.table("monitoring_lines").set_index("year")["threshold_yuan"][2025] == 8100.0
 
 
 def test_an_admin_rolls_back_and_the_rollback_is_recorded(store, demo_tables, tmp_path, monkeypatch):

@@ -108,6 +108,12 @@ def can_see_personal() -> bool:
     return user is not None and user.can_see_personal
 
 
+def is_trial() -> bool:
+    """Whether this is the no-account trial (免登录体验), where nothing may be written to the store."""
+    user = _signed_in()
+    return user is not None and user.demo
+
+
 def current_user() -> str:
     """The signed-in user's name, recorded with every import, rollback and export."""
     user = _signed_in()
