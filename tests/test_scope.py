@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from analytics import audit
+from analytics import audit, settings
 from analytics.__main__ import main
 from analytics.scope import Scope, ScopeError
 from tests.auth_helpers import capture_downloads, haystack, sign_in
@@ -111,6 +111,15 @@ def test_township_user_sees_only_own_township_on_every_page_and_download(with_ac
     assert downloads, "no page offered a download"
     for name, payload in downloads:
         assert not outside.leaks(_workbook_text(payload)), name
+
+
+def test_the_scope_line_names_the_users_township_not_the_whole_county(with_accounts, demo_tables):
+    """With 全部乡镇 chosen, a 乡镇 user's titles and exports say their township, not the county."""
+    towns = demo_tables["townships"].set_index("township_code")["township_name"]
+    at = sign_in("town01", with_accounts.passwords["town01"])
+    assert at.selectbox(key="town").value == ""
+    lines = [c.value for c in at.caption if "数据快照" in c.value]
+    assert lines and f"{settings.get('county_name')} {towns[with_accounts.township]} ·" in lines[0]
 
 
 def test_url_parameters_cannot_reach_another_township(with_accounts, demo_tables, downloads):

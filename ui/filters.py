@@ -39,6 +39,8 @@ class Filters:
         names = [data.county_name()]
         if self.township:
             names.append(_names(townships, "township").get(self.township, self.township))
+        elif data.allowed_townships() is not None:  # "all" means all of the user's townships, not the county
+            names.append("、".join(townships["township_name"]))
         if self.village:
             names.append(_names(villages, "village").get(self.village, self.village))
         return " ".join(names) + f" · {self.year}{t['year']}"
