@@ -131,7 +131,8 @@ st.caption(caption.format(n=len(shown), total=total))
 tables.show(shown, labels, height=520, formats={"probability": "%.1f"})
 auth.audit_view(t["title"], len(shown), scope.label())
 
-visit = shown.assign(check_result="", checked_by="", checked_on="")
+visit = shown.assign(check_result="", checked_by="", checked_on="")  # columns the visitor fills in
+visit.insert(visit.columns.get_loc("village_name") + 1, "village_code", scored["village_code"].to_numpy())
 exports.download(visit, zh["export_title"], scope.label(), key="warning_list_xlsx",
                  headers={**{c: zh[c] for c in ("rank", "township_name", "village_name", "probability",
                                                 "rule_triggered", "drivers", "risk_types", "measures",
