@@ -101,4 +101,5 @@ def _make() -> bytes:
 
 st.download_button(t["download"], _make, file_name=re.sub(r"[\\/:*?\"<>| ]+", "_",
                                                           zh["file"].format(place=place_name, year=year)),
-                   mime="text/html", icon=":material/description:", type="primary", key="briefing_download")
+                   mime="text/html", icon=":material/description:", type="primary", key="briefing_download",
+                   on_click="ignore")

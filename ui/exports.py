@@ -27,5 +27,6 @@ def download(frame: pd.DataFrame, title: str, scope: str, *, key: str,
         return excel_bytes(frame, title, subtitle, personal_visible=visible, headers=headers)
 
     filename = re.sub(r"[\\/:*?\"<>| ]+", "_", f"{title}_{scope}") + ".xlsx"
-    st.download_button(label, payload, file_name=filename, key=key, icon=":material/download:",
+    # on_click="ignore": a download needs no rerun, and a rerun racing the download could lose it
+    st.download_button(label, payload, file_name=filename, key=key, icon=":material/download:", on_click="ignore",
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
