@@ -20,7 +20,8 @@ h1 { font-size: 1.9rem !important; padding-top: 0 !important; }
 h3 { font-size: 1.35rem !important; }
 [data-testid="stMetricLabel"] * { white-space: normal !important; overflow: visible !important;
   text-overflow: clip !important; }
-.block-container { padding: 2.2rem 1.5rem 1rem 1.5rem !important; max-width: 100% !important; }
+.block-container { padding: 3rem 1.5rem 1rem 1.5rem !important; max-width: 100% !important; }
+[data-testid="stHeader"] { background: transparent; }
 [data-testid="stSidebar"] { min-width: 230px !important; max-width: 230px !important; }
 </style>
 """
