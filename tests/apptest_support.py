@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 
+import pandas as pd
 from streamlit.runtime.pages_manager import PagesManager
-from streamlit.testing.v1 import app_test
+from streamlit.testing.v1 import AppTest, app_test
 
 
 class _NavigationPagesManager(PagesManager):
@@ -26,3 +27,13 @@ def navigation_pages_manager():
         yield
     finally:
         app_test.PagesManager = original
+
+
+def metric(at: AppTest, label: str) -> str:
+    """The value of the metric card with this label."""
+    return next(m.value for m in at.metric if m.label == label)
+
+
+def frame(at: AppTest, column: str) -> pd.DataFrame:
+    """The first dataframe on the page with this column."""
+    return next(d.value for d in at.dataframe if column in d.value.columns)

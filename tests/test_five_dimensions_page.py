@@ -14,6 +14,7 @@ from streamlit.testing.v1 import AppTest
 
 from analytics import indicators, poverty, scoring, settings
 from analytics.contract import DIMENSIONS
+from tests.apptest_support import frame, metric
 from tests.conftest import ROOT
 
 PAGE = "pages/five_dimensions.py"
@@ -27,14 +28,6 @@ def _page(path: str = PAGE) -> AppTest:
     return at
 
 
-def _metric(at: AppTest, label: str) -> str:
-    return next(m.value for m in at.metric if m.label == label)
-
-
-def _frame(at: AppTest, column: str) -> pd.DataFrame:
-    return next(d.value for d in at.dataframe if column in d.value.columns)
-
-
 @pytest.fixture(scope="module")
 def expected(demo_store) -> pd.DataFrame:
     values = indicators.load_values(demo_store)
@@ -45,10 +38,10 @@ def test_cards_and_ranking_match_the_scores(expected):
     at = _page()
     year = int(expected["year"].max())
     now = expected[expected["year"] == year]
-    assert _metric(at, "全县平均综合得分") == f"{now['overall'].mean():,.1f}"
+    assert metric(at, "全县平均综合得分") == f"{now['overall'].mean():,.1f}"
     for tier, count in now["tier"].value_counts().items():
-        assert _metric(at, f"{tier}村(个)") == f"{count:,}"
-    ranking = _frame(at, "interval")
+        assert metric(at, f"{tier}村(个)") == f"{count:,}"
+    ranking = frame(at, "interval")
     assert len(ranking) == len(now)
     assert list(ranking["rank"]) == sorted(now["rank"])
     top = now.sort_values("rank").iloc[0]
@@ -77,7 +70,7 @@ def test_custom_weights_rank_by_the_weighted_dimension(expected):
         at.number_input(key=f"fd_custom_{i}").set_value(0).run()
     line = next(m.value for m in at.markdown if "当前权重" in m.value)
     assert "产业兴旺 **100%**" in line
-    ranking = _frame(at, "interval")
+    ranking = frame(at, "interval")
     now = expected[expected["year"] == expected["year"].max()]
     assert ranking["score"].iloc[0] == pytest.approx(now["产业兴旺"].max())
 
@@ -90,7 +83,7 @@ def test_a_dimension_and_another_normalisation_can_be_chosen(demo_store):
     values = indicators.load_values(demo_store)
     table = scoring.score_villages(values, demo_store.table("villages"), scoring.Method("target", "equal"))
     now = table[table["year"] == table["year"].max()]
-    assert _metric(at, "全县平均生态宜居") == f"{now['生态宜居'].mean():,.1f}"
+    assert metric(at, "全县平均生态宜居") == f"{now['生态宜居'].mean():,.1f}"
     titles = [json.loads(c.proto.spec)["layout"].get("title", {}).get("text") for c in at.get("plotly_chart")]
     assert "生态宜居趋势" in titles
 
@@ -104,9 +97,9 @@ def test_choosing_a_village_opens_its_profile(demo_store, demo_tables, expected)
     assert any(f"村庄画像:{village['village_name']}" in s.value for s in at.subheader)
     year = int(expected["year"].max())
     mine = expected[(expected["village_code"] == village["village_code"]) & (expected["year"] == year)].iloc[0]
-    assert _metric(at, f"{village['village_name']}综合得分") == f"{mine['overall']:,.1f}"
-    assert _metric(at, f"{village['village_name']}排名") == f"{mine['rank']} / {len(villages)}"
-    profile = _frame(at, "trend")
+    assert metric(at, f"{village['village_name']}综合得分") == f"{mine['overall']:,.1f}"
+    assert metric(at, f"{village['village_name']}排名") == f"{mine['rank']} / {len(villages)}"
+    profile = frame(at, "trend")
     assert len(profile) == len(indicators.catalogue())
     values = indicators.load_values(demo_store)
     mine_values = values[(values["village_code"] == village["village_code"]) & (values["year"] == year)]
@@ -136,16 +129,16 @@ def test_township_user_sees_county_ranks_of_their_villages_only(accounts, expect
     at = sign_in("town01", accounts.passwords["town01"])
     at.switch_page(PAGE).run()
     assert not at.exception, [e.value for e in at.exception]
-    ranking = _frame(at, "interval")
+    ranking = frame(at, "interval")
     own = demo_tables["villages"].query("township_code == @accounts.township").iloc[0]
     at.selectbox(key="village").set_value(own["village_code"]).run()
     n = len(demo_tables["villages"])
     mine = expected[(expected["year"] == expected["year"].max()) & (expected["village_code"] == own["village_code"])]
-    assert _metric(at, f"{own['village_name']}排名") == f"{mine['rank'].iloc[0]} / {n}"
+    assert metric(at, f"{own['village_name']}排名") == f"{mine['rank'].iloc[0]} / {n}"
     year = int(expected["year"].max())
     values = indicators.load_values(accounts.store)
     county = values[values["year"] == year].groupby("indicator_code").size()
-    profile = _frame(at, "trend")  # every indicator ranked among the county's villages that have it
+    profile = frame(at, "trend")  # every indicator ranked among the county's villages that have it
     denominators = profile["rank_text"].str.split(" / ").str[1].astype(int)
     assert list(denominators) == list(county.reindex(indicators.catalogue().index))
     at.switch_page("pages/multidimensional.py").run()
@@ -170,11 +163,11 @@ def test_multidimensional_page_matches_alkire_foster(demo_tables):
     year = int(h["year"].max())
     result = poverty.households_af(h[h["year"] == year].reset_index(drop=True), demo_tables["monitoring_lines"])
     assert result.k == settings.get("poverty.k")
-    assert _metric(at, "多维贫困发生率 H") == f"{result.H * 100:.2f}%"
-    assert _metric(at, "平均剥夺强度 A") == f"{result.A * 100:.1f}%"
-    assert _metric(at, "多维贫困户(户)") == f"{int(result.poor.sum()):,}"
+    assert metric(at, "多维贫困发生率 H") == f"{result.H * 100:.2f}%"
+    assert metric(at, "平均剥夺强度 A") == f"{result.A * 100:.1f}%"
+    assert metric(at, "多维贫困户(户)") == f"{int(result.poor.sum()):,}"
     at.slider(key="md_k").set_value(1.0).run()
     strict = poverty.households_af(h[h["year"] == year].reset_index(drop=True), demo_tables["monitoring_lines"], k=1.0)
-    assert _metric(at, "多维贫困户(户)") == f"{int(strict.poor.sum()):,}"
-    towns = _frame(at, "M0")
+    assert metric(at, "多维贫困户(户)") == f"{int(strict.poor.sum()):,}"
+    towns = frame(at, "M0")
     assert len(towns) == demo_tables["townships"].shape[0]

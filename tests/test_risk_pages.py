@@ -6,13 +6,13 @@ from __future__ import annotations
 import json
 
 import numpy as np
-import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from analytics import risk_metrics, risk_model_store, settings
 from analytics.contract import MONITORING_CATEGORIES
 from analytics.risk_features import FEATURES
+from tests.apptest_support import frame, metric
 from tests.conftest import ROOT
 
 TIMEOUT = 300
@@ -27,14 +27,6 @@ def _page(path: str, town: str | None = None) -> AppTest:
         at.selectbox(key="town").set_value(town).run()
     assert not at.exception, [e.value for e in at.exception]
     return at
-
-
-def _metric(at: AppTest, label: str) -> str:
-    return next(m.value for m in at.metric if m.label == label)
-
-
-def _frame(at: AppTest, column: str) -> pd.DataFrame:
-    return next(d.value for d in at.dataframe if column in d.value.columns)
 
 
 @pytest.fixture(scope="module")
@@ -66,13 +58,13 @@ def test_monitoring_kpis_match_the_data_and_the_model(demo_tables, model, year, 
         h = h[h["village_code"].isin(_in_town(demo_tables, town))]
         scored = scored[scored["village_code"].isin(_in_town(demo_tables, town))]
     for category in MONITORING_CATEGORIES:
-        assert _metric(at, f"{category}(户)") == f"{(h['monitoring_category'] == category).sum():,}"
+        assert metric(at, f"{category}(户)") == f"{(h['monitoring_category'] == category).sum():,}"
     eliminated = h["risk_eliminated_at"].astype("string").str[:4].eq(str(year)).fillna(False)
     newly = h["monitoring_start"].astype("string").str[:4].eq(str(year)).fillna(False)
-    assert _metric(at, "当年消除风险(户)") == f"{eliminated.sum():,}"
-    assert _metric(at, "当年新识别(户)") == f"{newly.sum():,}"
+    assert metric(at, "当年消除风险(户)") == f"{eliminated.sum():,}"
+    assert metric(at, "当年新识别(户)") == f"{newly.sum():,}"
     high = int((scored["probability"] >= CUTOFF).sum())
-    assert _metric(at, "预测高风险、未纳入监测(户)") == f"{high:,}"
+    assert metric(at, "预测高风险、未纳入监测(户)") == f"{high:,}"
     assert high > 0
 
 
@@ -89,7 +81,7 @@ def test_monitoring_map_is_offline_and_charts_show_risk_types():
 
 def test_warning_list_is_the_workload_sorted_and_masked(demo_tables, model, year):
     at = _page("pages/warning_list.py")
-    listed = _frame(at, "预测返贫概率(%)")
+    listed = frame(at, "预测返贫概率(%)")
     h = demo_tables["households"]
     assert len(listed) == risk_metrics.visit_count(int((h["year"] == year).sum()), WORKLOAD)
     assert listed["预测返贫概率(%)"].is_monotonic_decreasing
@@ -107,11 +99,11 @@ def test_warning_list_is_the_workload_sorted_and_masked(demo_tables, model, year
 def test_warning_list_follows_the_township_and_the_high_risk_option(demo_tables, model, year):
     town = demo_tables["townships"]["township_code"].iloc[2]
     at = _page("pages/warning_list.py", town)
-    listed = _frame(at, "预测返贫概率(%)")
+    listed = frame(at, "预测返贫概率(%)")
     names = demo_tables["townships"].set_index("township_code")["township_name"]
     assert set(listed["乡镇"]) == {names[town]}
     at.segmented_control(key="warning_show").set_value("high").run()
-    listed = _frame(at, "预测返贫概率(%)")
+    listed = frame(at, "预测返贫概率(%)")
     scored = model[0].predictions
     scored = scored[(scored["year"] == year) & scored["village_code"].isin(_in_town(demo_tables, town))]
     assert len(listed) == int((scored["probability"] >= CUTOFF).sum())
@@ -122,7 +114,7 @@ def test_warning_list_of_a_past_year_shows_what_happened(demo_tables, model):
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT).run()
     at.switch_page("pages/warning_list.py").run()
     at.selectbox(key="year").set_value(2023).run()
-    listed = _frame(at, "预测返贫概率(%)")
+    listed = frame(at, "预测返贫概率(%)")
     outcome = listed["2024 年实际是否返贫"]
     scored = model[0].predictions.set_index(["household_id", "year"])
     truth = scored.loc[[(hid, 2023) for hid in listed["户编号"]], "label"].to_numpy()
@@ -133,20 +125,20 @@ def test_model_card_shows_the_saved_evaluation(model):
     trained, meta = model
     at = _page("pages/model_card.py")
     ev = trained.evaluation
-    metrics = _frame(at, "规则预警")
+    metrics = frame(at, "规则预警")
     assert metrics["模型"].tolist() == pytest.approx([ev["model"][k] for k in (
         "roc_auc", "pr_auc", "brier", "recall_at_workload", "precision_at_workload")])
     assert metrics["规则预警"].tolist() == pytest.approx([ev["baseline"][k] for k in (
         "roc_auc", "pr_auc", "brier", "recall_at_workload", "precision_at_workload")])
-    assert _metric(at, "模型:工作量内找到的返贫户") == f"{ev['model']['hits']:,} / {ev['events']:,}"
+    assert metric(at, "模型:工作量内找到的返贫户") == f"{ev['model']['hits']:,} / {ev['events']:,}"
     text = " ".join(m.value for m in at.markdown)
     assert meta["id"] in text and meta["label_zh"] in text and "模型无法知道" in " ".join(s.value for s in at.subheader)
-    features = _frame(at, "优势比")
+    features = frame(at, "优势比")
     assert {f.zh for f in FEATURES} <= set(features["特征"])
     coef = trained.model.coefficients()
     income = coef.loc[coef["feature"] == "income_to_line", "odds_ratio"].iloc[0]
     assert features.loc[features["特征"] == "人均纯收入/监测标准", "优势比"].iloc[0] == pytest.approx(income, abs=1e-3)
-    calibration = _frame(at, "实际(%)")
+    calibration = frame(at, "实际(%)")
     assert len(calibration) == 10
     assert np.allclose(calibration["实际(%)"], [row["observed"] * 100 for row in ev["calibration"]])
     assert any(len(json.loads(c.proto.spec)["data"]) == 2 for c in at.get("plotly_chart"))
@@ -155,7 +147,7 @@ def test_model_card_shows_the_saved_evaluation(model):
 def test_model_card_compares_every_township_in_the_users_scope(demo_tables, model):
     town = demo_tables["townships"]["township_code"].iloc[1]
     at = _page("pages/model_card.py", town)
-    towns = _frame(at, "模型找到")
+    towns = frame(at, "模型找到")
     names = demo_tables["townships"].set_index("township_code")["township_name"]
     assert len(towns) == len(demo_tables["townships"])  # the sidebar filter does not narrow the user's scope
     assert names[town] in set(towns["乡镇"])

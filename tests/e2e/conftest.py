@@ -13,7 +13,9 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pytest
 
@@ -40,10 +42,11 @@ def chromium_path() -> str:
     pytest.skip("Chromium is not installed (apt-get install chromium fonts-noto-cjk)")
 
 
-@pytest.fixture(scope="session")
-def app_url(demo_store) -> Iterator[str]:
+@contextmanager
+def serve(store: Path) -> Iterator[str]:
+    """The app served on a free local port on `store`, until the block ends."""
     port = _free_port()
-    env = dict(os.environ, DASHBOARD_STORE=str(demo_store.root))
+    env = dict(os.environ, DASHBOARD_STORE=str(store))
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true"],
@@ -62,6 +65,12 @@ def app_url(demo_store) -> Iterator[str]:
     finally:
         proc.terminate()
         proc.wait(10)
+
+
+@pytest.fixture(scope="session")
+def app_url(demo_store) -> Iterator[str]:
+    with serve(demo_store.root) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -4,18 +4,12 @@ name or ID number anywhere; nothing shows before signing in, whatever the URL.""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT
-from tests.e2e.conftest import LOCAL_PREFIXES, _free_port, settle
+from tests.e2e.conftest import LOCAL_PREFIXES, serve, settle
 from tests.test_scope import FullNames, Outside, _pages_for, _workbook_text
 from ui.nav import PAGES
 
@@ -23,26 +17,8 @@ from ui.nav import PAGES
 @pytest.fixture(scope="module")
 def auth_url(accounts) -> Iterator[str]:
     """The app served on the store with accounts (so signing in is required)."""
-    port = _free_port()
-    env = dict(os.environ, DASHBOARD_STORE=str(accounts.store.root))
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(300):
-            try:
-                if urllib.request.urlopen(f"{url}/_stcore/health", timeout=1).read() == b"ok":
-                    break
-            except OSError:
-                time.sleep(0.2)
-        else:
-            pytest.fail("the app did not answer /_stcore/health within 60 s")
+    with serve(accounts.store.root) as url:
         yield url
-    finally:
-        proc.terminate()
-        proc.wait(10)
 
 
 @pytest.fixture
