@@ -66,7 +66,8 @@ def income_vs_line(trend: pd.DataFrame, names: dict[str, str] | None = None) -> 
         go.Scatter(x=trend["year"], y=trend["line"], name=names["line"], mode="lines",
                    line={"dash": "dash", "color": COLOURS[0], "width": 3}),
     ])
-    fig.update_xaxes(dtick=1)
+    years = trend["year"].astype(int)
+    fig.update_xaxes(dtick=1, range=[years.min() - 0.5, years.max() + 0.5])  # room for the end labels
     fig.update_yaxes(range=[0, float(max(trend["poor_income"].max(), trend["line"].max())) * 1.25])
     return fig
 
