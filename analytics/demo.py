@@ -260,6 +260,15 @@ def _projects(villages: pd.DataFrame, townships: pd.DataFrame, funds: np.ndarray
     return frame[cols].reset_index(drop=True)
 
 
+def household_ids(village_codes: np.ndarray, village: np.ndarray) -> np.ndarray:
+    """户编号: the village code and a serial within the village, for households sorted by village.
+    Four digits, widened for every household when a village has 10,000 or more (a prefecture-sized
+    demo does), so that no two households share a code."""
+    serial = np.arange(len(village)) - np.searchsorted(village, village) + 1
+    width = max(4, len(str(int(serial.max())))) if len(serial) else 4
+    return np.char.add(village_codes.astype(str), np.char.zfill(serial.astype(str), width))
+
+
 def _people(n: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
     """Head names and valid 18-digit ID numbers (fictional county code, correct check digit)."""
     surname = rng.choice(_SURNAMES, n)
@@ -321,8 +330,7 @@ class _Households:
         self.measures = np.zeros((n, len(ASSISTANCE_MEASURES)), bool)
         self.missed = np.zeros(n, bool)
         self.names, self.ids = _people(n, rng)
-        self.household_id = np.char.add(self.village_code.astype(str),
-                                        np.char.zfill((np.arange(n) % 10000).astype(str), 4))
+        self.household_id = household_ids(self.village_code, village)
 
     def year(self, t: int, year: int, x: np.ndarray, line: float) -> pd.DataFrame:
         rng, n = self.rng, len(self.village)

@@ -137,3 +137,10 @@ def test_not_every_household_at_risk_is_identified_in_time(demo_tables):
     unmonitored = h["monitoring_category"].isna()
     share_missed = (below & unmonitored).sum() / below.sum()
     assert 0.05 < share_missed < 0.6
+
+
+def test_household_codes_stay_unique_when_a_village_has_over_ten_thousand_households():
+    village = np.repeat([0, 1], [10_050, 3])
+    codes = demo.household_ids(np.where(village == 0, "990121100201", "990121100202"), village)
+    assert len(set(codes)) == len(codes) == 10_053
+    assert codes[0] == "99012110020100001" and codes[-1] == "99012110020200003"
