@@ -156,3 +156,16 @@ def for_snapshot(store: Store, snapshot_id: str | None = None) -> tuple[TrainedR
             notice = f"{exc}(已自动重新训练)"
     trained, meta = train_and_save(store, snapshot_id)
     return trained, meta, notice
+
+
+def prepare(store: Store) -> str:
+    """Train the current snapshot's model now, after an import, so that no page makes a user wait
+    for it (about 13 s at 80,000 households). Returns one Chinese line for the operator."""
+    snapshot_id = store.info().id
+    if find(store.root, snapshot_id, fingerprint(LabelSpec.from_settings(), RiskModel())):
+        return "返贫风险模型:当前快照已有训练好的模型。"
+    try:
+        train_and_save(store, snapshot_id)
+    except risk_features.RiskDataError as exc:
+        return f"返贫风险模型未训练:{exc}"
+    return "返贫风险模型已按当前快照训练并保存。"

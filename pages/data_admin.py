@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from analytics import ingest, templates
+from analytics import ingest, risk_model_store, templates
 from analytics.boundaries import CRS_CHOICES
 from analytics.contract import TABLES
 from analytics.report import HEADERS
@@ -42,7 +42,7 @@ TEXT = {
         "no_problems": "没有发现任何问题。",
         "report_title": "数据检查报告",
         "import": "导入为新的数据快照",
-        "importing": "正在写入数据快照……",
+        "importing": "正在写入数据快照,并按新数据训练返贫风险模型……",
         "imported": "已导入:新的数据快照 {id} 现为当前数据。",
         "stale": "所选文件已改变,请重新检查。",
         "snapshots": "数据快照(新的在前)",
@@ -85,7 +85,7 @@ TEXT = {
         "no_problems": "No problem found.",
         "report_title": "Validation report",
         "import": "Import as a new snapshot",
-        "importing": "Writing the snapshot…",
+        "importing": "Writing the snapshot and training the relapse-risk model on it…",
         "imported": "Imported: snapshot {id} is now current.",
         "stale": "The chosen files changed: check again.",
         "snapshots": "Snapshots (newest first)",
@@ -186,8 +186,9 @@ with tab_import:
         elif checked.ok and st.button(t["import"], type="primary", key="data_admin_import"):
             with st.spinner(t["importing"]):
                 snapshot = ingest.commit(checked, store, data.current_user())
+                model = risk_model_store.prepare(store)
             del st.session_state["data_admin_checked"]
-            st.session_state["data_admin_done"] = [t["imported"].format(id=snapshot)]
+            st.session_state["data_admin_done"] = [t["imported"].format(id=snapshot), model]
             st.rerun()
 
 with tab_history:

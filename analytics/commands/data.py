@@ -9,7 +9,7 @@ import json
 import time
 from pathlib import Path
 
-from analytics import ingest, templates
+from analytics import ingest, risk_model_store, templates
 from analytics.boundaries import CRS_CHOICES
 from analytics.store import Store
 
@@ -63,6 +63,7 @@ def run_import(args: argparse.Namespace) -> int:
     print(f"已导入为新的数据快照 {snapshot}(写入用时 {time.perf_counter() - started:.1f} 秒),现为当前数据。")
     for name, rows in store.info(snapshot).row_counts.items():
         print(f"  {name}: {rows:,} 行")
+    print(risk_model_store.prepare(store))
     return 0
 
 

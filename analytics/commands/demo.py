@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import time
 
-from analytics import demo
+from analytics import demo, risk_model_store
 from analytics.store import Store
 
 
@@ -28,4 +28,6 @@ def run(args: argparse.Namespace) -> int:
     print(f"已生成示范县快照 {snapshot},用时 {time.perf_counter() - started:.1f} 秒")
     for name, rows in counts.items():
         print(f"  {name}: {rows} 行")
+    started = time.perf_counter()
+    print(f"{risk_model_store.prepare(store)}(用时 {time.perf_counter() - started:.1f} 秒)")
     return 0
