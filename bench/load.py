@@ -24,6 +24,7 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 SESSION_TIMEOUT_S = 600
+PAGE = "/township"  # 乡镇工作台: what township heads open during the monthly push
 
 
 def _free_port() -> int:
@@ -73,13 +74,13 @@ async def _idle(page, scope_text: str, timeout_s: float) -> None:
 
 
 async def _sign_in(page, url: str, account: tuple[str, str]) -> None:
-    """Open the app and sign in through its form, as a county leader would."""
-    await page.goto(url)
+    """Open the township desk and sign in through its form, as a township head would."""
+    await page.goto(url + PAGE)
     await page.locator('input[type="password"]').wait_for(timeout=SESSION_TIMEOUT_S * 1000)
     await page.locator('input[type="text"]').first.fill(account[0])
     await page.locator('input[type="password"]').fill(account[1])
     await page.locator('input[type="password"]').press("Enter")
-    await page.locator('[data-testid="stMetric"]').first.wait_for(timeout=SESSION_TIMEOUT_S * 1000)
+    await page.locator('[data-testid="stSidebarNav"]').first.wait_for(timeout=SESSION_TIMEOUT_S * 1000)
     await _idle(page, "", SESSION_TIMEOUT_S)
 
 
