@@ -53,6 +53,13 @@ def start_server(store: Path) -> tuple[subprocess.Popen, str, float]:
     raise RuntimeError("server did not start")
 
 
+def server_cpu_s(proc: subprocess.Popen) -> float:
+    """CPU seconds the server has used (user + system): what its reruns cost, apart from queueing
+    and from the twenty browsers that share this machine's cores in the test."""
+    fields = Path(f"/proc/{proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def server_peak_mb(proc: subprocess.Popen) -> float:
     for line in Path(f"/proc/{proc.pid}/status").read_text().splitlines():
         if line.startswith("VmHWM:"):
@@ -132,8 +139,9 @@ def load_test(store: Path, sessions: int = 20, changes: int = 10) -> dict:
     accounts = list(add_accounts(store, users.LEADER, sessions).items())
     proc, url, startup = start_server(store)
     try:
+        cpu_before = server_cpu_s(proc)
         times, errors, first_page = asyncio.run(_run(url, accounts, names, changes))
-        peak = server_peak_mb(proc)
+        peak, cpu = server_peak_mb(proc), server_cpu_s(proc) - cpu_before
     finally:
         proc.terminate()
         proc.wait(10)
@@ -145,4 +153,6 @@ def load_test(store: Path, sessions: int = 20, changes: int = 10) -> dict:
         "rerun_median_s": round(statistics.median(ordered), 3) if ordered else None,
         "rerun_p95_s": round(ordered[math.ceil(len(ordered) * 0.95) - 1], 3) if ordered else None,
         "server_peak_mb": round(peak, 0),
+        "server_cpu_s": round(cpu, 1),
+        "server_cpu_per_rerun_s": round(cpu / len(times), 3) if times else None,
     }
