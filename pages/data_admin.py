@@ -209,15 +209,15 @@ with tab_history:
     earlier = snapshots.loc[~snapshots["current"], "id"].tolist()
     if not earlier:
         st.caption(t["only_one"])
+    elif trial:
+        st.info(t["trial"], icon=":material/lock:")
     else:
         labels = dict(zip(snapshots["id"], snapshots["created_at"].str.replace("T", " ") + " · "
                           + snapshots["kind"].map(_kind) + " · " + snapshots["created_by"]))
         target = st.selectbox(t["rollback_pick"], earlier, format_func=lambda s: f"{s}({labels[s]})",
                               key="data_admin_target")
         sure = st.checkbox(t["rollback_confirm"], key="data_admin_sure")
-        if trial:
-            st.info(t["trial"], icon=":material/lock:")
-        elif st.button(t["rollback_go"], disabled=not sure, key="data_admin_rollback"):
+        if st.button(t["rollback_go"], disabled=not sure, key="data_admin_rollback"):
             store.rollback(target, user=data.current_user())
             st.session_state["data_admin_done"] = [t["rolled_back"].format(id=target)]
             st.session_state.pop("data_admin_sure", None)
