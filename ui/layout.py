@@ -53,7 +53,8 @@ def cards(items: Sequence[Card], per_row: int = 4) -> None:
         cols = st.columns(per_row)
         for col, card in zip(cols, items[start:start + per_row]):
             col.metric(card.label, card.value, card.delta, help=card.help, border=True,
-                       delta_color=card.delta_color)
+                       delta_color=card.delta_color,
+                       delta_arrow="off" if card.delta_color == "off" else "auto")  # "off": a note, not a change
 
 
 def num(value: float | None, unit: str = "", digits: int = 0) -> str:
