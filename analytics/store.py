@@ -140,7 +140,7 @@ class Store:
 
     # --- writing --------------------------------------------------------------------------
     def write_snapshot(self, tables: dict[str, pd.DataFrame], *, kind: str, source: str,
-                       user: str = "system", base: str | None = None) -> str:
+                       user: str = "系统", base: str | None = None) -> str:
         """Write a complete snapshot and make it current.
 
         Tables not given are carried over unchanged from `base` (a partial import). Derived
@@ -175,7 +175,7 @@ class Store:
             self._record(con, user, kind, snapshot_id, source)
         return snapshot_id
 
-    def rollback(self, snapshot_id: str, user: str = "system") -> None:
+    def rollback(self, snapshot_id: str, user: str = "系统") -> None:
         """Make an earlier snapshot current again; the rollback is itself recorded."""
         self.info(snapshot_id)  # raises a clear message when unknown
         with self.db() as con:
