@@ -47,6 +47,9 @@ def weights(raw: dict[str, float]) -> dict[str, float]:
     return {c: float(raw[c]) / total for c in COMPONENTS}
 
 
+IDENTIFICATION_COLUMNS = ("year", "village_code", "per_capita_net_income", "monitoring_category", "risk_eliminated")
+
+
 def identification(households: pd.DataFrame, lines: pd.DataFrame, year: int) -> pd.DataFrame:
     """Per village: households below the monitoring line in `year`, and how many of them are
     monitored with the risk not eliminated (additive counts)."""

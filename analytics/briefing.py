@@ -28,11 +28,16 @@ PALETTE = ("#fff5eb", "#fdd0a2", "#fd8d3c", "#d94801", "#7f2704")  # ColorBrewer
 MISSING = "#d9d9d9"
 
 
+HOUSEHOLD_COLUMNS = sorted({*risk_overview.KPI_COLUMNS, *assessment.IDENTIFICATION_COLUMNS, *relocation.SITE_COLUMNS})
+
+
 @dataclass
 class Inputs:
     """Everything the briefing shows, already cut to the user's scope (the township, if one is
     chosen, is cut here). `scores` (scoring.score_villages) and `predictions` (the risk
-    model's scored households) may be None when unavailable; their sections then say so."""
+    model's scored households) may be None when unavailable; their sections then say so.
+    `households` need hold only the year and HOUSEHOLD_COLUMNS; `predictions` only the rows at
+    or above the high-risk cutoff, with risk_overview.SCORED_COLUMNS."""
 
     county: str
     year: int

@@ -18,6 +18,10 @@ LIST_COLUMNS = (  # what a visitor needs first comes first (phones show the left
 )
 
 
+SITE_COLUMNS = ("year", "village_code", "relocated", "household_size", "labor_count", "migrant_work_months",
+                "per_capita_net_income")  # what `sites` reads
+
+
 def relocated(households: pd.DataFrame, year: int | None = None) -> pd.DataFrame:
     rows = households[households["relocated"].astype(bool)]
     return rows if year is None else rows[rows["year"] == year]
@@ -89,15 +93,20 @@ def _income(rows: pd.DataFrame) -> pd.Series:
     return total / rows.groupby("year")["household_size"].sum()
 
 
-def income_trend(households: pd.DataFrame, lines: pd.DataFrame, min_months: float) -> pd.DataFrame:
+def income_trend(households: pd.DataFrame, village_year: pd.DataFrame, lines: pd.DataFrame,
+                 min_months: float) -> pd.DataFrame:
     """Per year: per-capita net income of relocated households (people-weighted), of all
-    households in the same scope, the monitoring line, and the relocated employment share."""
+    households in the same scope, the monitoring line, and the relocated employment share.
+
+    `households` need only hold the relocated rows; the scope's all-household income comes
+    from `village_year` (aggregates.village_year), so no page reads every household for it."""
     moved = relocated(households)
     with_labour = moved[moved["labor_count"] > 0]
     share = _employed(with_labour, min_months).groupby(with_labour["year"]).mean() * 100
+    everyone = village_year.groupby("year")[["income_total", "people"]].sum()
     out = pd.DataFrame({
         "relocated_income": _income(moved),
-        "all_income": _income(households),
+        "all_income": everyone["income_total"] / everyone["people"].where(everyone["people"] > 0),
         "employed_share": share,
         "jobless": (~_employed(with_labour, min_months)).groupby(with_labour["year"]).sum(),
     })

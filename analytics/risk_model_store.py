@@ -28,7 +28,7 @@ from analytics import risk_features, risk_training, settings
 from analytics.risk import RiskModel
 from analytics.risk_features import FEATURES, LabelSpec
 from analytics.risk_training import TrainedRisk
-from analytics.store import Store
+from analytics.store import Store, read_slice, write_sliced
 
 FORMAT = 3  # bump when the saved layout or the feature code changes meaning
 DISPLAY_ONLY = {"risk.high_risk_probability"}  # settings a saved model does not depend on
@@ -69,7 +69,7 @@ def save(root: Path | str, trained: TrainedRisk, snapshot_id: str, print_: str) 
         }
         _write_json(tmp / "meta.json", meta)
         _write_json(tmp / "metrics.json", trained.evaluation)
-        trained.predictions.to_parquet(tmp / "predictions.parquet", index=False)
+        write_sliced(trained.predictions, tmp / "predictions.parquet")
         os.replace(tmp, base / model_id)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -95,8 +95,11 @@ def find(root: Path | str, snapshot_id: str, wanted: str) -> str | None:
     return next((m["id"] for m in saved(root) if m["snapshot_id"] == snapshot_id and m["fingerprint"] == wanted), None)
 
 
-def load(root: Path | str, model_id: str) -> tuple[TrainedRisk, dict]:
-    """A saved model and its meta; refuses one written by another scikit-learn version."""
+def load(root: Path | str, model_id: str, *, with_predictions: bool = True) -> tuple[TrainedRisk, dict]:
+    """A saved model and its meta; refuses one written by another scikit-learn version.
+
+    Pages load it without predictions (a million households score four million rows) and read
+    the slice they show with `predictions`."""
     folder = models_dir(root) / model_id
     if not (folder / "meta.json").exists():
         raise FileNotFoundError(f"找不到模型 {model_id}({folder})。")
@@ -109,9 +112,14 @@ def load(root: Path | str, model_id: str) -> tuple[TrainedRisk, dict]:
     evaluation = json.loads((folder / "metrics.json").read_text(encoding="utf-8"))
     trained = TrainedRisk(
         model=parts["model"], baseline=parts["baseline"], evaluation=evaluation,
-        predictions=pd.read_parquet(folder / "predictions.parquet"), label=LabelSpec(**meta["label"]),
+        predictions=pd.read_parquet(folder / "predictions.parquet") if with_predictions else None, label=LabelSpec(**meta["label"]),
         fit_seconds=meta["fit_seconds"], warnings=meta["warnings"])
     return trained, meta
+
+
+def predictions(root: Path | str, model_id: str, **where: object) -> pd.DataFrame:
+    """A slice of a saved model's scored rows: arguments as `store.read_slice`."""
+    return read_slice(models_dir(root) / model_id / "predictions.parquet", **where)
 
 
 SOURCE_TABLES = ("households", "monitoring_lines", "villages", "projects", "townships")
@@ -127,8 +135,8 @@ def township_names(tables: dict[str, pd.DataFrame]) -> dict[str, str]:
     return {} if towns is None else dict(zip(towns["township_code"], towns["township_name"]))
 
 
-def train_and_save(store: Store, snapshot_id: str | None = None,
-                   model: RiskModel | None = None) -> tuple[TrainedRisk, dict]:
+def train_and_save(store: Store, snapshot_id: str | None = None, model: RiskModel | None = None, *,
+                   with_predictions: bool = True) -> tuple[TrainedRisk, dict]:
     """Train on a snapshot (default: the current one) and save the model in the store."""
     snapshot_id = snapshot_id or store.info().id
     template = model or RiskModel()
@@ -138,10 +146,11 @@ def train_and_save(store: Store, snapshot_id: str | None = None,
     trained = risk_training.train(features, float(settings.get("risk.workload")), template,
                                   township_names(tables))
     model_id = save(store.root, trained, snapshot_id, fingerprint(label, template))
-    return load(store.root, model_id)
+    return load(store.root, model_id, with_predictions=with_predictions)
 
 
-def for_snapshot(store: Store, snapshot_id: str | None = None) -> tuple[TrainedRisk, dict, str | None]:
+def for_snapshot(store: Store, snapshot_id: str | None = None, *,
+                 with_predictions: bool = True) -> tuple[TrainedRisk, dict, str | None]:
     """The saved model matching the snapshot and settings, else a newly trained one. The
     third value explains, in Chinese, why a saved model was not used (or is None)."""
     snapshot_id = snapshot_id or store.info().id
@@ -150,11 +159,11 @@ def for_snapshot(store: Store, snapshot_id: str | None = None) -> tuple[TrainedR
     notice = None
     if found:
         try:
-            trained, meta = load(store.root, found)
+            trained, meta = load(store.root, found, with_predictions=with_predictions)
             return trained, meta, None
         except ModelVersionError as exc:
             notice = f"{exc}(已自动重新训练)"
-    trained, meta = train_and_save(store, snapshot_id)
+    trained, meta = train_and_save(store, snapshot_id, with_predictions=with_predictions)
     return trained, meta, notice
 
 

@@ -25,6 +25,12 @@ class MonitoringKpis:
     high_risk_share: float | None
 
 
+# What `kpis` reads: pages read only these household columns (and SCORED_COLUMNS of the
+# model's rows) for a county-wide view.
+KPI_COLUMNS = ("year", "monitoring_category", "monitoring_start", "risk_eliminated", "risk_eliminated_at")
+SCORED_COLUMNS = ("year", "village_code", "township_code", "probability", "risk_types")
+
+
 def _year_of(yyyymm: pd.Series) -> pd.Series:
     return pd.to_numeric(yyyymm.astype("string").str[:4], errors="coerce")
 

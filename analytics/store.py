@@ -25,12 +25,19 @@ from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
+import pyarrow.dataset as ds
+import pyarrow.parquet as pq
 
 from analytics import aggregates, audit
 from analytics.contract import TABLES
 
 DEFAULT_STORE = Path(__file__).resolve().parent.parent / "data" / "store"
 GEO_TABLES = {"boundaries", "township_boundaries"}
+# Tables pages read a slice of (one year, some villages) rather than whole: written sorted by
+# SLICE_ORDER in small row groups, so a slice touches few row groups (see `read_slice`).
+SLICED_TABLES = {"households"}
+SLICE_ORDER = ["year", "village_code"]
+SLICE_ROW_GROUP = 50_000
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS snapshots (
@@ -156,9 +163,9 @@ class Store:
                     if name not in full and self.has_table(name, base):
                         full[name] = self.table(name, base)
             for name, frame in full.items():
-                _write(frame, tmp / f"{name}.parquet")
+                _write(name, frame, tmp / f"{name}.parquet")
             for name, frame in aggregates.derive(full).items():
-                _write(frame, tmp / f"{name}.parquet")
+                _write(name, frame, tmp / f"{name}.parquet")
             counts = {name: int(len(frame)) for name, frame in full.items()}
             final = self.root / "snapshots" / snapshot_id
             final.parent.mkdir(parents=True, exist_ok=True)
@@ -205,9 +212,46 @@ class Store:
             return gpd.read_parquet(path, columns=columns)
         return pd.read_parquet(path, columns=columns)
 
+    def rows(self, name: str, snapshot_id: str | None = None, **where: object) -> pd.DataFrame:
+        """A slice of a sliced table (households): see `read_slice` for the arguments."""
+        path = self.path(name, snapshot_id)
+        if not path.exists():
+            raise StoreError(f"数据快照中没有表“{name}”。")
+        return read_slice(path, **where)
 
-def _write(frame: pd.DataFrame, path: Path) -> None:
+
+def write_sliced(frame: pd.DataFrame, path: Path) -> None:
+    """Sorted by year and village in small row groups: Parquet keeps each group's min and max,
+    so a reader of one year of one township skips every other group without reading it."""
+    frame.sort_values(SLICE_ORDER, kind="stable").to_parquet(path, index=False, row_group_size=SLICE_ROW_GROUP)
+
+
+def read_slice(path: Path, *, columns: list[str] | None = None, year: int | None = None,
+               villages: list[str] | None = None, where: tuple | ds.Expression = ()) -> pd.DataFrame:
+    """Rows of one year (or all) and of some villages (or all), with only `columns`.
+
+    `where` adds filters: pyarrow triples such as ("relocated", "==", True), all of which must
+    hold, or an Expression (guarantees.gap_filter). At a million households this is what keeps
+    a page from holding five million rows to show a few thousand.
+    """
+    if villages is not None and len(villages) == 0:
+        empty = pq.read_schema(path).empty_table().to_pandas()
+        return empty[columns] if columns else empty
+    triples = [] if isinstance(where, ds.Expression) else list(where)
+    if year is not None:
+        triples.append(("year", "==", int(year)))
+    if villages is not None:
+        triples.append(("village_code", "in", list(villages)))
+    expression = pq.filters_to_expression(triples) if triples else None
+    if isinstance(where, ds.Expression):
+        expression = where if expression is None else expression & where
+    return pd.read_parquet(path, columns=columns, filters=expression)
+
+
+def _write(name: str, frame: pd.DataFrame, path: Path) -> None:
     if isinstance(frame, gpd.GeoDataFrame):
         frame.to_parquet(path, index=False)
+    elif name in SLICED_TABLES:
+        write_sliced(frame, path)
     else:
         frame.to_parquet(path, index=False, row_group_size=200_000)

@@ -72,7 +72,8 @@ except ScoringError as error:
     notes.append(zh["no_scores"].format(error=error))
     st.warning(t["no_scores"].format(error=error))
 try:
-    predictions = risk.predictions()
+    predictions = risk.high_risk(int(year), float(settings.get("risk.high_risk_probability")),
+                                 data.table("villages")["village_code"])
 except RiskDataError as error:
     predictions = None
     notes.append(zh["no_model"].format(error=error))
@@ -82,7 +83,7 @@ info = data.snapshot()
 inputs = briefing.Inputs(
     county=data.county_name(), year=int(year), snapshot_id=info.id, is_demo=info.is_demo,
     townships=townships, villages=data.table("villages"), village_year=data.table("village_year"),
-    households=data.table("households"), projects=data.table("projects"), lines=data.table("monitoring_lines"),
+    households=data.households(int(year), columns=briefing.HOUSEHOLD_COLUMNS), projects=data.table("projects"), lines=data.table("monitoring_lines"),
     boundaries=data.shapes(), rule=float(settings.get("funds.industry_min_share")),
     schedule=[float(x) for x in settings.get("funds.disbursement_schedule")],
     scale_ratio=float(settings.get("funds.scale_flag_ratio")),

@@ -85,12 +85,16 @@ zh = TEXT["zh"]  # exports always carry Chinese titles and headers
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def _flow(scope_key: tuple):
-    return guarantees.flow(scope.households())
+    ever = scope.households(columns=["household_id"], where=guarantees.gap_filter())["household_id"].unique()
+    rows = scope.households(columns=["household_id", "year", *GUARANTEE_COLUMNS],
+                            where=(("household_id", "in", list(ever)),))
+    return guarantees.flow(rows, filters.current().years)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def _to_resolve(scope_key: tuple, year: int):
-    return guarantees.to_resolve(scope.households(), data.table("villages"), data.table("townships"), year)
+    households = scope.households(where=guarantees.gap_filter(year))
+    return guarantees.to_resolve(households, data.table("villages"), data.table("townships"), year)
 
 
 vy = scope.village_year()

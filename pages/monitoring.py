@@ -77,7 +77,8 @@ RISK_COLOURS = dict(zip(RISK_TYPES, ("#b3261e", "#6a1b9a", "#00838f", "#2e7d32",
 @st.cache_data(show_spinner=False, max_entries=32)
 def _identified_by_risk_type(scope_key: tuple):
     """Counted once per scope: it reads every year's monitoring records."""
-    return risk_overview.identified_by_risk_type(scope.households())
+    return risk_overview.identified_by_risk_type(
+        scope.households(columns=[*risk_overview.KPI_COLUMNS, "risk_types"]))
 
 
 t = pick(TEXT)
@@ -95,10 +96,8 @@ if notice:
 st.caption(t["lead"].format(next=f.year + 1))
 
 codes = scope.village_codes()
-scored = risk.predictions(f.year)
-scored = scored[scored["village_code"].isin(codes)]
-households = scope.households(f.year)
-k = risk_overview.kpis(households, scored, f.year, cutoff)
+scored = risk.high_risk(f.year, cutoff)
+k = risk.kpis(f.year, cutoff)
 layout.cards([
     layout.Card(t["category"].format(category=c), layout.num(k.monitored_by_category[c]),
                 help=t["category_help"].format(year=f.year, unresolved=k.unresolved))

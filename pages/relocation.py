@@ -84,7 +84,7 @@ zh = TEXT["zh"]  # exports always carry Chinese titles and headers
 f = filters.current()
 townships, villages = data.table("townships"), data.table("villages")
 min_months = float(settings.get("relocation.employed_min_months"))
-households = scope.households()
+households = scope.households(where=(("relocated", "==", True),))
 
 layout.header(t["title"], scope.label())
 st.caption(t["lead"])
@@ -94,7 +94,8 @@ if sites.empty:
     st.stop()
 
 total = relocation.totals(sites)
-trend = relocation.income_trend(households, data.table("monitoring_lines"), min_months).set_index("year")
+trend = relocation.income_trend(households, scope.village_year(), data.table("monitoring_lines"),
+                                min_months).set_index("year")
 all_income = trend["all_income"].get(f.year)
 layout.cards([
     layout.Card(t["households"], layout.num(total["households"])),

@@ -341,12 +341,11 @@ def dimensions() -> None:
 def risk() -> None:
     cutoff = float(settings.get("risk.high_risk_probability"))
     try:
-        scored = relapse.predictions(f.year)
+        scored = relapse.high_risk(f.year, cutoff)
     except RiskDataError as error:
         st.error(t["no_model"].format(error=error))
         return
-    scored = scored[scored["village_code"].isin(codes)]
-    k = risk_overview.kpis(scope.households(f.year), scored, f.year, cutoff)
+    k = relapse.kpis(f.year, cutoff)
     layout.cards([
         layout.Card(t["unresolved_n"], unit(layout.num(k.unresolved), t["u_hh"])),
         layout.Card(t["newly"], unit(layout.num(k.newly_identified), t["u_hh"])),

@@ -104,8 +104,7 @@ if town is None:
     st.stop()
 
 mine = villages[villages["township_code"] == town]
-h = data.table("households")
-h = h[h["village_code"].isin(mine["village_code"])]
+h = data.households(villages=mine["village_code"])
 vy = data.table("village_year")
 vy = vy[vy["village_code"].isin(mine["village_code"])]
 pool = data.table("projects")
@@ -113,8 +112,7 @@ pool = pool[pool["village_code"].str[:9] == town]
 cutoff = float(settings.get("risk.high_risk_probability"))
 min_months = float(settings.get("relocation.employed_min_months"))
 try:
-    scored = risk.predictions(f.year)
-    scored = scored[scored["village_code"].isin(mine["village_code"])]
+    scored = risk.predictions(f.year, mine["village_code"])
     model_error = None
 except RiskDataError as error:
     scored, model_error = None, error

@@ -223,7 +223,8 @@ exports.download(detail[columns].assign(village_code=code), zh["export_indicator
 # --- households --------------------------------------------------------------------------------
 st.subheader(t["households_title"].format(year=f.year))
 line = data.table("monitoring_lines").set_index("year")["threshold_yuan"].get(f.year)
-h = village_profile.households(scope.households(f.year), line)
+rows = data.households(f.year, [code])
+h = village_profile.households(rows, line)
 layout.cards([
     layout.Card(t["households"], layout.num(h.households), t["people"].format(n=h.people), delta_color="off"),
     layout.Card(t["poor"], layout.num(h.poor)),
@@ -271,14 +272,14 @@ else:
 st.subheader(t["risk_title"])
 cutoff = float(settings.get("risk.high_risk_probability"))
 try:
-    scored = risk.predictions(f.year)
+    scored = risk.predictions(f.year, [code])
 except RiskDataError as error:
     st.error(t["no_model"].format(error=error))
     st.stop()
 count, top = village_profile.risk(scored, code, f.year, cutoff)
 st.metric(t["high_risk"], layout.num(count), help=t["high_risk_help"].format(next=f.year + 1, cutoff=cutoff))
 if not top.empty:
-    heads = scope.households(f.year).set_index("household_id")[["head_name", "head_id_number", "household_size"]]
+    heads = rows.set_index("household_id")[["head_name", "head_id_number", "household_size"]]
     top = top.join(heads, on="household_id")
     top["drivers"] = driver_texts(top)
     top["probability_pct"] = top["probability"] * 100

@@ -85,20 +85,28 @@ options = {"workload": t["workload"].format(share=workload), "high": t["high"].f
 choice = st.segmented_control(t["show"], list(options), format_func=options.get, default="workload",
                               key="warning_show") or "workload"
 
-scored = risk.predictions(f.year)
-scored = scored[scored["village_code"].isin(scope.village_codes())].sort_values(
-    ["probability", "household_id"], ascending=[False, True], kind="stable")
-total = len(scope.households(f.year))
-if choice == "workload":
-    scored = scored.head(risk_metrics.visit_count(total, workload))
+vy = scope.village_year()
+total = int(vy.loc[vy["year"] == f.year, "households"].sum())
+if choice == "workload":  # the n-th highest probability bounds the rows read: a few thousand, not all
+    n = risk_metrics.visit_count(total, workload)
+    ranked = risk.predictions(f.year, columns=["probability"])["probability"].nlargest(n)
+    floor = float(ranked.min()) if len(ranked) else 2.0
+    scored = risk.predictions(f.year, where=(("probability", ">=", floor),))
 elif choice == "high":
-    scored = scored[scored["probability"] >= cutoff]
+    scored = risk.predictions(f.year, where=(("probability", ">=", cutoff),))
+else:
+    scored = risk.predictions(f.year)
+scored = scored.sort_values(["probability", "household_id"], ascending=[False, True], kind="stable")
+if choice == "workload":
+    scored = scored.head(n)
 
 if scored.empty:
     st.info(t["empty"])
     st.stop()
 
-households = scope.households(f.year).set_index("household_id")
+households = scope.households(f.year, columns=[
+    "household_id", "head_name", "head_id_number", "household_type", "per_capita_net_income", "labor_count",
+    "household_size"], where=(("household_id", "in", list(scored["household_id"])),)).set_index("household_id")
 names = dict(zip(data.table("townships")["township_code"], data.table("townships")["township_name"]))
 village_names = dict(zip(data.table("villages")["village_code"], data.table("villages")["village_name"]))
 rows = households.loc[scored["household_id"]]

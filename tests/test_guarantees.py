@@ -75,3 +75,20 @@ def test_list_to_resolve_is_every_gap_household_longest_first(demo_tables):
     row = now.set_index("household_id").loc[one["household_id"]]
     expected = [guarantees.GAP_LABELS[c] for c in GUARANTEE_COLUMNS if not row[c]]
     assert one["gaps"] == "、".join(expected) and one["gap_count"] == len(expected)
+
+
+def test_gap_rows_read_from_the_store_give_the_same_flow_and_list(demo_tables, demo_store):
+    """The page reads only gap rows (and the households that ever had a gap), not every row:
+    flow and to_resolve must come out exactly as from the whole table."""
+    h = demo_tables["households"]
+    year, years = int(h["year"].max()), sorted(int(y) for y in h["year"].unique())
+    ever = demo_store.rows("households", columns=["household_id"], where=guarantees.gap_filter())["household_id"]
+    rows = demo_store.rows("households", columns=["household_id", "year", *GUARANTEE_COLUMNS],
+                           where=(("household_id", "in", list(ever.unique())),))
+    assert len(rows) < len(h)
+    pd.testing.assert_frame_equal(guarantees.flow(rows, years), guarantees.flow(h))
+    gap_rows = demo_store.rows("households", where=guarantees.gap_filter(year))
+    assert len(gap_rows) < len(h[h["year"] <= year]) / 2
+    v, t = demo_tables["villages"], demo_tables["townships"]
+    pd.testing.assert_frame_equal(guarantees.to_resolve(gap_rows, v, t, year), guarantees.to_resolve(h, v, t, year),
+                                  check_dtype=False)

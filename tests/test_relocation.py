@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from analytics import relocation
+from analytics import aggregates, relocation
 
 MIN_MONTHS = 3.0
 
@@ -56,7 +56,22 @@ def test_income_trend_weights_by_people():
         "labor_count": [1, 1, 0], "migrant_work_months": [6.0, 0.0, 0.0],
     })
     lines = pd.DataFrame({"year": [2024], "threshold_yuan": [7600.0]})
-    out = relocation.income_trend(rows, lines, MIN_MONTHS).set_index("year").loc[2024]
+    everyone = pd.DataFrame({"year": [2024], "income_total": [10000 + 3 * 6000 + 2 * 20000.0], "people": [6]})
+    out = relocation.income_trend(rows, everyone, lines, MIN_MONTHS).set_index("year").loc[2024]
     assert out["relocated_income"] == pytest.approx((10000 + 3 * 6000) / 4)
     assert out["all_income"] == pytest.approx((10000 + 3 * 6000 + 2 * 20000) / 6)
     assert out["employed_share"] == pytest.approx(50.0) and out["jobless"] == 1 and out["line"] == 7600
+
+
+def test_income_trend_from_relocated_rows_agrees_with_every_household(demo_tables):
+    """The page reads only relocated rows; the all-household income from village_year must be
+    what every household row gives."""
+    h, lines = demo_tables["households"], demo_tables["monitoring_lines"]
+    out = relocation.income_trend(h[h["relocated"]], aggregates.village_year(h, lines), lines, MIN_MONTHS)
+    income = (h["per_capita_net_income"] * h["household_size"]).groupby(h["year"]).sum()
+    expected = income / h.groupby("year")["household_size"].sum()
+    assert out.set_index("year")["all_income"].to_numpy() == pytest.approx(expected.to_numpy())
+    moved = h[h["relocated"]]
+    moved_income = (moved["per_capita_net_income"] * moved["household_size"]).groupby(moved["year"]).sum()
+    assert out.set_index("year")["relocated_income"].to_numpy() == pytest.approx(
+        (moved_income / moved.groupby("year")["household_size"].sum()).to_numpy())

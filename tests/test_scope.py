@@ -226,3 +226,11 @@ def test_downloads_are_cut_to_scope_even_when_a_page_passes_county_rows(with_acc
         frame = pd.read_excel(io.BytesIO(payload), skiprows=3, dtype=str)
         assert len(frame) > 0 and set(frame["户编号"]) <= own_ids
         assert not outside.leaks(_workbook_text(payload))
+
+
+def test_pages_cannot_hold_the_whole_household_table():
+    """Five million rows at a million households: pages read slices through data.households."""
+    from ui import data
+
+    with pytest.raises(ValueError, match="data.households"):
+        data.table("households")

@@ -15,7 +15,7 @@ import streamlit as st
 
 from analytics import settings
 from analytics.scope import Scope, ScopeError
-from analytics.store import SnapshotInfo, Store
+from analytics.store import SLICED_TABLES, SnapshotInfo, Store
 from analytics.users import User
 
 STORE_ENV = "DASHBOARD_STORE"
@@ -69,9 +69,32 @@ def _scoped_shapes(root: str, snapshot_id: str, name: str, tolerance: float,
 
 
 def table(name: str) -> pd.DataFrame:
-    """A snapshot table restricted to the user's scope."""
+    """A snapshot table restricted to the user's scope; household rows come from `households`."""
+    if name in SLICED_TABLES:
+        raise ValueError(f"{name} is read in slices: use ui.data.households")
     info = snapshot()
     return _scoped_table(str(store().root), info.id, name, allowed_townships())
+
+
+def households(year: int | None = None, villages: pd.Index | list[str] | None = None, *,
+               columns: list[str] | None = None, where: tuple = ()) -> pd.DataFrame:
+    """Household rows in the user's scope, read from the snapshot for this call only.
+
+    The whole table is never held (five million rows at a million households): ask for one
+    year, the villages shown (None: all in scope) and the columns used; `where` adds Parquet
+    filters such as ("relocated", "==", True). Cache what you compute from it, not the rows.
+    """
+    info = snapshot()
+    return store().rows("households", info.id, year=year, villages=scoped_villages(villages),
+                        columns=columns, where=where)
+
+
+def scoped_villages(villages: pd.Index | list[str] | None) -> list[str] | None:
+    """`villages` cut to the user's scope; None stays None when the user sees the whole county."""
+    if allowed_townships() is None:
+        return None if villages is None else sorted(villages)
+    allowed = table("villages")["village_code"]
+    return sorted(allowed if villages is None else set(villages) & set(allowed))
 
 
 def shapes(name: str = "boundaries") -> gpd.GeoDataFrame:
@@ -95,7 +118,7 @@ def in_scope(frame: pd.DataFrame) -> pd.DataFrame:
         column = next((c for c in ("household_id", "户编号") if c in frame.columns), None)
         if column is None:
             raise
-        return frame[frame[column].isin(set(table("households")["household_id"]))]
+        return frame[frame[column].isin(set(households(columns=["household_id"])["household_id"]))]
 
 
 def county_name() -> str:

@@ -22,7 +22,8 @@ def default_weights() -> dict[str, float]:
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def _components(snapshot_id: str, allowed: tuple[str, ...] | None, year: int) -> pd.DataFrame:
-    coverage = assessment.identification(data.table("households"), data.table("monitoring_lines"), year)
+    households = data.households(year, columns=list(assessment.IDENTIFICATION_COLUMNS))
+    coverage = assessment.identification(households, data.table("monitoring_lines"), year)
     return assessment.components(year, data.table("villages"), data.table("townships"), data.table("village_year"),
                                  coverage, data.table("projects"), float(settings.get("funds.industry_min_share")),
                                  scores.scores(Method.default()))

@@ -1,39 +1,64 @@
 """The relapse-risk model for pages: read from the store when a saved model matches the
 snapshot and settings, otherwise trained once per snapshot (never on a rerun), and scoped to
-the user before any page sees a row."""
+the user before any page sees a row.
+
+The model is held without its scored rows; a page reads the slice it shows (one year, the
+villages selected), which keeps a million-household county within the server's memory."""
 
 from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
 
-from analytics import risk_model_store
+from analytics import risk_model_store, risk_overview
 from analytics.risk import RiskModel
 from analytics.risk_features import LabelSpec
 from analytics.risk_training import TrainedRisk
 from analytics.store import Store
-from ui import data
+from ui import data, filters, scope
 
 
 @st.cache_resource(show_spinner="正在准备返贫风险模型(每个数据快照只需一次)……", max_entries=4)
 def _trained(root: str, snapshot_id: str, fingerprint: str) -> tuple[TrainedRisk, dict, str | None]:
-    return risk_model_store.for_snapshot(Store(root), snapshot_id)
+    return risk_model_store.for_snapshot(Store(root), snapshot_id, with_predictions=False)
 
 
 def trained() -> tuple[TrainedRisk, dict, str | None]:
-    """The model of the current snapshot, its meta, and why a saved model was not used.
+    """The model of the current snapshot (without its scored rows), its meta, and why a saved
+    model was not used.
 
     Raises RiskDataError (Chinese message) when the snapshot cannot train a model."""
     fingerprint = risk_model_store.fingerprint(LabelSpec.from_settings(), RiskModel())
     return _trained(str(data.store().root), data.snapshot().id, fingerprint)
 
 
-def predictions(year: int | None = None) -> pd.DataFrame:
-    """Scored household-years (optionally one year) of the villages in the user's scope."""
-    scored = trained()[0].predictions
-    if year is not None:
-        scored = scored[scored["year"] == year]
-    return scored[scored["village_code"].isin(data.table("villages")["village_code"])]
+def predictions(year: int | None = None, villages: pd.Index | list[str] | None = None, *,
+                columns: list[str] | None = None, where: tuple = ()) -> pd.DataFrame:
+    """Scored household-years of one year (or all) and of `villages` (default: those the
+    filters select), within the user's scope; arguments as ui.data.households."""
+    if villages is None and (filters.current().township or filters.current().village):
+        villages = filters.current().village_codes(data.table("villages"))
+    meta = trained()[1]
+    return risk_model_store.predictions(data.store().root, meta["id"], year=year,
+                                        villages=data.scoped_villages(villages), columns=columns, where=where)
+
+
+def high_risk(year: int, cutoff: float, villages: pd.Index | None = None) -> pd.DataFrame:
+    """Scored rows at or above `cutoff` (SCORED_COLUMNS only) of `villages` (default: those
+    selected): all that a county-wide view counts, and a small share of the rows."""
+    return predictions(year, villages, columns=list(risk_overview.SCORED_COLUMNS),
+                       where=(("probability", ">=", cutoff),))
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _kpis(scope_key: tuple, year: int, cutoff: float) -> risk_overview.MonitoringKpis:
+    households = scope.households(year, columns=list(risk_overview.KPI_COLUMNS))
+    return risk_overview.kpis(households, high_risk(year, cutoff), year, cutoff)
+
+
+def kpis(year: int, cutoff: float) -> risk_overview.MonitoringKpis:
+    """Monitoring KPIs of the selected villages, computed once per scope, year and cutoff."""
+    return _kpis((*scope.key(), trained()[1]["id"]), year, cutoff)
 
 
 def evaluation() -> dict | None:

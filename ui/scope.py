@@ -28,12 +28,11 @@ def village_year() -> pd.DataFrame:
     return vy[vy["village_code"].isin(village_codes())]
 
 
-def households(year: int | None = None) -> pd.DataFrame:
-    """Household rows of the selected villages (all years, or one)."""
-    h = data.table("households")
-    if year is not None:
-        h = h[h["year"] == year]
-    return h[h["village_code"].isin(village_codes())]
+def households(year: int | None = None, *, columns: list[str] | None = None, where: tuple = ()) -> pd.DataFrame:
+    """Household rows of the selected villages (all years, or one), read for this call: name
+    the columns a county-wide view uses. Arguments as ui.data.households."""
+    f = filters.current()
+    return data.households(year, village_codes() if f.township or f.village else None, columns=columns, where=where)
 
 
 def projects() -> pd.DataFrame:

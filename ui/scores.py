@@ -99,13 +99,13 @@ def robustness(method: scoring.Method, year: int, dimension: str = scoring.OVERA
 def _poverty(root: str, snapshot_id: str, year: int, k: float, weights: tuple[tuple[str, float], ...],
              townships: tuple[str, ...] | None):
     store = Store(root)
-    households = store.table("households", snapshot_id, columns=[
-        "year", "village_code", "per_capita_net_income",
-        *(column for _, column in poverty.HOUSEHOLD_DIMENSIONS.values() if column != "per_capita_net_income")])
     villages = store.table("villages", snapshot_id)
     if townships is not None:
         villages = villages[villages["township_code"].isin(townships)]
-    now = households[(households["year"] == year) & households["village_code"].isin(villages["village_code"])]
+    now = store.rows("households", snapshot_id, year=year,
+                     villages=None if townships is None else list(villages["village_code"]), columns=[
+        "year", "village_code", "per_capita_net_income",
+        *(column for _, column in poverty.HOUSEHOLD_DIMENSIONS.values() if column != "per_capita_net_income")])
     return poverty.by_area(now.reset_index(drop=True), store.table("monitoring_lines", snapshot_id), villages,
                            k, dict(weights))
 
