@@ -73,6 +73,12 @@ def _gap_flags(households: pd.DataFrame) -> pd.DataFrame:
     return pd.concat([households.loc[keep, ["household_id", "year"]], gaps[keep]], axis=1)
 
 
+# What `to_resolve` reads of the year's rows; earlier years need only HISTORY_COLUMNS.
+SOURCE_COLUMNS = ("household_id", "year", "village_code", "head_name", "head_id_number", "household_type",
+                  "monitoring_category", "household_size", *GUARANTEE_COLUMNS)
+HISTORY_COLUMNS = ("household_id", "year", *GUARANTEE_COLUMNS)
+
+
 def gap_filter(until: int | None = None) -> ds.Expression:
     """Rows with any unmet guarantee (up to year `until`), as a Parquet filter for
     store.read_slice: `flow` and `to_resolve` need only these rows, a few percent of all."""

@@ -35,12 +35,11 @@ from analytics.allocation import (
 from analytics.contract import DIMENSIONS, PROJECT_CATEGORIES
 from analytics.funds import village_funds
 from analytics.response import HOUSEHOLD_COLUMNS as RESPONSE_COLUMNS
-from analytics.response import RELAPSE, SOURCE_ZH, Effects, Override, outcome_info
+from analytics.response import RELAPSE, SOURCE_ZH, Effects, Override, outcome_info, relapse_rates
 from analytics.store import Store
 
 POOL_STATUS = "储备"
 OBJECTIVES = {"risk": "减少返贫致贫风险户", "score": "提高滞后村综合得分", "blend": "两者加权"}
-HOUSEHOLD_COLUMNS = (*RESPONSE_COLUMNS, "relocated")
 
 
 @dataclass(frozen=True)
@@ -75,12 +74,27 @@ def request_from_dict(data: dict) -> tuple[Request, tuple[Override, ...]]:
 
 
 def snapshot_tables(store: Store, snapshot_id: str | None = None) -> dict[str, pd.DataFrame]:
-    """The tables a plan reads from a snapshot (households: only the columns it needs)."""
+    """The tables a plan reads from a snapshot. Household rows are never held whole: `relapse`
+    (response.relapse_rates) is counted two years at a time, and `households` keeps only the
+    last year's village and relocation flag."""
     tables = {name: store.table(name, snapshot_id) for name in
               ("villages", "townships", "projects", "village_year", "monitoring_lines")}
-    tables["households"] = store.table("households", snapshot_id, columns=list(HOUSEHOLD_COLUMNS))
+    years = sorted(int(y) for y in tables["village_year"]["year"].unique())
+    tables["relapse"] = _relapse(store, snapshot_id, years, tables["monitoring_lines"])
+    tables["households"] = store.rows("households", snapshot_id, year=years[-1] if years else None,
+                                      columns=["year", "village_code", "relocated"])
     tables["indicator_values"] = indicators.load_values(store, snapshot_id)
     return tables
+
+
+def _relapse(store: Store, snapshot_id: str | None, years: list[int], lines: pd.DataFrame) -> pd.DataFrame:
+    """relapse_rates two years at a time: each pair gives its second year's rates, so no more
+    than two years of household rows are held at once (two million at a million households)."""
+    def rows(**where: object) -> pd.DataFrame:
+        return store.rows("households", snapshot_id, columns=list(RESPONSE_COLUMNS), **where)
+
+    parts = [relapse_rates(rows(where=(("year", "in", [year, year + 1]),)), lines) for year in years[:-1]]
+    return pd.concat(parts, ignore_index=True) if parts else relapse_rates(rows(villages=[]), lines)
 
 
 def plan_year(projects: pd.DataFrame, households: pd.DataFrame) -> int:

@@ -20,6 +20,8 @@ LIST_COLUMNS = (  # what a visitor needs first comes first (phones show the left
 
 SITE_COLUMNS = ("year", "village_code", "relocated", "household_size", "labor_count", "migrant_work_months",
                 "per_capita_net_income")  # what `sites` reads
+COLUMNS = (*SITE_COLUMNS, "household_id", "head_name", "head_id_number", "monitoring_category",
+           "assistance_measures")  # what every function here reads
 
 
 def relocated(households: pd.DataFrame, year: int | None = None) -> pd.DataFrame:

@@ -294,11 +294,11 @@ class Effects:
 
 
 def fit_snapshot(tables: dict[str, pd.DataFrame], level: float | None = None) -> ResponseModel:
-    """Fit on a snapshot's tables: villages, projects, households, monitoring_lines and the
-    indicator values (`indicator_values`, long format, supplied and derived together)."""
+    """Fit on a snapshot's tables (planning.snapshot_tables): villages, projects, `relapse`
+    (relapse_rates) and the indicator values (`indicator_values`, long format, supplied and
+    derived together)."""
     villages = tables["villages"]
     x = intensity_panel(tables["projects"], villages)
-    relapse = relapse_rates(tables["households"], tables["monitoring_lines"])
-    panel = outcome_panel(tables["indicator_values"], relapse)
+    panel = outcome_panel(tables["indicator_values"], tables["relapse"])
     level = float(settings.get("allocation.interval_level") if level is None else level)
     return ResponseModel(level=level).fit(panel, x, villages)

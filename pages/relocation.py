@@ -84,7 +84,7 @@ zh = TEXT["zh"]  # exports always carry Chinese titles and headers
 f = filters.current()
 townships, villages = data.table("townships"), data.table("villages")
 min_months = float(settings.get("relocation.employed_min_months"))
-households = scope.households(where=(("relocated", "==", True),))
+households = scope.households(columns=list(relocation.COLUMNS), where=(("relocated", "==", True),))
 
 layout.header(t["title"], scope.label())
 st.caption(t["lead"])

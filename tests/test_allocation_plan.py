@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from analytics import allocation, planning, response
@@ -16,6 +17,15 @@ from analytics.allocation import Constraints
 @pytest.fixture(scope="module")
 def tables(demo_store):
     return planning.snapshot_tables(demo_store)
+
+
+def test_relapse_counted_two_years_at_a_time_equals_counting_all_rows(tables, demo_tables):
+    """The planner never holds every household row: its year-pair counts must be the same."""
+    whole = response.relapse_rates(demo_tables["households"], demo_tables["monitoring_lines"])
+    paired = tables["relapse"]
+    assert len(whole) > 0 and paired["year"].nunique() == demo_tables["households"]["year"].nunique() - 1
+    pd.testing.assert_frame_equal(paired.sort_values(["village_code", "year"], ignore_index=True),
+                                  whole.sort_values(["village_code", "year"], ignore_index=True))
 
 
 @pytest.fixture(scope="module")
