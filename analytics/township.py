@@ -8,10 +8,17 @@ from __future__ import annotations
 
 import pandas as pd
 
+from analytics import guarantees, relocation
+
 OPEN_COLUMNS = (
     "household_id", "village_code", "village_name", "head_name", "head_id_number", "monitoring_category",
     "monitoring_start", "risk_types", "assistance_measures", "per_capita_net_income", "household_size",
 )
+# What the desk's lists read of the year's household rows (earlier years: only the gap rows'
+# guarantees.HISTORY_COLUMNS, for how many years a gap has lasted).
+HOUSEHOLD_COLUMNS = tuple(sorted({
+    *guarantees.SOURCE_COLUMNS, *relocation.COLUMNS, *(c for c in OPEN_COLUMNS if c != "village_name"),
+    "risk_eliminated"}))
 WARNING_COLUMNS = (
     "household_id", "village_code", "village_name", "head_name", "head_id_number", "probability_pct",
     "risk_types", "measures", "household_size",

@@ -3,6 +3,7 @@ township) and sees every village and the household lists to act on, also on a ph
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from analytics import guarantees, relocation, settings, township
@@ -103,22 +104,32 @@ if town is None:
             st.button(name, key=f"township_{code}", on_click=_choose_town, args=(code,), width=130)
     st.stop()
 
+
+
+@st.cache_resource(show_spinner=False, max_entries=64, ttl=3600)
+def _lists(snapshot_id: str, model: str, codes: tuple[str, ...], year: int, cutoff: float, min_months: float) -> tuple:
+    """The township's four lists, computed once per snapshot, model, villages (the user's scope
+    is in them) and year, then shared: twenty township heads in the monthly push reuse them."""
+    h = pd.concat([data.households(villages=list(codes), columns=list(guarantees.HISTORY_COLUMNS),
+                                   where=guarantees.gap_filter(year - 1)),
+                   data.households(year, list(codes), columns=list(township.HOUSEHOLD_COLUMNS))])
+    try:
+        scored, model_error = risk.predictions(year, list(codes)), None
+    except RiskDataError as error:
+        scored, model_error = None, str(error)
+    warned = township.warning(scored, h, villages, year, cutoff) if scored is not None else None
+    return (guarantees.to_resolve(h, villages, townships, year), township.open_cases(h, villages, year), warned,
+            relocation.jobless(h, villages, townships, year, min_months), model_error)
+
+
 mine = villages[villages["township_code"] == town]
-h = data.households(villages=mine["village_code"])
 vy = data.table("village_year")
 vy = vy[vy["village_code"].isin(mine["village_code"])]
 pool = data.table("projects")
 pool = pool[pool["village_code"].str[:9] == town]
-cutoff = float(settings.get("risk.high_risk_probability"))
-min_months = float(settings.get("relocation.employed_min_months"))
-try:
-    scored = risk.predictions(f.year, mine["village_code"])
-    model_error = None
-except RiskDataError as error:
-    scored, model_error = None, error
-
-warned = township.warning(scored, h, villages, f.year, cutoff) if scored is not None else None
-jobless = relocation.jobless(h, villages, townships, f.year, min_months)
+all_gaps, all_open, warned, jobless, model_error = _lists(
+    data.snapshot().id, risk.model_key(), tuple(mine["village_code"]), f.year, float(settings.get("risk.high_risk_probability")),
+    float(settings.get("relocation.employed_min_months")))
 table = township.villages_table(
     vy, mine, f.year, high_risk=warned.groupby("village_code").size() if warned is not None else None,
     jobless=jobless.groupby("village_code").size(), projects=pool)
@@ -147,8 +158,8 @@ def narrow(frame):
     return frame[frame["village_code"] == only] if only else frame
 
 
-gaps = narrow(guarantees.to_resolve(h, villages, townships, f.year))
-open_cases = narrow(township.open_cases(h, villages, f.year))
+gaps = narrow(all_gaps)
+open_cases = narrow(all_open)
 warned_shown = narrow(warned) if warned is not None else None
 jobless_shown = narrow(jobless)
 tabs = st.tabs([t["tab_guarantees"].format(n=len(gaps)), t["tab_open"].format(n=len(open_cases)),

@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from analytics import guarantees, relocation, settings, township
 from analytics.contract import GUARANTEE_COLUMNS
 from tests.auth_helpers import app, capture_downloads, haystack
 from ui.nav import PAGES, TITLES_EN
@@ -122,7 +123,9 @@ def test_village_profile_shows_one_village(demo_tables):
 
 
 def test_township_desk_reaches_the_lists_in_one_click(demo_tables):
-    town = demo_tables["townships"].iloc[2]
+    now = _last_year(demo_tables)
+    most = now[_gap(now)]["village_code"].str[:9].value_counts().index[0]  # a township with lists to show
+    town = demo_tables["townships"].set_index("township_code").loc[most].to_dict() | {"township_code": most}
     at = _open("pages/township.py")
     at.button(key=f"township_{town['township_code']}").click().run()
     assert not at.exception
@@ -131,9 +134,18 @@ def test_township_desk_reaches_the_lists_in_one_click(demo_tables):
     mine = villages[villages["township_code"] == town["township_code"]]
     assert len(at.dataframe[0].value) == len(mine)
     tabs = [tab.label for tab in at.tabs]
-    now = _last_year(demo_tables)
     gaps = int(_gap(now[now["village_code"].isin(mine["village_code"])]).sum())
     assert tabs[0].endswith(f" {gaps}")
+    # the page reads only the slices it needs; its lists must be what the whole table gives
+    h = demo_tables["households"][demo_tables["households"]["village_code"].isin(mine["village_code"])]
+    year = int(now["year"].iloc[0])
+    expected = guarantees.to_resolve(h, villages, demo_tables["townships"], year)
+    shown = at.dataframe[1].value
+    assert list(shown.iloc[:, 3]) == list(expected["years_in_a_row"]) and len(expected)
+    assert tabs[1].endswith(f" {len(township.open_cases(h, villages, year))}")
+    jobless = relocation.jobless(h, villages, demo_tables["townships"], year,
+                                 float(settings.get("relocation.employed_min_months")))
+    assert tabs[3].endswith(f" {len(jobless)}")
 
 
 @pytest.mark.parametrize("slide", SLIDES)

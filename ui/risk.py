@@ -19,7 +19,7 @@ from ui import data, filters, scope
 
 
 @st.cache_resource(show_spinner="正在准备返贫风险模型(每个数据快照只需一次)……", max_entries=4)
-def _trained(root: str, snapshot_id: str, fingerprint: str) -> tuple[TrainedRisk, dict, str | None]:
+def _trained(root: str, snapshot_id: str, model_key: str) -> tuple[TrainedRisk, dict, str | None]:
     return risk_model_store.for_snapshot(Store(root), snapshot_id, with_predictions=False)
 
 
@@ -28,8 +28,12 @@ def trained() -> tuple[TrainedRisk, dict, str | None]:
     model was not used.
 
     Raises RiskDataError (Chinese message) when the snapshot cannot train a model."""
-    fingerprint = risk_model_store.fingerprint(LabelSpec.from_settings(), RiskModel())
-    return _trained(str(data.store().root), data.snapshot().id, fingerprint)
+    return _trained(str(data.store().root), data.snapshot().id, model_key())
+
+
+def model_key() -> str:
+    """What identifies the model for a cache key: the snapshot and the settings it depends on."""
+    return f"{data.snapshot().id}:{risk_model_store.fingerprint(LabelSpec.from_settings(), RiskModel())}"
 
 
 def predictions(year: int | None = None, villages: pd.Index | list[str] | None = None, *,
@@ -58,7 +62,7 @@ def _kpis(scope_key: tuple, year: int, cutoff: float) -> risk_overview.Monitorin
 
 def kpis(year: int, cutoff: float) -> risk_overview.MonitoringKpis:
     """Monitoring KPIs of the selected villages, computed once per scope, year and cutoff."""
-    return _kpis((*scope.key(), trained()[1]["id"]), year, cutoff)
+    return _kpis((*scope.key(), model_key()), year, cutoff)
 
 
 def evaluation() -> dict | None:
