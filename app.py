@@ -17,7 +17,7 @@ with st.sidebar:  # 中文 / English, before anything is drawn so every text fol
                          format_func=LANGUAGES.get, bind="query-params", label_visibility="collapsed")
 
 auth.gate()  # the sign-in page until someone is signed in (demo mode on a demo-only store)
-if data.snapshot() is None:
+if data.pin_snapshot() is None:
     st.title(common()["app_title"])
     st.error(common()["no_data"])
     st.stop()

@@ -61,6 +61,9 @@ CREATE TABLE IF NOT EXISTS state (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
 
 
+_SCHEMA_READY: set[tuple[str, int, int]] = set()  # database files this process has created the schema in
+
+
 class StoreError(Exception):
     """A store problem the user can act on; the message is Chinese and complete."""
 
@@ -94,11 +97,16 @@ class Store:
     @contextmanager
     def db(self) -> Iterator[sqlite3.Connection]:
         self.root.mkdir(parents=True, exist_ok=True)
-        con = sqlite3.connect(self.root / "state.db", timeout=30)
+        path = self.root / "state.db"
+        con = sqlite3.connect(path, timeout=30)
         try:
-            con.execute("PRAGMA journal_mode=WAL")
-            con.executescript(_SCHEMA)
-            audit.ensure_schema(con)
+            stat = path.stat()
+            created = (str(path.resolve()), stat.st_dev, stat.st_ino)
+            if created not in _SCHEMA_READY:  # pages open the database dozens of times a rerun
+                con.execute("PRAGMA journal_mode=WAL")  # kept in the file once set
+                con.executescript(_SCHEMA)
+                audit.ensure_schema(con)
+                _SCHEMA_READY.add(created)
             yield con
             con.commit()
         finally:
@@ -122,6 +130,15 @@ class Store:
             row = con.execute("SELECT value FROM state WHERE key='current_snapshot'").fetchone()
         return row[0] if row else None
 
+    def current(self) -> SnapshotInfo | None:
+        """The current snapshot, or None: one query, as every page asks on every rerun."""
+        if not (self.root / "state.db").exists():
+            return None
+        with self.db() as con:
+            row = con.execute("SELECT snapshots.* FROM state JOIN snapshots ON snapshots.id = state.value "
+                              "WHERE state.key='current_snapshot'").fetchone()
+        return None if row is None else _info(row)
+
     def info(self, snapshot_id: str | None = None) -> SnapshotInfo:
         sid = snapshot_id or self.current_id()
         if sid is None:
@@ -130,7 +147,7 @@ class Store:
             row = con.execute("SELECT * FROM snapshots WHERE id=?", (sid,)).fetchone()
         if row is None:
             raise StoreError(f"找不到数据快照 {sid}。")
-        return SnapshotInfo(row[0], row[1], row[2], row[3], row[4], json.loads(row[5]), row[6])
+        return _info(row)
 
     def snapshots(self) -> pd.DataFrame:
         """The snapshot history, newest first, with which one is current."""
@@ -218,6 +235,10 @@ class Store:
         if not path.exists():
             raise StoreError(f"数据快照中没有表“{name}”。")
         return read_slice(path, **where)
+
+
+def _info(row: tuple) -> SnapshotInfo:
+    return SnapshotInfo(row[0], row[1], row[2], row[3], row[4], json.loads(row[5]), row[6])
 
 
 def write_sliced(frame: pd.DataFrame, path: Path) -> None:

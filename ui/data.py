@@ -7,6 +7,7 @@ must treat them as read-only. Every public loader returns rows in the signed-in 
 from __future__ import annotations
 
 import os
+import threading
 
 import geopandas as gpd
 import pandas as pd
@@ -26,9 +27,20 @@ def store() -> Store:
     return Store(os.environ[STORE_ENV]) if os.environ.get(STORE_ENV) else Store()
 
 
+_run = threading.local()  # Streamlit runs a session's script in its own thread
+
+
+def pin_snapshot() -> SnapshotInfo | None:
+    """Read the current snapshot once, at the start of a run (app.py): every table of the run
+    then comes from one snapshot even if an import lands mid-run, and a rerun asks the
+    database once instead of forty times."""
+    _run.snapshot = store().current()
+    return _run.snapshot
+
+
 def snapshot() -> SnapshotInfo | None:
-    s = store()
-    return s.info() if s.current_id() else None
+    """The snapshot this run pinned (the current one when nothing was pinned)."""
+    return getattr(_run, "snapshot", None) or store().current()
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)

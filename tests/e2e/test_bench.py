@@ -28,3 +28,4 @@ def test_benchmark_runs_at_a_tiny_size(tmp_path, chromium_path):
     assert overview["map_bytes"] > 10_000  # 220 village polygons went to the browser
     load = row["load_test"]
     assert load["reruns"] == 4 and load["errors"] == 0 and load["rerun_p95_s"] > 0 and load["server_cpu_s"] > 0
+    assert load["sign_in_p95_s"] >= load["sign_in_median_s"] > 0 and load["server_cpu_sign_in_s"] > 0
