@@ -6,7 +6,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from ui import auth, data, filters, projector
+from ui import auth, data, filters, nav, projector
 from ui.nav import PAGES, SECTIONS_EN, TITLES_EN
 from ui.text import LANGUAGES, common, lang
 
@@ -33,4 +33,4 @@ with st.sidebar:
     st.markdown(f"### {data.county_name()}")
 filters.sidebar()
 projector.switch()  # 演示模式: ?present=true hides the chrome for a projector
-page.run()
+nav.run(page)

@@ -98,11 +98,13 @@ def append(con: sqlite3.Connection, user: str, action: str, scope: str = COUNTY,
     )
 
 
-def record(store: Store, user: str, action: str, scope: str = COUNTY, detail: str = "",
+def record(store: Store, user: str, action: str, scope: str = COUNTY, detail: str | list[str] = "",
            client: str = "") -> None:
-    """Append one record in its own transaction."""
+    """Append one record in its own transaction, or one per detail given as a list (a page that
+    shows several lists writes them in one transaction)."""
     with store.db() as con:
-        append(con, user, action, scope, detail, client)
+        for one in ([detail] if isinstance(detail, str) else detail):
+            append(con, user, action, scope, one, client)
 
 
 def read(store: Store, *, since: str | None = None, until: str | None = None,

@@ -37,7 +37,7 @@ GEO_TABLES = {"boundaries", "township_boundaries"}
 # SLICE_ORDER in small row groups, so a slice touches few row groups (see `read_slice`).
 SLICED_TABLES = {"households"}
 SLICE_ORDER = ["year", "village_code"]
-SLICE_ROW_GROUP = 50_000
+SLICE_ROW_GROUP = 20_000
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS snapshots (

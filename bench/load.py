@@ -1,6 +1,11 @@
-"""Concurrent sessions in headless Chromium against a local server: the monthly monitoring push,
-when about twenty township heads use the app at once. Bounded in sessions, changes and time;
-it talks only to 127.0.0.1."""
+"""Concurrent sessions against a local server: the monthly monitoring push, when about twenty
+township heads use the app at once. Bounded in sessions, changes and time; it talks only to
+127.0.0.1.
+
+The twenty sessions speak Streamlit's websocket protocol (bench.protocol) rather than drive
+twenty Chromiums: in a county every head's browser runs on their own PC, and twenty browsers
+rendering on the server's two cores would measure the browsers. One real browser times the
+first page after the server starts."""
 
 from __future__ import annotations
 
@@ -19,6 +24,7 @@ from pathlib import Path
 from analytics import users
 from analytics.store import Store
 from bench.measure import add_accounts
+from bench.protocol import ProtocolError, Session
 
 ROOT = Path(__file__).resolve().parent.parent
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -68,90 +74,82 @@ def server_peak_mb(proc: subprocess.Popen) -> float:
     return float("nan")
 
 
-async def _idle(page, scope_text: str, timeout_s: float) -> None:
-    """Wait until the scope line names the chosen township and no rerun is running."""
+async def _idle(page, timeout_s: float) -> None:
+    """Wait until the page has a scope line and no rerun is running."""
     deadline = time.perf_counter() + timeout_s
     caption = page.locator('[data-testid="stMain"] [data-testid="stCaptionContainer"]').first
     while time.perf_counter() < deadline:
-        text = await caption.inner_text() if await caption.count() else ""
-        running = await page.locator('[data-testid="stStatusWidget"]').count()
-        if scope_text in text and not running:
+        if await caption.count() and not await page.locator('[data-testid="stStatusWidget"]').count():
             return
         await asyncio.sleep(0.05)
-    raise TimeoutError(scope_text)
+    raise TimeoutError("page did not settle")
 
 
-async def _sign_in(page, url: str, account: tuple[str, str]) -> None:
-    """Open the township desk and sign in through its form, as a township head would."""
-    await page.goto(url + PAGE)
-    await page.locator('input[type="password"]').wait_for(timeout=SESSION_TIMEOUT_S * 1000)
-    await page.locator('input[type="text"]').first.fill(account[0])
-    await page.locator('input[type="password"]').fill(account[1])
-    await page.locator('input[type="password"]').press("Enter")
-    await page.locator('[data-testid="stSidebarNav"]').first.wait_for(timeout=SESSION_TIMEOUT_S * 1000)
-    await _idle(page, "", SESSION_TIMEOUT_S)
+async def _first_page(url: str, account: tuple[str, str]) -> float:
+    """Seconds for a real browser to open the township desk and sign in, right after the start."""
+    from playwright.async_api import async_playwright
+
+    async with async_playwright() as p:
+        browser = await p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        page = await (await browser.new_context(viewport={"width": 1280, "height": 800})).new_page()
+        start = time.perf_counter()
+        await page.goto(url + PAGE)
+        await page.locator('input[type="password"]').wait_for(timeout=SESSION_TIMEOUT_S * 1000)
+        await page.locator('input[type="text"]').first.fill(account[0])
+        await page.locator('input[type="password"]').fill(account[1])
+        await page.locator('input[type="password"]').press("Enter")
+        await page.locator('[data-testid="stSidebarNav"]').first.wait_for(timeout=SESSION_TIMEOUT_S * 1000)
+        await _idle(page, SESSION_TIMEOUT_S)
+        seconds = time.perf_counter() - start
+        await browser.close()
+    return seconds
 
 
-async def _open(browser, url: str, account: tuple[str, str], sign_ins: list[float], errors: list[str]):
-    """A signed-in page, or None when the sign-in failed (recorded in `errors`)."""
-    ctx = await browser.new_context(viewport={"width": 1280, "height": 800}, locale="zh-CN")
-    page = await ctx.new_page()
+async def _open(url: str, account: tuple[str, str], sign_ins: list[float], errors: list[str]) -> Session | None:
+    """A signed-in session, or None when it failed (recorded in `errors`)."""
     start = time.perf_counter()
     try:
-        await _sign_in(page, url, account)
+        session = await Session.open(url, PAGE.strip("/"))
+        await session.sign_in(*account)
     except Exception as exc:  # a failed session is a result, not a crash of the benchmark
         errors.append(f"sign-in {type(exc).__name__}: {exc}"[:200])
-        await ctx.close()
         return None
     sign_ins.append(time.perf_counter() - start)
-    return page
+    return session
 
 
-async def _changes(page, names: list[str], changes: int, offset: int, times: list[float], errors: list[str]) -> None:
+async def _changes(session: Session, names: list[str], changes: int, offset: int, times: list[float],
+                   errors: list[str]) -> None:
     try:
+        town = session.widget("selectbox", key="town")
         for i in range(changes):
             name = names[(offset + i) % len(names)]
-            await page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').first.click()
-            await page.keyboard.type(name)  # the list is virtualised: only typed-for options are sure to render
-            option = page.locator('[role="option"]', has_text=name).first
-            start = time.perf_counter()
-            await option.click()
-            await _idle(page, name, 120)
-            times.append(time.perf_counter() - start)
+            times.append(await session.rerun({town: ("string_value", name)}))
+            if not any(name in heading for heading in session.headings):  # the rerun must show that township
+                raise ProtocolError(f"{name} not shown after choosing it: {session.headings[:2]}")
     except Exception as exc:
         errors.append(f"{type(exc).__name__}: {exc}"[:200])
     finally:
-        await page.context.close()
+        await session.close()
 
 
 async def _run(url: str, accounts: list[tuple[str, str]], names: list[str], changes: int,
                cpu: Callable[[], float]) -> dict:
     """Every session signs in at once; when all are in, every session changes the township at
     once. Sign-in (a bcrypt check and the first page) is timed apart from the reruns."""
-    from playwright.async_api import async_playwright
-
-    async with async_playwright() as p:
-        browser = await p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-        first = await browser.new_context(viewport={"width": 1280, "height": 800})
-        page = await first.new_page()
-        start = time.perf_counter()
-        await _sign_in(page, url, accounts[0])
-        first_page = time.perf_counter() - start
-        await first.close()
-        times: list[float] = []
-        sign_ins: list[float] = []
-        errors: list[str] = []
-        cpu_start = cpu()
-        pages = await asyncio.wait_for(asyncio.gather(*(_open(browser, url, a, sign_ins, errors) for a in accounts)),
-                                       timeout=SESSION_TIMEOUT_S)
-        cpu_signed_in = cpu()
-        await asyncio.wait_for(asyncio.gather(*(
-            _changes(page, names, changes, i, times, errors) for i, page in enumerate(pages) if page is not None)),
-            timeout=SESSION_TIMEOUT_S)
-        cpu_end = cpu()
-        await browser.close()
+    first_page = await _first_page(url, accounts[0])
+    times: list[float] = []
+    sign_ins: list[float] = []
+    errors: list[str] = []
+    cpu_start = cpu()
+    sessions = await asyncio.wait_for(asyncio.gather(*(_open(url, a, sign_ins, errors) for a in accounts)),
+                                      timeout=SESSION_TIMEOUT_S)
+    cpu_signed_in = cpu()
+    await asyncio.wait_for(asyncio.gather(*(
+        _changes(session, names, changes, i, times, errors) for i, session in enumerate(sessions) if session)),
+        timeout=SESSION_TIMEOUT_S)
     return {"times": times, "sign_ins": sign_ins, "errors": errors, "first_page": first_page,
-            "cpu_sign_in": cpu_signed_in - cpu_start, "cpu_changes": cpu_end - cpu_signed_in}
+            "cpu_sign_in": cpu_signed_in - cpu_start, "cpu_changes": cpu() - cpu_signed_in}
 
 
 def _median_p95(values: list[float]) -> tuple[float | None, float | None]:

@@ -14,8 +14,10 @@ from analytics.allocation import BASELINES, Constraints, Context, township_share
 from analytics.response import RELAPSE, Override, outcome_info
 from analytics.scoring import ScoringError
 from analytics.store import Store
-from ui import auth, charts, data, exports, filters, layout, maps, scope, tables
+from ui import auth, charts, data, exports, filters, layout, maps, nav, scope, tables
 from ui.text import pick
+
+nav.entered(__file__)
 
 TEXT = {
     "zh": {

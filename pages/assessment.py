@@ -13,10 +13,13 @@ from ui import (
     exports,
     filters,
     layout,
+    nav,
     ranking,
     tables,
 )
 from ui.text import pick
+
+nav.entered(__file__)
 
 TEXT = {
     "zh": {

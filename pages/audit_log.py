@@ -7,8 +7,10 @@ from datetime import date, timedelta
 import streamlit as st
 
 from analytics import audit
-from ui import auth, data, exports, layout
+from ui import auth, data, exports, layout, nav
 from ui.text import pick
+
+nav.entered(__file__)
 
 TEXT = {
     "zh": {

@@ -10,8 +10,10 @@ import streamlit as st
 from analytics import briefing, settings
 from analytics.risk_features import RiskDataError
 from analytics.scoring import Method, ScoringError
-from ui import auth, data, filters, layout, ranking, risk, scores
+from ui import auth, data, filters, layout, nav, ranking, risk, scores
 from ui.text import pick
+
+nav.entered(__file__)
 
 TEXT = {
     "zh": {

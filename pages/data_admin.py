@@ -14,8 +14,10 @@ from analytics import ingest, risk_model_store, templates
 from analytics.boundaries import CRS_CHOICES
 from analytics.contract import TABLES
 from analytics.report import HEADERS
-from ui import auth, data, exports, layout
+from ui import auth, data, exports, layout, nav
 from ui.text import pick
+
+nav.entered(__file__)
 
 TEXT = {
     "zh": {

@@ -9,8 +9,10 @@ import streamlit as st
 
 from analytics import score_views, scoring, settings
 from analytics.contract import DIMENSIONS, DIMENSIONS_EN
-from ui import charts, data, exports, filters, layout, maps, scores
+from ui import charts, data, exports, filters, layout, maps, nav, scores
 from ui.text import lang, pick
+
+nav.entered(__file__)
 
 TEXT = {
     "zh": {

@@ -9,8 +9,10 @@ import streamlit as st
 
 from analytics import guarantees
 from analytics.contract import GUARANTEE_COLUMNS
-from ui import auth, charts, data, exports, filters, layout, scope, tables
+from ui import auth, charts, data, exports, filters, layout, nav, scope, tables
 from ui.text import pick
+
+nav.entered(__file__)
 
 TEXT = {
     "zh": {

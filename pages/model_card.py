@@ -11,15 +11,17 @@ import streamlit as st
 from analytics import settings
 from analytics.risk_features import CATEGORY_LEVELS, FEATURE_BY_ID, FEATURES, RiskDataError
 from ui import (
-    auth,  # noqa: F401  importing it routes a cold-start deep link through app.py
     charts,
     exports,
     layout,
+    nav,
     risk,
     scope,
     tables,
 )
 from ui.text import pick
+
+nav.entered(__file__)
 
 TEXT = {
     "zh": {

@@ -10,16 +10,18 @@ from analytics import risk_overview, settings
 from analytics.contract import MONITORING_CATEGORIES, RISK_TYPES
 from analytics.risk_features import RiskDataError
 from ui import (
-    auth,  # noqa: F401  importing it routes a cold-start deep link through app.py
     charts,
     data,
     filters,
     layout,
     maps,
+    nav,
     risk,
     scope,
 )
 from ui.text import pick
+
+nav.entered(__file__)
 
 TEXT = {
     "zh": {

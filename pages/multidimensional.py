@@ -7,8 +7,10 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from analytics import poverty, settings
-from ui import charts, data, exports, filters, layout, maps, scores
+from ui import charts, data, exports, filters, layout, maps, nav, scores
 from ui.text import pick
+
+nav.entered(__file__)
 
 TEXT = {
     "zh": {

@@ -6,8 +6,10 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from analytics import overview, settings
-from ui import charts, data, filters, layout, maps
+from ui import charts, data, filters, layout, maps, nav
 from ui.text import pick
+
+nav.entered(__file__)
 
 TEXT = {
     "zh": {

@@ -14,10 +14,13 @@ from ui import (
     exports,
     filters,
     layout,
+    nav,
     scope,
     tables,
 )
 from ui.text import pick
+
+nav.entered(__file__)
 
 TEXT = {
     "zh": {

@@ -7,8 +7,10 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from analytics import relocation, settings
-from ui import auth, charts, data, exports, filters, layout, scope, tables
+from ui import auth, charts, data, exports, filters, layout, nav, scope, tables
 from ui.text import pick
+
+nav.entered(__file__)
 
 TEXT = {
     "zh": {

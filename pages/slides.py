@@ -19,6 +19,7 @@ from ui import (
     filters,
     layout,
     maps,
+    nav,
     projector,
     scope,
     scores,
@@ -27,6 +28,8 @@ from ui import (
 from ui import ranking as ranking_table
 from ui import risk as relapse
 from ui.text import lang, pick
+
+nav.entered(__file__)
 
 SLIDES = ("kpis", "map", "dimensions", "risk", "guarantees", "funds", "ranking")
 INTERVALS = (10, 20, 30, 60)

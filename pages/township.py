@@ -8,8 +8,10 @@ import streamlit as st
 
 from analytics import guarantees, relocation, settings, township
 from analytics.risk_features import RiskDataError
-from ui import auth, data, exports, filters, layout, risk, scope, tables
+from ui import auth, data, exports, filters, layout, nav, risk, scope, tables
 from ui.text import pick
+
+nav.entered(__file__)
 
 TEXT = {
     "zh": {
@@ -106,10 +108,30 @@ if town is None:
 
 
 
+VILLAGE_COLUMNS = ["village_name", "guarantee_problem", "high_risk", "monitored_unresolved", "jobless", "households",
+                   "funds_wan", "paid_share", "village_code"]
+LISTS = (  # per tab: export title key, the page's own labels, and the columns shown (what a visitor needs first)
+    ("export_guarantees", {"gaps": "gaps", "years_in_a_row": "years_in_a_row"},
+     ["village_name", "head_name", "gaps", "years_in_a_row", "household_id", "household_type", "monitoring_category",
+      "head_id_number", "household_size", "village_code"]),
+    ("export_open", {},
+     ["village_name", "head_name", "monitoring_category", "risk_types", "assistance_measures", "monitoring_start",
+      "household_id", "head_id_number", "per_capita_net_income", "household_size", "village_code"]),
+    ("export_warning", {"probability_pct": "probability_pct", "measures": "measures"},
+     ["village_name", "head_name", "probability_pct", "risk_types", "measures", "household_id", "head_id_number",
+      "household_size", "village_code"]),
+    ("export_jobless", {},
+     ["village_name", "head_name", "labor_count", "migrant_work_months", "per_capita_net_income", "household_id",
+      "head_id_number", "household_size", "village_code"]),
+)
+
+
 @st.cache_resource(show_spinner=False, max_entries=64, ttl=3600)
-def _lists(snapshot_id: str, model: str, codes: tuple[str, ...], year: int, cutoff: float, min_months: float) -> tuple:
-    """The township's four lists, computed once per snapshot, model, villages (the user's scope
-    is in them) and year, then shared: twenty township heads in the monthly push reuse them."""
+def _desk(snapshot_id: str, model: str, town: str, codes: tuple[str, ...], year: int, cutoff: float,
+          min_months: float) -> tuple[pd.DataFrame, list[pd.DataFrame | None], str | None]:
+    """The village table and the four lists of a township, computed once per snapshot, model,
+    villages (the user's scope is in them) and year, then shared: in the monthly push twenty
+    township heads reuse them, and a rerun only draws them."""
     h = pd.concat([data.households(villages=list(codes), columns=list(guarantees.HISTORY_COLUMNS),
                                    where=guarantees.gap_filter(year - 1)),
                    data.households(year, list(codes), columns=list(township.HOUSEHOLD_COLUMNS))])
@@ -118,34 +140,32 @@ def _lists(snapshot_id: str, model: str, codes: tuple[str, ...], year: int, cuto
     except RiskDataError as error:
         scored, model_error = None, str(error)
     warned = township.warning(scored, h, villages, year, cutoff) if scored is not None else None
-    return (guarantees.to_resolve(h, villages, townships, year), township.open_cases(h, villages, year), warned,
-            relocation.jobless(h, villages, townships, year, min_months), model_error)
+    jobless = relocation.jobless(h, villages, townships, year, min_months)
+    lists = (guarantees.to_resolve(h, villages, townships, year), township.open_cases(h, villages, year), warned, jobless)
+    vy, pool = data.table("village_year"), data.table("projects")
+    table = township.villages_table(
+        vy[vy["village_code"].isin(codes)], villages[villages["village_code"].isin(codes)], year,
+        high_risk=warned.groupby("village_code").size() if warned is not None else None,
+        jobless=jobless.groupby("village_code").size(), projects=pool[pool["village_code"].str[:9] == town])
+    shown = [None if frame is None else frame[columns] for frame, (_, _, columns) in zip(lists, LISTS)]
+    return table[VILLAGE_COLUMNS], shown, model_error
 
 
 mine = villages[villages["township_code"] == town]
-vy = data.table("village_year")
-vy = vy[vy["village_code"].isin(mine["village_code"])]
-pool = data.table("projects")
-pool = pool[pool["village_code"].str[:9] == town]
-all_gaps, all_open, warned, jobless, model_error = _lists(
-    data.snapshot().id, risk.model_key(), tuple(mine["village_code"]), f.year, float(settings.get("risk.high_risk_probability")),
-    float(settings.get("relocation.employed_min_months")))
-table = township.villages_table(
-    vy, mine, f.year, high_risk=warned.groupby("village_code").size() if warned is not None else None,
-    jobless=jobless.groupby("village_code").size(), projects=pool)
+table, lists, model_error = _desk(
+    data.snapshot().id, risk.model_key(), town, tuple(mine["village_code"]), f.year,
+    float(settings.get("risk.high_risk_probability")), float(settings.get("relocation.employed_min_months")))
 
 st.subheader(t["villages_title"].format(year=f.year))
 st.caption(t["villages_caption"])
-columns = ["village_name", "guarantee_problem", "high_risk", "monitored_unresolved", "jobless", "households",
-           "funds_wan", "paid_share", "village_code"]
 st.dataframe(
-    table[columns].drop(columns="village_code"), hide_index=True, selection_mode="single-row", key="township_table",
+    table.drop(columns="village_code"), hide_index=True, selection_mode="single-row", key="township_table",
     on_select=lambda codes=tuple(table["village_code"]): _select_village(codes), width="stretch",
-    column_config={c: st.column_config.Column(t[c]) for c in columns if c != "village_code"} | {
+    column_config={c: st.column_config.Column(t[c]) for c in VILLAGE_COLUMNS if c != "village_code"} | {
         "funds_wan": st.column_config.NumberColumn(t["funds_wan"], format="%.1f"),
         "paid_share": st.column_config.NumberColumn(t["paid_share"], format="%.0f")})
-exports.download(table[columns], zh["export_villages"], scope.label(), key="township_villages_xlsx",
-                 headers={c: zh[c] for c in columns if c != "village_code"})
+exports.download(table, zh["export_villages"], scope.label(), key="township_villages_xlsx",
+                 headers={c: zh[c] for c in VILLAGE_COLUMNS if c != "village_code"})
 
 village_names = dict(zip(mine["village_code"], mine["village_name"]))
 only = f.village if f.village in village_names else None
@@ -158,28 +178,11 @@ def narrow(frame):
     return frame[frame["village_code"] == only] if only else frame
 
 
-gaps = narrow(all_gaps)
-open_cases = narrow(all_open)
-warned_shown = narrow(warned) if warned is not None else None
-jobless_shown = narrow(jobless)
-tabs = st.tabs([t["tab_guarantees"].format(n=len(gaps)), t["tab_open"].format(n=len(open_cases)),
-                t["tab_warning"].format(n=len(warned_shown) if warned_shown is not None else "—"),
-                t["tab_jobless"].format(n=len(jobless_shown))])
-lists = (
-    (gaps, "export_guarantees", {"gaps": "gaps", "years_in_a_row": "years_in_a_row"},
-     ["village_name", "head_name", "gaps", "years_in_a_row", "household_id", "household_type", "monitoring_category",
-      "head_id_number", "household_size", "village_code"]),
-    (open_cases, "export_open", {},
-     ["village_name", "head_name", "monitoring_category", "risk_types", "assistance_measures", "monitoring_start",
-      "household_id", "head_id_number", "per_capita_net_income", "household_size", "village_code"]),
-    (warned_shown, "export_warning", {"probability_pct": "probability_pct", "measures": "measures"},
-     ["village_name", "head_name", "probability_pct", "risk_types", "measures", "household_id", "head_id_number",
-      "household_size", "village_code"]),
-    (jobless_shown, "export_jobless", {},
-     ["village_name", "head_name", "labor_count", "migrant_work_months", "per_capita_net_income", "household_id",
-      "head_id_number", "household_size", "village_code"]),
-)
-for tab, (frame, export_key, own_labels, shown_columns) in zip(tabs, lists):
+lists = [narrow(frame) if frame is not None else None for frame in lists]
+tabs = st.tabs([t["tab_guarantees"].format(n=len(lists[0])), t["tab_open"].format(n=len(lists[1])),
+                t["tab_warning"].format(n=len(lists[2]) if lists[2] is not None else "—"),
+                t["tab_jobless"].format(n=len(lists[3]))])
+for tab, frame, (export_key, own_labels, _) in zip(tabs, lists, LISTS):
     with tab:
         if frame is None:
             st.error(t["no_model"].format(error=model_error))
@@ -187,9 +190,9 @@ for tab, (frame, export_key, own_labels, shown_columns) in zip(tabs, lists):
             st.success(t["empty"])
         else:
             labels = {c: t[key] for c, key in own_labels.items()}
-            tables.show(frame[shown_columns], labels, height=min(420, 36 * len(frame) + 40),
-                        formats={"probability_pct": "%.1f"})
-            auth.audit_view(zh[export_key], len(frame), scope.label())
-            exports.download(frame[shown_columns], zh[export_key], scope.label(), key=f"township_{export_key}_xlsx",
+            tables.show(frame, labels, height=min(420, 36 * len(frame) + 40), formats={"probability_pct": "%.1f"})
+            exports.download(frame, zh[export_key], scope.label(), key=f"township_{export_key}_xlsx",
                              headers={c: zh[key] for c, key in own_labels.items()})
+auth.audit_views([(zh[key], len(frame)) for frame, (key, _, _) in zip(lists, LISTS) if frame is not None and len(frame)],
+                 scope.label())
 st.caption(t["masked"])

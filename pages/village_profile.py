@@ -11,8 +11,10 @@ from analytics.contract import DIMENSIONS, DIMENSIONS_EN
 from analytics.risk_explain import driver_texts
 from analytics.risk_features import RiskDataError
 from analytics.scoring import OVERALL, Method
-from ui import auth, charts, data, exports, filters, layout, risk, scope, scores, tables
+from ui import auth, charts, data, exports, filters, layout, nav, risk, scope, scores, tables
 from ui.text import lang, pick
+
+nav.entered(__file__)
 
 TEXT = {
     "zh": {

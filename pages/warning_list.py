@@ -8,8 +8,10 @@ import streamlit as st
 
 from analytics import risk_explain, risk_metrics, settings
 from analytics.risk_features import RiskDataError
-from ui import auth, data, exports, filters, layout, risk, scope, tables
+from ui import auth, data, exports, filters, layout, nav, risk, scope, tables
 from ui.text import pick
+
+nav.entered(__file__)
 
 TEXT = {
     "zh": {

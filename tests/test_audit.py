@@ -153,9 +153,10 @@ def test_other_roles_cannot_reach_the_log(with_accounts):
 
 
 def test_the_log_page_run_on_its_own_shows_nothing(with_accounts):
-    """Second lock: even run without app.py's gate, the page refuses anyone not signed in as admin."""
+    """Run without app.py (and its gate), the page goes no further than sending the user to the
+    start page; auth.require_admin stays behind that as a second lock."""
     at = AppTest.from_file(str(ROOT / "pages" / "audit_log.py"), default_timeout=60).run()
-    assert any("无权" in e.value for e in at.error)
+    assert any("请从首页打开" in e.value for e in at.error)
     assert not at.dataframe and not at.title
 
 

@@ -418,14 +418,20 @@ def audit_view(what: str, rows: int, scope: str) -> None:
     One line per page that lists households: `auth.audit_view("预警名单", len(shown), scope_label)`.
     A rerun showing the same list on the same scope is not recorded again.
     """
+    audit_views([(what, rows)], scope)
+
+
+def audit_views(lists: list[tuple[str, int]], scope: str) -> None:
+    """audit_view for a page that shows several lists at once: one record each, one transaction."""
     user = current_user()
-    if user is None or user.demo:
+    if user is None or user.demo or not lists:
         return
-    marker = (what, scope, rows)
+    marker = (tuple(lists), scope)
     if st.session_state.get("_audit_last_view") == marker:
         return
     st.session_state["_audit_last_view"] = marker
-    audit.record(data.store(), user.name, "view_households", scope, f"{what} · {rows} 户", _client())
+    audit.record(data.store(), user.name, "view_households", scope, [f"{what} · {rows} 户" for what, rows in lists],
+                 _client())
 
 
 def export_recorder(title: str, scope: str, rows: int, personal_visible: bool) -> Callable[[], None]:

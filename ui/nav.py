@@ -3,8 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
+
+import streamlit as st
 
 from analytics.users import ADMIN
+from ui.text import common
+
+ENTRY = "app.py"
+_VIA_ENTRY = "_nav_via_entry"  # set by app.py just before it runs a page, taken by the page
+_WANTED = "_nav_wanted_page"
 
 
 @dataclass(frozen=True)
@@ -35,6 +43,32 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("pages/audit_log.py", "审计日志", ":material/policy:", "管理"),
     PageSpec("pages/data_admin.py", "数据管理", ":material/database:", "管理"),
 )
+
+def run(page: st.Page) -> None:
+    """Run the page st.navigation chose, marked as reached through app.py (see `entered`)."""
+    wanted = st.session_state.pop(_WANTED, None)
+    if wanted and Path(wanted).stem != page.url_path:  # a deep link that came before app.py had run
+        st.switch_page(wanted)
+    st.session_state[_VIA_ENTRY] = True
+    page.run()
+
+
+def entered(page_file: str) -> None:
+    """First line of every page: a page runs only through app.py and its sign-in gate.
+
+    Right after a server start, until some session has run app.py's st.navigation, Streamlit
+    treats pages/ as a legacy multipage folder and runs a deep-linked page on its own, without
+    app.py. Such a run is sent through app.py, which then opens the page that was asked for.
+    """
+    if st.session_state.pop(_VIA_ENTRY, False):
+        return
+    st.session_state[_WANTED] = f"pages/{Path(page_file).name}"
+    try:
+        st.switch_page(ENTRY)
+    except st.errors.StreamlitAPIException:  # not started through app.py at all (a bare `streamlit run`)
+        st.error(common()["open_from_start"])
+        st.stop()
+
 
 # Pages only some roles may open (the navigation leaves them out for everyone else); every
 # other page is open to every signed-in role. Imports, rollbacks, users and the audit log are

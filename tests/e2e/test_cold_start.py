@@ -1,0 +1,42 @@
+"""Right after a server start, before any session has run app.py's st.navigation, Streamlit
+runs a deep-linked page file on its own (its legacy pages/ mode). Sessions arriving together
+in that window must still meet the sign-in gate and then see the page they asked for."""
+
+from __future__ import annotations
+
+import asyncio
+import secrets
+import shutil
+
+from analytics import users
+from analytics.store import Store
+from bench.protocol import Session
+from tests.e2e.conftest import serve
+
+SESSIONS = 6
+
+
+async def _deep_link(url: str, name: str, password: str) -> tuple[list[str], list[str]]:
+    session = await Session.open(url, "township")
+    before = [kind for kind, _ in session.widgets.values()]
+    await session.sign_in(name, password)
+    after = session.headings
+    await session.close()
+    return before, after
+
+
+def test_simultaneous_deep_links_on_a_fresh_server_meet_the_gate_then_the_page(demo_store, tmp_path, monkeypatch):
+    shutil.copytree(demo_store.root, tmp_path / "store")
+    store = Store(tmp_path / "store")
+    monkeypatch.setattr(users, "BCRYPT_ROUNDS", 4)
+    people = {f"cold{i}": secrets.token_urlsafe(12) for i in range(SESSIONS)}  # one each: sign-ins are throttled per name
+    for name, password in people.items():
+        users.add(store, name, users.LEADER, password, (), by="测试")
+    with serve(store.root) as url:
+        async def together():
+            return await asyncio.gather(*(_deep_link(url, name, pw) for name, pw in people.items()))
+
+        results = asyncio.run(together())
+    for before, after in results:
+        assert before.count("text_input") == 2  # the sign-in form, not the page
+        assert any(heading.startswith("乡镇工作台") for heading in after)
