@@ -6,7 +6,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from ui import auth, data, filters, nav, projector
+from ui import auth, data, desk, filters, nav, projector
 from ui.nav import PAGES, SECTIONS_EN, TITLES_EN
 from ui.text import LANGUAGES, common, lang
 
@@ -16,6 +16,7 @@ with st.sidebar:  # 中文 / English, before anything is drawn so every text fol
     st.segmented_control(common()["language"], list(LANGUAGES), default="zh", required=True, key="lang",
                          format_func=LANGUAGES.get, bind="query-params", label_visibility="collapsed")
 
+desk.prewarm()  # once per snapshot, from the first sign-in page on: the township desk's lists, in the background
 auth.gate()  # the sign-in page until someone is signed in (demo mode on a demo-only store)
 if data.pin_snapshot() is None:
     st.title(common()["app_title"])

@@ -3,12 +3,9 @@ township) and sees every village and the household lists to act on, also on a ph
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
-from analytics import guarantees, relocation, settings, township
-from analytics.risk_features import RiskDataError
-from ui import auth, data, exports, filters, layout, nav, risk, scope, tables
+from ui import auth, data, desk, exports, filters, layout, nav, scope, tables
 from ui.text import pick
 
 nav.entered(__file__)
@@ -98,6 +95,7 @@ def _all_villages() -> None:
 
 
 town = f.township or (townships["township_code"].iloc[0] if len(townships) == 1 else None)
+desk.prewarm(f.year)  # another year's lists, in the background, while this head picks a township
 layout.header(t["title"] + (f":{town_names[town]}" if town else ""), scope.label())
 if town is None:
     st.markdown(t["pick"])
@@ -108,64 +106,20 @@ if town is None:
 
 
 
-VILLAGE_COLUMNS = ["village_name", "guarantee_problem", "high_risk", "monitored_unresolved", "jobless", "households",
-                   "funds_wan", "paid_share", "village_code"]
-LISTS = (  # per tab: export title key, the page's own labels, and the columns shown (what a visitor needs first)
-    ("export_guarantees", {"gaps": "gaps", "years_in_a_row": "years_in_a_row"},
-     ["village_name", "head_name", "gaps", "years_in_a_row", "household_id", "household_type", "monitoring_category",
-      "head_id_number", "household_size", "village_code"]),
-    ("export_open", {},
-     ["village_name", "head_name", "monitoring_category", "risk_types", "assistance_measures", "monitoring_start",
-      "household_id", "head_id_number", "per_capita_net_income", "household_size", "village_code"]),
-    ("export_warning", {"probability_pct": "probability_pct", "measures": "measures"},
-     ["village_name", "head_name", "probability_pct", "risk_types", "measures", "household_id", "head_id_number",
-      "household_size", "village_code"]),
-    ("export_jobless", {},
-     ["village_name", "head_name", "labor_count", "migrant_work_months", "per_capita_net_income", "household_id",
-      "head_id_number", "household_size", "village_code"]),
-)
-
-
-@st.cache_resource(show_spinner=False, max_entries=64, ttl=3600)
-def _desk(snapshot_id: str, model: str, town: str, codes: tuple[str, ...], year: int, cutoff: float,
-          min_months: float) -> tuple[pd.DataFrame, list[pd.DataFrame | None], str | None]:
-    """The village table and the four lists of a township, computed once per snapshot, model,
-    villages (the user's scope is in them) and year, then shared: in the monthly push twenty
-    township heads reuse them, and a rerun only draws them."""
-    h = pd.concat([data.households(villages=list(codes), columns=list(guarantees.HISTORY_COLUMNS),
-                                   where=guarantees.gap_filter(year - 1)),
-                   data.households(year, list(codes), columns=list(township.HOUSEHOLD_COLUMNS))])
-    try:
-        scored, model_error = risk.predictions(year, list(codes)), None
-    except RiskDataError as error:
-        scored, model_error = None, str(error)
-    warned = township.warning(scored, h, villages, year, cutoff) if scored is not None else None
-    jobless = relocation.jobless(h, villages, townships, year, min_months)
-    lists = (guarantees.to_resolve(h, villages, townships, year), township.open_cases(h, villages, year), warned, jobless)
-    vy, pool = data.table("village_year"), data.table("projects")
-    table = township.villages_table(
-        vy[vy["village_code"].isin(codes)], villages[villages["village_code"].isin(codes)], year,
-        high_risk=warned.groupby("village_code").size() if warned is not None else None,
-        jobless=jobless.groupby("village_code").size(), projects=pool[pool["village_code"].str[:9] == town])
-    shown = [None if frame is None else frame[columns] for frame, (_, _, columns) in zip(lists, LISTS)]
-    return table[VILLAGE_COLUMNS], shown, model_error
-
-
 mine = villages[villages["township_code"] == town]
-table, lists, model_error = _desk(
-    data.snapshot().id, risk.model_key(), town, tuple(mine["village_code"]), f.year,
-    float(settings.get("risk.high_risk_probability")), float(settings.get("relocation.employed_min_months")))
+chosen = desk.desk(town, f.year)
+table = chosen.villages
 
 st.subheader(t["villages_title"].format(year=f.year))
 st.caption(t["villages_caption"])
 st.dataframe(
     table.drop(columns="village_code"), hide_index=True, selection_mode="single-row", key="township_table",
     on_select=lambda codes=tuple(table["village_code"]): _select_village(codes), width="stretch",
-    column_config={c: st.column_config.Column(t[c]) for c in VILLAGE_COLUMNS if c != "village_code"} | {
+    column_config={c: st.column_config.Column(t[c]) for c in desk.VILLAGE_COLUMNS if c != "village_code"} | {
         "funds_wan": st.column_config.NumberColumn(t["funds_wan"], format="%.1f"),
         "paid_share": st.column_config.NumberColumn(t["paid_share"], format="%.0f")})
 exports.download(table, zh["export_villages"], scope.label(), key="township_villages_xlsx",
-                 headers={c: zh[c] for c in VILLAGE_COLUMNS if c != "village_code"})
+                 headers={c: zh[c] for c in desk.VILLAGE_COLUMNS if c != "village_code"})
 
 village_names = dict(zip(mine["village_code"], mine["village_name"]))
 only = f.village if f.village in village_names else None
@@ -178,14 +132,18 @@ def narrow(frame):
     return frame[frame["village_code"] == only] if only else frame
 
 
-lists = [narrow(frame) if frame is not None else None for frame in lists]
-tabs = st.tabs([t["tab_guarantees"].format(n=len(lists[0])), t["tab_open"].format(n=len(lists[1])),
-                t["tab_warning"].format(n=len(lists[2]) if lists[2] is not None else "—"),
-                t["tab_jobless"].format(n=len(lists[3]))])
-for tab, frame, (export_key, own_labels, _) in zip(tabs, lists, LISTS):
+TABS = (  # per list: tab title, export title, the page's own column labels
+    ("tab_guarantees", "export_guarantees", {"gaps": "gaps", "years_in_a_row": "years_in_a_row"}),
+    ("tab_open", "export_open", {}),
+    ("tab_warning", "export_warning", {"probability_pct": "probability_pct", "measures": "measures"}),
+    ("tab_jobless", "export_jobless", {}),
+)
+lists = [narrow(frame) if frame is not None else None for frame in chosen.lists]
+tabs = st.tabs([t[title].format(n=len(frame) if frame is not None else "—") for frame, (title, _, _) in zip(lists, TABS)])
+for tab, frame, (_, export_key, own_labels) in zip(tabs, lists, TABS):
     with tab:
         if frame is None:
-            st.error(t["no_model"].format(error=model_error))
+            st.error(t["no_model"].format(error=chosen.model_error))
         elif frame.empty:
             st.success(t["empty"])
         else:
@@ -193,6 +151,6 @@ for tab, frame, (export_key, own_labels, _) in zip(tabs, lists, LISTS):
             tables.show(frame, labels, height=min(420, 36 * len(frame) + 40), formats={"probability_pct": "%.1f"})
             exports.download(frame, zh[export_key], scope.label(), key=f"township_{export_key}_xlsx",
                              headers={c: zh[key] for c, key in own_labels.items()})
-auth.audit_views([(zh[key], len(frame)) for frame, (key, _, _) in zip(lists, LISTS) if frame is not None and len(frame)],
+auth.audit_views([(zh[key], len(frame)) for frame, (_, key, _) in zip(lists, TABS) if frame is not None and len(frame)],
                  scope.label())
 st.caption(t["masked"])

@@ -44,7 +44,9 @@ def snapshot() -> SnapshotInfo | None:
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
-def _table(root: str, snapshot_id: str, name: str) -> pd.DataFrame:
+def whole_table(root: str, snapshot_id: str, name: str) -> pd.DataFrame:
+    """A snapshot table for every township, whoever is signed in: only for code that cuts it to
+    a scope itself (ui.desk works from village codes already in the user's scope)."""
     return Store(root).table(name, snapshot_id)
 
 
@@ -70,14 +72,14 @@ def allowed_townships() -> tuple[str, ...] | None:
 @st.cache_resource(show_spinner=False, max_entries=256)
 def _scoped_table(root: str, snapshot_id: str, name: str, townships: tuple[str, ...] | None) -> pd.DataFrame:
     """A table cut to a scope once per snapshot and scope, not on every rerun."""
-    return Scope(townships).apply(_table(root, snapshot_id, name), _table(root, snapshot_id, "villages"))
+    return Scope(townships).apply(whole_table(root, snapshot_id, name), whole_table(root, snapshot_id, "villages"))
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
 def _scoped_shapes(root: str, snapshot_id: str, name: str, tolerance: float,
                    townships: tuple[str, ...] | None) -> gpd.GeoDataFrame:
     return Scope(townships).apply(_map_shapes(root, snapshot_id, name, tolerance),
-                                  _table(root, snapshot_id, "villages"))
+                                  whole_table(root, snapshot_id, "villages"))
 
 
 def table(name: str) -> pd.DataFrame:
@@ -125,7 +127,7 @@ def in_scope(frame: pd.DataFrame) -> pd.DataFrame:
     """
     info = snapshot()
     try:
-        return Scope(allowed_townships()).apply(frame, _table(str(store().root), info.id, "villages"))
+        return Scope(allowed_townships()).apply(frame, whole_table(str(store().root), info.id, "villages"))
     except ScopeError:
         column = next((c for c in ("household_id", "户编号") if c in frame.columns), None)
         if column is None:

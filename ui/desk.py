@@ -1,0 +1,119 @@
+"""乡镇工作台's data: per township, the village table and the four household lists.
+
+Computed once per snapshot, model, year and settings and shared by every session, because in
+the monthly push twenty township heads open the desk together. Computed in the background as
+soon as a snapshot is served (`prewarm`): under a rush every session gets a small share of the
+one Python interpreter, and a head should not wait for twenty others' lists to be computed.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+
+import pandas as pd
+import streamlit as st
+
+from analytics import guarantees, relocation, risk_model_store, settings, township
+from analytics.risk_features import RiskDataError
+from analytics.store import Store
+from ui import data, risk
+
+VILLAGE_COLUMNS = ["village_name", "guarantee_problem", "high_risk", "monitored_unresolved", "jobless", "households",
+                   "funds_wan", "paid_share", "village_code"]
+LIST_COLUMNS = (  # per tab, the columns shown: what a visitor needs first comes first
+    ["village_name", "head_name", "gaps", "years_in_a_row", "household_id", "household_type", "monitoring_category",
+     "head_id_number", "household_size", "village_code"],
+    ["village_name", "head_name", "monitoring_category", "risk_types", "assistance_measures", "monitoring_start",
+     "household_id", "head_id_number", "per_capita_net_income", "household_size", "village_code"],
+    ["village_name", "head_name", "probability_pct", "risk_types", "measures", "household_id", "head_id_number",
+     "household_size", "village_code"],
+    ["village_name", "head_name", "labor_count", "migrant_work_months", "per_capita_net_income", "household_id",
+     "head_id_number", "household_size", "village_code"],
+)
+
+
+@dataclass(frozen=True)
+class Desk:
+    villages: pd.DataFrame  # VILLAGE_COLUMNS, worst first
+    lists: tuple[pd.DataFrame | None, ...]  # guarantee gaps, open cases, warnings (None: no model), jobless
+    model_error: str | None
+
+
+@dataclass(frozen=True)
+class _Key:
+    root: str
+    snapshot_id: str
+    model_id: str | None
+    model_error: str | None  # why there is no model (then the warning tab says so)
+    year: int
+    cutoff: float
+    min_months: float
+
+
+@st.cache_resource(show_spinner=False, max_entries=256, ttl=3600)
+def _desk(key: _Key, town: str, codes: tuple[str, ...]) -> Desk:
+    """One township's desk from the villages `codes` (the user's scope is in them). It reads the
+    store directly, so that it can also run outside a session (see `prewarm`)."""
+    store, year = Store(key.root), key.year
+    villages = data.whole_table(key.root, key.snapshot_id, "villages")
+    townships = data.whole_table(key.root, key.snapshot_id, "townships")
+    h = pd.concat([
+        store.rows("households", key.snapshot_id, villages=list(codes), columns=list(guarantees.HISTORY_COLUMNS),
+                   where=guarantees.gap_filter(year - 1)),
+        store.rows("households", key.snapshot_id, year=year, villages=list(codes),
+                   columns=list(township.HOUSEHOLD_COLUMNS))])
+    warned = None
+    if key.model_id is not None:
+        scored = risk_model_store.predictions(key.root, key.model_id, year=year, villages=list(codes))
+        warned = township.warning(scored, h, villages, year, key.cutoff)
+    jobless = relocation.jobless(h, villages, townships, year, key.min_months)
+    lists = (guarantees.to_resolve(h, villages, townships, year), township.open_cases(h, villages, year), warned, jobless)
+    vy = data.whole_table(key.root, key.snapshot_id, "village_year")
+    pool = data.whole_table(key.root, key.snapshot_id, "projects")
+    table = township.villages_table(
+        vy[vy["village_code"].isin(codes)], villages[villages["village_code"].isin(codes)], year,
+        high_risk=warned.groupby("village_code").size() if warned is not None else None,
+        jobless=jobless.groupby("village_code").size(), projects=pool[pool["village_code"].str[:9] == town])
+    return Desk(table[VILLAGE_COLUMNS],
+                tuple(None if frame is None else frame[columns] for frame, columns in zip(lists, LIST_COLUMNS)),
+                key.model_error)
+
+
+def _key(year: int) -> _Key:
+    try:
+        model_id, error = risk.trained()[1]["id"], None
+    except RiskDataError as exc:
+        model_id, error = None, str(exc)
+    return _Key(str(data.store().root), data.snapshot().id, model_id, error, year,
+                float(settings.get("risk.high_risk_probability")), float(settings.get("relocation.employed_min_months")))
+
+
+def desk(town: str, year: int) -> Desk:
+    """The desk of `town` for the signed-in user (their villages of it) in `year`."""
+    villages = data.table("villages")
+    return _desk(_key(year), town, tuple(villages.loc[villages["township_code"] == town, "village_code"]))
+
+
+_started: set[_Key] = set()
+_lock = threading.Lock()
+
+
+def prewarm(year: int | None = None) -> None:
+    """Compute every township's desk (default: of the latest year) in a background thread, once
+    per snapshot, model, year and settings: app.py calls it when a snapshot is first served, the
+    desk when it is opened on another year."""
+    info = data.snapshot()
+    if info is None:
+        return
+    if year is None:
+        year = int(data.whole_table(str(data.store().root), info.id, "monitoring_lines")["year"].max())
+    key = _key(year)
+    with _lock:
+        if key in _started:
+            return
+        _started.add(key)
+    villages = data.whole_table(key.root, key.snapshot_id, "villages")
+    towns = [(town, tuple(rows["village_code"])) for town, rows in villages.groupby("township_code")]
+    threading.Thread(target=lambda: [_desk(key, town, codes) for town, codes in towns], daemon=True,
+                     name="desk-prewarm").start()
