@@ -16,9 +16,10 @@ with st.sidebar:  # 中文 / English, before anything is drawn so every text fol
     st.segmented_control(common()["language"], list(LANGUAGES), default="zh", required=True, key="lang",
                          format_func=LANGUAGES.get, bind="query-params", label_visibility="collapsed")
 
+snapshot = data.pin_snapshot()  # one snapshot for the whole run, read once
 desk.prewarm()  # once per snapshot, from the first sign-in page on: the township desk's lists, in the background
 auth.gate()  # the sign-in page until someone is signed in (demo mode on a demo-only store)
-if data.pin_snapshot() is None:
+if snapshot is None:
     st.title(common()["app_title"])
     st.error(common()["no_data"])
     st.stop()

@@ -57,7 +57,8 @@ def table(sizes: dict) -> str:
         lines.append(f"\n== {int(size):,} households ==")
         lines.append(f"generate {g['generate_s']} s, then train the risk model {g['model_s']} s (peak {g['peak_rss_mb']} MB, "
                      f"store {g['store_mb']} MB); "
-                     f"load households {ld['load_households_s']} s, village_year {ld['load_village_year_s']} s")
+                     f"load households {ld['load_households_s']} s, village_year {ld['load_village_year_s']} s, "
+                     f"one township-year ({ld['township_year_rows']:,} rows) {ld['township_year_slice_s']} s")
         im, rk, al = row["import"], row["risk"], row["allocate"]
         lines.append(f"import (GBK CSV + xlsx + GeoJSON, {im.get('files_mb')} MB): validate {im.get('validate_s')} s, "
                      f"validate + import {im.get('import_total_s')} s (peak {im['peak_rss_mb']} MB)")

@@ -15,7 +15,8 @@ import pandas as pd
 import streamlit as st
 
 from analytics import guarantees, relocation, risk_model_store, settings, township
-from analytics.risk_features import RiskDataError
+from analytics.risk import RiskModel
+from analytics.risk_features import LabelSpec, RiskDataError
 from analytics.store import Store
 from ui import data, risk
 
@@ -80,40 +81,49 @@ def _desk(key: _Key, town: str, codes: tuple[str, ...]) -> Desk:
                 key.model_error)
 
 
-def _key(year: int) -> _Key:
-    try:
-        model_id, error = risk.trained()[1]["id"], None
-    except RiskDataError as exc:
-        model_id, error = None, str(exc)
-    return _Key(str(data.store().root), data.snapshot().id, model_id, error, year,
-                float(settings.get("risk.high_risk_probability")), float(settings.get("relocation.employed_min_months")))
+def _key(root: str, snapshot_id: str, year: int, model_id: str | None, model_error: str | None) -> _Key:
+    return _Key(root, snapshot_id, model_id, model_error, year, float(settings.get("risk.high_risk_probability")),
+                float(settings.get("relocation.employed_min_months")))
 
 
 def desk(town: str, year: int) -> Desk:
     """The desk of `town` for the signed-in user (their villages of it) in `year`."""
+    try:
+        model_id, error = risk.trained()[1]["id"], None
+    except RiskDataError as exc:
+        model_id, error = None, str(exc)
     villages = data.table("villages")
-    return _desk(_key(year), town, tuple(villages.loc[villages["township_code"] == town, "village_code"]))
+    key = _key(str(data.store().root), data.snapshot().id, year, model_id, error)
+    return _desk(key, town, tuple(villages.loc[villages["township_code"] == town, "village_code"]))
 
 
-_started: set[_Key] = set()
+_started: set[tuple[str, str, int | None]] = set()
 _lock = threading.Lock()
 
 
 def prewarm(year: int | None = None) -> None:
     """Compute every township's desk (default: of the latest year) in a background thread, once
-    per snapshot, model, year and settings: app.py calls it when a snapshot is first served, the
-    desk when it is opened on another year."""
+    per snapshot and year: app.py calls it from the first page of a snapshot on, the desk when
+    it is opened on another year. Only with a model already saved for the snapshot: training
+    one is left to the pages that need it."""
     info = data.snapshot()
     if info is None:
         return
-    if year is None:
-        year = int(data.whole_table(str(data.store().root), info.id, "monitoring_lines")["year"].max())
-    key = _key(year)
+    root = str(data.store().root)
     with _lock:
-        if key in _started:
+        if (root, info.id, year) in _started:
             return
-        _started.add(key)
-    villages = data.whole_table(key.root, key.snapshot_id, "villages")
-    towns = [(town, tuple(rows["village_code"])) for town, rows in villages.groupby("township_code")]
-    threading.Thread(target=lambda: [_desk(key, town, codes) for town, codes in towns], daemon=True,
-                     name="desk-prewarm").start()
+        _started.add((root, info.id, year))
+    threading.Thread(target=_prewarm, args=(root, info.id, year), daemon=True, name="desk-prewarm").start()
+
+
+def _prewarm(root: str, snapshot_id: str, year: int | None) -> None:
+    wanted = risk_model_store.fingerprint(LabelSpec.from_settings(), RiskModel())
+    model_id = risk_model_store.find(root, snapshot_id, wanted)
+    if model_id is None:
+        return
+    if year is None:
+        year = int(data.whole_table(root, snapshot_id, "monitoring_lines")["year"].max())
+    key = _key(root, snapshot_id, year, model_id, None)
+    for town, rows in data.whole_table(root, snapshot_id, "villages").groupby("township_code"):
+        _desk(key, town, tuple(rows["village_code"]))

@@ -19,6 +19,7 @@ def test_benchmark_runs_at_a_tiny_size(tmp_path, chromium_path):
     assert results["machine"]["cores"] >= 1
     row = results["sizes"]["600"]
     assert row["generate"]["generate_s"] > 0 and row["load"]["load_households_s"] >= 0
+    assert 0 < row["load"]["township_year_rows"] < 600  # a page reads one township-year, not the table
     assert row["import"]["household_rows"] == 600 * 5 and row["import"]["import_total_s"] > 0
     assert row["risk"]["household_years"] == 600 * 5 and row["risk"]["wall_s"]["train_total"] > 0
     assert row["allocate"]["solve_s"] > 0 and row["allocate"]["gap"] < 1e-3

@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import secrets
 import shutil
+from concurrent.futures import ThreadPoolExecutor
 
 from analytics import users
 from analytics.store import Store
@@ -36,7 +37,8 @@ def test_simultaneous_deep_links_on_a_fresh_server_meet_the_gate_then_the_page(d
         async def together():
             return await asyncio.gather(*(_deep_link(url, name, pw) for name, pw in people.items()))
 
-        results = asyncio.run(together())
+        with ThreadPoolExecutor(1) as pool:  # Playwright's sync API may hold this thread's event loop
+            results = pool.submit(asyncio.run, together()).result()
     for before, after in results:
         assert before.count("text_input") == 2  # the sign-in form, not the page
         assert any(heading.startswith("乡镇工作台") for heading in after)
