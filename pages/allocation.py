@@ -17,7 +17,7 @@ from analytics.store import Store
 from ui import auth, charts, data, exports, filters, layout, maps, nav, scope, tables
 from ui.text import pick
 
-nav.entered(__file__)
+nav.entered()
 
 TEXT = {
     "zh": {

@@ -10,7 +10,7 @@ from analytics import audit
 from ui import auth, data, exports, layout, nav
 from ui.text import pick
 
-nav.entered(__file__)
+nav.entered()
 
 TEXT = {
     "zh": {

@@ -13,7 +13,7 @@ from analytics.scoring import Method, ScoringError
 from ui import auth, data, filters, layout, nav, ranking, risk, scores
 from ui.text import pick
 
-nav.entered(__file__)
+nav.entered()
 
 TEXT = {
     "zh": {

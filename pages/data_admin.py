@@ -17,7 +17,7 @@ from analytics.report import HEADERS
 from ui import auth, data, exports, layout, nav
 from ui.text import pick
 
-nav.entered(__file__)
+nav.entered()
 
 TEXT = {
     "zh": {

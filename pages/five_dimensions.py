@@ -12,7 +12,7 @@ from analytics.contract import DIMENSIONS, DIMENSIONS_EN
 from ui import charts, data, exports, filters, layout, maps, nav, scores
 from ui.text import lang, pick
 
-nav.entered(__file__)
+nav.entered()
 
 TEXT = {
     "zh": {

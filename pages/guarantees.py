@@ -12,7 +12,7 @@ from analytics.contract import GUARANTEE_COLUMNS
 from ui import auth, charts, data, exports, filters, layout, nav, scope, tables
 from ui.text import pick
 
-nav.entered(__file__)
+nav.entered()
 
 TEXT = {
     "zh": {

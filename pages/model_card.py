@@ -21,7 +21,7 @@ from ui import (
 )
 from ui.text import pick
 
-nav.entered(__file__)
+nav.entered()
 
 TEXT = {
     "zh": {

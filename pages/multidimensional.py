@@ -10,7 +10,7 @@ from analytics import poverty, settings
 from ui import charts, data, exports, filters, layout, maps, nav, scores
 from ui.text import pick
 
-nav.entered(__file__)
+nav.entered()
 
 TEXT = {
     "zh": {

@@ -9,7 +9,7 @@ from analytics import overview, settings
 from ui import charts, data, filters, layout, maps, nav
 from ui.text import pick
 
-nav.entered(__file__)
+nav.entered()
 
 TEXT = {
     "zh": {

@@ -10,7 +10,7 @@ from analytics import relocation, settings
 from ui import auth, charts, data, exports, filters, layout, nav, scope, tables
 from ui.text import pick
 
-nav.entered(__file__)
+nav.entered()
 
 TEXT = {
     "zh": {

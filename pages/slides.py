@@ -29,7 +29,7 @@ from ui import ranking as ranking_table
 from ui import risk as relapse
 from ui.text import lang, pick
 
-nav.entered(__file__)
+nav.entered()
 
 SLIDES = ("kpis", "map", "dimensions", "risk", "guarantees", "funds", "ranking")
 INTERVALS = (10, 20, 30, 60)

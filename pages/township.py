@@ -8,7 +8,7 @@ import streamlit as st
 from ui import auth, data, desk, exports, filters, layout, nav, scope, tables
 from ui.text import pick
 
-nav.entered(__file__)
+nav.entered()
 
 TEXT = {
     "zh": {

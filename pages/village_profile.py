@@ -14,7 +14,7 @@ from analytics.scoring import OVERALL, Method
 from ui import auth, charts, data, exports, filters, layout, nav, risk, scope, scores, tables
 from ui.text import lang, pick
 
-nav.entered(__file__)
+nav.entered()
 
 TEXT = {
     "zh": {

@@ -11,7 +11,7 @@ from analytics.risk_features import RiskDataError
 from ui import auth, data, exports, filters, layout, nav, risk, scope, tables
 from ui.text import pick
 
-nav.entered(__file__)
+nav.entered()
 
 TEXT = {
     "zh": {

@@ -6,13 +6,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import streamlit as st
+from streamlit.runtime.pages_manager import PagesManager
+from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
 from analytics.users import ADMIN
 from ui.text import common
 
 ENTRY = "app.py"
 _VIA_ENTRY = "_nav_via_entry"  # set by app.py just before it runs a page, taken by the page
-_WANTED = "_nav_wanted_page"
 
 
 @dataclass(frozen=True)
@@ -46,28 +47,26 @@ PAGES: tuple[PageSpec, ...] = (
 
 def run(page: st.Page) -> None:
     """Run the page st.navigation chose, marked as reached through app.py (see `entered`)."""
-    wanted = st.session_state.pop(_WANTED, None)
-    if wanted and Path(wanted).stem != page.url_path:  # a deep link that came before app.py had run
-        st.switch_page(wanted)
     st.session_state[_VIA_ENTRY] = True
     page.run()
 
 
-def entered(page_file: str) -> None:
+def entered() -> None:
     """First line of every page: a page runs only through app.py and its sign-in gate.
 
     Right after a server start, until some session has run app.py's st.navigation, Streamlit
     treats pages/ as a legacy multipage folder and runs a deep-linked page on its own, without
-    app.py. Such a run is sent through app.py, which then opens the page that was asked for.
+    app.py. Such a run turns that mode off, as st.navigation does, and starts again: the same
+    page and link (?town=…), now through app.py.
     """
     if st.session_state.pop(_VIA_ENTRY, False):
         return
-    st.session_state[_WANTED] = f"pages/{Path(page_file).name}"
-    try:
-        st.switch_page(ENTRY)
-    except st.errors.StreamlitAPIException:  # not started through app.py at all (a bare `streamlit run`)
+    ctx = get_script_run_ctx()
+    if ctx is None or Path(ctx.main_script_path).name != ENTRY:  # started as `streamlit run pages/x.py`
         st.error(common()["open_from_start"])
         st.stop()
+    PagesManager.uses_pages_directory = False
+    st.rerun()
 
 
 # Pages only some roles may open (the navigation leaves them out for everyone else); every
