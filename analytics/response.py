@@ -71,16 +71,17 @@ def relapse_rates(households: pd.DataFrame, lines: pd.DataFrame, line_ratio: flo
     identified = bool(settings.get("risk.label_counts_identified") if count_identified is None else count_identified)
     h = households
     line = h["year"].map(lines.set_index("year")["threshold_yuan"])
-    start_year = pd.to_numeric(h["monitoring_start"].astype("string").str[:4], errors="coerce")
+    start_year = pd.to_numeric(h["monitoring_start"], errors="coerce") // 100  # YYYYMM
     unresolved = h["monitoring_category"].notna() & ~h["risk_eliminated"].astype("boolean").fillna(False)
     fell = (h["per_capita_net_income"] < ratio * line).to_numpy(bool, copy=True)
     if identified:
         fell |= start_year.eq(h["year"]).fillna(False).to_numpy(bool)
-    before = pd.DataFrame({"household_id": h["household_id"], "year": h["year"] + 1,
+    household = pd.factorize(h["household_id"])[0]  # integer keys: the merge of two million rows stays small
+    before = pd.DataFrame({"household": household, "year": h["year"].to_numpy() + 1,
                            "eligible": ~unresolved.to_numpy(bool)})
-    now = pd.DataFrame({"household_id": h["household_id"], "year": h["year"],
-                        "village_code": h["village_code"], "fell": fell})
-    pairs = now.merge(before, on=["household_id", "year"])
+    now = pd.DataFrame({"household": household, "year": h["year"].to_numpy(),
+                        "village_code": h["village_code"].to_numpy(), "fell": fell})
+    pairs = now.merge(before, on=["household", "year"])
     pairs = pairs[pairs["eligible"]]
     out = pairs.groupby(["village_code", "year"], observed=True).agg(
         eligible=("fell", "size"), relapsed=("fell", "sum")).reset_index()
