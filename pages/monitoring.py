@@ -80,7 +80,7 @@ RISK_COLOURS = dict(zip(RISK_TYPES, ("#b3261e", "#6a1b9a", "#00838f", "#2e7d32",
 def _identified_by_risk_type(scope_key: tuple):
     """Counted once per scope: it reads every year's monitoring records."""
     return risk_overview.identified_by_risk_type(
-        scope.households(columns=[*risk_overview.KPI_COLUMNS, "risk_types"]))
+        scope.households(columns=[*risk_overview.KPI_COLUMNS, "risk_types"], where=risk_overview.monitored_filter()))
 
 
 t = pick(TEXT)

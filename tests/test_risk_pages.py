@@ -6,10 +6,11 @@ from __future__ import annotations
 import json
 
 import numpy as np
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from analytics import risk_metrics, risk_model_store, settings
+from analytics import risk_metrics, risk_model_store, risk_overview, settings
 from analytics.contract import MONITORING_CATEGORIES
 from analytics.risk_features import FEATURES
 from tests.apptest_support import frame, metric
@@ -151,3 +152,13 @@ def test_model_card_compares_every_township_in_the_users_scope(demo_tables, mode
     names = demo_tables["townships"].set_index("township_code")["township_name"]
     assert len(towns) == len(demo_tables["townships"])  # the sidebar filter does not narrow the user's scope
     assert names[town] in set(towns["乡镇"])
+
+
+def test_identified_by_risk_type_from_monitored_rows_only(demo_store, demo_tables):
+    """防返贫监测 reads only the monitored rows for its yearly chart; the counts must be those of
+    every row."""
+    monitored = demo_store.rows("households", where=risk_overview.monitored_filter())
+    assert len(monitored) < len(demo_tables["households"]) / 4
+    expected = risk_overview.identified_by_risk_type(demo_tables["households"])
+    assert expected.to_numpy().sum() > 0
+    pd.testing.assert_frame_equal(risk_overview.identified_by_risk_type(monitored), expected)
