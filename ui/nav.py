@@ -1,4 +1,5 @@
-"""The pages of the app, in menu order, grouped in sections. Add a page here, once."""
+"""The pages of the app, in menu order, grouped in sections (add a page here, once), and the
+check that a page was reached through app.py."""
 
 from __future__ import annotations
 
@@ -44,6 +45,7 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("pages/audit_log.py", "审计日志", ":material/policy:", "管理"),
     PageSpec("pages/data_admin.py", "数据管理", ":material/database:", "管理"),
 )
+
 
 def run(page: st.Page) -> None:
     """Run the page st.navigation chose, marked as reached through app.py (see `entered`)."""
