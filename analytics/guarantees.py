@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import operator
+from collections.abc import Callable
 
 import pandas as pd
 import pyarrow.dataset as ds
@@ -109,6 +110,25 @@ def flow(households: pd.DataFrame, years: list[int] | None = None) -> pd.DataFra
             "resolved": len((before - now) & present.get(year, set())),
         })
     return pd.DataFrame(rows)
+
+
+def gap_history(read: Callable[..., pd.DataFrame], year: int) -> pd.DataFrame:
+    """The gap rows of the years before `year` (HISTORY_COLUMNS): what `to_resolve` needs besides
+    the year's own rows. `read` takes store.read_slice's arguments (ui.scope.households does)."""
+    return read(columns=list(HISTORY_COLUMNS), where=gap_filter(year - 1))
+
+
+def read_to_resolve(read: Callable[..., pd.DataFrame], villages: pd.DataFrame, townships: pd.DataFrame,
+                    year: int) -> pd.DataFrame:
+    """`to_resolve` from the gap rows alone, read with `read` (as in `gap_history`)."""
+    rows = pd.concat([gap_history(read, year), read(year=year, columns=list(SOURCE_COLUMNS), where=gap_filter())])
+    return to_resolve(rows, villages, townships, year)
+
+
+def read_flow(read: Callable[..., pd.DataFrame], years: list[int]) -> pd.DataFrame:
+    """`flow` from the rows of the households that ever had a gap, read with `read`."""
+    ever = read(columns=["household_id"], where=gap_filter())["household_id"].unique()
+    return flow(read(columns=list(HISTORY_COLUMNS), where=(("household_id", "in", list(ever)),)), years)
 
 
 def years_in_a_row(households: pd.DataFrame, year: int) -> pd.Series:

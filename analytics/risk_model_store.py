@@ -95,11 +95,10 @@ def find(root: Path | str, snapshot_id: str, wanted: str) -> str | None:
     return next((m["id"] for m in saved(root) if m["snapshot_id"] == snapshot_id and m["fingerprint"] == wanted), None)
 
 
-def load(root: Path | str, model_id: str, *, with_predictions: bool = True) -> tuple[TrainedRisk, dict]:
-    """A saved model and its meta; refuses one written by another scikit-learn version.
-
-    Pages load it without predictions (a million households score four million rows) and read
-    the slice they show with `predictions`."""
+def load(root: Path | str, model_id: str) -> tuple[TrainedRisk, dict]:
+    """A saved model and its meta, without its scored rows (four million at a million
+    households): read the slice needed with `predictions`. Refuses a model written by another
+    scikit-learn version."""
     folder = models_dir(root) / model_id
     if not (folder / "meta.json").exists():
         raise FileNotFoundError(f"找不到模型 {model_id}({folder})。")
@@ -112,7 +111,7 @@ def load(root: Path | str, model_id: str, *, with_predictions: bool = True) -> t
     evaluation = json.loads((folder / "metrics.json").read_text(encoding="utf-8"))
     trained = TrainedRisk(
         model=parts["model"], baseline=parts["baseline"], evaluation=evaluation,
-        predictions=pd.read_parquet(folder / "predictions.parquet") if with_predictions else None, label=LabelSpec(**meta["label"]),
+        predictions=None, label=LabelSpec(**meta["label"]),
         fit_seconds=meta["fit_seconds"], warnings=meta["warnings"])
     return trained, meta
 
@@ -135,8 +134,8 @@ def township_names(tables: dict[str, pd.DataFrame]) -> dict[str, str]:
     return {} if towns is None else dict(zip(towns["township_code"], towns["township_name"]))
 
 
-def train_and_save(store: Store, snapshot_id: str | None = None, model: RiskModel | None = None, *,
-                   with_predictions: bool = True) -> tuple[TrainedRisk, dict]:
+def train_and_save(store: Store, snapshot_id: str | None = None,
+                   model: RiskModel | None = None) -> tuple[TrainedRisk, dict]:
     """Train on a snapshot (default: the current one) and save the model in the store."""
     snapshot_id = snapshot_id or store.info().id
     template = model or RiskModel()
@@ -146,24 +145,32 @@ def train_and_save(store: Store, snapshot_id: str | None = None, model: RiskMode
     trained = risk_training.train(features, float(settings.get("risk.workload")), template,
                                   township_names(tables))
     model_id = save(store.root, trained, snapshot_id, fingerprint(label, template))
-    return load(store.root, model_id, with_predictions=with_predictions)
+    return load(store.root, model_id)
 
 
-def for_snapshot(store: Store, snapshot_id: str | None = None, *,
-                 with_predictions: bool = True) -> tuple[TrainedRisk, dict, str | None]:
+def current_fingerprint() -> str:
+    """The fingerprint a model trained now, with today's settings, would have."""
+    return fingerprint(LabelSpec.from_settings(), RiskModel())
+
+
+def current(root: Path | str, snapshot_id: str) -> str | None:
+    """The id of the newest model saved for this snapshot under the current settings, if any."""
+    return find(root, snapshot_id, current_fingerprint())
+
+
+def for_snapshot(store: Store, snapshot_id: str | None = None) -> tuple[TrainedRisk, dict, str | None]:
     """The saved model matching the snapshot and settings, else a newly trained one. The
     third value explains, in Chinese, why a saved model was not used (or is None)."""
     snapshot_id = snapshot_id or store.info().id
-    wanted = fingerprint(LabelSpec.from_settings(), RiskModel())
-    found = find(store.root, snapshot_id, wanted)
+    found = current(store.root, snapshot_id)
     notice = None
     if found:
         try:
-            trained, meta = load(store.root, found, with_predictions=with_predictions)
+            trained, meta = load(store.root, found)
             return trained, meta, None
         except ModelVersionError as exc:
             notice = f"{exc}(已自动重新训练)"
-    trained, meta = train_and_save(store, snapshot_id, with_predictions=with_predictions)
+    trained, meta = train_and_save(store, snapshot_id)
     return trained, meta, notice
 
 
@@ -171,7 +178,7 @@ def prepare(store: Store) -> str:
     """Train the current snapshot's model now, after an import, so that no page makes a user wait
     for it (about 13 s at 80,000 households). Returns one Chinese line for the operator."""
     snapshot_id = store.info().id
-    if find(store.root, snapshot_id, fingerprint(LabelSpec.from_settings(), RiskModel())):
+    if current(store.root, snapshot_id):
         return "返贫风险模型:当前快照已有训练好的模型。"
     try:
         train_and_save(store, snapshot_id)

@@ -112,7 +112,7 @@ class TrainedRisk:
     model: RiskModel
     baseline: RuleTriggers
     evaluation: dict | None
-    predictions: pd.DataFrame | None  # None when loaded for pages: see risk_model_store.predictions
+    predictions: pd.DataFrame | None  # None once saved and loaded: see risk_model_store.predictions
     label: LabelSpec
     fit_seconds: float
     warnings: list[str] = field(default_factory=list)

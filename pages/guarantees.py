@@ -3,7 +3,6 @@ insurance), where they are, how the count moves towards zero, and the list to re
 
 from __future__ import annotations
 
-import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
@@ -88,18 +87,12 @@ zh = TEXT["zh"]  # exports always carry Chinese titles and headers
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def _flow(scope_key: tuple):
-    ever = scope.households(columns=["household_id"], where=guarantees.gap_filter())["household_id"].unique()
-    rows = scope.households(columns=list(guarantees.HISTORY_COLUMNS),
-                            where=(("household_id", "in", list(ever)),))
-    return guarantees.flow(rows, filters.current().years)
+    return guarantees.read_flow(scope.households, filters.current().years)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def _to_resolve(scope_key: tuple, year: int):
-    households = pd.concat([  # gap rows only, and of earlier years only what years_in_a_row needs
-        scope.households(columns=list(guarantees.HISTORY_COLUMNS), where=guarantees.gap_filter(year - 1)),
-        scope.households(year, columns=list(guarantees.SOURCE_COLUMNS), where=guarantees.gap_filter())])
-    return guarantees.to_resolve(households, data.table("villages"), data.table("townships"), year)
+    return guarantees.read_to_resolve(scope.households, data.table("villages"), data.table("townships"), year)
 
 
 vy = scope.village_year()

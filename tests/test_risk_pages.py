@@ -32,9 +32,10 @@ def _page(path: str, town: str | None = None) -> AppTest:
 
 @pytest.fixture(scope="module")
 def model(demo_store):
-    """The model the pages use: saved in the store by the first page that needed it."""
+    """The model the pages use (saved in the store by the first page that needed it), its meta
+    and its scored rows."""
     trained, meta, _ = risk_model_store.for_snapshot(demo_store)
-    return trained, meta
+    return trained, meta, risk_model_store.predictions(demo_store.root, meta["id"])
 
 
 @pytest.fixture(scope="module")
@@ -53,7 +54,7 @@ def test_monitoring_kpis_match_the_data_and_the_model(demo_tables, model, year, 
     at = _page("pages/monitoring.py", town)
     h = demo_tables["households"]
     h = h[h["year"] == year]
-    scored = model[0].predictions
+    scored = model[2]
     scored = scored[scored["year"] == year]
     if town:
         h = h[h["village_code"].isin(_in_town(demo_tables, town))]
@@ -86,7 +87,7 @@ def test_warning_list_is_the_workload_sorted_and_masked(demo_tables, model, year
     h = demo_tables["households"]
     assert len(listed) == risk_metrics.visit_count(int((h["year"] == year).sum()), WORKLOAD)
     assert listed["预测返贫概率(%)"].is_monotonic_decreasing
-    scored = model[0].predictions
+    scored = model[2]
     top = scored[scored["year"] == year].sort_values(["probability", "household_id"], ascending=[False, True])
     assert list(listed["户编号"]) == list(top["household_id"].head(len(listed)))
     assert listed["预测返贫概率(%)"].iloc[0] == pytest.approx(round(top["probability"].iloc[0] * 100, 1))
@@ -105,7 +106,7 @@ def test_warning_list_follows_the_township_and_the_high_risk_option(demo_tables,
     assert set(listed["乡镇"]) == {names[town]}
     at.segmented_control(key="warning_show").set_value("high").run()
     listed = frame(at, "预测返贫概率(%)")
-    scored = model[0].predictions
+    scored = model[2]
     scored = scored[(scored["year"] == year) & scored["village_code"].isin(_in_town(demo_tables, town))]
     assert len(listed) == int((scored["probability"] >= CUTOFF).sum())
     assert (listed["预测返贫概率(%)"] >= CUTOFF * 100 - 0.05).all()
@@ -117,13 +118,13 @@ def test_warning_list_of_a_past_year_shows_what_happened(demo_tables, model):
     at.selectbox(key="year").set_value(2023).run()
     listed = frame(at, "预测返贫概率(%)")
     outcome = listed["2024 年实际是否返贫"]
-    scored = model[0].predictions.set_index(["household_id", "year"])
+    scored = model[2].set_index(["household_id", "year"])
     truth = scored.loc[[(hid, 2023) for hid in listed["户编号"]], "label"].to_numpy()
     assert list(outcome) == ["是" if v else "否" for v in truth]
 
 
 def test_model_card_shows_the_saved_evaluation(model):
-    trained, meta = model
+    trained, meta, _ = model
     at = _page("pages/model_card.py")
     ev = trained.evaluation
     metrics = frame(at, "规则预警")

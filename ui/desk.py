@@ -8,6 +8,7 @@ one Python interpreter, and a head should not wait for twenty others' lists to b
 
 from __future__ import annotations
 
+import functools
 import threading
 from dataclasses import dataclass
 
@@ -15,8 +16,7 @@ import pandas as pd
 import streamlit as st
 
 from analytics import guarantees, relocation, risk_model_store, settings, township
-from analytics.risk import RiskModel
-from analytics.risk_features import LabelSpec, RiskDataError
+from analytics.risk_features import RiskDataError
 from analytics.store import Store
 from ui import data, risk
 
@@ -56,14 +56,11 @@ class _Key:
 def _desk(key: _Key, town: str, codes: tuple[str, ...]) -> Desk:
     """One township's desk from the villages `codes` (the user's scope is in them). It reads the
     store directly, so that it can also run outside a session (see `prewarm`)."""
-    store, year = Store(key.root), key.year
+    year = key.year
     villages = data.whole_table(key.root, key.snapshot_id, "villages")
     townships = data.whole_table(key.root, key.snapshot_id, "townships")
-    h = pd.concat([
-        store.rows("households", key.snapshot_id, villages=list(codes), columns=list(guarantees.HISTORY_COLUMNS),
-                   where=guarantees.gap_filter(year - 1)),
-        store.rows("households", key.snapshot_id, year=year, villages=list(codes),
-                   columns=list(township.HOUSEHOLD_COLUMNS))])
+    read = functools.partial(Store(key.root).rows, "households", key.snapshot_id, villages=list(codes))
+    h = pd.concat([guarantees.gap_history(read, year), read(year=year, columns=list(township.HOUSEHOLD_COLUMNS))])
     warned = None
     if key.model_id is not None:
         scored = risk_model_store.predictions(key.root, key.model_id, year=year, villages=list(codes))
@@ -97,7 +94,7 @@ def desk(town: str, year: int) -> Desk:
     return _desk(key, town, tuple(villages.loc[villages["township_code"] == town, "village_code"]))
 
 
-_started: set[tuple[str, str, int | None]] = set()
+_started: set[tuple[str, str, int]] = set()
 _lock = threading.Lock()
 
 
@@ -110,6 +107,8 @@ def prewarm(year: int | None = None) -> None:
     if info is None:
         return
     root = str(data.store().root)
+    if year is None:
+        year = int(data.whole_table(root, info.id, "monitoring_lines")["year"].max())
     with _lock:
         if (root, info.id, year) in _started:
             return
@@ -117,13 +116,10 @@ def prewarm(year: int | None = None) -> None:
     threading.Thread(target=_prewarm, args=(root, info.id, year), daemon=True, name="desk-prewarm").start()
 
 
-def _prewarm(root: str, snapshot_id: str, year: int | None) -> None:
-    wanted = risk_model_store.fingerprint(LabelSpec.from_settings(), RiskModel())
-    model_id = risk_model_store.find(root, snapshot_id, wanted)
+def _prewarm(root: str, snapshot_id: str, year: int) -> None:
+    model_id = risk_model_store.current(root, snapshot_id)
     if model_id is None:
         return
-    if year is None:
-        year = int(data.whole_table(root, snapshot_id, "monitoring_lines")["year"].max())
     key = _key(root, snapshot_id, year, model_id, None)
     for town, rows in data.whole_table(root, snapshot_id, "villages").groupby("township_code"):
         _desk(key, town, tuple(rows["village_code"]))

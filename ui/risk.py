@@ -11,16 +11,14 @@ import pandas as pd
 import streamlit as st
 
 from analytics import risk_model_store, risk_overview
-from analytics.risk import RiskModel
-from analytics.risk_features import LabelSpec
 from analytics.risk_training import TrainedRisk
 from analytics.store import Store
-from ui import data, filters, scope
+from ui import data, scope
 
 
 @st.cache_resource(show_spinner="正在准备返贫风险模型(每个数据快照只需一次)……", max_entries=4)
 def _trained(root: str, snapshot_id: str, model_key: str) -> tuple[TrainedRisk, dict, str | None]:
-    return risk_model_store.for_snapshot(Store(root), snapshot_id, with_predictions=False)
+    return risk_model_store.for_snapshot(Store(root), snapshot_id)
 
 
 def trained() -> tuple[TrainedRisk, dict, str | None]:
@@ -33,15 +31,14 @@ def trained() -> tuple[TrainedRisk, dict, str | None]:
 
 def model_key() -> str:
     """What identifies the model for a cache key: the snapshot and the settings it depends on."""
-    return f"{data.snapshot().id}:{risk_model_store.fingerprint(LabelSpec.from_settings(), RiskModel())}"
+    return f"{data.snapshot().id}:{risk_model_store.current_fingerprint()}"
 
 
 def predictions(year: int | None = None, villages: pd.Index | list[str] | None = None, *,
                 columns: list[str] | None = None, where: tuple = ()) -> pd.DataFrame:
     """Scored household-years of one year (or all) and of `villages` (default: those the
     filters select), within the user's scope; arguments as ui.data.households."""
-    if villages is None and (filters.current().township or filters.current().village):
-        villages = filters.current().village_codes(data.table("villages"))
+    villages = scope.selected_villages() if villages is None else villages
     meta = trained()[1]
     return risk_model_store.predictions(data.store().root, meta["id"], year=year,
                                         villages=data.scoped_villages(villages), columns=columns, where=where)

@@ -28,11 +28,17 @@ def village_year() -> pd.DataFrame:
     return vy[vy["village_code"].isin(village_codes())]
 
 
+def selected_villages() -> pd.Index | None:
+    """The villages the filters select, or None when they select the user's whole scope (so a
+    read of household rows needs no village filter)."""
+    f = filters.current()
+    return village_codes() if f.township or f.village else None
+
+
 def households(year: int | None = None, *, columns: list[str] | None = None, where: tuple = ()) -> pd.DataFrame:
     """Household rows of the selected villages (all years, or one), read for this call: name
     the columns a county-wide view uses. Arguments as ui.data.households."""
-    f = filters.current()
-    return data.households(year, village_codes() if f.township or f.village else None, columns=columns, where=where)
+    return data.households(year, selected_villages(), columns=columns, where=where)
 
 
 def projects() -> pd.DataFrame:
