@@ -114,6 +114,7 @@ st.subheader(t["villages_title"].format(year=f.year))
 st.caption(t["villages_caption"])
 st.dataframe(
     table.drop(columns="village_code"), hide_index=True, selection_mode="single-row", key="township_table",
+    placeholder=tables.MISSING,
     on_select=lambda codes=tuple(table["village_code"]): _select_village(codes), width="stretch",
     column_config={c: st.column_config.Column(t[c]) for c in desk.VILLAGE_COLUMNS if c != "village_code"} | {
         "funds_wan": st.column_config.NumberColumn(t["funds_wan"], format="%.1f"),

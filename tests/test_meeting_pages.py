@@ -133,6 +133,7 @@ def test_township_desk_reaches_the_lists_in_one_click(demo_tables):
     villages = demo_tables["villages"]
     mine = villages[villages["township_code"] == town["township_code"]]
     assert len(at.dataframe[0].value) == len(mine)
+    assert at.dataframe[0].proto.placeholder == "—"  # a village without funds: "—", not "None", under 支付(%)
     tabs = [tab.label for tab in at.tabs]
     gaps = int(_gap(now[now["village_code"].isin(mine["village_code"])]).sum())
     assert tabs[0].endswith(f" {gaps}")

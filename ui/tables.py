@@ -11,6 +11,7 @@ from analytics.privacy import mask_frame
 from ui import data
 
 HIDDEN = ("township_code", "village_code")  # kept in frames (scoping, exports), not worth screen width
+MISSING = "—"  # shown for a missing number (a paid share without funds), instead of Streamlit's "None"
 
 
 def show(frame: pd.DataFrame, labels: dict[str, str] | None = None, *, height: int | str = "auto",
@@ -30,4 +31,4 @@ def show(frame: pd.DataFrame, labels: dict[str, str] | None = None, *, height: i
     renamed = chinese_headers(table, labels)
     config = {renamed.columns[list(table.columns).index(c)]: v for c, v in config.items()}
     st.dataframe(renamed, hide_index=True, height=height, column_config=config, key=key,
-                 width="stretch")
+                 width="stretch", placeholder=MISSING)
