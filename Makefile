@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STORE ?= data/store
 PORT ?= 8501
 
-.PHONY: setup run test demo bench lint clean-store
+.PHONY: setup run test test-fast demo bench lint clean-store
 
 $(VENV)/.installed: requirements.txt constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -27,7 +27,13 @@ run: demo
 	DASHBOARD_STORE=$(STORE) $(PY) -m streamlit run app.py --server.port $(PORT) --server.address 127.0.0.1
 
 test: setup
+	$(VENV)/bin/lint-imports
 	$(PY) -m pytest
+
+# the inner loop: the layers, then every test but the browser tier
+test-fast: setup
+	$(VENV)/bin/lint-imports
+	$(PY) -m pytest -m "not browser"
 
 bench: setup
 	$(PY) -m bench

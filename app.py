@@ -7,8 +7,8 @@ from pathlib import Path
 import streamlit as st
 
 from ui import auth, data, desk, filters, nav, projector
-from ui.nav import PAGES, SECTIONS_EN, TITLES_EN
-from ui.text import LANGUAGES, common, lang
+from ui.nav import PAGES
+from ui.text import LANGUAGES, common
 
 st.set_page_config(page_title=common()["app_title"], page_icon=str(Path(__file__).parent / "static" / "icon.png"),
                    layout="wide", initial_sidebar_state="auto")  # auto: collapsed on a phone
@@ -24,15 +24,9 @@ if snapshot is None:
     st.error(common()["no_data"])
     st.stop()
 
-english = lang() == "en"
-sections: dict[str, list] = {}
-for spec in auth.visible(PAGES):
-    sections.setdefault(SECTIONS_EN.get(spec.section, spec.section) if english else spec.section, []).append(
-        st.Page(spec.path, title=TITLES_EN.get(spec.path, spec.title) if english else spec.title, icon=spec.icon,
-                default=spec.default))
-page = st.navigation(sections, expanded=True)  # every page listed, none behind "View more"
+page = nav.navigation(auth.visible(PAGES))
 with st.sidebar:
     st.markdown(f"### {data.county_name()}")
 filters.sidebar()
 projector.switch()  # 演示模式: ?present=true hides the chrome for a projector
-nav.run(page)
+page.run()

@@ -7,7 +7,7 @@ import importlib
 import sys
 
 from analytics.commands import COMMAND_MODULES
-from analytics.store import DEFAULT_STORE, StoreError
+from analytics.data.store import DEFAULT_STORE, StoreError
 
 
 def parser() -> argparse.ArgumentParser:

@@ -15,8 +15,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from analytics import demo, ingest, templates
-from analytics.store import Store
+from analytics.data.store import Store
+from analytics.demo import county as demo
+from analytics.ingest import pipeline as ingest
+from analytics.ingest import templates
 
 
 def main() -> None:

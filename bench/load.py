@@ -21,8 +21,8 @@ import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 
-from analytics import users
-from analytics.store import Store
+from analytics.access import users
+from analytics.data.store import Store
 from bench.measure import add_accounts
 from bench.protocol import ProtocolError, Session
 

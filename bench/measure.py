@@ -16,10 +16,13 @@ from pathlib import Path
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from analytics import demo, ingest, risk_model_store, templates, users
-from analytics.contract import TABLES
-from analytics.store import Store
-from tests.apptest_support import navigation_pages_manager
+from analytics.access import users
+from analytics.data.contract import TABLES
+from analytics.data.store import Store
+from analytics.demo import county as demo
+from analytics.ingest import pipeline as ingest
+from analytics.ingest import templates
+from analytics.risk import saved as risk_model_store
 from ui import desk
 from ui.nav import PAGES
 
@@ -153,19 +156,18 @@ def pages(store_dir: Path) -> list[dict]:
     township = Store(store_dir).table("townships")["township_code"].iloc[0]
     ((name, password),) = add_accounts(store_dir, users.ADMIN, 1).items()
     rows = []
-    with navigation_pages_manager():
-        for spec in PAGES:
-            at = _signed_in_app(name, password)
-            clear_data_caches()
-            reset_peak_rss()
-            cold, _ = timed(lambda at=at, spec=spec: at.switch_page(spec.path).run())
-            county_map_bytes = _map_bytes(at)
-            warm, _ = timed(lambda at=at: at.selectbox(key="town").set_value(township).run())
-            rows.append({
-                "page": spec.title, "path": spec.path, "cold_s": round(cold, 2), "warm_s": round(warm, 3),
-                "peak_rss_mb": round(peak_rss_mb(), 0), "map_bytes": county_map_bytes,
-                "exceptions": len(at.exception),
-            })
+    for spec in PAGES:
+        at = _signed_in_app(name, password)
+        clear_data_caches()
+        reset_peak_rss()
+        cold, _ = timed(lambda at=at, spec=spec: at.switch_page(spec.path).run())
+        county_map_bytes = _map_bytes(at)
+        warm, _ = timed(lambda at=at: at.selectbox(key="town").set_value(township).run())
+        rows.append({
+            "page": spec.title, "path": spec.path, "cold_s": round(cold, 2), "warm_s": round(warm, 3),
+            "peak_rss_mb": round(peak_rss_mb(), 0), "map_bytes": county_map_bytes,
+            "exceptions": len(at.exception),
+        })
     return rows
 
 

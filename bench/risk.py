@@ -16,10 +16,13 @@ import os
 import sys
 import time
 
-from analytics import risk_features, risk_model_store, risk_training, settings
-from analytics.risk import RiskModel
-from analytics.risk_baseline import RuleTriggers
-from analytics.store import Store
+from analytics import settings
+from analytics.data.store import Store
+from analytics.risk import features as risk_features
+from analytics.risk import saved as risk_model_store
+from analytics.risk import training as risk_training
+from analytics.risk.baseline import RuleTriggers
+from analytics.risk.model import RiskModel
 
 
 class _Clock:
@@ -41,7 +44,7 @@ class _Clock:
 def measure(store_dir: str) -> dict:
     store = Store(store_dir)
     snapshot = store.info().id
-    workload = float(settings.get("risk.workload"))
+    workload = settings.number("risk.workload")
     clock = _Clock()
     tables = clock.run("load", lambda: risk_model_store.snapshot_tables(store, snapshot))
     features = clock.run("features", lambda: risk_features.build(tables))

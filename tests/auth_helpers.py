@@ -12,8 +12,8 @@ import pandas as pd
 from google.protobuf import text_format
 from streamlit.testing.v1 import AppTest
 
-from analytics import users
-from analytics.store import Store
+from analytics.access import users
+from analytics.data.store import Store
 from tests.conftest import ROOT
 
 TIMEOUT = 120

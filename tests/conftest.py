@@ -8,9 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from analytics import demo
-from analytics.store import Store
-from tests.apptest_support import navigation_pages_manager
+from analytics.data.store import Store
+from analytics.demo import county as demo
 
 ROOT = Path(__file__).resolve().parent.parent
 SMALL_HOUSEHOLDS = 6000
@@ -38,12 +37,6 @@ def _point_app_at_demo_store(demo_store: Store):
         os.environ.pop("DASHBOARD_STORE", None)
     else:
         os.environ["DASHBOARD_STORE"] = previous
-
-
-@pytest.fixture(autouse=True)
-def _apptest_follows_st_navigation():
-    with navigation_pages_manager():
-        yield
 
 
 @pytest.fixture(scope="session")

@@ -10,11 +10,11 @@ from pathlib import Path
 import pandas as pd
 from openpyxl import Workbook
 
-from analytics import ingest
-from analytics.contract import TABLES
-from analytics.report import display
-from analytics.store import Store
-from analytics.templates import _cell_value
+from analytics.data.contract import TABLES
+from analytics.data.store import Store
+from analytics.ingest import pipeline as ingest
+from analytics.ingest.report import display
+from analytics.ingest.templates import _cell_value
 
 
 def as_text(frame: pd.DataFrame, table: str) -> pd.DataFrame:

@@ -11,8 +11,8 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from analytics import allocation
-from analytics.allocation import AllocationError, Constraints, Context
+from analytics.planning import allocation
+from analytics.planning.allocation import AllocationError, Constraints, Context
 
 CATEGORIES = ("产业发展", "乡村建设", allocation.RELOCATION_CATEGORY)
 

@@ -10,13 +10,13 @@ import sys
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from analytics import scenarios
-from analytics.store import Store
+from analytics.data.store import Store
+from analytics.planning import scenarios
 from tests.auth_helpers import capture_downloads, haystack, sign_in
 from tests.conftest import ROOT
 from tests.test_scope import Outside, _workbook_text
 
-PAGE = "pages/allocation.py"
+PAGE = "app_pages/allocation.py"
 
 
 def _page() -> AppTest:
@@ -70,7 +70,7 @@ def test_a_saved_scenario_survives_a_restart(demo_store):
     assert any(f"已保存“{name}”" in s.value for s in at.success)
 
     # another process opening the same store folder: the scenario is on disk, not in memory
-    code = (f"import json; from analytics import scenarios; from analytics.store import Store; "
+    code = (f"import json; from analytics.planning import scenarios; from analytics.data.store import Store; "
             f"s = scenarios.load(Store({str(demo_store.root)!r}), {name!r}); "
             f"print(json.dumps(s.request['constraints']['budget_wan']))")
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)

@@ -9,9 +9,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analytics import allocation, planning, response
 from analytics.__main__ import main
-from analytics.allocation import Constraints
+from analytics.planning import allocation, response
+from analytics.planning import plan as planning
+from analytics.planning.allocation import Constraints
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from analytics import aggregates, assessment
+from analytics.data import aggregates
+from analytics.views import assessment
 
 EQUAL = {c: 1.0 for c in assessment.COMPONENTS}
 

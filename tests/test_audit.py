@@ -7,13 +7,15 @@ import sqlite3
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from analytics import audit, demo, users
-from analytics.store import Store
+from analytics.access import users
+from analytics.data import aggregates, audit
+from analytics.data.store import Store
+from analytics.demo import county as demo
 from tests.auth_helpers import app, capture_downloads, sign_in
 from tests.conftest import ROOT
 from ui import auth
 
-GUARANTEES = "pages/guarantees.py"
+GUARANTEES = "app_pages/guarantees.py"
 
 
 def _since(store: Store, seq: int):
@@ -61,7 +63,7 @@ def test_an_edit_behind_the_apps_back_breaks_the_digest_chain(small, tamper):
 def test_imports_and_rollbacks_are_recorded_with_their_user(small):
     first = small.current_id()
     assert audit.read(small, actions=["import"])["detail"].str.contains(first).any()
-    second = small.write_snapshot({}, kind="import", source="乡镇上报.xlsx", user="管理员甲", base=first)
+    second = small.write_snapshot(small.complete({}, first), kind="import", source="乡镇上报.xlsx", user="管理员甲", base=first)
     small.rollback(first, user="管理员甲")
     log = audit.read(small, users=["管理员甲"])
     assert list(log.sort_values("seq")["action"]) == ["import", "rollback"]
@@ -137,7 +139,7 @@ def test_disabling_an_account_ends_its_session_at_the_next_click(with_accounts, 
 
 def test_admins_read_filter_and_export_the_log(with_accounts, downloads):
     at = sign_in("admin01", with_accounts.passwords["admin01"])
-    at.switch_page("pages/audit_log.py").run()
+    at.switch_page("app_pages/audit_log.py").run()
     assert not at.exception and at.title[0].value == "审计日志"
     assert any("完整性校验通过" in s.value for s in at.success)
     at.multiselect(key="audit_actions").set_value(["sign_in"]).run()
@@ -149,21 +151,20 @@ def test_admins_read_filter_and_export_the_log(with_accounts, downloads):
 def test_other_roles_cannot_reach_the_log(with_accounts):
     at = sign_in("town01", with_accounts.passwords["town01"])
     with pytest.raises(ValueError, match="Could not find a navigation page"):
-        at.switch_page("pages/audit_log.py")  # not in the navigation of this role at all
+        at.switch_page("app_pages/audit_log.py")  # not in the navigation of this role at all
 
 
 def test_the_log_page_run_on_its_own_shows_nothing(with_accounts):
-    """Run without app.py (and its gate), the page goes no further than sending the user to the
-    start page; auth.require_admin stays behind that as a second lock."""
-    at = AppTest.from_file(str(ROOT / "pages" / "audit_log.py"), default_timeout=60).run()
-    assert any("请从首页打开" in e.value for e in at.error)
+    """Run without app.py (and its gate), nobody is signed in: auth.require_admin refuses."""
+    at = AppTest.from_file(str(ROOT / "app_pages" / "audit_log.py"), default_timeout=60).run()
+    assert any("无权打开" in e.value for e in at.error)
     assert not at.dataframe and not at.title
 
 
 def test_without_accounts_a_store_with_imported_data_asks_for_the_first_admin(tmp_path, monkeypatch):
     s = Store(tmp_path / "store")
     demo.build(s, households=300, seed=3)
-    s.write_snapshot({}, kind="import", source="real.xlsx", user="命令行", base=s.current_id())
+    s.write_snapshot(aggregates.with_derived(s.complete({}, s.current_id())), kind="import", source="real.xlsx", user="命令行", base=s.current_id())
     monkeypatch.setenv("DASHBOARD_STORE", str(s.root))
     monkeypatch.setattr(users, "BCRYPT_ROUNDS", 4)
     at = app().run()

@@ -9,8 +9,12 @@ import re
 import plotly.offline
 import pytest
 
-from analytics import assessment, briefing, indicators, scoring, settings
-from analytics.store import Store
+from analytics import settings
+from analytics.data import indicators
+from analytics.data.store import Store
+from analytics.reports import briefing
+from analytics.scoring import composite as scoring
+from analytics.views import assessment
 
 SECTIONS = ("一、总体情况", "二、防止返贫动态监测", "三、两不愁三保障及饮水安全", "四、易地搬迁后续扶持",
             "五、衔接资金和项目", "六、乡村振兴五大维度", "七、乡镇考核排名", "附:分村")
@@ -23,7 +27,7 @@ def _inputs(store: Store, tables: dict, township: str | None = None, with_scores
         county="岚溪县", year=year, snapshot_id=store.current_id(), is_demo=True, townships=tables["townships"],
         villages=tables["villages"], village_year=store.table("village_year"), households=tables["households"],
         projects=tables["projects"], lines=tables["monitoring_lines"], boundaries=store.table("boundaries"),
-        rule=0.55, schedule=[float(x) for x in settings.get("funds.disbursement_schedule")], scale_ratio=1.5,
+        rule=0.55, schedule=list(settings.numbers("funds.disbursement_schedule")), scale_ratio=1.5,
         employed_min_months=3, high_risk_probability=0.2,
         weights=assessment.weights({c: 1.0 for c in assessment.COMPONENTS}), township=township, scores=scores)
 

@@ -8,10 +8,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analytics import demo
-from analytics.contract import HOUSEHOLDS, INCOME_PARTS, TABLES, valid_id_number
-from analytics.indicators import catalogue
-from analytics.store import Store
+from analytics.data.contract import HOUSEHOLDS, INCOME_PARTS, TABLES, valid_id_number
+from analytics.data.indicators import catalogue
+from analytics.data.store import Store
+from analytics.demo import county as demo
 from tests.conftest import SMALL_HOUSEHOLDS
 
 

@@ -7,7 +7,7 @@ import io
 import openpyxl
 import pandas as pd
 
-from analytics.exports import excel_bytes
+from analytics.reports.exports import excel_bytes
 
 
 def test_excel_has_title_chinese_headers_and_masks():

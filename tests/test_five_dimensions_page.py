@@ -12,12 +12,15 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from analytics import indicators, poverty, scoring, settings
-from analytics.contract import DIMENSIONS
+from analytics import settings
+from analytics.data import indicators
+from analytics.data.contract import DIMENSIONS
+from analytics.scoring import composite as scoring
+from analytics.scoring import poverty
 from tests.apptest_support import frame, metric
 from tests.conftest import ROOT
 
-PAGE = "pages/five_dimensions.py"
+PAGE = "app_pages/five_dimensions.py"
 TIMEOUT = 180
 
 
@@ -141,7 +144,7 @@ def test_township_user_sees_county_ranks_of_their_villages_only(accounts, expect
     profile = frame(at, "trend")  # every indicator ranked among the county's villages that have it
     denominators = profile["rank_text"].str.split(" / ").str[1].astype(int)
     assert list(denominators) == list(county.reindex(indicators.catalogue().index))
-    at.switch_page("pages/multidimensional.py").run()
+    at.switch_page("app_pages/multidimensional.py").run()
     assert not at.exception, [e.value for e in at.exception]
     villages = demo_tables["villages"]
     mine = villages.loc[villages["township_code"] == accounts.township, "village_name"]
@@ -158,11 +161,11 @@ def test_township_user_sees_county_ranks_of_their_villages_only(accounts, expect
 
 
 def test_multidimensional_page_matches_alkire_foster(demo_tables):
-    at = _page("pages/multidimensional.py")
+    at = _page("app_pages/multidimensional.py")
     h = demo_tables["households"]
     year = int(h["year"].max())
     result = poverty.households_af(h[h["year"] == year].reset_index(drop=True), demo_tables["monitoring_lines"])
-    assert result.k == settings.get("poverty.k")
+    assert result.k == settings.number("poverty.k")
     assert metric(at, "多维贫困发生率 H") == f"{result.H * 100:.2f}%"
     assert metric(at, "平均剥夺强度 A") == f"{result.A * 100:.1f}%"
     assert metric(at, "多维贫困户(户)") == f"{int(result.poor.sum()):,}"

@@ -6,8 +6,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from analytics import aggregates, guarantees
-from analytics.contract import GUARANTEE_COLUMNS
+from analytics.data import aggregates
+from analytics.data.contract import GUARANTEE_COLUMNS
+from analytics.views import guarantees
 
 
 @pytest.fixture(scope="module")

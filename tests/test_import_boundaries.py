@@ -14,8 +14,8 @@ import pytest
 import shapely
 from shapely.geometry import Point, Polygon
 
-from analytics import ingest
-from analytics.boundaries import gcj02_to_wgs84, wgs84_to_gcj02
+from analytics.ingest import pipeline as ingest
+from analytics.ingest.boundaries import gcj02_to_wgs84, wgs84_to_gcj02
 from tests.import_helpers import check, one
 
 WGS84 = ingest.Options(crs="wgs84")

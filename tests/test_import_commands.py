@@ -6,12 +6,13 @@ from __future__ import annotations
 import pandas as pd
 from openpyxl import load_workbook
 
-from analytics import ingest, templates
 from analytics.__main__ import main
-from analytics.contract import TABLES
-from analytics.importer import ROW, Sheet
-from analytics.report import Report
-from analytics.validation import Current, Validator
+from analytics.data.contract import TABLES
+from analytics.ingest import pipeline as ingest
+from analytics.ingest import templates
+from analytics.ingest.reading import ROW, Sheet
+from analytics.ingest.report import Report
+from analytics.ingest.validation import Current, Validator
 from tests.import_helpers import as_text, copy_store, csv_bytes, sample, write
 
 

@@ -10,7 +10,7 @@ from tests.auth_helpers import make_accounts, sign_in
 from tests.conftest import ROOT
 from tests.import_helpers import as_text, copy_store, csv_bytes
 
-PAGE = "pages/data_admin.py"
+PAGE = "app_pages/data_admin.py"
 CSV = "text/csv"
 
 
@@ -87,7 +87,7 @@ def test_an_admin_imports_a_clean_upload_as_a_new_snapshot(store, demo_tables, t
 
 
 def test_an_admin_rolls_back_and_the_rollback_is_recorded(store, demo_tables, tmp_path, monkeypatch):
-    from analytics import ingest
+    from analytics.ingest import pipeline as ingest
 
     first = store.current_id()
     path = tmp_path / "标准.csv"

@@ -15,8 +15,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook
 
-from analytics import aggregates, ingest
-from analytics.contract import HOUSEHOLDS, MONITORING_LINES
+from analytics.data import aggregates
+from analytics.data.contract import HOUSEHOLDS, MONITORING_LINES
+from analytics.ingest import pipeline as ingest
 from tests.import_helpers import as_text, copy_store, csv_bytes, sample
 
 FAST = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

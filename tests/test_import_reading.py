@@ -11,9 +11,10 @@ import zipfile
 import pandas as pd
 import pytest
 
-from analytics import ingest, settings
-from analytics.contract import HOUSEHOLDS, INCOME_PARTS
-from analytics.templates import EXAMPLES
+from analytics import settings
+from analytics.data.contract import HOUSEHOLDS, INCOME_PARTS
+from analytics.ingest import pipeline as ingest
+from analytics.ingest.templates import EXAMPLES
 from tests.import_helpers import as_text, check, csv_bytes, one, sample, xlsx_bytes
 
 

@@ -8,8 +8,11 @@ import pandas as pd
 import pytest
 import shapely
 
-from analytics import demo, ingest, overview, templates
-from analytics.store import Store
+from analytics.data.store import Store
+from analytics.demo import county as demo
+from analytics.ingest import pipeline as ingest
+from analytics.ingest import templates
+from analytics.views import overview
 
 SOURCE_TABLES = ("townships", "villages", "households", "projects", "monitoring_lines", "village_indicators")
 DERIVED = ("village_year", "derived_indicators")

@@ -7,9 +7,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from analytics import ingest
-from analytics.contract import id_check_digit
-from analytics.report import MAX_LISTED
+from analytics.data.contract import id_check_digit
+from analytics.ingest import pipeline as ingest
+from analytics.ingest.report import MAX_LISTED
 from tests.import_helpers import as_text, check, csv_bytes, one, problems, sample
 
 

@@ -11,13 +11,14 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from analytics import guarantees, relocation, settings, township
-from analytics.contract import GUARANTEE_COLUMNS
+from analytics import settings
+from analytics.data.contract import GUARANTEE_COLUMNS
+from analytics.views import guarantees, relocation, township
 from tests.auth_helpers import app, capture_downloads, haystack
-from ui.nav import PAGES, TITLES_EN
+from ui.nav import PAGES
 
-MINE = ("pages/township.py", "pages/guarantees.py", "pages/relocation.py", "pages/projects.py",
-        "pages/assessment.py", "pages/village_profile.py", "pages/slides.py", "pages/briefing.py")
+MINE = ("app_pages/township.py", "app_pages/guarantees.py", "app_pages/relocation.py", "app_pages/projects.py",
+        "app_pages/assessment.py", "app_pages/village_profile.py", "app_pages/slides.py", "app_pages/briefing.py")
 SLIDES = ("kpis", "map", "dimensions", "risk", "guarantees", "funds", "ranking")
 
 
@@ -42,14 +43,14 @@ def _gap(frame: pd.DataFrame) -> pd.Series:
 
 
 def test_my_pages_are_in_the_menu_with_english_titles():
-    paths = {p.path for p in PAGES}
+    specs = {p.path: p for p in PAGES}
     for page in MINE:
-        assert page in paths and page in TITLES_EN, page
+        assert page in specs and specs[page].title_en, page
 
 
 def test_guarantees_page_counts_and_follows_the_township(demo_tables):
     now = _last_year(demo_tables)
-    at = _open("pages/guarantees.py")
+    at = _open("app_pages/guarantees.py")
     assert _metric(at, "有未保障项的农户(户)") == f"{int(_gap(now).sum()):,}"
     villages = demo_tables["villages"]
     town = villages.set_index("village_code").loc[now.loc[_gap(now), "village_code"], "township_code"].mode()[0]
@@ -62,7 +63,7 @@ def test_guarantees_page_counts_and_follows_the_township(demo_tables):
 
 def test_household_lists_are_masked_on_screen_and_in_excel(demo_tables, monkeypatch):
     files = capture_downloads(monkeypatch)
-    at = _open("pages/guarantees.py")
+    at = _open("app_pages/guarantees.py")
     ids = set(_last_year(demo_tables).loc[lambda d: _gap(d), "head_id_number"])
     text = haystack(at)
     assert not [i for i in ids if i in text]
@@ -79,7 +80,7 @@ def test_household_lists_are_masked_on_screen_and_in_excel(demo_tables, monkeypa
 def test_relocation_page_counts_households_with_labour_and_nobody_employed(demo_tables):
     now = _last_year(demo_tables)
     moved = now[now["relocated"].astype(bool) & (now["labor_count"] > 0)]
-    at = _open("pages/relocation.py")
+    at = _open("app_pages/relocation.py")
     assert _metric(at, "有劳动力无人就业户(户)") == f"{int((moved['migrant_work_months'] < 3).sum()):,}"
     assert _metric(at, "搬迁户(户)") == f"{int(now['relocated'].astype(bool).sum()):,}"
 
@@ -87,7 +88,7 @@ def test_relocation_page_counts_households_with_labour_and_nobody_employed(demo_
 def test_projects_page_counts_the_years_projects(demo_tables):
     year = int(demo_tables["households"]["year"].max())
     p = demo_tables["projects"]
-    at = _open("pages/projects.py")
+    at = _open("app_pages/projects.py")
     assert _metric(at, "项目(个)") == f"{int((p['year'] == year).sum()):,}"
     assert _metric(at, "投入资金(万元)") == f"{p.loc[p['year'] == year, 'funds_wan'].sum():,.1f}"
     at.select_slider(key="projects_as_of").set_value(3).run()
@@ -97,7 +98,7 @@ def test_projects_page_counts_the_years_projects(demo_tables):
 
 
 def test_assessment_ranks_every_township_and_weights_change_it(demo_tables):
-    at = _open("pages/assessment.py")
+    at = _open("app_pages/assessment.py")
     table = at.dataframe[0].value
     assert len(table) == len(demo_tables["townships"])
     assert list(table["总分"]) == sorted(table["总分"], reverse=True)
@@ -112,7 +113,7 @@ def test_assessment_ranks_every_township_and_weights_change_it(demo_tables):
 
 def test_village_profile_shows_one_village(demo_tables):
     village = demo_tables["villages"].iloc[7]
-    at = _open("pages/village_profile.py")
+    at = _open("app_pages/village_profile.py")
     assert any("请选择一个村" in i.value for i in at.info)
     at.selectbox(key="profile_pick").set_value(village["village_code"]).run()
     assert not at.exception
@@ -126,7 +127,7 @@ def test_township_desk_reaches_the_lists_in_one_click(demo_tables):
     now = _last_year(demo_tables)
     most = now[_gap(now)]["village_code"].str[:9].value_counts().index[0]  # a township with lists to show
     town = demo_tables["townships"].set_index("township_code").loc[most].to_dict() | {"township_code": most}
-    at = _open("pages/township.py")
+    at = _open("app_pages/township.py")
     at.button(key=f"township_{town['township_code']}").click().run()
     assert not at.exception
     assert town["township_name"] in at.title[0].value
@@ -145,20 +146,20 @@ def test_township_desk_reaches_the_lists_in_one_click(demo_tables):
     assert list(shown.iloc[:, 3]) == list(expected["years_in_a_row"]) and len(expected)
     assert tabs[1].endswith(f" {len(township.open_cases(h, villages, year))}")
     jobless = relocation.jobless(h, villages, demo_tables["townships"], year,
-                                 float(settings.get("relocation.employed_min_months")))
+                                 settings.integer("relocation.employed_min_months"))
     assert tabs[3].endswith(f" {len(jobless)}")
 
 
 @pytest.mark.parametrize("slide", SLIDES)
 def test_every_slide_runs(slide):
-    at = _open("pages/slides.py", {"slide": slide, "present": "true"})
+    at = _open("app_pages/slides.py", {"slide": slide, "present": "true"})
     assert at.segmented_control(key="slide").value == slide
     assert at.toggle(key="present").value is True
     assert at.title
 
 
 def test_slide_buttons_step_through_the_deck():
-    at = _open("pages/slides.py", {"slide": "ranking"})
+    at = _open("app_pages/slides.py", {"slide": "ranking"})
     at.button(key="slides_next").click().run()
     assert at.selectbox(key="slide").value == "kpis"  # wraps round
     at.button(key="slides_prev").click().run()
@@ -166,14 +167,14 @@ def test_slide_buttons_step_through_the_deck():
 
 
 def test_kpi_slide_shows_units(demo_tables):
-    at = _open("pages/slides.py", {"slide": "kpis", "present": "true"})
+    at = _open("app_pages/slides.py", {"slide": "kpis", "present": "true"})
     assert _metric(at, "农户") == f"{len(_last_year(demo_tables)):,} :small[户]"
     assert _metric(at, "衔接资金").endswith(":small[万元]")
     assert len(at.dataframe) == 0  # a table on a slide would not be readable from the back
 
 
 def test_projector_switch_enters_and_leaves():
-    at = _open("pages/overview.py")
+    at = _open("app_pages/overview.py")
     assert at.toggle(key="present").value is False
     assert "stSidebarCollapsedControl" not in haystack(at)
     at.toggle(key="present").set_value(True).run()
@@ -194,7 +195,7 @@ def test_english_switch_translates_my_pages():
 
 def test_briefing_download_is_the_html_file(monkeypatch):
     files = capture_downloads(monkeypatch)
-    _open("pages/briefing.py")
+    _open("app_pages/briefing.py")
     name, payload = next((n, p) for n, p in files if n.endswith(".html"))
     assert name.startswith("岚溪县_") or name.startswith("岚溪县")
     page = payload.decode("utf-8")

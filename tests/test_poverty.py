@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from analytics import poverty
+from analytics.scoring import poverty
 
 # Alkire, S. and Foster, J. (2011), "Counting and multidimensional poverty measurement",
 # Journal of Public Economics 95(7-8), 476-487, the illustration of Sections 2-3: four persons,

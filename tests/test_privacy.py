@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analytics.privacy import mask_frame, mask_id_number, mask_name, mask_phone
+from analytics.access.privacy import mask_frame, mask_id_number, mask_name, mask_phone
 
 
 def test_names():

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from analytics import projects
-from analytics.overview import INDUSTRY_CATEGORY
+from analytics.data.funds import INDUSTRY_CATEGORY
+from analytics.views import projects
 
 SCHEDULE = [0.05, 0.1, 0.2, 0.3, 0.45, 0.6, 0.65, 0.7, 0.8, 0.9, 1.0, 1.0]
 

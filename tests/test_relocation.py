@@ -6,7 +6,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from analytics import aggregates, relocation
+from analytics.data import aggregates
+from analytics.views import relocation
 
 MIN_MONTHS = 3.0
 

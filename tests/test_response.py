@@ -6,8 +6,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analytics import aggregates, demo, indicators, response
-from analytics.contract import PROJECT_CATEGORIES
+from analytics.data import aggregates, indicators
+from analytics.data.contract import PROJECT_CATEGORIES
+from analytics.demo import county as demo
+from analytics.planning import response
 
 HOUSEHOLDS = 30_000  # enough households per village for household-derived outcomes
 SEED = 7

@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 import sklearn
 
-from analytics import demo
 from analytics.__main__ import main
-from analytics.store import Store
+from analytics.data.store import Store
+from analytics.demo import county as demo
 
 KEYS = ("roc_auc", "pr_auc", "brier", "recall_at_workload", "precision_at_workload")
 

@@ -6,10 +6,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analytics import risk_features, settings
-from analytics.contract import HOUSEHOLDS
-from analytics.risk import FEATURE_IDS
-from analytics.risk_features import LabelSpec, RiskDataError
+from analytics import settings
+from analytics.data.contract import HOUSEHOLDS
+from analytics.risk import features as risk_features
+from analytics.risk.features import LabelSpec, RiskDataError
+from analytics.risk.model import FEATURE_IDS
 
 FUTURE = 2024  # scrambled year; its features and everything before must not move (except labels)
 
@@ -92,8 +93,8 @@ def test_label_options_change_the_events(demo_tables):
 
 def test_label_spec_comes_from_settings():
     spec = LabelSpec.from_settings()
-    assert spec.line_ratio == settings.get("risk.label_line_ratio")
-    assert spec.count_identified == settings.get("risk.label_counts_identified")
+    assert spec.line_ratio == settings.number("risk.label_line_ratio")
+    assert spec.count_identified == settings.flag("risk.label_counts_identified")
 
 
 def test_income_is_computed_from_its_parts_when_left_empty(small):

@@ -10,11 +10,15 @@ import pytest
 import sklearn
 from sklearn import metrics
 
-from analytics import risk_explain, risk_features, risk_metrics, risk_model_store, risk_training
-from analytics.risk import FEATURE_IDS, RiskModel, time_splits
-from analytics.risk_baseline import RuleTriggers
-from analytics.risk_features import CATEGORY_LEVELS, FEATURES, LabelSpec, RiskDataError
-from analytics.store import Store
+from analytics.data.store import Store
+from analytics.risk import explain as risk_explain
+from analytics.risk import features as risk_features
+from analytics.risk import metrics as risk_metrics
+from analytics.risk import saved as risk_model_store
+from analytics.risk import training as risk_training
+from analytics.risk.baseline import RuleTriggers
+from analytics.risk.features import CATEGORY_LEVELS, FEATURES, LabelSpec, RiskDataError
+from analytics.risk.model import FEATURE_IDS, RiskModel, time_splits
 
 WORKLOAD = 0.05
 
@@ -248,7 +252,7 @@ def test_too_few_years_is_refused_in_chinese(demo_tables):
 
 @pytest.fixture(scope="module")
 def saved(tmp_path_factory):
-    from analytics import demo
+    from analytics.demo import county as demo
 
     store = Store(tmp_path_factory.mktemp("risk_store"))
     demo.build(store, households=1500, seed=3)

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from analytics import scenarios
-from analytics.store import Store
+from analytics.data.store import Store
+from analytics.planning import scenarios
 
 
 def test_saving_a_name_again_adds_a_version_and_keeps_the_old_one(tmp_path):

@@ -13,12 +13,13 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from analytics import audit, settings
+from analytics import settings
 from analytics.__main__ import main
-from analytics.scope import Scope, ScopeError
+from analytics.access.scope import Scope, ScopeError
+from analytics.data import audit
 from tests.auth_helpers import capture_downloads, haystack, sign_in
 from ui import auth
-from ui.nav import PAGE_ROLES, PAGES
+from ui.nav import PAGES
 
 ID_NUMBER = re.compile(r"\d{17}[\dX]")
 DIGITS = re.compile(r"\d{9,}")
@@ -36,7 +37,7 @@ def downloads(monkeypatch):
 
 
 def _pages_for(role: str) -> list[str]:
-    return [p.path for p in PAGES if not PAGE_ROLES.get(p.path) or role in PAGE_ROLES[p.path]]
+    return [p.path for p in PAGES if p.open_to(role)]
 
 
 def _workbook_text(payload: bytes) -> str:
@@ -119,7 +120,7 @@ def test_the_scope_line_names_the_users_township_not_the_whole_county(with_accou
     at = sign_in("town01", with_accounts.passwords["town01"])
     assert at.selectbox(key="town").value == ""
     lines = [c.value for c in at.caption if "数据快照" in c.value]
-    assert lines and f"{settings.get('county_name')} {towns[with_accounts.township]} ·" in lines[0]
+    assert lines and f"{settings.text('county_name')} {towns[with_accounts.township]} ·" in lines[0]
 
 
 def test_url_parameters_cannot_reach_another_township(with_accounts, demo_tables, downloads):
@@ -168,7 +169,7 @@ def test_masked_role_sees_no_full_name_or_id_number_anywhere(with_accounts, demo
 
 def test_admin_downloads_hold_full_personal_data(with_accounts, demo_tables, downloads):
     at = sign_in("admin01", with_accounts.passwords["admin01"])
-    at.switch_page("pages/guarantees.py").run()
+    at.switch_page("app_pages/guarantees.py").run()
     texts = "\n".join(_workbook_text(p) for _, p in downloads)
     assert FullNames(demo_tables).leaks(texts)  # the admin's files carry full names and ID numbers
     log = audit.read(with_accounts.store, users=["admin01"], actions=["export"])
@@ -205,8 +206,8 @@ def test_downloads_are_cut_to_scope_even_when_a_page_passes_county_rows(with_acc
     cut to the user's townships, by village code or, without one, by household id."""
 
     def script():
-        from analytics import users
-        from analytics.store import Store
+        from analytics.access import users
+        from analytics.data.store import Store
         from ui import auth, data, exports
 
         store = data.store()

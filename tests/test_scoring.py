@@ -13,9 +13,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from analytics import indicators, scoring
 from analytics.__main__ import main
-from analytics.contract import DIMENSIONS
+from analytics.data import indicators
+from analytics.data.contract import DIMENSIONS
+from analytics.scoring import composite as scoring
 
 
 @pytest.fixture(scope="module")
@@ -100,7 +101,7 @@ def test_ahp_refuses_a_matrix_that_is_not_reciprocal():
 
 
 def test_default_ahp_matrix_in_settings_is_consistent():
-    result = scoring.ahp(scoring.parse_matrix(scoring.settings.get("scoring.ahp_matrix")))
+    result = scoring.ahp(scoring.parse_matrix(scoring.settings.matrix("scoring.ahp_matrix")))
     assert result.cr < 0.1
     assert result.weights.sum() == pytest.approx(1.0)
 
@@ -251,8 +252,8 @@ def test_score_table_ranks_tiers_and_changes(values, villages):
     one = table[table["village_code"] == villages["village_code"].iloc[0]].sort_values("year")
     assert one["change"].iloc[1:].to_numpy() == pytest.approx(np.diff(one["overall"].to_numpy()))
     assert pd.isna(one["change"].iloc[0])
-    cuts = scoring.settings.get("scoring.tier_cuts")
-    names = scoring.settings.get("scoring.tier_names")
+    cuts = scoring.settings.numbers("scoring.tier_cuts")
+    names = scoring.settings.texts("scoring.tier_names")
     assert (table.loc[table["overall"] >= cuts[0], "tier"] == names[0]).all()
     assert (table.loc[table["overall"] < cuts[-1], "tier"] == names[-1]).all()
 

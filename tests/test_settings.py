@@ -22,5 +22,20 @@ def test_readme_documents_every_setting():
 def test_unknown_key_is_refused(tmp_path):
     bad = tmp_path / "settings.toml"
     bad.write_text((settings.SETTINGS_FILE.read_text(encoding="utf-8")) + '\ntypo_key = 1\n', encoding="utf-8")
-    with pytest.raises(ValueError, match="typo_key"):
+    with pytest.raises(settings.SettingsError, match="typo_key"):
         settings.load(bad)
+
+
+def test_a_value_of_the_wrong_type_is_refused_with_its_key(tmp_path):
+    bad = tmp_path / "settings.toml"
+    text = settings.SETTINGS_FILE.read_text(encoding="utf-8").replace("workload = 0.05", 'workload = "5%"')
+    bad.write_text(text, encoding="utf-8")
+    with pytest.raises(settings.SettingsError, match="risk.workload"):
+        settings.load(bad)
+
+
+def test_a_typed_reader_refuses_a_setting_of_another_kind():
+    with pytest.raises(TypeError, match="county_name"):
+        settings.number("county_name")
+    assert settings.text("county_name")
+    assert settings.integer("auth.lockout_threshold") == int(settings.get("auth.lockout_threshold"))

@@ -7,8 +7,8 @@ import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 import pytest
 
-from analytics import store as store_module
-from analytics.store import Store, StoreError
+from analytics.data import store as store_module
+from analytics.data.store import Store, StoreError
 
 
 def _tables(n: int) -> dict[str, pd.DataFrame]:
@@ -43,7 +43,7 @@ def test_partial_write_carries_other_tables(tmp_path):
     store = Store(tmp_path)
     lines = pd.DataFrame({"year": [2025], "threshold_yuan": [8000.0]})
     first = store.write_snapshot({**_tables(2), "monitoring_lines": lines}, kind="import", source="a")
-    store.write_snapshot(_tables(4), kind="import", source="b", base=first)
+    store.write_snapshot(store.complete(_tables(4), first), kind="import", source="b", base=first)
     assert len(store.table("townships")) == 4
     assert store.table("monitoring_lines")["threshold_yuan"].tolist() == [8000.0]
 

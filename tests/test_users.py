@@ -11,9 +11,11 @@ from datetime import datetime, timedelta
 import bcrypt
 import pytest
 
-from analytics import audit, settings, users
+from analytics import settings
 from analytics.__main__ import main
-from analytics.store import Store
+from analytics.access import users
+from analytics.data import audit
+from analytics.data.store import Store
 
 T0 = datetime(2026, 3, 2, 9, 0, 0)
 PASSWORD = "Lanxi-county-2026"
@@ -32,7 +34,7 @@ def store(tmp_path) -> Store:
 
 
 def _backoff(failures: int) -> float:
-    base, cap = settings.get("auth.backoff_base_seconds"), settings.get("auth.backoff_max_seconds")
+    base, cap = settings.number("auth.backoff_base_seconds"), settings.number("auth.backoff_max_seconds")
     return min(cap, base * 2 ** (failures - 1))
 
 
@@ -92,8 +94,8 @@ def test_backoff_doubles_and_refuses_without_checking_the_password(store):
 
 
 def test_lockout_after_the_threshold_for_known_and_unknown_names_alike(store):
-    threshold = int(settings.get("auth.lockout_threshold"))
-    minutes = float(settings.get("auth.lockout_minutes"))
+    threshold = settings.integer("auth.lockout_threshold")
+    minutes = settings.integer("auth.lockout_minutes")
     for name in ("zhang", "nobody"):
         at = T0
         for failures in range(1, threshold + 1):

@@ -6,8 +6,10 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from analytics import aggregates, indicators, scoring, township, village_profile
-from analytics.contract import DIMENSIONS
+from analytics.data import aggregates, indicators
+from analytics.data.contract import DIMENSIONS
+from analytics.scoring import composite as scoring
+from analytics.views import township, village_profile
 
 
 @pytest.fixture(scope="module")

@@ -23,11 +23,13 @@ from pathlib import Path
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
-from analytics import audit, settings, users
-from analytics.store import Store
-from analytics.users import User
+from analytics import settings
+from analytics.access import users
+from analytics.access.users import User
+from analytics.data import audit
+from analytics.data.store import Store
 from ui import data
-from ui.nav import PAGE_ROLES, PAGES, PageSpec
+from ui.nav import PAGES, PageSpec
 from ui.text import common, pick
 
 TEXT = {
@@ -130,7 +132,7 @@ def _registry() -> tuple[dict[str, _Session], threading.Lock]:
 
 
 def _idle_limit() -> float:
-    return float(settings.get("auth.idle_timeout_minutes")) * 60
+    return settings.integer("auth.idle_timeout_minutes") * 60
 
 
 def _client() -> str:
@@ -315,7 +317,7 @@ def _first_run_page() -> None:
             code = st.text_input(t["setup_code"], type="password")
             name = st.text_input(t["name"], max_chars=64)
             password = st.text_input(t["password"], type="password", max_chars=128,
-                                     help=t["min_length"].format(n=settings.get("auth.password_min_length")))
+                                     help=t["min_length"].format(n=settings.integer("auth.password_min_length")))
             again = st.text_input(t["confirm"], type="password", max_chars=128)
             submitted = st.form_submit_button(t["create"], type="primary", width="stretch")
         if submitted:
@@ -343,7 +345,7 @@ def _change_password(store: Store, user: User, t: dict[str, str]) -> None:
     with st.form("change_password", clear_on_submit=True):
         current = st.text_input(t["current_password"], type="password", max_chars=128)
         new = st.text_input(t["new_password"], type="password", max_chars=128,
-                            help=t["min_length"].format(n=settings.get("auth.password_min_length")))
+                            help=t["min_length"].format(n=settings.integer("auth.password_min_length")))
         again = st.text_input(t["confirm"], type="password", max_chars=128)
         if not st.form_submit_button(t["save"]):
             return
@@ -399,11 +401,11 @@ def require_admin() -> None:
 
 
 def visible(pages: tuple[PageSpec, ...]) -> list[PageSpec]:
-    """The pages the signed-in user's role may open (ui.nav.PAGE_ROLES limits some)."""
+    """The pages the signed-in user's role may open (PageSpec.roles limits some)."""
     user = current_user()
     if user is None:
         return []
-    return [p for p in pages if not PAGE_ROLES.get(p.path) or user.role in PAGE_ROLES[p.path]]
+    return [p for p in pages if p.open_to(user.role)]
 
 
 def can_save_scenarios() -> bool:

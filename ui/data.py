@@ -15,9 +15,9 @@ import shapely
 import streamlit as st
 
 from analytics import settings
-from analytics.scope import Scope, ScopeError
-from analytics.store import SLICED_TABLES, SnapshotInfo, Store
-from analytics.users import User
+from analytics.access.scope import Scope, ScopeError
+from analytics.access.users import User
+from analytics.data.store import SLICED_TABLES, SnapshotInfo, Store
 
 STORE_ENV = "DASHBOARD_STORE"
 
@@ -114,7 +114,7 @@ def scoped_villages(villages: pd.Index | list[str] | None) -> list[str] | None:
 def shapes(name: str = "boundaries") -> gpd.GeoDataFrame:
     """Map-ready boundaries in scope: village (`boundaries`) or `township_boundaries`."""
     info = snapshot()
-    tolerance = settings.get("map.simplify_tolerance_deg")
+    tolerance = settings.number("map.simplify_tolerance_deg")
     return _scoped_shapes(str(store().root), info.id, name, tolerance, allowed_townships())
 
 
@@ -136,7 +136,7 @@ def in_scope(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def county_name() -> str:
-    return settings.get("county_name")
+    return settings.text("county_name")
 
 
 def can_see_personal() -> bool:

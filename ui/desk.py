@@ -15,9 +15,11 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
-from analytics import guarantees, relocation, risk_model_store, settings, township
-from analytics.risk_features import RiskDataError
-from analytics.store import Store
+from analytics import settings
+from analytics.data.store import Store
+from analytics.risk import saved as risk_model_store
+from analytics.risk.features import RiskDataError
+from analytics.views import guarantees, relocation, township
 from ui import data, risk
 
 VILLAGE_COLUMNS = ["village_name", "guarantee_problem", "high_risk", "monitored_unresolved", "jobless", "households",
@@ -79,8 +81,8 @@ def _desk(key: _Key, town: str, codes: tuple[str, ...]) -> Desk:
 
 
 def _key(root: str, snapshot_id: str, year: int, model_id: str | None, model_error: str | None) -> _Key:
-    return _Key(root, snapshot_id, model_id, model_error, year, float(settings.get("risk.high_risk_probability")),
-                float(settings.get("relocation.employed_min_months")))
+    return _Key(root, snapshot_id, model_id, model_error, year, settings.number("risk.high_risk_probability"),
+                settings.integer("relocation.employed_min_months"))
 
 
 def desk(town: str, year: int) -> Desk:

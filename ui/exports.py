@@ -8,7 +8,7 @@ import re
 import pandas as pd
 import streamlit as st
 
-from analytics.exports import excel_bytes
+from analytics.reports.exports import excel_bytes
 from ui import auth, data
 from ui.text import common
 

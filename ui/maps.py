@@ -66,13 +66,13 @@ def choropleth(shapes: gpd.GeoDataFrame, values: pd.Series, names: pd.Series, *,
     edges = _bins(frame["value"])
     colours = {code: _colour(v, edges, palette) for code, v in zip(frame[key], frame["value"])}
     minx, miny, maxx, maxy = frame.total_bounds
-    tile_url = settings.get("map.tile_url")
+    tile_url = settings.text("map.tile_url")
     fmap = folium.Map(location=[(miny + maxy) / 2, (minx + maxx) / 2], tiles=None,
                       zoom_control=True, zoom_snap=0.25, control_scale=False)
     fmap.default_js = [("leaflet", LEAFLET_JS)]
     fmap.default_css = [("leaflet_css", LEAFLET_CSS)]
     if tile_url:
-        folium.TileLayer(tile_url, attr=settings.get("map.tile_attribution") or " ").add_to(fmap)
+        folium.TileLayer(tile_url, attr=settings.text("map.tile_attribution") or " ").add_to(fmap)
     folium.GeoJson(
         frame[[key, "name", "label", "geometry"]].to_json(),
         style_function=lambda f: {

@@ -10,14 +10,15 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from analytics import assessment, settings
-from analytics.scoring import Method
+from analytics import settings
+from analytics.scoring.composite import Method
+from analytics.views import assessment
 from ui import data, scores
 
 
 def default_weights() -> dict[str, float]:
     """The weights in settings (`assessment.weights.*`), normalised."""
-    return assessment.weights({c: float(settings.get(f"assessment.weights.{c}")) for c in assessment.COMPONENTS})
+    return assessment.weights({c: settings.number(f"assessment.weights.{c}") for c in assessment.COMPONENTS})
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -25,7 +26,7 @@ def _components(snapshot_id: str, allowed: tuple[str, ...] | None, year: int) ->
     households = data.households(year, columns=list(assessment.IDENTIFICATION_COLUMNS))
     coverage = assessment.identification(households, data.table("monitoring_lines"), year)
     return assessment.components(year, data.table("villages"), data.table("townships"), data.table("village_year"),
-                                 coverage, data.table("projects"), float(settings.get("funds.industry_min_share")),
+                                 coverage, data.table("projects"), settings.number("funds.industry_min_share"),
                                  scores.scores(Method.default()))
 
 

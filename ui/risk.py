@@ -10,9 +10,10 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from analytics import risk_model_store, risk_overview
-from analytics.risk_training import TrainedRisk
-from analytics.store import Store
+from analytics.data.store import Store
+from analytics.risk import overview as risk_overview
+from analytics.risk import saved as risk_model_store
+from analytics.risk.training import TrainedRisk
 from ui import data, scope
 
 

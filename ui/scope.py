@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analytics import overview
+from analytics.views import overview
 from ui import data, filters
 
 

@@ -10,8 +10,11 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from analytics import indicators, poverty, score_views, scoring
-from analytics.store import Store
+from analytics.data import indicators
+from analytics.data.store import Store
+from analytics.scoring import composite as scoring
+from analytics.scoring import poverty
+from analytics.scoring import views as score_views
 from ui import data
 
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from analytics.exports import chinese_headers
-from analytics.privacy import mask_frame
+from analytics.access.privacy import mask_frame
+from analytics.reports.exports import chinese_headers
 from ui import data
 
 HIDDEN = ("township_code", "village_code")  # kept in frames (scoping, exports), not worth screen width

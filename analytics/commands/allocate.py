@@ -6,9 +6,11 @@ import argparse
 import json
 import sys
 
-from analytics import planning, response, settings
-from analytics.allocation import AllocationError, Constraints
-from analytics.store import Store
+from analytics import settings
+from analytics.data.store import Store
+from analytics.planning import plan as planning
+from analytics.planning import response
+from analytics.planning.allocation import AllocationError, Constraints
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -52,7 +54,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         context = planning.build_context(tables, args.year)
         effects = response.Effects(response.fit_snapshot(tables))
-        blend = args.blend_weight if args.blend_weight is not None else settings.get("allocation.blend_risk_weight")
+        blend = args.blend_weight if args.blend_weight is not None else settings.number("allocation.blend_risk_weight")
         request = planning.Request(_constraints(args, context), args.objective, float(blend))
         result = planning.run(context, effects, request)
     except (AllocationError, ValueError) as exc:

@@ -9,9 +9,11 @@ import json
 import time
 from pathlib import Path
 
-from analytics import ingest, risk_model_store, templates
-from analytics.boundaries import CRS_CHOICES
-from analytics.store import Store
+from analytics.data.store import Store
+from analytics.ingest import pipeline as ingest
+from analytics.ingest import templates
+from analytics.ingest.boundaries import CRS_CHOICES
+from analytics.risk import saved as risk_model_store
 
 CRS_HELP = ("村界文件没有声明坐标系时:declared(拒绝,默认)、wgs84(注明坐标是 WGS84 经纬度)、"
             "gcj02(坐标来自高德、腾讯等网络地图,换算为 WGS84)")

@@ -5,8 +5,9 @@ from __future__ import annotations
 import argparse
 import time
 
-from analytics import demo, risk_model_store
-from analytics.store import Store
+from analytics.data.store import Store
+from analytics.demo import county as demo
+from analytics.risk import saved as risk_model_store
 
 
 def register(sub: argparse._SubParsersAction) -> None:

@@ -11,12 +11,13 @@ import argparse
 import sys
 from pathlib import Path
 
-from analytics import audit, users
+from analytics.access import users
+from analytics.access.scope import Scope
 from analytics.commands.users import read_password
-from analytics.contract import TABLES
-from analytics.exports import excel_bytes
-from analytics.scope import Scope
-from analytics.store import GEO_TABLES, Store
+from analytics.data import audit
+from analytics.data.contract import TABLES
+from analytics.data.store import GEO_TABLES, Store
+from analytics.reports.exports import excel_bytes
 
 EXPORTABLE = tuple(name for name in (*TABLES, "village_year") if name not in GEO_TABLES)
 CLIENT = "命令行"

@@ -8,9 +8,12 @@ import sys
 import time
 import unicodedata
 
-from analytics import risk_features, risk_model_store, risk_training, settings
-from analytics.risk_features import LabelSpec, RiskDataError
-from analytics.store import Store
+from analytics import settings
+from analytics.data.store import Store
+from analytics.risk import features as risk_features
+from analytics.risk import saved as risk_model_store
+from analytics.risk import training as risk_training
+from analytics.risk.features import LabelSpec, RiskDataError
 
 _STORE_HELP = "数据仓库目录(默认 data/store;也可写在 risk 之后)"
 _NAMES = {"roc_auc": "ROC AUC", "pr_auc": "PR AUC", "brier": "Brier 分数",
@@ -44,7 +47,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _evaluate(store: Store, args: argparse.Namespace) -> int:
-    workload = args.workload if args.workload is not None else float(settings.get("risk.workload"))
+    workload = args.workload if args.workload is not None else settings.number("risk.workload")
     if not 0 < workload <= 1:
         raise RiskDataError(f"--workload 应在 0 与 1 之间(例如 0.05 表示前 5%),收到 {workload}。")
     snapshot = store.info().id

@@ -9,9 +9,10 @@ import sys
 
 import pandas as pd
 
-from analytics import indicators, scoring
-from analytics.contract import DIMENSIONS
-from analytics.store import Store
+from analytics.data import indicators
+from analytics.data.contract import DIMENSIONS
+from analytics.data.store import Store
+from analytics.scoring import composite as scoring
 
 
 def register(sub: argparse._SubParsersAction) -> None:

@@ -11,8 +11,8 @@ import getpass
 import os
 import sys
 
-from analytics import users
-from analytics.store import Store
+from analytics.access import users
+from analytics.data.store import Store
 
 
 def register(sub: argparse._SubParsersAction) -> None:

@@ -25,7 +25,7 @@ def test_benchmark_runs_at_a_tiny_size(tmp_path, chromium_path):
     assert row["allocate"]["solve_s"] > 0 and row["allocate"]["gap"] < 1e-3
     assert [p["path"] for p in row["pages"]] == [p.path for p in PAGES]
     assert all(p["exceptions"] == 0 for p in row["pages"])
-    overview = next(p for p in row["pages"] if p["path"] == "pages/overview.py")
+    overview = next(p for p in row["pages"] if p["path"] == "app_pages/overview.py")
     assert overview["map_bytes"] > 10_000  # 220 village polygons went to the browser
     load = row["load_test"]
     assert load["reruns"] == 4 and load["errors"] == 0 and load["rerun_p95_s"] > 0 and load["server_cpu_s"] > 0

@@ -9,8 +9,8 @@ import secrets
 import shutil
 from concurrent.futures import ThreadPoolExecutor
 
-from analytics import users
-from analytics.store import Store
+from analytics.access import users
+from analytics.data.store import Store
 from bench.protocol import Session
 from tests.e2e.conftest import serve
 

@@ -1,0 +1,1 @@
+"""Who may see what: users and roles, township scope, masking of personal data."""

@@ -1,0 +1,281 @@
+"""Snapshots on disk and the app-state database.
+
+A store is a folder:
+    store/state.db                 SQLite (WAL): the snapshot registry, the current pointer,
+                                   and the state other modules keep (users, audit, scenarios)
+    store/snapshots/<id>/<table>.parquet   one immutable snapshot per import or demo run
+    store/tmp/                     snapshots being written; renamed into place when complete
+
+A snapshot is written whole into tmp/ and then renamed, so a failed or interrupted write
+changes nothing, and no snapshot is ever modified after its rename.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sqlite3
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import pyarrow.dataset as ds
+import pyarrow.parquet as pq
+
+from analytics import settings
+from analytics.data import audit
+from analytics.data.contract import TABLES
+
+DEFAULT_STORE = settings.DATA_DIR / "store"
+GEO_TABLES = {"boundaries", "township_boundaries"}
+# Tables pages read a slice of (one year, some villages) rather than whole: written sorted by
+# SLICE_ORDER in small row groups, so a slice touches few row groups (see `read_slice`).
+SLICED_TABLES = {"households"}
+SLICE_ORDER = ["year", "village_code"]
+SLICE_ROW_GROUP = 20_000
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS snapshots (
+    id TEXT PRIMARY KEY,
+    created_at TEXT NOT NULL,
+    created_by TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    source TEXT NOT NULL,
+    row_counts TEXT NOT NULL,
+    parent TEXT
+);
+CREATE TABLE IF NOT EXISTS history (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    at TEXT NOT NULL,
+    user TEXT NOT NULL,
+    action TEXT NOT NULL,
+    snapshot_id TEXT NOT NULL,
+    detail TEXT NOT NULL DEFAULT ''
+);
+CREATE TABLE IF NOT EXISTS state (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+"""
+
+
+_SCHEMA_READY: set[tuple[str, int, int]] = set()  # database files this process has created the schema in
+
+
+class StoreError(Exception):
+    """A store problem the user can act on; the message is Chinese and complete."""
+
+
+@dataclass(frozen=True)
+class SnapshotInfo:
+    id: str
+    created_at: str
+    created_by: str
+    kind: str
+    source: str
+    row_counts: dict[str, int]
+    parent: str | None
+
+    @property
+    def is_demo(self) -> bool:
+        return self.kind == "demo"
+
+
+def now() -> str:
+    return datetime.now().isoformat(timespec="seconds")
+
+
+class Store:
+    """One store folder. Cheap to construct; every call opens its own connection."""
+
+    def __init__(self, root: Path | str = DEFAULT_STORE) -> None:
+        self.root = Path(root)
+
+    # --- database -------------------------------------------------------------------------
+    @contextmanager
+    def db(self) -> Iterator[sqlite3.Connection]:
+        self.root.mkdir(parents=True, exist_ok=True)
+        path = self.root / "state.db"
+        con = sqlite3.connect(path, timeout=30)
+        try:
+            stat = path.stat()
+            created = (str(path.resolve()), stat.st_dev, stat.st_ino)
+            if created not in _SCHEMA_READY:  # pages open the database dozens of times a rerun
+                con.execute("PRAGMA journal_mode=WAL")  # kept in the file once set
+                con.executescript(_SCHEMA)
+                audit.ensure_schema(con)
+                _SCHEMA_READY.add(created)
+            yield con
+            con.commit()
+        finally:
+            con.close()
+
+    def _record(self, con: sqlite3.Connection, user: str, action: str, snapshot_id: str,
+                detail: str = "") -> None:
+        con.execute(
+            "INSERT INTO history (at, user, action, snapshot_id, detail) VALUES (?,?,?,?,?)",
+            (now(), user, action, snapshot_id, detail),
+        )
+        # the audit log learns of every import and rollback in the same transaction
+        audit.append(con, user, "rollback" if action == "rollback" else "import", audit.COUNTY,
+                     f"快照 {snapshot_id} · {action}" + (f" · {detail}" if detail else ""))
+
+    # --- registry -------------------------------------------------------------------------
+    def current_id(self) -> str | None:
+        if not (self.root / "state.db").exists():
+            return None
+        with self.db() as con:
+            row = con.execute("SELECT value FROM state WHERE key='current_snapshot'").fetchone()
+        return row[0] if row else None
+
+    def current(self) -> SnapshotInfo | None:
+        """The current snapshot, or None: one query, as every page asks on every rerun."""
+        if not (self.root / "state.db").exists():
+            return None
+        with self.db() as con:
+            row = con.execute("SELECT snapshots.* FROM state JOIN snapshots ON snapshots.id = state.value "
+                              "WHERE state.key='current_snapshot'").fetchone()
+        return None if row is None else _info(row)
+
+    def info(self, snapshot_id: str | None = None) -> SnapshotInfo:
+        sid = snapshot_id or self.current_id()
+        if sid is None:
+            raise StoreError(f"数据仓库 {self.root} 中还没有数据:请先生成示范县或导入数据。")
+        with self.db() as con:
+            row = con.execute("SELECT * FROM snapshots WHERE id=?", (sid,)).fetchone()
+        if row is None:
+            raise StoreError(f"找不到数据快照 {sid}。")
+        return _info(row)
+
+    def snapshots(self) -> pd.DataFrame:
+        """The snapshot history, newest first, with which one is current."""
+        with self.db() as con:
+            frame = pd.read_sql_query(
+                "SELECT id, created_at, created_by, kind, source, row_counts, parent "
+                "FROM snapshots ORDER BY created_at DESC, id DESC", con)
+        frame["current"] = frame["id"] == self.current_id()
+        return frame
+
+    def history(self) -> pd.DataFrame:
+        with self.db() as con:
+            return pd.read_sql_query("SELECT * FROM history ORDER BY seq", con)
+
+    # --- writing --------------------------------------------------------------------------
+    def complete(self, tables: dict[str, pd.DataFrame], base: str | None) -> dict[str, pd.DataFrame]:
+        """The tables given, plus every source table of `base` they leave out (a partial import)."""
+        full = dict(tables)
+        if base:
+            for name in TABLES:
+                if name not in full and self.has_table(name, base):
+                    full[name] = self.table(name, base)
+        return full
+
+    def write_snapshot(self, tables: dict[str, pd.DataFrame], *, kind: str, source: str,
+                       user: str = "系统", base: str | None = None) -> str:
+        """Write these tables as a complete snapshot and make it current.
+
+        The caller hands over every table the snapshot keeps, derived ones included
+        (`complete` adds what a partial import leaves out): the store knows files, not the domain.
+        """
+        snapshot_id = datetime.now().strftime("%Y%m%d-%H%M%S-") + uuid.uuid4().hex[:6]
+        tmp = self.root / "tmp" / snapshot_id
+        tmp.mkdir(parents=True)
+        try:
+            for name, frame in tables.items():
+                _write(name, frame, tmp / f"{name}.parquet")
+            counts = {name: int(len(frame)) for name, frame in tables.items() if name in TABLES}
+            final = self.root / "snapshots" / snapshot_id
+            final.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(tmp, final)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+        with self.db() as con:
+            con.execute(
+                "INSERT INTO snapshots VALUES (?,?,?,?,?,?,?)",
+                (snapshot_id, now(), user, kind, source, json.dumps(counts, ensure_ascii=False), base),
+            )
+            self._set_current(con, snapshot_id)
+            self._record(con, user, kind, snapshot_id, source)
+        return snapshot_id
+
+    def rollback(self, snapshot_id: str, user: str = "系统") -> None:
+        """Make an earlier snapshot current again; the rollback is itself recorded."""
+        self.info(snapshot_id)  # raises a clear message when unknown
+        with self.db() as con:
+            self._set_current(con, snapshot_id)
+            self._record(con, user, "rollback", snapshot_id)
+
+    @staticmethod
+    def _set_current(con: sqlite3.Connection, snapshot_id: str) -> None:
+        con.execute(
+            "INSERT INTO state (key, value) VALUES ('current_snapshot', ?) "
+            "ON CONFLICT(key) DO UPDATE SET value=excluded.value", (snapshot_id,))
+
+    # --- reading --------------------------------------------------------------------------
+    def path(self, name: str, snapshot_id: str | None = None) -> Path:
+        sid = snapshot_id or self.info().id
+        return self.root / "snapshots" / sid / f"{name}.parquet"
+
+    def has_table(self, name: str, snapshot_id: str | None = None) -> bool:
+        return self.path(name, snapshot_id).exists()
+
+    def table(self, name: str, snapshot_id: str | None = None,
+              columns: list[str] | None = None) -> pd.DataFrame:
+        path = self.path(name, snapshot_id)
+        if not path.exists():
+            raise StoreError(f"数据快照中没有表“{name}”。")
+        if name in GEO_TABLES:
+            return gpd.read_parquet(path, columns=columns)
+        return pd.read_parquet(path, columns=columns)
+
+    def rows(self, name: str, snapshot_id: str | None = None, **where: object) -> pd.DataFrame:
+        """A slice of a sliced table (households): see `read_slice` for the arguments."""
+        path = self.path(name, snapshot_id)
+        if not path.exists():
+            raise StoreError(f"数据快照中没有表“{name}”。")
+        return read_slice(path, **where)
+
+
+def _info(row: tuple) -> SnapshotInfo:
+    return SnapshotInfo(row[0], row[1], row[2], row[3], row[4], json.loads(row[5]), row[6])
+
+
+def write_sliced(frame: pd.DataFrame, path: Path) -> None:
+    """Sorted by year and village in small row groups: Parquet keeps each group's min and max,
+    so a reader of one year of one township skips every other group without reading it."""
+    frame.sort_values(SLICE_ORDER, kind="stable").to_parquet(path, index=False, row_group_size=SLICE_ROW_GROUP)
+
+
+def read_slice(path: Path, *, columns: list[str] | None = None, year: int | None = None,
+               villages: list[str] | None = None, where: tuple | ds.Expression = ()) -> pd.DataFrame:
+    """Rows of one year (or all) and of some villages (or all), with only `columns`.
+
+    `where` adds filters: pyarrow triples such as ("relocated", "==", True), all of which must
+    hold, or an Expression (guarantees.gap_filter). At a million households this is what keeps
+    a page from holding five million rows to show a few thousand.
+    """
+    if villages is not None and len(villages) == 0:
+        empty = pq.read_schema(path).empty_table().to_pandas()
+        return empty[columns] if columns else empty
+    triples = [] if isinstance(where, ds.Expression) else list(where)
+    if year is not None:
+        triples.append(("year", "==", int(year)))
+    if villages is not None:
+        triples.append(("village_code", "in", list(villages)))
+    expression = pq.filters_to_expression(triples) if triples else None
+    if isinstance(where, ds.Expression):
+        expression = where if expression is None else expression & where
+    return pd.read_parquet(path, columns=columns, filters=expression)
+
+
+def _write(name: str, frame: pd.DataFrame, path: Path) -> None:
+    if isinstance(frame, gpd.GeoDataFrame):
+        frame.to_parquet(path, index=False)
+    elif name in SLICED_TABLES:
+        write_sliced(frame, path)
+    else:
+        frame.to_parquet(path, index=False, row_group_size=200_000)

@@ -1,0 +1,1 @@
+"""Files in: reading spreadsheets, validation, the import report, boundaries, templates."""

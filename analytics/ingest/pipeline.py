@@ -1,0 +1,125 @@
+"""The one way a county's data enters: check files, then commit a new snapshot or nothing.
+
+`check` reads every file, validates the whole import against the contract and the current
+snapshot, and returns the report with the tables ready to commit; `commit` writes them as a new
+immutable snapshot through Store.write_snapshot (temporary folder, then an atomic rename), with
+the tables the import did not touch carried over from the snapshot the check was made against.
+"""
+
+from __future__ import annotations
+
+import traceback
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from analytics import settings
+from analytics.data import aggregates
+from analytics.data.contract import TABLES
+from analytics.data.store import Store
+from analytics.ingest import boundaries
+from analytics.ingest import reading as importer
+from analytics.ingest.report import ERROR, Report
+from analytics.ingest.validation import Current, Validator, contract_types
+
+SUFFIXES = (*importer.EXCEL_SUFFIXES, *importer.CSV_SUFFIXES, *boundaries.GEO_SUFFIXES)
+INTERNAL = "内部错误"  # prefix of a reason that reports a bug, not a problem with the file
+
+
+class ImportRefused(Exception):
+    """An import with errors: nothing was committed. The message is Chinese."""
+
+
+@dataclass(frozen=True)
+class Options:
+    crs: str = "declared"  # boundary files without a CRS: refuse, or read as WGS84, or convert from GCJ-02
+    replace: bool = False  # replace whole tables instead of only the years an import holds
+
+
+@dataclass
+class Checked:
+    report: Report
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    files: list[str] = field(default_factory=list)
+    base: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.report.ok and bool(self.tables)
+
+
+def read_file(path: Path, name: str, options: Options, report: Report) -> list[importer.Sheet]:
+    """One file's sheets; anything unreadable becomes an error naming the file."""
+    limit_mb = settings.number("import.max_file_mb")
+    suffix = path.suffix.lower()
+    if not path.is_file():
+        report.add(ERROR, name, "找不到这个文件")
+        return []
+    size_mb = path.stat().st_size / 1024 / 1024
+    if size_mb > limit_mb:
+        report.add(ERROR, name, f"文件有 {size_mb:,.0f} MB,超过导入上限 {limit_mb:,.0f} MB:请按年度或乡镇拆分后分批导入"
+                                "(上限可在 data/settings.toml 的 import.max_file_mb 中调整)")
+        return []
+    if suffix not in SUFFIXES:
+        report.add(ERROR, name, f"不支持的文件类型“{suffix or '无扩展名'}”:请使用 .xlsx、.xls、.csv、.geojson 或压缩的 Shapefile(.zip)")
+        return []
+    try:
+        if suffix in importer.EXCEL_SUFFIXES:
+            return importer.read_excel(path, name, report)
+        if suffix in importer.CSV_SUFFIXES:
+            return importer.read_csv(path.read_bytes(), name, report)
+        return boundaries.read(path, name, options.crs, report)
+    except Exception as exc:  # a reader library failing on a strange file must not end the check
+        report.add(ERROR, name, f"{INTERNAL}:读取文件时出错({type(exc).__name__}: {exc})")
+        return []
+
+
+def check(paths: Sequence[Path | str], store: Store | None = None, options: Options = Options(),
+          names: Sequence[str] | None = None) -> Checked:
+    """Validate files as one import against the store's current snapshot (if any)."""
+    report = Report()
+    paths = [Path(p) for p in paths]
+    names = list(names) if names is not None else [p.name for p in paths]
+    base = store.current_id() if store is not None else None
+    checked = Checked(report, files=names, base=base)
+    sheets = [s for path, name in zip(paths, names) for s in read_file(path, name, options, report)]
+    if not sheets:
+        if report.ok:
+            report.add(ERROR, "、".join(names) or "(没有文件)", "没有可导入的数据")
+        return checked
+    try:
+        checked.tables = _validate(sheets, Current(store, base), options, report)
+    except Exception as exc:  # a bug must reach the user as a message, and the tests as a failure
+        report.add(ERROR, "、".join(names), f"{INTERNAL}:{type(exc).__name__}: {exc}",
+                   value=traceback.format_exc(limit=-1).strip().splitlines()[-1])
+    if not report.ok:
+        checked.tables = {}
+    return checked
+
+
+def _validate(sheets: list[importer.Sheet], current: Current, options: Options,
+              report: Report) -> dict[str, pd.DataFrame]:
+    validator = Validator(report, current, options.replace)
+    typed = validator.typed(sheets)
+    if current.id is None:
+        missing = [TABLES[n].zh for n in TABLES if n not in typed]
+        if missing:
+            report.add(ERROR, "、".join(dict.fromkeys(s.file for s in sheets)),
+                       f"数据仓库中还没有数据,第一次导入须包含全部数据表;缺少:{'、'.join(missing)}")
+    validator.rules(typed)
+    combined = validator.combine(typed)
+    validator.duplicates(combined)
+    validator.references(combined)
+    return {name: contract_types(frame, name) for name, frame in combined.items()}
+
+
+def commit(checked: Checked, store: Store, user: str) -> str:
+    """Write the checked tables as a new current snapshot; refuse when the check found errors."""
+    if not checked.ok:
+        raise ImportRefused(checked.report.verdict() if not checked.report.ok else "没有可导入的数据,未导入。")
+    parts = "、".join(f"{TABLES[n].zh} {len(f):,} 行" for n, f in checked.tables.items())
+    source = f"{'、'.join(checked.files)}({parts})"
+    tables = aggregates.with_derived(store.complete(checked.tables, checked.base))
+    return store.write_snapshot(tables, kind="import", source=source, user=user, base=checked.base)

@@ -1,0 +1,539 @@
+"""Validating imported tables against the data contract, in Chinese, cell by cell.
+
+Every value is parsed to its contract type; a value that does not parse ("无", "—", "12万" in a
+number column, 1.2E+11 in a code column) is an error that names the cell, never a crash and
+never a silent zero. Then the rows are checked within each table (impossible values, duplicate
+keys, ID check digits, per-capita income against its parts) and across tables, after the
+import has been combined with the unchanged data of the current snapshot (unknown villages and
+townships, years without a monitoring line, villages without a boundary).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from analytics.data import indicators
+from analytics.data.contract import (
+    BOOL_FALSE,
+    BOOL_TRUE,
+    INCOME_PARTS,
+    TABLES,
+    Column,
+    split_multi,
+    valid_id_number,
+)
+from analytics.data.store import GEO_TABLES
+from analytics.ingest.reading import ROW, Sheet
+from analytics.ingest.report import ERROR, WARNING, Report, display
+
+SRC = "_src"  # index of the sheet a row came from; -1 for rows kept from the current snapshot
+CURRENT = "当前数据"  # how the report names rows kept from the current snapshot
+LIMIT = 1e12  # larger magnitudes are typing slips or overflows, never a county figure
+INCOME_TOLERANCE_YUAN = 1.0  # per-capita income may differ from its parts by rounding only
+YEAR_RANGE = (1990, 2100)
+COUNTS = ("household_size", "labor_count", "elderly_count", "students_count", "chronic_illness_count",
+          "serious_illness_count", "disabled_count")
+NON_NEGATIVE_MONEY = ("wage_income", "property_income", "transfer_income", "production_expense",
+                      "medical_out_of_pocket")
+# Enums stored as pandas categoricals in the contract's order, as the demo county stores them,
+# so pages see the same types whichever way the data came in.
+CATEGORICAL = {"terrain"}
+_DASHES = {"无", "—", "——", "-", "--", "/", "空", "null", "none", "n/a", "na", "#n/a", "不详", "暂无"}
+
+
+# --- cells to types --------------------------------------------------------------------------
+def cell_text(value: object) -> str:
+    """One raw cell as text, the way the user sees it in Excel (12, not 12.0)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    return display(value, limit=10_000)
+
+
+def as_text(raw: pd.Series) -> pd.Series:
+    """Stripped text with NA for blank cells; Excel numbers become digits without '.0'."""
+    if raw.dtype == object and pd.api.types.infer_dtype(raw, skipna=True) not in ("string", "empty"):
+        raw = raw.map(cell_text, na_action="ignore")
+    text = raw.astype("str").str.strip()
+    return text.mask(text.eq("") | raw.isna())
+
+
+def _number_reason(value: str, column: Column) -> str:
+    unit = f"(单位:{column.unit})" if column.unit else ""
+    lowered = value.lower()
+    if lowered in _DASHES:
+        return f"数值列不能填“{value}”:请填写数字{unit},没有就填 0"
+    if value.startswith("#"):
+        return "这是 Excel 的错误值(公式计算出错):请改正公式或直接填写数字"
+    if re.search(r"\d", value) and re.search(r"[万千亿]", value):
+        return f"数值里不能带“万”等字:请换算后只填数字{unit}"
+    if re.search(r"\d", value):
+        return f"“{value}”不是一个数字:{column.zh}只能填数字{unit},不能带单位或其他文字"
+    return f"数值列中出现了文字:{column.zh}只能填数字{unit}"
+
+
+def _code_reason(value: str, length: int | None) -> str:
+    if re.fullmatch(r"\d(\.\d+)?[eE]\+?\d+", value):
+        return "代码被存成了数字、显示为科学计数法,后几位已经丢失:请把该列设为“文本”格式,重新填写后再导出"
+    digits = re.sub(r"\.0+$", "", value)
+    if not digits.isdigit():
+        return "代码只能由数字组成"
+    expected = f"{length} 位" if length else "12 位(村)或 9 位(乡镇)"
+    return f"代码应为 {expected}数字,这里是 {len(digits)} 位"
+
+
+Parsed = tuple[pd.Series, pd.Series, pd.Series]  # typed values, bad-cell mask, reason per bad cell
+
+
+def _numbers(raw: pd.Series, column: Column) -> Parsed:
+    fast = raw.dtype == object and pd.api.types.infer_dtype(raw, skipna=True) in ("floating", "integer", "mixed-integer-float")
+    text = None if fast else as_text(raw)
+    number = pd.to_numeric(raw if fast else text, errors="coerce").astype("float64")
+    filled = raw.notna() if fast else text.notna()
+    unparsed = number.isna() & filled
+    if unparsed.any():  # 1,234.5: thousands separators from formatted exports are fine
+        text = as_text(raw) if text is None else text
+        grouped = text[unparsed].str.fullmatch(r"-?\d{1,3}(,\d{3})+(\.\d+)?")
+        number[grouped[grouped].index] = pd.to_numeric(text[grouped[grouped].index].str.replace(",", ""))
+        unparsed = number.isna() & filled
+    reasons = pd.Series("", index=raw.index, dtype="object")
+    if unparsed.any():
+        reasons[unparsed] = [_number_reason(v, column) for v in text[unparsed]]
+    huge = ~unparsed & filled & ~(number.abs() < LIMIT)
+    reasons[huge] = "数值过大,超出合理范围(可能是输入错误或多填了数字)"
+    bad = unparsed | huge
+    if column.kind in ("int", "year"):
+        fraction = ~bad & filled & (number % 1 != 0)
+        reasons[fraction] = "应为整数"
+        bad |= fraction
+        if column.kind == "year":
+            outside = ~bad & filled & ~number.between(*YEAR_RANGE)
+            bad |= outside
+            reasons[bad] = "年度应写成 4 位数字,如 2024"
+    number = number.mask(bad)
+    if column.kind in ("int", "year"):
+        number = number.astype("int64") if number.notna().all() else number.astype("Int64")
+    return number, bad, reasons
+
+
+def _codes(text: pd.Series, column: Column) -> Parsed:
+    pattern = rf"\d{{{column.length}}}" if column.length else r"\d{9}|\d{12}"
+    bad = text.notna() & ~text.str.fullmatch(pattern).fillna(False).astype(bool)
+    reasons = pd.Series("", index=text.index, dtype="object")
+    reasons[bad] = [_code_reason(v, column.length) for v in text[bad]]
+    return text.mask(bad), bad, reasons
+
+
+def _booleans(text: pd.Series, column: Column) -> Parsed:
+    lowered = text.str.lower()
+    yes, no = lowered.isin(BOOL_TRUE), lowered.isin(BOOL_FALSE)
+    bad = text.notna() & ~yes & ~no
+    value = pd.Series(pd.array(np.where(yes, True, np.where(no, False, pd.NA)), dtype="boolean"), index=text.index)
+    if value.notna().all():
+        value = value.astype(bool)
+    reasons = pd.Series("只能填 是/否(也可写 1/0、Y/N、true/false)", index=text.index, dtype="object")
+    return value, bad, reasons
+
+
+def _months(text: pd.Series, column: Column) -> Parsed:
+    parts = text.str.extract(r"^(\d{4})-?(\d{2})(?:-\d{2})?$")
+    year, month = pd.to_numeric(parts[0]), pd.to_numeric(parts[1])
+    ok = year.between(*YEAR_RANGE) & month.between(1, 12)
+    bad = text.notna() & ~ok
+    value = (parts[0] + parts[1]).astype("str").mask(bad | text.isna())
+    reasons = pd.Series("应为 6 位年月,如 202403", index=text.index, dtype="object")
+    return value, bad, reasons
+
+
+def _choices(text: pd.Series, column: Column) -> Parsed:
+    if column.kind == "enum":
+        bad = text.notna() & ~text.isin(column.allowed)
+        reasons = pd.Series(f"只能填:{'、'.join(column.allowed)}", index=text.index, dtype="object")
+        return text.mask(bad), bad, reasons
+    normal, unknown = {}, {}
+    for value in text.dropna().unique():
+        parts = split_multi(value)
+        wrong = [p for p in parts if p not in column.allowed]
+        if wrong:
+            unknown[value] = f"“{'、'.join(wrong)}”不在可选项中;可选:{'、'.join(column.allowed)}"
+        else:
+            normal[value] = "、".join(parts)
+    bad = text.isin(list(unknown))
+    reasons = text.map(unknown).astype("object").fillna("")
+    return text.map(normal).astype("str"), bad, reasons
+
+
+def parse(raw: pd.Series, column: Column) -> Parsed:
+    """A raw column to its contract type, with the cells that do not parse and why."""
+    if column.kind in ("int", "float", "year"):
+        return _numbers(raw, column)
+    text = as_text(raw)
+    if column.kind == "code":
+        return _codes(text, column)
+    if column.kind == "bool":
+        return _booleans(text, column)
+    if column.kind == "yyyymm":
+        return _months(text, column)
+    if column.kind in ("enum", "multi"):
+        return _choices(text, column)
+    return text, pd.Series(False, index=text.index), pd.Series("", index=text.index, dtype="object")
+
+
+def contract_types(frame: pd.DataFrame, table: str) -> pd.DataFrame:
+    """The columns of the contract, in its order, with the types the product reads."""
+    out = {}
+    for column in TABLES[table].columns:
+        values = frame[column.id] if column.id in frame else pd.Series(pd.NA, index=frame.index)
+        if column.kind in ("int", "year"):
+            values = values.astype("Int64")
+            out[column.id] = values.astype("int64") if values.notna().all() else values
+        elif column.kind == "float":
+            out[column.id] = values.astype("float64")
+        elif column.kind == "bool":
+            values = values.astype("boolean")
+            out[column.id] = values.astype(bool) if values.notna().all() else values
+        elif column.id in CATEGORICAL:
+            out[column.id] = pd.Categorical(values.astype("str"), categories=column.allowed)
+        else:
+            out[column.id] = values.astype("str")
+    result = pd.DataFrame(out, index=frame.index)
+    if TABLES[table].geometry:
+        result = gpd.GeoDataFrame(result, geometry=frame.geometry.values, crs=frame.crs)
+    return result.reset_index(drop=True)
+
+
+# --- the validator ---------------------------------------------------------------------------
+class Current:
+    """The current snapshot, read lazily: only the tables and columns a check needs."""
+
+    def __init__(self, store: object | None, snapshot_id: str | None) -> None:
+        self.store, self.id = store, snapshot_id
+
+    def has(self, name: str) -> bool:
+        return self.id is not None and self.store.has_table(name, self.id)
+
+    def table(self, name: str, columns: list[str] | None = None) -> pd.DataFrame:
+        if columns is not None and name in GEO_TABLES:  # attributes only: no geometry needed
+            return pd.read_parquet(self.store.path(name, self.id), columns=columns)
+        return self.store.table(name, self.id, columns=columns)
+
+
+class Validator:
+    """Checks a set of sheets, combines them with the current snapshot and returns the tables
+    to commit; every problem goes to `report`."""
+
+    def __init__(self, report: Report, current: Current, replace: bool = False) -> None:
+        self.report, self.current, self.replace = report, current, replace
+        self.sheets: list[Sheet] = []
+
+    # where problems are ---------------------------------------------------------------------
+    def flag(self, level: str, frame: pd.DataFrame, mask: pd.Series, column_id: str, table: str,
+             reason: str | pd.Series, values: pd.Series | None = None) -> None:
+        mask = mask.fillna(False).astype(bool) if mask.dtype != bool else mask
+        if not mask.any():
+            return
+        rows = frame.loc[mask]
+        shown = (frame[column_id] if values is None else values).reindex(rows.index)
+        src = rows[SRC].to_numpy()
+        files = np.array([s.file for s in self.sheets] + [CURRENT], dtype=object)
+        sheets = np.array([s.sheet for s in self.sheets] + [""], dtype=object)
+        where = pd.DataFrame({"file": files[src], "sheet": sheets[src], "row": rows[ROW].to_numpy(),
+                              "value": shown.to_numpy(), "src": src}, index=rows.index)
+        reasons = reason if isinstance(reason, pd.Series) else pd.Series(reason, index=frame.index)
+        zh = TABLES[table].column(column_id).zh
+        for s, group in where.groupby("src", sort=False):
+            header = self.sheets[s].headers.get(column_id, zh) if s >= 0 else zh
+            self.report.add_rows(level, group, reasons.loc[group.index], column=header, column_id=column_id)
+
+    # stage 1: each sheet's cells to types -----------------------------------------------------
+    def typed(self, sheets: list[Sheet]) -> dict[str, pd.DataFrame]:
+        self.sheets = list(sheets)
+        parts: dict[str, list[pd.DataFrame]] = {}
+        for i, sheet in enumerate(self.sheets):
+            frame = sheet.frame.copy() if TABLES[sheet.table].geometry else self._parse_sheet(i, sheet)
+            frame[SRC] = i
+            parts.setdefault(sheet.table, []).append(frame)
+        return {name: pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0].reset_index(drop=True)
+                for name, frames in parts.items()}
+
+    def _parse_sheet(self, index: int, sheet: Sheet) -> pd.DataFrame:
+        table = TABLES[sheet.table]
+        out = {ROW: sheet.frame[ROW]}
+        probe = pd.DataFrame({ROW: sheet.frame[ROW], SRC: index})
+        for column in table.columns:
+            if column.id not in sheet.frame:  # reported when read; empty here so later checks run
+                out[column.id] = parse(pd.Series(pd.NA, index=sheet.frame.index, dtype=object), column)[0]
+                continue
+            raw = sheet.frame[column.id]
+            value, bad, reasons = parse(raw, column)
+            shown = raw.map(cell_text, na_action="ignore") if bad.any() else raw
+            probe[column.id] = shown
+            self.flag(ERROR, probe, bad, column.id, table.name, reasons)
+            if column.required:
+                self.flag(ERROR, probe, value.isna() & ~bad, column.id, table.name, "必填,不能为空")
+            out[column.id] = value
+        return pd.DataFrame(out)
+
+    # stage 2: rules within a table -------------------------------------------------------------
+    def rules(self, tables: dict[str, pd.DataFrame]) -> None:
+        checks: dict[str, Callable[[pd.DataFrame], None]] = {
+            "households": self._households, "villages": self._villages, "projects": self._projects,
+            "monitoring_lines": self._lines, "village_indicators": self._indicators,
+        }
+        for name, frame in tables.items():
+            if name in checks:
+                checks[name](frame)
+
+    def duplicates(self, tables: dict[str, pd.DataFrame]) -> None:
+        """Rows sharing a key (household and year, project, village...) with an earlier row of
+        the import or with a row kept from the current snapshot."""
+        for table, frame in tables.items():
+            key = list(TABLES[table].key)
+            complete = frame[key].notna().all(axis=1)
+            dup = frame.duplicated(key, keep="first") & complete & frame[SRC].ge(0)
+            if not dup.any():
+                continue
+            first = frame[complete].groupby(key, sort=False)[[SRC, ROW]].transform("first").loc[dup[dup].index]
+            names = "、".join(TABLES[table].column(k).zh for k in key)
+            files = [s.file for s in self.sheets]
+            reasons = pd.Series([f"重复:{names}相同的行已出现在 {files[s]} 第 {r} 行" if s >= 0
+                                 else f"重复:{names}相同的行已在当前数据的其他年度中" for s, r in zip(first[SRC], first[ROW])],
+                                index=first.index)
+            values = frame.loc[dup, key].astype("str").agg(" / ".join, axis=1)
+            self.flag(ERROR, frame, dup, key[0], table, reasons, values)
+
+    def _households(self, h: pd.DataFrame) -> None:
+        t = "households"
+        size = h.get("household_size")
+        for c in COUNTS:
+            if c in h:
+                self.flag(ERROR, h, h[c] < 0, c, t, "人数不能为负数")
+        if size is not None:
+            self.flag(ERROR, h, size == 0, "household_size", t, "家庭人口数至少为 1")
+            for c in COUNTS[1:]:
+                if c in h:
+                    reason = f"{TABLES[t].column(c).zh}大于家庭人口数(" + size.astype("str") + ")"
+                    self.flag(ERROR, h, h[c] > size, c, t, reason)
+        for c in NON_NEGATIVE_MONEY:
+            if c in h:
+                self.flag(ERROR, h, h[c] < 0, c, t, "不能为负数(只有生产经营性收入在经营亏损时可以为负)")
+        if "migrant_work_months" in h:
+            months = h["migrant_work_months"]
+            self.flag(ERROR, h, months < 0, "migrant_work_months", t, "务工月数不能为负数")
+            if "labor_count" in h:
+                self.flag(WARNING, h, months > 12 * h["labor_count"], "migrant_work_months", t,
+                          "务工月数超过“劳动力人数 × 12”,请核对")
+        self._income(h)
+        self._ids(h)
+        self._monitoring(h)
+
+    def _income(self, h: pd.DataFrame) -> None:
+        needed = [*INCOME_PARTS, "production_expense", "household_size"]
+        if not set(needed) <= set(h.columns):
+            return
+        computed = (h[list(INCOME_PARTS)].sum(axis=1, min_count=4) - h["production_expense"]) / h["household_size"].where(h["household_size"] > 0)
+        if "per_capita_net_income" not in h:
+            h["per_capita_net_income"] = computed.round(2)
+            self.report.notes.append("农户表没有“人均纯收入”列:已按(四项收入 − 生产经营性支出)÷ 家庭人口数计算。")
+            return
+        given = h["per_capita_net_income"]
+        off = given.notna() & computed.notna() & ((given - computed).abs() > np.maximum(INCOME_TOLERANCE_YUAN, 0.005 * computed.abs()))
+        reasons = "与各项收入不一致:按(四项收入 − 生产经营性支出)÷ 家庭人口数 应为 " + computed.round(2).astype("str")
+        self.flag(ERROR, h, off, "per_capita_net_income", "households", reasons)
+        blank = given.isna() & computed.notna()
+        if blank.any():
+            h.loc[blank, "per_capita_net_income"] = computed[blank].round(2)
+            self.report.notes.append(f"农户表有 {int(blank.sum()):,} 行未填“人均纯收入”:已按各项收入计算。")
+
+    def _ids(self, h: pd.DataFrame) -> None:
+        if "head_id_number" not in h:
+            return
+        ids = h["head_id_number"]
+        unique = ids.dropna().unique()
+        valid = dict(zip(unique, map(valid_id_number, unique)))
+        bad = ids.notna() & ~ids.map(valid).fillna(True).astype(bool)
+        reasons = ids[bad].map(_id_reason)
+        self.flag(ERROR, h, bad, "head_id_number", "households", reasons)
+        if {"household_id", "year"} <= set(h.columns):
+            pairs = h.loc[ids.notna() & ~bad, ["year", "head_id_number", "household_id"]].drop_duplicates()
+            shared = pairs.duplicated(["year", "head_id_number"], keep=False)
+            if shared.any():
+                keys = set(map(tuple, pairs.loc[shared, ["year", "head_id_number"]].to_numpy()))
+                mask = pd.Series([k in keys for k in zip(h["year"], ids)], index=h.index)
+                self.flag(WARNING, h, mask, "head_id_number", "households", "同一年度中,同一个证件号码出现在不同户编号下,请核对")
+
+    def _monitoring(self, h: pd.DataFrame) -> None:
+        t = "households"
+        cols = set(h.columns)
+        if "monitoring_category" not in cols:
+            return
+        monitored = h["monitoring_category"].notna()
+        if "monitoring_start" in cols:
+            start = pd.to_numeric(h["monitoring_start"], errors="coerce")
+            self.flag(ERROR, h, monitored & start.isna(), "monitoring_start", t, "监测对象必须填写识别监测时间")
+            self.flag(WARNING, h, ~monitored & start.notna(), "monitoring_start", t, "不是监测对象(监测对象类别为空),却填写了识别监测时间")
+            if "year" in cols:
+                self.flag(ERROR, h, start > h["year"] * 100 + 12, "monitoring_start", t, "识别监测时间晚于本条记录的年度")
+            if "risk_eliminated_at" in cols:
+                ended = pd.to_numeric(h["risk_eliminated_at"], errors="coerce")
+                self.flag(ERROR, h, ended < start, "risk_eliminated_at", t, "风险消除时间早于识别监测时间")
+        if "risk_eliminated" in cols:
+            done = h["risk_eliminated"].astype("boolean")
+            self.flag(WARNING, h, ~monitored & done.notna(), "risk_eliminated", t, "不是监测对象,却填写了风险是否已消除")
+            if "risk_elimination_method" in cols:
+                self.flag(WARNING, h, done.fillna(False) & h["risk_elimination_method"].isna(),
+                          "risk_elimination_method", t, "风险已消除,但没有填写风险消除方式")
+        if "household_type" in cols:
+            kind, category = h["household_type"], h["monitoring_category"]
+            self.flag(WARNING, h, category.eq("脱贫不稳定户") & kind.eq("一般农户"), "monitoring_category", t,
+                      "脱贫不稳定户应是脱贫户,这里户类型为一般农户")
+            self.flag(WARNING, h, category.eq("边缘易致贫户") & kind.eq("脱贫户"), "monitoring_category", t,
+                      "边缘易致贫户应是一般农户(未建档立卡),这里户类型为脱贫户")
+
+    def _villages(self, v: pd.DataFrame) -> None:
+        t = "villages"
+        if {"village_code", "township_code"} <= set(v.columns):
+            prefix = v["village_code"].str[:9]
+            self.flag(WARNING, v, v["township_code"].notna() & prefix.notna() & prefix.ne(v["township_code"]),
+                      "village_code", t, "村代码的前 9 位与所属乡镇代码不一致,请核对")
+        for c in ("population", "households"):
+            if c in v:
+                self.flag(ERROR, v, v[c] < 0, c, t, "不能为负数")
+        if {"population", "households"} <= set(v.columns):
+            self.flag(WARNING, v, v["population"] < v["households"], "population", t, "户籍人口少于户数,请核对")
+
+    def _projects(self, p: pd.DataFrame) -> None:
+        t = "projects"
+        for c in ("funds_wan", "disbursed_wan", "beneficiary_households"):
+            if c in p:
+                self.flag(ERROR, p, p[c] < 0, c, t, "不能为负数")
+        if {"funds_wan", "disbursed_wan"} <= set(p.columns):
+            self.flag(WARNING, p, p["disbursed_wan"] > p["funds_wan"] + 0.05, "disbursed_wan", t, "已支付金额大于投入资金,请核对")
+
+    def _lines(self, m: pd.DataFrame) -> None:
+        if "threshold_yuan" in m:
+            self.flag(ERROR, m, m["threshold_yuan"] <= 0, "threshold_yuan", "monitoring_lines", "监测收入标准必须大于 0")
+
+    def _indicators(self, i: pd.DataFrame) -> None:
+        catalogue = indicators.catalogue()
+        if "indicator_code" in i:
+            self.flag(ERROR, i, i["indicator_code"].notna() & ~i["indicator_code"].isin(catalogue.index), "indicator_code",
+                      "village_indicators", "指标目录(data/indicators.csv)中没有这个指标代码")
+            if "value" in i:
+                percent = i["indicator_code"].map(catalogue["unit"]).eq("%")
+                self.flag(WARNING, i, percent & ~i["value"].between(0, 100) & i["value"].notna(), "value",
+                          "village_indicators", "百分比指标应在 0 到 100 之间")
+
+    # stage 3: combine with the current snapshot -----------------------------------------------
+    def combine(self, tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+        """New tables replace the current ones; tables with a year replace only the years they
+        hold unless `replace` is set, so this year's households leave earlier years in place."""
+        out = {}
+        for name, frame in tables.items():
+            zh = TABLES[name].zh
+            years = sorted(int(y) for y in frame["year"].dropna().unique()) if "year" in frame else []
+            if self.replace or not years or not self.current.has(name):
+                out[name] = frame
+                self.report.notes.append(f"{zh}:导入 {len(frame):,} 行,整表替换当前数据。")
+                continue
+            old = self.current.table(name)
+            kept = old[~old["year"].isin(years)].copy()
+            kept[SRC], kept[ROW] = -1, pd.NA
+            out[name] = pd.concat([kept, frame], ignore_index=True).sort_values("year", kind="stable", ignore_index=True)
+            self.report.notes.append(
+                f"{zh}:导入 {_years(years)} 年 {len(frame):,} 行,替换当前数据中这些年度的 {len(old) - len(kept):,} 行;"
+                f"其他年度 {len(kept):,} 行保留。")
+        return out
+
+    # stage 4: rules across tables --------------------------------------------------------------
+    def references(self, tables: dict[str, pd.DataFrame]) -> None:
+        def codes(name: str, column: str) -> set[str] | None:
+            if name in tables:
+                return set(tables[name][column].dropna())
+            if self.current.has(name):
+                return set(self.current.table(name, [column])[column].dropna())
+            return None
+
+        townships, villages = codes("townships", "township_code"), codes("villages", "village_code")
+        self._refer(tables, "villages", "township_code", townships, "乡镇表中没有这个乡镇代码", "乡镇")
+        for name in ("households", "village_indicators", "boundaries"):
+            level = WARNING if name == "boundaries" else ERROR
+            self._refer(tables, name, "village_code", villages, "行政村表中没有这个村代码", "行政村", level)
+        self._refer(tables, "projects", "village_code", (villages or set()) | (townships or set()),
+                    "行政村表和乡镇表中都没有这个代码", "行政村或乡镇")
+        boundaries = codes("boundaries", "village_code")
+        if "villages" in tables and boundaries is not None:
+            v = tables["villages"]
+            self.flag(WARNING, v, ~v["village_code"].isin(boundaries) & v["village_code"].notna() & v[SRC].ge(0),
+                      "village_code", "villages", "这个村没有村界,地图上不会显示")
+        elif "boundaries" in tables and villages is not None:
+            missing = villages - boundaries
+            if missing:
+                self.report.add(WARNING, next(s.file for s in self.sheets if s.table == "boundaries"),
+                                f"{len(missing)} 个村没有村界,地图上不会显示(例如 {'、'.join(sorted(missing)[:5])})")
+        self._years(tables)
+
+    def _refer(self, tables: dict[str, pd.DataFrame], name: str, column: str, valid: set[str] | None,
+               reason: str, target: str, level: str = ERROR) -> None:
+        if valid is None:
+            return
+        frame = tables.get(name)
+        if frame is None:
+            if not self.current.has(name):
+                return
+            frame = self.current.table(name, [column])
+            frame[SRC] = -1
+        unknown = frame[column].notna() & ~frame[column].isin(valid)
+        imported = frame[SRC].ge(0)
+        self.flag(level, frame, unknown & imported, column, name, reason)
+        kept = frame.loc[unknown & ~imported, column]
+        if len(kept):
+            zh = TABLES[name].zh
+            self.report.add(level, CURRENT, f"当前数据中有 {len(kept):,} 行{zh}属于导入后已不存在的{target}"
+                            f"(例如 {'、'.join(kept.drop_duplicates().head(5))}):请在导入的表中保留这些{target},"
+                            f"或一并导入新的{zh}", column=TABLES[name].column(column).zh)
+
+    def _years(self, tables: dict[str, pd.DataFrame]) -> None:
+        def years(name: str) -> set[int]:
+            if name in tables:
+                return set(tables[name]["year"].dropna().astype(int))
+            return set(self.current.table(name, ["year"])["year"].astype(int)) if self.current.has(name) else set()
+
+        lines, households = years("monitoring_lines"), years("households")
+        data = lines | households
+        if "households" in tables and lines:
+            h = tables["households"]
+            self.flag(ERROR, h, h["year"].notna() & ~h["year"].isin(lines) & h[SRC].ge(0), "year", "households",
+                      "这一年度没有监测收入标准:请一并导入该年度的监测标准")
+        if not data:
+            return
+        low, high = min(data), max(data)
+        for name, last in (("village_indicators", high), ("projects", high + 1)):
+            if name in tables:
+                f = tables[name]
+                self.flag(WARNING, f, f["year"].notna() & ~f["year"].between(low, last) & f[SRC].ge(0), "year", name,
+                          f"年度超出数据范围({low}—{last})")
+
+
+def _id_reason(value: str) -> str:
+    text = str(value).strip().upper()
+    if re.fullmatch(r"\d(\.\d+)?E\+?\d+", text):
+        return "证件号码被存成了数字、显示为科学计数法,后几位已经丢失:请把该列设为“文本”格式后重新填写"
+    if len(text) != 18:
+        return f"身份证号码应为 18 位,这里是 {len(text)} 位"
+    if not text[:17].isdigit() or not (text[17].isdigit() or text[17] == "X"):
+        return "身份证号码前 17 位应为数字,末位为数字或 X"
+    return "身份证号码校验位不对(末位与前 17 位不符),请核对是否输错"
+
+
+def _years(years: list[int]) -> str:
+    return f"{years[0]}—{years[-1]}" if len(years) > 2 and years[-1] - years[0] == len(years) - 1 else "、".join(map(str, years))

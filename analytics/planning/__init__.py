@@ -1,0 +1,1 @@
+"""Fund planning: the response model, the optimiser, plans and scenarios."""

@@ -1,0 +1,342 @@
+"""A plan as planners see it: the county's data turned into the optimiser's inputs, the
+objectives built from the effects, and the figures of an allocation and of the baselines.
+
+analytics.planning.allocation holds the optimiser, the rules and the baselines; analytics.planning.response the
+effects. `run` puts them together; its dict is what the command prints, the page shows and a
+saved scenario keeps.
+
+Objectives, per unit of g = log(1 + thousand yuan per household) in village v, category c:
+- risk: households at risk in v (not under unresolved monitoring) × the fall of the relapse
+  rate; the total is the expected number of relapse-risk households avoided next year;
+- score: 1 for lagging villages (the last tier of analytics.scoring.composite) × overall-score points,
+  derived from the indicator effects with the scorer's points per indicator unit;
+- blend: both, each divided by its value under the equal-per-village split, weighted.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from analytics import settings
+from analytics.data import indicators
+from analytics.data.contract import DIMENSIONS, PROJECT_CATEGORIES
+from analytics.data.funds import village_funds
+from analytics.data.store import Store
+from analytics.planning.allocation import (
+    BASELINES,
+    AllocationError,
+    Constraints,
+    Context,
+    baseline_equal,
+    baselines,
+    objective_value,
+    optimise,
+    violations,
+)
+from analytics.planning.response import HOUSEHOLD_COLUMNS as RESPONSE_COLUMNS
+from analytics.planning.response import RELAPSE, SOURCE_ZH, Effects, Override, outcome_info, relapse_rates
+from analytics.scoring import composite as scoring
+
+POOL_STATUS = "储备"
+OBJECTIVES = {"risk": "减少返贫致贫风险户", "score": "提高滞后村综合得分", "blend": "两者加权"}
+
+
+@dataclass(frozen=True)
+class Request:
+    """What a planner asks: the rules, the objective and, for `blend`, the weight of risk."""
+
+    constraints: Constraints
+    objective: str = "risk"
+    blend_weight: float = field(default_factory=lambda: settings.number("allocation.blend_risk_weight"))
+
+    def __post_init__(self) -> None:
+        if self.objective not in OBJECTIVES:
+            raise AllocationError(f"未知的目标“{self.objective}”,可选:{'、'.join(OBJECTIVES)}(risk/score/blend)。")
+        if not 0.0 <= self.blend_weight <= 1.0:
+            raise AllocationError(f"加权目标中“减少风险户”的权重应在 0 到 1 之间,当前为 {self.blend_weight}。")
+
+
+def request_to_dict(request: Request, overrides: tuple[Override, ...] = ()) -> dict:
+    """A request and the planner's effect overrides as plain JSON data (for saved scenarios)."""
+    return {"constraints": asdict(request.constraints), "objective": request.objective,
+            "blend_weight": request.blend_weight, "overrides": [asdict(o) for o in overrides]}
+
+
+def request_from_dict(data: dict) -> tuple[Request, tuple[Override, ...]]:
+    """The inverse of `request_to_dict`."""
+    c = dict(data["constraints"])
+    for key in ("township_min_wan", "township_max_wan"):
+        c[key] = tuple((str(t), float(v)) for t, v in c.get(key, ()))
+    c["keep_last_year"] = tuple(c.get("keep_last_year", ()))
+    request = Request(Constraints(**c), data.get("objective", "risk"), float(data.get("blend_weight", 0.5)))
+    return request, tuple(Override(**o) for o in data.get("overrides", ()))
+
+
+def snapshot_tables(store: Store, snapshot_id: str | None = None) -> dict[str, pd.DataFrame]:
+    """The tables a plan reads from a snapshot. Household rows are never held whole: `relapse`
+    (response.relapse_rates) is counted two years at a time, and `households` keeps only the
+    last year's village and relocation flag."""
+    tables = {name: store.table(name, snapshot_id) for name in
+              ("villages", "townships", "projects", "village_year", "monitoring_lines")}
+    years = sorted(int(y) for y in tables["village_year"]["year"].unique())
+    tables["relapse"] = _relapse(store, snapshot_id, years, tables["monitoring_lines"])
+    tables["households"] = store.rows("households", snapshot_id, year=years[-1] if years else None,
+                                      columns=["year", "village_code", "relocated"])
+    tables["indicator_values"] = indicators.load_values(store, snapshot_id)
+    return tables
+
+
+def _relapse(store: Store, snapshot_id: str | None, years: list[int], lines: pd.DataFrame) -> pd.DataFrame:
+    """relapse_rates two years at a time: each pair gives its second year's rates, so no more
+    than two years of household rows are held at once (two million at a million households)."""
+    def rows(**where: object) -> pd.DataFrame:
+        return store.rows("households", snapshot_id, columns=list(RESPONSE_COLUMNS), **where)
+
+    parts = [relapse_rates(rows(where=(("year", "in", [year, year + 1]),)), lines) for year in years[:-1]]
+    return pd.concat(parts, ignore_index=True) if parts else relapse_rates(rows(villages=[]), lines)
+
+
+def plan_year(projects: pd.DataFrame, households: pd.DataFrame) -> int:
+    """The year being planned: the year of the 储备 projects, else the year after the data."""
+    pool = projects.loc[projects["status"] == POOL_STATUS, "year"]
+    return int(pool.max()) if len(pool) else int(households["year"].max()) + 1
+
+
+def build_context(tables: dict[str, pd.DataFrame], year: int | None = None) -> Context:
+    """The county as the planner sees it in `year` (default: the year of the 储备 projects).
+
+    tables: villages, townships, projects, village_year, households (at least year,
+    village_code, relocated) and indicator_values (analytics.data.indicators.values)."""
+    villages = tables["villages"].sort_values("village_code", ignore_index=True)
+    codes = villages["village_code"]
+    projects, households = tables["projects"], tables["households"]
+    year = int(year if year is not None else plan_year(projects, households))
+    funds = village_funds(projects)
+    last_year = _year_matrix(funds, codes, year - 1)
+    pool = _year_matrix(village_funds(projects, (POOL_STATUS,)), codes, year)
+    vy = tables["village_year"]
+    latest = vy[vy["year"] == vy["year"].max()].set_index("village_code").reindex(codes)
+    at_risk = (latest["households"] - latest["monitored_unresolved"]).fillna(villages.set_index("village_code")["households"])
+    lagging, points, notes = _scores(tables["indicator_values"], villages)
+    return Context(
+        year=year,
+        villages=villages[["village_code", "village_name", "township_code", "households", "is_key_village",
+                           "is_relocation_site"]].copy(),
+        township_names=dict(zip(tables["townships"]["township_code"], tables["townships"]["township_name"])),
+        last_year=last_year, pool=pool, at_risk=at_risk.to_numpy(float), lagging=lagging,
+        score_points=points, factors=_factors(villages, latest, households), notes=notes,
+    )
+
+
+def _year_matrix(funds: pd.DataFrame, codes: pd.Series, year: int) -> np.ndarray:
+    rows = funds.xs(year, level="year") if year in funds.index.get_level_values("year") else funds.iloc[:0]
+    return rows.reindex(codes, fill_value=0.0).reindex(columns=list(PROJECT_CATEGORIES), fill_value=0.0).to_numpy(float)
+
+
+def _scores(values: pd.DataFrame, villages: pd.DataFrame) -> tuple[np.ndarray, pd.DataFrame, list[str]]:
+    """Lagging villages in the latest year, and score points per indicator unit (overall and
+    per dimension) from the county's scoring method, with bounds fixed on the history."""
+    scorer = scoring.CompositeScorer().fit(values)
+    latest = int(values["year"].max())
+    table = scoring.score_villages(values[values["year"] == latest], villages, scorer=scorer)
+    last_tier = settings.texts("scoring.tier_names")[-1]
+    lagging = villages["village_code"].isin(table.loc[table["tier"] == last_tier, "village_code"]).to_numpy()
+    notes = list(scorer.notes_)
+    if not lagging.any():
+        notes.append(f"{latest} 年没有“{last_tier}”档的村:“提高滞后村得分”按全部村计算。")
+        lagging = np.ones(len(villages), bool)
+    overall = scorer.points_per_unit_
+    dims = scorer.catalogue_["dimension"]
+    points = pd.DataFrame({"overall": overall})
+    for d in DIMENSIONS:
+        weight = scorer.dimension_weights_.get(d, 0.0)
+        points[d] = (overall / weight).where(dims == d, 0.0) if weight > 0 else 0.0
+    return lagging, points.fillna(0.0), notes
+
+
+def _factors(villages: pd.DataFrame, latest: pd.DataFrame, households: pd.DataFrame) -> pd.DataFrame:
+    """The factor-method inputs per village (in village order)."""
+    codes = villages["village_code"]
+    income = latest["income_total"] / latest["people"]
+    county_income = latest["income_total"].sum() / latest["people"].sum()
+    last = households[households["year"] == households["year"].max()]
+    relocated = last.groupby("village_code")["relocated"].sum().reindex(codes).fillna(0)
+    return pd.DataFrame({
+        "poor_people": latest["poor_people"].to_numpy(float),
+        "monitored": latest["monitored_unresolved"].to_numpy(float),
+        "income_gap": (latest["people"] * county_income / income.where(income > 0)).fillna(0).to_numpy(float),
+        "key_village": villages["is_key_village"].astype(float).to_numpy(),
+        "relocated": relocated.to_numpy(float),
+    }, index=codes.to_numpy())
+
+
+def per_unit(context: Context, effects: Effects) -> dict[str, np.ndarray]:
+    """Per category, per unit of g: fall of the relapse rate (points) and gain of the overall
+    score and of each dimension score (points), derived from the indicator effects."""
+    out = {"relapse": -effects.matrix(RELAPSE)}
+    for column in context.score_points.columns:
+        out[column] = sum((effects.matrix(code) * pts for code, pts in context.score_points[column].items()
+                           if pts and code in effects.outcomes), np.zeros(len(context.categories)))
+    return out
+
+
+def objective_weights(context: Context, effects: Effects, objective: str, blend_weight: float = 0.5) -> np.ndarray:
+    """a[v, c]: the objective per unit of g. Effects pointing the harmful way count as zero in
+    the objective (funds are not assumed to do harm); they are still shown and predicted."""
+    units = per_unit(context, effects)
+    risk = context.at_risk[:, None] / 100 * np.clip(units["relapse"], 0, None)[None, :]
+    score = context.lagging.astype(float)[:, None] * np.clip(units["overall"], 0, None)[None, :]
+    if objective == "risk":
+        return risk
+    if objective == "score":
+        return score
+    reference = context.intensity(baseline_equal(context, context.default_budget() or 1.0))
+    parts = [(blend_weight, risk), (1 - blend_weight, score)]
+    return sum((w * a / ref for w, a in parts if (ref := float((a * reference).sum())) > 0),
+               np.zeros_like(risk))
+
+
+def predicted_effects(context: Context, effects: Effects, funds: np.ndarray) -> list[dict]:
+    """What the allocation is expected to achieve in the next year, with intervals."""
+    x = context.intensity(funds)
+    lagging = context.lagging.astype(float)
+    items = [("relapse_households", "预计减少返贫致贫风险户", "户",
+              {RELAPSE: -(context.at_risk @ x) / 100})]
+    mean_lag, mean_all = lagging @ x / max(lagging.sum(), 1), x.mean(axis=0)
+    items.append(("lagging_score", "滞后村综合得分平均提高", "分", _score_weights(context, "overall", mean_lag)))
+    items.append(("county_score", "全县村均综合得分提高", "分", _score_weights(context, "overall", mean_all)))
+    for d in DIMENSIONS:
+        items.append((f"score_{d}", f"全县村均{d}得分提高", "分", _score_weights(context, d, mean_all)))
+    out = []
+    for key, label, unit, weights in items:
+        estimate, low, high = effects.combine(weights)
+        assumed = effects.assumed_terms(weights)
+        out.append({"key": key, "label": label, "unit": unit, "estimate": estimate, "low": low, "high": high,
+                    "level": effects.level, "assumed": assumed})
+    return out
+
+
+def _score_weights(context: Context, column: str, per_category: np.ndarray) -> dict[str, np.ndarray]:
+    return {code: pts * per_category for code, pts in context.score_points[column].items() if pts}
+
+
+def effect_table(context: Context, effects: Effects) -> pd.DataFrame:
+    """Per category and unit of g: the relapse effect and the score effects, with intervals and
+    their source. Score effects are derived from the indicator effects."""
+    rows = []
+    eye = np.eye(len(effects.categories))
+    for i, category in enumerate(effects.categories):
+        combos = [("relapse", outcome_info(RELAPSE).label + "(百分点)", {RELAPSE: eye[i]})]
+        combos.append(("overall", "综合得分(分)", _score_weights(context, "overall", eye[i])))
+        combos += [(d, f"{d}得分(分)", _score_weights(context, d, eye[i])) for d in DIMENSIONS]
+        for key, label, weights in combos:
+            estimate, low, high = effects.combine(weights)
+            assumed = effects.assumed_terms(weights)
+            rows.append({"category": category, "outcome": key, "label": label, "estimate": estimate,
+                         "low": low, "high": high, "source": "assumed" if assumed else "estimated",
+                         "source_zh": SOURCE_ZH["assumed" if assumed else "estimated"]})
+    return pd.DataFrame(rows)
+
+
+def allocation_frame(context: Context, funds: np.ndarray) -> pd.DataFrame:
+    """Long table: village_code, category, funds_wan (pairs with funds only)."""
+    v = np.repeat(context.villages["village_code"].to_numpy(), len(context.categories))
+    c = np.tile(np.array(context.categories), len(context.villages))
+    frame = pd.DataFrame({"village_code": v, "category": c, "funds_wan": np.asarray(funds).ravel()})
+    return frame[frame["funds_wan"] > 1e-4].reset_index(drop=True)
+
+
+def summary(context: Context, effects: Effects, constraints: Constraints, funds: np.ndarray) -> dict:
+    """The figures of one allocation: the JSON shape the command prints and scenarios store."""
+    funds = np.where(np.asarray(funds) > 1e-6, funds, 0.0)
+    by_category = funds.sum(axis=0)
+    total = float(funds.sum())
+    towns = pd.Series(funds.sum(axis=1), index=context.villages["township_code"]).groupby(level=0).sum()
+    weights = {k: objective_weights(context, effects, k) for k in ("risk", "score")}
+    return {
+        "allocation": allocation_frame(context, funds).to_dict("records"),
+        "totals_by_category": {c: float(v) for c, v in zip(context.categories, by_category)},
+        "totals_by_township": {t: float(v) for t, v in towns.items()},
+        "total_wan": total,
+        "industry_share": float(by_category[context.industry] / total) if total > 0 else 0.0,
+        "effects": predicted_effects(context, effects, funds),
+        "objectives": {k: objective_value(context, w, funds) for k, w in weights.items()},
+        "violations": violations(context, constraints, funds, tol=1e-4),
+    }
+
+
+def run(context: Context, effects: Effects, request: Request, tol: float = 1e-5) -> dict:
+    """Solve the request and report it next to the baselines (each with the same figures)."""
+    weights = objective_weights(context, effects, request.objective, request.blend_weight)
+    solution = optimise(context, weights, request.constraints, tol=tol)
+    result = summary(context, effects, request.constraints, solution.funds)
+    result["solver"] = {"objective": request.objective, "objective_zh": OBJECTIVES[request.objective],
+                        "value": solution.objective, "upper_bound": solution.upper_bound, "gap": solution.gap,
+                        "iterations": solution.iterations, "seconds": solution.seconds}
+    result["baselines"] = {
+        name: {"label": BASELINES[name], **summary(context, effects, request.constraints, funds)}
+        for name, funds in baselines(context, request.constraints.budget_wan).items()}
+    result["effect_sources"] = effect_table(context, effects).to_dict("records")
+    result["overrides"] = [asdict(o) for o in effects.overrides]
+    result["year"] = context.year
+    result["notes"] = list(context.notes)
+    if not context.lagging.any():
+        result["notes"].append("范围内没有“滞后”档的村:滞后村得分提高计为 0。")
+    return result
+
+
+def funds_matrix(context: Context, allocation_rows: list[dict]) -> np.ndarray:
+    """The V x C funds of an allocation list (as `summary` gives it), in the context's order."""
+    frame = pd.DataFrame(allocation_rows, columns=["village_code", "category", "funds_wan"])
+    wide = frame.pivot_table(index="village_code", columns="category", values="funds_wan", aggfunc="sum")
+    wide = wide.reindex(index=context.villages["village_code"], columns=list(context.categories))
+    return wide.fillna(0.0).to_numpy(float)
+
+
+def allocation_table(context: Context, allocation_rows: list[dict]) -> pd.DataFrame:
+    """One row per village: where it is, last year's funds, this plan's total and each category."""
+    funds = funds_matrix(context, allocation_rows)
+    v = context.villages
+    table = pd.DataFrame({
+        "township_code": v["township_code"],
+        "township_name": v["township_code"].map(context.township_names),
+        "village_code": v["village_code"],
+        "village_name": v["village_name"],
+        "is_key_village": v["is_key_village"].astype(bool),
+        "households": v["households"],
+        "last_year_wan": context.last_year.sum(axis=1),
+        "total_wan": funds.sum(axis=1),
+    })
+    for i, category in enumerate(context.categories):
+        table[category] = funds[:, i]
+    return table.sort_values(["township_code", "village_code"], ignore_index=True)
+
+
+def township_table(context: Context, result: dict, constraints: Constraints) -> pd.DataFrame:
+    """Per township: this plan's total, its share of the budget, and the township's bounds."""
+    towns = pd.Series(result["totals_by_township"], dtype=float)
+    low, high = dict(constraints.township_min_wan), dict(constraints.township_max_wan)
+    frame = pd.DataFrame({"township_code": towns.index, "funds_wan": towns.to_numpy()})
+    frame["township_name"] = frame["township_code"].map(context.township_names)
+    frame["share"] = frame["funds_wan"] / max(result["total_wan"], 1e-9)
+    frame["min_wan"] = frame["township_code"].map(low)
+    frame["max_wan"] = frame["township_code"].map(high)
+    return frame[["township_code", "township_name", "funds_wan", "share", "min_wan", "max_wan"]]
+
+
+def comparison(plans: dict[str, dict]) -> pd.DataFrame:
+    """Plans side by side (columns), one row per figure: totals, industry share, each effect
+    with its interval, each category and the rules broken."""
+    rows: dict[str, dict[str, str]] = {}
+    for name, plan in plans.items():
+        column = {"总额(万元)": f"{plan['total_wan']:,.1f}", "产业发展占比": f"{plan['industry_share']:.1%}",
+                  "违反的约束": ";".join(v.split("(")[0] for v in plan.get("violations", [])) or "无"}
+        for e in plan["effects"]:
+            column[f"{e['label']}({e['unit']})"] = f"{e['estimate']:,.1f}({e['low']:,.1f} ~ {e['high']:,.1f})"
+        for category, value in plan["totals_by_category"].items():
+            column[f"{category}(万元)"] = f"{value:,.1f}"
+        rows[name] = column
+    return pd.DataFrame(rows).rename_axis("指标").reset_index()

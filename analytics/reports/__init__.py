@@ -1,0 +1,1 @@
+"""Figures, the meeting briefing and Excel exports."""

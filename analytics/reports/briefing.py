@@ -1,0 +1,392 @@
+"""会议汇报材料: a one-file briefing for a county or township meeting, for one year.
+
+The file is self-contained HTML: plotly.js is embedded inline once (never a CDN script tag),
+the village map is inline SVG, fonts are the reader's own, so it opens on a machine without
+network and prints to PDF from any browser (A4, sections kept on one page where they fit).
+It holds aggregates and project lists only, never a household's name or ID number.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+import plotly.offline
+
+from analytics.data.contract import DIMENSIONS, GUARANTEE_COLUMNS
+from analytics.reports import figures
+from analytics.risk import overview as risk_overview
+from analytics.scoring.composite import OVERALL
+from analytics.views import assessment, guarantees, overview, projects, relocation
+
+FONT = "Noto Sans CJK SC, Microsoft YaHei, PingFang SC, SimHei, sans-serif"
+WIDTH = 700  # px: fits A4 portrait with 15 mm margins
+PALETTE = ("#fff5eb", "#fdd0a2", "#fd8d3c", "#d94801", "#7f2704")  # ColorBrewer Oranges, as on screen
+MISSING = "#d9d9d9"
+
+
+HOUSEHOLD_COLUMNS = sorted({*risk_overview.KPI_COLUMNS, *assessment.IDENTIFICATION_COLUMNS, *relocation.SITE_COLUMNS})
+
+
+@dataclass
+class Inputs:
+    """Everything the briefing shows, already cut to the user's scope (the township, if one is
+    chosen, is cut here). `scores` (scoring.score_villages) and `predictions` (the risk
+    model's scored households) may be None when unavailable; their sections then say so.
+    `households` need hold only the year and HOUSEHOLD_COLUMNS; `predictions` only the rows at
+    or above the high-risk cutoff, with risk_overview.SCORED_COLUMNS."""
+
+    county: str
+    year: int
+    snapshot_id: str
+    is_demo: bool
+    townships: pd.DataFrame
+    villages: pd.DataFrame
+    village_year: pd.DataFrame
+    households: pd.DataFrame
+    projects: pd.DataFrame
+    lines: pd.DataFrame
+    boundaries: gpd.GeoDataFrame
+    rule: float
+    schedule: list[float]
+    scale_ratio: float
+    employed_min_months: float
+    high_risk_probability: float
+    weights: dict[str, float]
+    township: str | None = None
+    scores: pd.DataFrame | None = None
+    predictions: pd.DataFrame | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+def _num(value: float | None, digits: int = 0) -> str:
+    return "—" if value is None or value != value else f"{value:,.{digits}f}"
+
+
+def _pct(value: float | None, digits: int = 1) -> str:
+    return "—" if value is None or value != value else f"{value * 100:.{digits}f}%"
+
+
+class _Figures:
+    """Numbers each embedded figure, so the file is the same for the same inputs."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def html(self, fig: go.Figure, title: str, height: int = 320) -> str:
+        self.count += 1
+        fig.update_layout(width=WIDTH, height=height, title={"text": title, "x": 0, "font": {"size": 15}},
+                          font={"family": FONT, "size": 12, "color": "#111"}, paper_bgcolor="white",
+                          plot_bgcolor="white", margin={"l": 10, "r": 20, "t": 45, "b": 10},
+                          legend={"orientation": "h", "y": -0.15, "x": 0}, colorway=figures.COLOURS)
+        fig.update_xaxes(automargin=True, showgrid=False)
+        fig.update_yaxes(automargin=True, gridcolor="#e0e0e0")
+        return fig.to_html(full_html=False, include_plotlyjs=False, div_id=f"figure-{self.count}",
+                           config={"displaylogo": False, "displayModeBar": False, "responsive": False})
+
+
+def _table(frame: pd.DataFrame, columns: dict[str, str], formats: dict[str, str] | None = None) -> str:
+    """A small HTML table: `columns` maps frame columns to Chinese headers, in order."""
+    formats = formats or {}
+    head = "".join(f"<th>{html.escape(label)}</th>" for label in columns.values())
+    rows = []
+    for _, row in frame.iterrows():
+        cells = []
+        for c in columns:
+            value = row[c]
+            if c in formats and isinstance(value, int | float | np.integer | np.floating) and value == value:
+                text = format(value, formats[c])
+            elif value is None or (isinstance(value, float) and value != value):
+                text = "—"
+            else:
+                text = str(value)
+            numeric = isinstance(value, int | float | np.integer | np.floating) and not isinstance(value, bool)
+            cells.append(f'<td class="{"num" if numeric else ""}">{html.escape(text)}</td>')
+        rows.append(f"<tr>{''.join(cells)}</tr>")
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+
+
+def svg_map(shapes: gpd.GeoDataFrame, values: pd.Series, title: str, unit: str, reverse: bool = False,
+            width: int = WIDTH, height: int = 420) -> str:
+    """Village polygons coloured by quantile class of `values` (indexed by village_code), with a
+    legend, as inline SVG: no script, no tiles, prints sharp."""
+    frame = shapes.to_crs("EPSG:4326")
+    minx, miny, maxx, maxy = frame.total_bounds
+    lat = np.radians((miny + maxy) / 2)
+    sx = (maxx - minx) * np.cos(lat)
+    sy = maxy - miny
+    scale = min((width - 190) / sx, (height - 20) / sy) if sx and sy else 1.0
+    finite = values.dropna()
+    edges = np.unique(np.quantile(finite, np.linspace(0, 1, len(PALETTE) + 1))) if len(finite) else np.array([0, 1])
+    if len(edges) < 2:
+        edges = np.array([edges[0], edges[0] + 1])
+    palette = PALETTE[::-1] if reverse else PALETTE
+
+    def colour(v: float) -> str:
+        if v is None or v != v:
+            return MISSING
+        i = int(np.clip(np.searchsorted(edges, v, side="right") - 1, 0, len(edges) - 2))
+        return palette[round(i * (len(palette) - 1) / max(len(edges) - 2, 1))]
+
+    def path(geom) -> str:
+        polys = getattr(geom, "geoms", [geom])
+        parts = []
+        for poly in polys:
+            for ring in (poly.exterior, *poly.interiors):
+                xy = np.asarray(ring.coords)
+                px = 10 + (xy[:, 0] - minx) * np.cos(lat) * scale
+                py = 10 + (maxy - xy[:, 1]) * scale
+                parts.append("M" + "L".join(f"{a:.1f},{b:.1f}" for a, b in zip(px, py)) + "Z")
+        return "".join(parts)
+
+    body = [f'<path d="{path(g)}" fill="{colour(values.get(code))}" stroke="#555" stroke-width="0.5"/>'
+            for code, g in zip(frame["village_code"], frame.geometry)]
+    legend_x = width - 170
+    legend = [f'<text x="{legend_x}" y="30" class="legend-title">{html.escape(title)}({html.escape(unit)})</text>']
+    for i in range(len(edges) - 1):
+        y = 45 + i * 22
+        legend.append(f'<rect x="{legend_x}" y="{y}" width="16" height="12" fill="{colour((edges[i] + edges[i + 1]) / 2)}" '
+                      f'stroke="#999"/><text x="{legend_x + 22}" y="{y + 11}">{edges[i]:,.1f} – {edges[i + 1]:,.1f}</text>')
+    y = 45 + (len(edges) - 1) * 22
+    legend.append(f'<rect x="{legend_x}" y="{y}" width="16" height="12" fill="{MISSING}" stroke="#999"/>'
+                  f'<text x="{legend_x + 22}" y="{y + 11}">无数据</text>')
+    return (f'<svg class="map" xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+            f'viewBox="0 0 {width} {height}" role="img" aria-label="{html.escape(title)}">'
+            f'{"".join(body)}{"".join(legend)}</svg>')
+
+
+CSS = f"""
+@page {{ size: A4 portrait; margin: 15mm; }}
+body {{ font-family: {FONT}; color: #111; max-width: {WIDTH + 40}px; margin: 0 auto; padding: 16px; line-height: 1.6; }}
+h1 {{ font-size: 24px; margin: 0 0 4px 0; }}
+h2 {{ font-size: 19px; border-left: 5px solid #b3261e; padding-left: 8px; margin: 28px 0 8px 0; }}
+.meta {{ color: #444; font-size: 13px; }}
+.demo {{ background: #fff3cd; border: 1px solid #e0c060; padding: 6px 10px; margin: 10px 0; font-size: 14px; }}
+section {{ break-inside: avoid; page-break-inside: avoid; }}
+section.long {{ break-inside: auto; page-break-inside: auto; }}
+.kpis {{ display: grid; grid-template-columns: repeat(4, 1fr); gap: 8px; margin: 8px 0; }}
+.kpis.five {{ grid-template-columns: repeat(5, 1fr); }}
+.kpi {{ border: 1px solid #999; border-radius: 6px; padding: 6px 8px; }}
+.kpi .label {{ font-size: 12px; color: #333; }}
+.kpi .value {{ font-size: 22px; font-weight: 700; }}
+.kpi .unit {{ font-size: 12px; font-weight: 400; margin-left: 2px; }}
+.kpi .note {{ font-size: 11px; color: #555; }}
+table {{ border-collapse: collapse; width: 100%; font-size: 12px; margin: 6px 0; }}
+th, td {{ border: 1px solid #bbb; padding: 3px 6px; text-align: left; }}
+th {{ background: #f2f2f2; }}
+td.num {{ text-align: right; }}
+.summary {{ font-size: 14px; }}
+.note {{ color: #555; font-size: 12px; }}
+.legend-title {{ font-weight: 700; }}
+svg.map text {{ font-family: {FONT}; font-size: 12px; }}
+.plotly-graph-div {{ margin: 4px 0; }}
+"""
+
+
+def _kpi(label: str, value: str, unit: str = "", note: str = "") -> str:
+    unit_html = f'<span class="unit">{html.escape(unit)}</span>' if unit and value != "—" else ""
+    note_html = f'<div class="note">{html.escape(note)}</div>' if note else ""
+    return (f'<div class="kpi"><div class="label">{html.escape(label)}</div>'
+            f'<div class="value">{html.escape(value)}{unit_html}</div>{note_html}</div>')
+
+
+def _section(title: str, body: str, long: bool = False) -> str:
+    return f'<section class="{"long" if long else ""}"><h2>{html.escape(title)}</h2>{body}</section>'
+
+
+def build(inputs: Inputs, generated_at: datetime | None = None) -> str:
+    """The briefing as one HTML document (str)."""
+    data = _restrict(inputs)
+    year, fig = inputs.year, _Figures()
+    town_name = (dict(zip(inputs.townships["township_code"], inputs.townships["township_name"])).get(inputs.township)
+                 if inputs.township else None)
+    place = inputs.county + (town_name or "")
+    vy, h, pool = data["village_year"], data["households"], data["projects"]
+    k = overview.kpis(vy, pool, year)
+    trend = overview.trend(vy, inputs.lines)
+    sections = [
+        _overview(k, place, inputs.rule),
+        _monitoring(inputs, k, trend, h, fig),
+        _guarantees(inputs, vy, data["villages"], fig),
+        _relocation(inputs, h, data["villages"], fig),
+        _funds(inputs, pool, fig),
+        _dimensions(inputs, data["villages"], fig),
+        _ranking(inputs, fig),
+        _map(inputs, vy, data),
+    ]
+    stamp = (generated_at or datetime.now()).strftime("%Y-%m-%d %H:%M")
+    demo = ('<div class="demo">模拟数据:本材料由虚构的示范县数据生成,数字不代表任何真实地区。</div>'
+            if inputs.is_demo else "")
+    notes = inputs.notes + (["乡镇考核排名未含五大振兴得分(得分不可用)。"] if inputs.scores is None else [])
+    notes = "".join(f"<li>{html.escape(n)}</li>" for n in notes)
+    title = f"{place}巩固拓展脱贫攻坚成果同乡村振兴有效衔接 {year} 年工作汇报材料"
+    return (
+        "<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\">"
+        f"<title>{html.escape(title)}</title><style>{CSS}</style>"
+        f"<script>{plotly.offline.get_plotlyjs()}</script></head><body>"
+        f"<h1>{html.escape(title)}</h1>"
+        f'<div class="meta">范围:{html.escape(place)} · 年度:{year} · 数据快照 {html.escape(inputs.snapshot_id)}'
+        f" · 生成时间 {stamp}</div>{demo}"
+        + "".join(sections)
+        + '<section><h2>说明</h2><ul class="note">'
+        "<li>本材料只含汇总数字和项目信息,不含农户姓名、证件号码等个人信息。</li>"
+        "<li>用浏览器打开后按 Ctrl+P(Mac 为 ⌘+P),选择“另存为 PDF”即可得到 PDF;无需联网。</li>"
+        f"{notes}</ul></section></body></html>"
+    )
+
+
+def _restrict(inputs: Inputs) -> dict[str, pd.DataFrame]:
+    villages = inputs.villages
+    if inputs.township:
+        villages = villages[villages["township_code"] == inputs.township]
+    codes = set(villages["village_code"])
+    return {
+        "villages": villages,
+        "village_year": inputs.village_year[inputs.village_year["village_code"].isin(codes)],
+        "households": inputs.households[inputs.households["village_code"].isin(codes)],
+        "projects": overview.projects_in_scope(inputs.projects, list(codes),
+                                               [inputs.township] if inputs.township else
+                                               list(inputs.townships["township_code"])),
+        "boundaries": inputs.boundaries[inputs.boundaries["village_code"].isin(codes)],
+    }
+
+
+def _overview(k: overview.Kpis, place: str, rule: float) -> str:
+    categories = ",".join(f"{c} {n:,} 户" for c, n in k.monitored_by_category.items())
+    growth = f",比上年增长 {_pct(k.poor_income_growth)}" if k.poor_income_growth is not None else ""
+    industry = ("达到" if (k.industry_share or 0) >= rule else "未达到") + f"不低于 {_pct(rule, 0)} 的要求"
+    summary = (
+        f"{k.year} 年,{place}共有农户 {_num(k.households)} 户,其中脱贫户 {_num(k.poor_households)} 户。"
+        f"纳入防止返贫监测的对象 {_num(k.monitored)} 户({categories}),其中风险尚未消除 {_num(k.monitored_unresolved)} 户,"
+        f"风险消除率 {_pct(k.eliminated_rate)}。脱贫户人均纯收入 {_num(k.poor_income)} 元{growth}。"
+        f"住房、饮水、义务教育、基本医疗任一项未保障的农户 {_num(k.guarantee_problem)} 户。"
+        f"全年衔接资金项目投入 {_num(k.funds_wan, 1)} 万元,产业发展占比 {_pct(k.industry_share)},{industry}。"
+    )
+    cards = "".join([
+        _kpi("农户", _num(k.households), "户"),
+        _kpi("脱贫户", _num(k.poor_households), "户"),
+        _kpi("监测对象", _num(k.monitored), "户", f"未消除风险 {_num(k.monitored_unresolved)} 户"),
+        _kpi("风险消除率", _pct(k.eliminated_rate)),
+        _kpi("三保障及饮水问题户", _num(k.guarantee_problem), "户"),
+        _kpi("脱贫户人均纯收入", _num(k.poor_income), "元", f"同比 {_pct(k.poor_income_growth)}"),
+        _kpi("衔接资金", _num(k.funds_wan, 1), "万元"),
+        _kpi("产业发展资金占比", _pct(k.industry_share), note=f"规定 ≥ {_pct(rule, 0)}"),
+    ])
+    return _section("一、总体情况", f'<p class="summary">{html.escape(summary)}</p><div class="kpis">{cards}</div>')
+
+
+def _monitoring(inputs: Inputs, k: overview.Kpis, trend: pd.DataFrame, h: pd.DataFrame, fig: _Figures) -> str:
+    body = fig.html(figures.income_vs_line(trend), "脱贫户人均纯收入与监测收入标准(元/人)", 300)
+    body += fig.html(figures.monitoring_trend(trend), "监测对象变化(户)", 300)
+    if inputs.predictions is None:
+        body += '<p class="note">返贫风险模型不可用,本节不含预测。</p>'
+    else:
+        scored = inputs.predictions[inputs.predictions["village_code"].isin(set(h["village_code"]))]
+        scored = scored[scored["year"] == inputs.year]
+        cutoff = inputs.high_risk_probability
+        mk = risk_overview.kpis(h[h["year"] == inputs.year], scored, inputs.year, cutoff)
+        types = risk_overview.predicted_by_risk_type(scored, cutoff).head(8)
+        body += (f'<p class="summary">模型预测 {inputs.year + 1} 年返贫概率 ≥ {cutoff:.0%}、目前尚未纳入监测的农户 '
+                 f"{_num(mk.high_risk_unmonitored)} 户,建议逐户入户核实。</p>")
+        if len(types):
+            body += fig.html(figures.counts_bar(list(types.index), list(types), "户"),
+                             "预测高风险户的主要风险类型(户)", 280)
+    return _section("二、防止返贫动态监测", body)
+
+
+def _guarantees(inputs: Inputs, vy: pd.DataFrame, villages: pd.DataFrame, fig: _Figures) -> str:
+    now = guarantees.by_type(vy, inputs.year)
+    body = '<div class="kpis five">' + "".join(
+        [_kpi("任一项未保障", _num(now[guarantees.ANY]), "户")]
+        + [_kpi(guarantees.GAP_LABELS[c], _num(now[c]), "户") for c in GUARANTEE_COLUMNS]) + "</div>"
+    body += fig.html(figures.guarantee_trend(guarantees.trend(vy)), "两不愁三保障及饮水安全问题户动态清零进度(户)", 300)
+    level = "village" if inputs.township else "township"
+    area = guarantees.by_area(vy, villages, inputs.townships, inputs.year, level).head(10)
+    name = {"township": "乡镇", "village": "村"}[level]
+    body += _table(area, {f"{level}_name": name, guarantees.ANY: "问题户(户)", **{c: guarantees.GAP_LABELS[c]
+                                                                              for c in GUARANTEE_COLUMNS},
+                          "per_thousand": "每千户"}, {"per_thousand": ".1f"})
+    return _section("三、两不愁三保障及饮水安全", body)
+
+
+def _relocation(inputs: Inputs, h: pd.DataFrame, villages: pd.DataFrame, fig: _Figures) -> str:
+    sites = relocation.sites(h, villages, inputs.townships, inputs.year, inputs.employed_min_months)
+    if sites.empty:
+        return _section("四、易地搬迁后续扶持", '<p class="note">本范围内没有易地搬迁户。</p>')
+    total = relocation.totals(sites)
+    body = (f'<p class="summary">搬迁户 {_num(total["households"])} 户,其中有劳动力的 {_num(total["with_labour"])} 户,'
+            f'有人就业的占 {_num(total["employed_share"], 1)}%;有劳动力但无人就业(全户务工不足 '
+            f'{inputs.employed_min_months:g} 个月)的 {_num(total["jobless"])} 户,目标为 0。'
+            f'搬迁户人均纯收入 {_num(total["income_per_person"])} 元。</p>')
+    body += _table(sites.head(10), {"township_name": "乡镇", "village_name": "安置点", "households": "搬迁户",
+                                    "with_labour": "有劳动力户", "employed": "有人就业户", "jobless": "无人就业户",
+                                    "employed_share": "就业率(%)", "income_per_person": "人均纯收入(元)"},
+                   {"employed_share": ".1f", "income_per_person": ",.0f"})
+    return _section("四、易地搬迁后续扶持", body)
+
+
+def _funds(inputs: Inputs, pool: pd.DataFrame, fig: _Figures) -> str:
+    year = pool[pool["year"] == inputs.year]
+    if year.empty:
+        return _section("五、衔接资金和项目", '<p class="note">本范围内当年没有项目。</p>')
+    funds, paid = float(year["funds_wan"].sum()), float(year["disbursed_wan"].sum())
+    shares = projects.industry_share(pool, inputs.rule)
+    body = (f'<p class="summary">{inputs.year} 年项目 {len(year):,} 个,投入资金 {_num(funds, 1)} 万元,已支付 '
+            f"{_num(paid, 1)} 万元,支付进度 {_pct(paid / funds if funds else None)}。</p>")
+    body += fig.html(figures.funds_by_category(year), f"{inputs.year} 年分类别资金(万元)", 300)
+    body += fig.html(figures.industry_share(shares, inputs.rule), "各年度产业发展资金占比", 280)
+    placed = projects.with_places(pool, inputs.villages, inputs.townships)
+    flagged = projects.flags(placed[placed["year"] == inputs.year], (inputs.year, 12), inputs.schedule,
+                             inputs.scale_ratio, history=placed).head(10)
+    if len(flagged):
+        body += "<p><b>需关注的项目(按涉及金额,前 10 个)</b></p>" + _table(
+            flagged, {"flag": "关注原因", "project_name": "项目名称", "township_name": "乡镇", "funds_wan": "资金(万元)",
+                      "disbursed_wan": "已支付(万元)", "gap": "落后(百分点)", "scale_ratio": "为常规规模倍数"},
+            {"funds_wan": ",.1f", "disbursed_wan": ",.1f", "gap": ".1f", "scale_ratio": ".1f"})
+    return _section("五、衔接资金和项目", body, long=True)
+
+
+def _dimensions(inputs: Inputs, villages: pd.DataFrame, fig: _Figures) -> str:
+    if inputs.scores is None:
+        return _section("六、乡村振兴五大维度", '<p class="note">五大振兴得分不可用。</p>')
+    scores = inputs.scores[inputs.scores["village_code"].isin(set(villages["village_code"]))]
+    now, before = scores[scores["year"] == inputs.year], scores[scores["year"] == inputs.year - 1]
+    body = fig.html(figures.dimension_bars(now[list(DIMENSIONS)].mean(),
+                                           before[list(DIMENSIONS)].mean() if len(before) else None,
+                                           {"now": f"{inputs.year} 年", "before": f"{inputs.year - 1} 年"}),
+                    "各维度平均得分(0-100 分)", 300)
+    ranked = now.dropna(subset=[OVERALL]).sort_values("rank").merge(
+        inputs.villages[["village_code", "village_name"]], on="village_code")
+    columns = {"rank": "全县排名", "village_name": "村", OVERALL: "综合得分", "tier": "分档"}
+    body += "<p><b>综合得分前 5 名与后 5 名</b></p>" + _table(pd.concat([ranked.head(5), ranked.tail(5)]), columns,
+                                                             {OVERALL: ".1f"})
+    return _section("六、乡村振兴五大维度", body)
+
+
+def _ranking(inputs: Inputs, fig: _Figures) -> str:
+    coverage = assessment.identification(inputs.households, inputs.lines, inputs.year)
+    table = assessment.components(inputs.year, inputs.villages, inputs.townships, inputs.village_year, coverage,
+                                  inputs.projects, inputs.rule, inputs.scores)
+    ranked = assessment.rank(table, inputs.weights)
+    body = fig.html(figures.township_ranking(ranked, assessment.COMPONENTS), f"{inputs.year} 年乡镇考核得分(满分 100 分)",
+                    max(300, 24 * len(ranked) + 110))
+    if inputs.township:
+        row = ranked[ranked["township_code"] == inputs.township]
+        if len(row):
+            r = row.iloc[0]
+            body += (f'<p class="summary">{html.escape(str(r["township_name"]))}总分 {r["total"]:.1f} 分,'
+                     f"在 {len(ranked)} 个乡镇中排第 {int(r['rank'])} 名。</p>")
+    weights = ",".join(f"{assessment.COMPONENTS[c]} {w:.0%}" for c, w in inputs.weights.items())
+    body += f'<p class="note">权重:{html.escape(weights)}。各项为 0-100 的绝对值,乘以权重相加即总分。</p>'
+    return _section("七、乡镇考核排名", body)
+
+
+def _map(inputs: Inputs, vy: pd.DataFrame, data: dict[str, pd.DataFrame]) -> str:
+    values = overview.village_metric(vy, inputs.year, "monitored_unresolved_share")
+    label, unit = overview.MAP_METRICS["monitored_unresolved_share"]
+    return _section(f"附:分村{label}", svg_map(data["boundaries"], values, label, unit))

@@ -1,0 +1,140 @@
+"""Plotly figures shared by the pages, the projector slides and the meeting briefing, so a chart
+reads the same on screen, on the projector and on paper.
+
+Each builder takes the frame an analytics function returned and a `names` mapping for the
+series labels (Chinese by default; pages pass their own language). Styling for the screen is
+ui.charts.style; the briefing styles for print.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from analytics.data.contract import GUARANTEE_COLUMNS, PROJECT_CATEGORIES
+from analytics.views.guarantees import ANY, GAP_LABELS
+
+COLOURS = ("#b3261e", "#1f5fa8", "#2e7d32", "#ef6c00", "#6a1b9a", "#00838f")
+GAP_COLOURS = dict(zip(GUARANTEE_COLUMNS, COLOURS[1:]))
+CATEGORY_COLOURS = dict(zip(PROJECT_CATEGORIES, ("#b3261e", "#1f5fa8", "#2e7d32", "#ef6c00", "#6a1b9a", "#00838f",
+                                                 "#8d6e63", "#9e9e9e")))
+
+
+def guarantee_trend(trend: pd.DataFrame, names: dict[str, str] | None = None) -> go.Figure:
+    """Households with any gap (thick) and with each gap, per year: the road to zero."""
+    names = {**GAP_LABELS, ANY: "任一项", **(names or {})}
+    fig = go.Figure(go.Scatter(x=trend["year"], y=trend[ANY], name=names[ANY], mode="lines+markers+text",
+                               text=trend[ANY], textposition="top center",
+                               line={"width": 5, "color": COLOURS[0]}, marker={"size": 10}))
+    for c in GUARANTEE_COLUMNS:
+        fig.add_scatter(x=trend["year"], y=trend[c], name=names[c], mode="lines+markers",
+                        line={"color": GAP_COLOURS[c], "width": 2.5})
+    fig.update_xaxes(dtick=1)
+    fig.update_yaxes(rangemode="tozero")
+    return fig
+
+
+def gap_bars(counts: pd.Series, names: dict[str, str] | None = None, unit: str = "户") -> go.Figure:
+    """Households with each gap in one year, as labelled horizontal bars."""
+    names = {**GAP_LABELS, **(names or {})}
+    columns = list(GUARANTEE_COLUMNS)[::-1]
+    fig = go.Figure(go.Bar(y=[names[c] for c in columns], x=[int(counts[c]) for c in columns], orientation="h",
+                           marker_color=[GAP_COLOURS[c] for c in columns],
+                           text=[f"{int(counts[c]):,} {unit}" for c in columns], textposition="outside",
+                           cliponaxis=False))
+    fig.update_xaxes(range=[0, max(1, max(int(counts[c]) for c in columns)) * 1.3], showticklabels=False)
+    return fig
+
+
+def monitoring_trend(trend: pd.DataFrame, names: dict[str, str] | None = None) -> go.Figure:
+    """Monitored households per year: unresolved, newly identified, eliminated (overview.trend)."""
+    names = {"monitored_unresolved": "未消除风险", "newly_identified": "当年新识别", "eliminated": "已消除风险",
+             **(names or {})}
+    fig = go.Figure([go.Bar(x=trend["year"], y=trend[c], name=names[c], marker_color=colour)
+                     for c, colour in zip(("monitored_unresolved", "newly_identified", "eliminated"), COLOURS)])
+    fig.update_xaxes(dtick=1)
+    return fig
+
+
+def income_vs_line(trend: pd.DataFrame, names: dict[str, str] | None = None) -> go.Figure:
+    """Per-capita net income of 脱贫户 against the monitoring line (overview.trend)."""
+    names = {"poor_income": "脱贫户人均纯收入", "line": "监测收入标准", **(names or {})}
+    fig = go.Figure([
+        go.Scatter(x=trend["year"], y=trend["poor_income"], name=names["poor_income"], mode="lines+markers+text",
+                   text=[f"{v:,.0f}" for v in trend["poor_income"]], textposition="top center",
+                   line={"width": 4, "color": COLOURS[1]}),
+        go.Scatter(x=trend["year"], y=trend["line"], name=names["line"], mode="lines",
+                   line={"dash": "dash", "color": COLOURS[0], "width": 3}),
+    ])
+    years = trend["year"].astype(int)
+    fig.update_xaxes(dtick=1, range=[years.min() - 0.5, years.max() + 0.5])  # room for the end labels
+    fig.update_yaxes(range=[0, float(max(trend["poor_income"].max(), trend["line"].max())) * 1.25])
+    return fig
+
+
+def funds_by_category(projects: pd.DataFrame, unit: str = "万元", paid_label: str = "已付") -> go.Figure:
+    """Funds of one year's projects per category, largest on top, paid share in the label."""
+    by = projects.groupby("category").agg(funds=("funds_wan", "sum"), paid=("disbursed_wan", "sum"))
+    by = by[by["funds"] > 0].sort_values("funds")
+    labels = [f"{f:,.0f} {unit} · {paid_label} {p / f:.0%}" for f, p in zip(by["funds"], by["paid"])]
+    fig = go.Figure(go.Bar(y=by.index, x=by["funds"], orientation="h", text=labels, textposition="outside",
+                           cliponaxis=False, marker_color=COLOURS[1]))
+    fig.update_xaxes(range=[0, float(by["funds"].max()) * 1.9 if len(by) else 1], showticklabels=False)
+    return fig
+
+
+def industry_share(shares: pd.DataFrame, rule: float, names: dict[str, str] | None = None) -> go.Figure:
+    """Industry share of funds per year (projects.industry_share) against the minimum share."""
+    names = {"share": "产业发展占比", "rule": "规定下限", **(names or {})}
+    percent = shares["share"] * 100
+    fig = go.Figure([
+        go.Bar(x=shares["year"], y=percent, name=names["share"], text=[f"{v:.1f}%" for v in percent],
+               textposition="outside", cliponaxis=False,
+               marker_color=[COLOURS[2] if ok else COLOURS[0] for ok in shares["meets_rule"]]),
+        go.Scatter(x=shares["year"], y=[rule * 100] * len(shares), name=f"{names['rule']} {rule:.0%}",
+                   mode="lines", line={"dash": "dash", "color": "#222", "width": 3}),
+    ])
+    fig.update_xaxes(dtick=1)
+    fig.update_yaxes(range=[0, 100], ticksuffix="%")
+    return fig
+
+
+def township_ranking(ranking: pd.DataFrame, components: dict[str, str]) -> go.Figure:
+    """Township totals as stacked bars of weighted points per component, best on top.
+
+    `ranking` has township_name, total and one `points_<component>` column per component;
+    `components` maps component ids to their labels, in stacking order.
+    """
+    ordered = ranking.sort_values("total")
+    fig = go.Figure([go.Bar(y=ordered["township_name"], x=ordered[f"points_{c}"], name=label, orientation="h",
+                            marker_color=colour)
+                     for (c, label), colour in zip(components.items(), COLOURS[1:] + COLOURS[:1])])
+    fig.add_scatter(y=ordered["township_name"], x=ordered["total"], mode="text",
+                    text=[f"{v:.1f}" for v in ordered["total"]], textposition="middle right", showlegend=False,
+                    cliponaxis=False)
+    fig.update_layout(barmode="stack", legend_traceorder="normal")
+    fig.update_xaxes(range=[0, 108])
+    return fig
+
+
+def dimension_bars(now: pd.Series, before: pd.Series | None, names: dict[str, str] | None = None) -> go.Figure:
+    """Average score per dimension (0-100) this year, with last year beside it when known."""
+    names = {"now": "本年", "before": "上年", **(names or {})}
+    traces = []
+    if before is not None:
+        traces.append(go.Bar(x=list(before.index), y=before.to_numpy(), name=names["before"], marker_color="#9e9e9e",
+                             text=[f"{v:.1f}" for v in before], textposition="outside", cliponaxis=False))
+    traces.append(go.Bar(x=list(now.index), y=now.to_numpy(), name=names["now"], marker_color=COLOURS[1],
+                         text=[f"{v:.1f}" for v in now], textposition="outside", cliponaxis=False))
+    fig = go.Figure(traces)
+    fig.update_yaxes(range=[0, 100])
+    return fig
+
+
+def counts_bar(labels: list[str], values: list[float], unit: str, colour: str = COLOURS[0]) -> go.Figure:
+    """Labelled horizontal bars (most on top) for a short ranking: risk types, townships."""
+    fig = go.Figure(go.Bar(y=labels[::-1], x=values[::-1], orientation="h", marker_color=colour,
+                           text=[f"{v:,.0f} {unit}" for v in values[::-1]], textposition="outside",
+                           cliponaxis=False))
+    fig.update_xaxes(range=[0, max([1, *values]) * 1.3], showticklabels=False)
+    return fig

@@ -1,0 +1,388 @@
+"""What the relapse-risk model may know about a household at the end of year t, and what
+counts as relapse in year t+1.
+
+Every feature is computed from rows of year t and t-1 only (and village context of year t);
+the label is the only thing read from year t+1. `FEATURES` is the one list of features: the
+model card, the explanations and the measures suggested to visitors all read it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from analytics import settings
+from analytics.data.contract import (
+    EDUCATION_LEVELS,
+    HOUSEHOLD_TYPES,
+    HOUSEHOLDS,
+    INCOME_PARTS,
+    MONITORING_CATEGORIES,
+    MULTI_SEPARATORS,
+    TERRAINS,
+)
+
+KEYS = ("household_id", "year", "village_code", "township_code")
+NO_CATEGORY = "从未监测"
+FUND_GROUPS = {  # feature id -> project categories whose year-t funds act in t+1
+    "village_industry_funds": ("产业发展",),
+    "village_employment_funds": ("就业帮扶", "易地搬迁后扶"),
+    "village_guarantee_funds": ("巩固三保障", "乡村建设"),
+}
+PAST_MEASURES = ("健康帮扶", "就业帮扶", "产业帮扶", "公益岗位帮扶", "综合保障")
+
+
+@dataclass(frozen=True)
+class Feature:
+    """One model input: what it means, and which risk type and measure it points to when it
+    is among a household's top drivers. `measure_no_labour` applies to households without
+    labour (兜底 rather than development measures)."""
+
+    id: str
+    zh: str
+    doc: str
+    risk_type: str
+    measure: str
+    measure_no_labour: str | None = None
+    categorical: bool = False
+    unit: str = ""
+    of: str | None = None  # the feature this one re-expresses; drivers count them together
+
+    @property
+    def driver(self) -> str:
+        return self.of or self.id
+
+
+def _f(id_: str, zh: str, doc: str, risk_type: str, measure: str, no_labour: str | None = None,
+       categorical: bool = False, unit: str = "", of: str | None = None) -> Feature:
+    return Feature(id_, zh, doc, risk_type, measure, no_labour, categorical, unit, of)
+
+
+FEATURES: tuple[Feature, ...] = (
+    # Household composition and labour
+    _f("household_size", "家庭人口数", "t 年末家庭人口", "因缺劳动力", "公益岗位帮扶", "综合保障", unit="人"),
+    _f("labor_count", "劳动力人数", "t 年末劳动力人数", "因缺劳动力", "公益岗位帮扶", "综合保障", unit="人"),
+    _f("labor_share", "劳动力占比", "劳动力人数 / 家庭人口", "因缺劳动力", "公益岗位帮扶", "综合保障"),
+    _f("elderly_count", "65岁及以上人数", "t 年末 65 岁及以上人数", "因缺劳动力", "公益岗位帮扶", "综合保障", unit="人"),
+    _f("students_count", "在校生人数", "t 年末在校生人数", "因学", "其他教育帮扶", unit="人"),
+    # Health
+    _f("chronic_illness_count", "慢性病人数", "t 年末慢性病人数", "因病", "健康帮扶", unit="人"),
+    _f("serious_illness_count", "大病人数", "t 年大病人数", "因病", "健康帮扶", unit="人"),
+    _f("disabled_count", "残疾人数", "t 年末残疾人数", "因残", "综合保障", unit="人"),
+    # Education
+    _f("head_education_level", "户主文化程度", "0 文盲或半文盲 … 4 大专及以上", "因务工就业不稳", "就业帮扶", "综合保障"),
+    # Income level, change and sources
+    _f("income_to_line", "人均纯收入/监测标准", "t 年人均纯收入除以 t 年监测收入标准", "其他", "就业帮扶", "综合保障"),
+    _f("income_log", "人均纯收入/监测标准(对数)", "上项的自然对数(低于 0.25 按 0.25 计):收入越接近监测线,风险上升越快", "其他", "就业帮扶", "综合保障", of="income_to_line"),
+    _f("income_gap", "距 1.5 倍监测标准的差距", "max(0, 1.5 - 人均纯收入/监测标准)", "其他", "就业帮扶", "综合保障", of="income_to_line"),
+    _f("below_line", "当年低于监测标准", "t 年人均纯收入低于监测标准但未在监测中(是=1)", "其他", "就业帮扶", "综合保障", of="income_to_line"),
+    _f("no_previous_year", "无上年记录", "t-1 年没有该户记录,变化类特征无法计算(是=1)", "其他", "就业帮扶", "综合保障"),
+    _f("income_change", "人均纯收入变化", "(t 年 - t-1 年人均纯收入) / t 年监测标准;首年缺失", "其他", "就业帮扶", "综合保障"),
+    _f("wage_share", "工资性收入占比", "工资性收入 / 四项收入之和", "因务工就业不稳", "就业帮扶", "综合保障"),
+    _f("business_share", "经营性收入占比", "生产经营性收入 / 四项收入之和", "因产业项目失败", "产业帮扶", "综合保障"),
+    _f("transfer_share", "转移性收入占比", "转移性收入 / 四项收入之和", "其他", "就业帮扶", "综合保障"),
+    _f("business_loss", "生产经营亏损", "生产经营性收入低于生产经营性支出(是=1)", "因产业项目失败", "产业帮扶", "综合保障"),
+    # Work
+    _f("work_months_per_labour", "劳均务工月数", "务工月数 / 劳动力人数", "因务工就业不稳", "就业帮扶", "综合保障", unit="月"),
+    _f("work_months_change", "务工月数变化", "t 年 - t-1 年务工月数;首年缺失", "因务工就业不稳", "就业帮扶", "综合保障", unit="月"),
+    # Medical spending
+    _f("medical_to_provincial", "医疗自付/省农村人均收入", "合规自付医疗支出 / 上年全省农村居民人均可支配收入", "因病", "健康帮扶"),
+    _f("medical_to_income", "医疗自付占家庭纯收入", "合规自付医疗支出 / 家庭纯收入(纯收入≤0 时按 1 元计,上限 5)", "因病", "健康帮扶"),
+    # Guarantees
+    _f("housing_unsafe", "住房不安全", "住房安全未保障(是=1)", "其他", "住房安全保障"),
+    _f("water_unsafe", "饮水不安全", "饮水安全未保障(是=1)", "其他", "饮水安全保障"),
+    _f("education_gap", "义务教育未保障", "义务教育未保障(是=1)", "因学", "义务教育保障"),
+    _f("insurance_gap", "医保未全员参保", "基本医疗保险未全员参保(是=1)", "因病", "健康帮扶"),
+    # Protection and relocation
+    _f("dibao", "低保", "享受低保(是=1)", "因缺劳动力", "综合保障"),
+    _f("tekun", "特困供养", "特困供养(是=1)", "因缺劳动力", "综合保障"),
+    _f("relocated", "易地搬迁户", "易地搬迁户(是=1)", "其他", "就业帮扶", "综合保障"),
+    # Monitoring history and assistance received
+    _f("past_category", "既往监测类别", "t 年末已消除风险的监测对象的类别;从未监测为“从未监测”", "其他", "就业帮扶", "综合保障", categorical=True),
+    _f("measures_count", "已获帮扶措施数", "既往登记的帮扶措施项数", "其他", "就业帮扶", "综合保障"),
+    *(_f(f"had_{m}", f"曾获{m}", f"既往帮扶措施含{m}(是=1)", "其他", m) for m in PAST_MEASURES),
+    # Household type and village context
+    _f("household_type", "户类型", "脱贫户 / 一般农户", "其他", "就业帮扶", "综合保障", categorical=True),
+    _f("terrain", "地形", "所在村地形:山区 / 丘陵 / 平原", "因自然灾害", "产业帮扶", "综合保障", categorical=True),
+    _f("former_poor_village", "脱贫村", "所在村是脱贫村(是=1)", "其他", "产业帮扶", "综合保障"),
+    _f("key_village", "重点帮扶村", "所在村是重点帮扶村(是=1)", "其他", "产业帮扶", "综合保障"),
+    _f("relocation_site", "安置点", "所在村是易地搬迁安置点(是=1)", "其他", "就业帮扶", "综合保障"),
+    _f("village_below_share", "本村低于标准户占比", "t 年本村人均纯收入低于监测标准的户占比", "其他", "产业帮扶", "综合保障"),
+    _f("village_income_to_line", "本村人均收入/监测标准", "t 年本村人均纯收入(按人口加权)除以监测标准", "其他", "产业帮扶", "综合保障"),
+    _f("village_business_change", "本村经营收入变化", "t 年相对 t-1 年本村户均生产经营性收入的变化率(灾害年份明显下降)", "因自然灾害", "产业帮扶", "综合保障"),
+    _f("village_industry_funds", "本村产业资金强度", "log(1 + t 年本村产业发展资金千元/户)", "因产业项目失败", "产业帮扶", "综合保障"),
+    _f("village_employment_funds", "本村就业资金强度", "log(1 + t 年本村就业帮扶与搬迁后扶资金千元/户)", "因务工就业不稳", "就业帮扶", "综合保障"),
+    _f("village_guarantee_funds", "本村三保障与建设资金强度", "log(1 + t 年本村巩固三保障与乡村建设资金千元/户)", "其他", "住房安全保障"),
+)
+FEATURE_BY_ID = {f.id: f for f in FEATURES}
+NUMERIC = tuple(f.id for f in FEATURES if not f.categorical)
+CATEGORICAL = tuple(f.id for f in FEATURES if f.categorical)
+CATEGORY_LEVELS = {  # the first level of each is the reference the others are compared with
+    "past_category": (NO_CATEGORY, *MONITORING_CATEGORIES),
+    "household_type": tuple(reversed(HOUSEHOLD_TYPES)),
+    "terrain": tuple(reversed(TERRAINS)),
+}
+
+
+@dataclass(frozen=True)
+class LabelSpec:
+    """What counts as relapse in t+1 for a household not under unresolved monitoring at the
+    end of year t: per-capita net income below `line_ratio` x the t+1 monitoring line, or
+    (when `count_identified`) being identified as a monitoring object in t+1."""
+
+    line_ratio: float = 1.0
+    count_identified: bool = True
+
+    @classmethod
+    def from_settings(cls) -> LabelSpec:
+        return cls(settings.number("risk.label_line_ratio"), settings.flag("risk.label_counts_identified"))
+
+    def describe(self) -> str:
+        income = "人均纯收入低于当年监测标准" if self.line_ratio == 1 else f"人均纯收入低于当年监测标准的 {self.line_ratio:g} 倍"
+        identified = "或被识别为监测对象" if self.count_identified else ""
+        return f"t 年末不是未消除风险的监测对象,且 t+1 年{income}{identified}"
+
+
+@dataclass(frozen=True)
+class FeatureSet:
+    """Household-years with features, eligibility and the label of `label`.
+
+    `eligible`: not under unresolved monitoring at the end of t (the population at risk).
+    `label`: 1/0 relapse in t+1, NaN when the household has no row in t+1.
+    `warnings`: Chinese notes on settings that had to be stretched (e.g. a missing year).
+    """
+
+    frame: pd.DataFrame
+    label: LabelSpec
+    warnings: tuple[str, ...]
+
+    def labelled(self) -> pd.DataFrame:
+        return self.frame[self.frame["eligible"] & self.frame["label"].notna()]
+
+    def years(self) -> list[int]:
+        return sorted(int(y) for y in self.frame["year"].unique())
+
+
+class RiskDataError(ValueError):
+    """Data the risk model cannot use; the message is Chinese and names what is wrong."""
+
+
+def _complete(households: pd.DataFrame) -> pd.DataFrame:
+    """The household table with every column the model reads; optional columns that are
+    absent are empty, a missing required column is refused by name."""
+    needed = [c for c in HOUSEHOLDS.columns if c.required and not c.personal]
+    missing = [f"{c.zh}({c.id})" for c in needed if c.id not in households.columns]
+    if missing:
+        raise RiskDataError(f"农户表缺少列:{'、'.join(missing)},无法计算返贫风险。")
+    h = households.reset_index(drop=True)
+    absent = {c.id: pd.Series(pd.NA, index=h.index, dtype="object") for c in HOUSEHOLDS.columns
+              if not c.required and not c.personal and c.id not in h.columns}
+    return h.assign(**absent) if absent else h
+
+
+def _net_income(h: pd.DataFrame) -> pd.Series:
+    """Per-capita net income; filled from its parts where the optional column is empty."""
+    parts = h[list(INCOME_PARTS)].sum(axis=1) - h["production_expense"]
+    computed = parts / h["household_size"].clip(lower=1)
+    if "per_capita_net_income" not in h:
+        return computed
+    return h["per_capita_net_income"].astype(float).fillna(computed)
+
+
+def _year_of(yyyymm: pd.Series) -> pd.Series:
+    return pd.to_numeric(yyyymm.astype("string").str[:4], errors="coerce")
+
+
+def monitoring_state(h: pd.DataFrame) -> pd.DataFrame:
+    """Per row: monitored at all, under unresolved monitoring, identified in that year."""
+    monitored = h["monitoring_category"].notna()
+    eliminated = h["risk_eliminated"].astype("boolean").fillna(False).astype(bool)
+    return pd.DataFrame({
+        "monitored": monitored,
+        "unresolved": monitored & ~eliminated,
+        "identified": monitored & _year_of(h["monitoring_start"]).eq(h["year"]).fillna(False).astype(bool),
+    }, index=h.index)
+
+
+def lines_by_year(lines: pd.DataFrame, years: list[int]) -> pd.Series:
+    """The monitoring line for each year; a missing year is refused with a clear message."""
+    by_year = lines.set_index(lines["year"].astype(int))["threshold_yuan"].astype(float)
+    missing = [y for y in years if y not in by_year.index]
+    if missing:
+        raise RiskDataError(f"监测标准表(monitoring_lines)缺少年度 {missing} 的监测收入标准,无法计算返贫风险。")
+    return by_year
+
+
+def provincial_income(years: list[int]) -> tuple[pd.Series, list[str]]:
+    """Last year's provincial rural per-capita disposable income for each year t, from
+    settings; a year outside the table takes the nearest year given, with a warning."""
+    table = settings.by_year("risk.provincial_rural_income")
+    known = sorted(table)
+    values, warnings = {}, []
+    for year in years:
+        wanted = year - 1
+        nearest = min(known, key=lambda k: (abs(k - wanted), -k))
+        if nearest != wanted:
+            warnings.append(f"设置 risk.provincial_rural_income 中没有 {wanted} 年的数值,{year} 年的医疗支出比较沿用 {nearest} 年。")
+        values[year] = table[nearest]
+    return pd.Series(values, dtype=float), warnings
+
+
+def _share(part: pd.Series, total: pd.Series) -> pd.Series:
+    return (part / total.where(total > 0)).clip(-1, 2)
+
+
+def _measures(h: pd.DataFrame) -> pd.DataFrame:
+    """Flags of assistance measures recorded in the household's row (any separator)."""
+    text = h["assistance_measures"].astype("string").fillna("").str.strip()
+    for sep in MULTI_SEPARATORS[1:]:
+        text = text.str.replace(sep, MULTI_SEPARATORS[0], regex=False)
+    out = {f"had_{m}": text.str.contains(m, regex=False).astype(float) for m in PAST_MEASURES}
+    out["measures_count"] = text.str.count(MULTI_SEPARATORS[0]).astype(float) + text.ne("").astype(float)
+    return pd.DataFrame(out, index=h.index)
+
+
+def _village_context(h: pd.DataFrame, income: pd.Series, line: pd.Series, villages: pd.DataFrame | None,
+                     projects: pd.DataFrame | None) -> pd.DataFrame:
+    """Per village and year: the share below the line, the mean income, the change of business
+    income (a disaster shows here) and the funds of year t per household."""
+    frame = pd.DataFrame({
+        "village_code": h["village_code"], "year": h["year"],
+        "below": (income < line).astype(float), "income_total": income * h["household_size"],
+        "people": h["household_size"], "business": h["business_income"], "households": 1.0,
+    })
+    v = frame.groupby(["village_code", "year"], observed=True).sum()
+    v["village_below_share"] = v["below"] / v["households"]
+    v["village_income"] = v["income_total"] / v["people"].where(v["people"] > 0)
+    business = v["business"] / v["households"]
+    before = business.rename(lambda y: y + 1, level="year")
+    v["village_business_change"] = (business / before.reindex(business.index) - 1).clip(-1, 2)
+    v = v[["village_below_share", "village_income", "village_business_change", "households"]].reset_index()
+    for feature, categories in FUND_GROUPS.items():
+        v[feature] = _funds(projects, categories, v)
+    if villages is not None:
+        attrs = villages[["village_code", "township_code", "terrain", "is_former_poor_village",
+                          "is_key_village", "is_relocation_site"]].copy()
+        v = v.merge(attrs, on="village_code", how="left")
+    else:
+        v["township_code"] = v["village_code"].str[:9]
+        v["terrain"], v["is_former_poor_village"], v["is_key_village"], v["is_relocation_site"] = (
+            np.nan, np.nan, np.nan, np.nan)
+    v["township_code"] = v["township_code"].fillna(v["village_code"].str[:9])
+    return v.drop(columns="households")
+
+
+def _funds(projects: pd.DataFrame | None, categories: tuple[str, ...], v: pd.DataFrame) -> pd.Series:
+    """log(1 + thousand yuan per household) of year-t funds of the given categories."""
+    if projects is None or projects.empty:
+        return pd.Series(0.0, index=v.index)
+    p = projects[projects["category"].isin(categories) & projects["status"].ne("储备")]
+    wan = p.groupby(["village_code", "year"])["funds_wan"].sum()
+    key = pd.MultiIndex.from_frame(v[["village_code", "year"]])
+    amount = wan.reindex(key).fillna(0.0).to_numpy()
+    return pd.Series(np.log1p(amount * 10.0 / v["households"].clip(lower=1).to_numpy()), index=v.index)
+
+
+def _bool(series: pd.Series) -> pd.Series:
+    return series.astype("boolean").fillna(False).astype(float)
+
+
+def build(tables: dict[str, pd.DataFrame], label: LabelSpec | None = None) -> FeatureSet:
+    """Features, eligibility and label for every household-year of a snapshot.
+
+    Needs `households` and `monitoring_lines`; `villages` and `projects` add village context
+    and are optional. A year's features read only that year and the year before; the label
+    alone reads year t+1.
+    """
+    label = label or LabelSpec.from_settings()
+    for name in ("households", "monitoring_lines"):
+        if name not in tables or tables[name] is None or tables[name].empty:
+            raise RiskDataError(f"数据快照中没有“{name}”表或该表为空,无法计算返贫风险。")
+    h = _complete(tables["households"])
+    years = sorted(int(y) for y in h["year"].unique())
+    line = h["year"].map(lines_by_year(tables["monitoring_lines"], years))
+    provincial, warnings = provincial_income(years)
+    income = _net_income(h)
+    state = monitoring_state(h)
+    size = h["household_size"].clip(lower=1).astype(float)
+    labour = h["labor_count"].astype(float)
+    gross = h[list(INCOME_PARTS)].sum(axis=1)
+    family_net = income * size
+
+    prev = pd.DataFrame({"household_id": h["household_id"], "year": h["year"] + 1,
+                         "income_prev": income, "months_prev": h["migrant_work_months"].astype(float)})
+    lagged = h[["household_id", "year"]].merge(prev, on=["household_id", "year"], how="left")
+
+    education = h["head_education"].map({e: i for i, e in enumerate(EDUCATION_LEVELS)})
+    category = h["monitoring_category"].astype("string").where(state["monitored"], NO_CATEGORY)
+    features = pd.DataFrame({
+        "household_size": size,
+        "labor_count": labour,
+        "labor_share": labour / size,
+        "elderly_count": h["elderly_count"].astype(float),
+        "students_count": h["students_count"].astype(float),
+        "chronic_illness_count": h["chronic_illness_count"].astype(float),
+        "serious_illness_count": h["serious_illness_count"].astype(float),
+        "disabled_count": h["disabled_count"].astype(float),
+        "head_education_level": education.astype(float),
+        "income_to_line": income / line,
+        "income_log": np.log((income / line).clip(lower=0.25)),
+        "income_gap": (1.5 - income / line).clip(lower=0),
+        "below_line": (income < line).astype(float),
+        "no_previous_year": lagged["income_prev"].isna().astype(float).to_numpy(),
+        "income_change": ((income - lagged["income_prev"].to_numpy()) / line).clip(-3, 3),
+        "wage_share": _share(h["wage_income"], gross),
+        "business_share": _share(h["business_income"], gross),
+        "transfer_share": _share(h["transfer_income"], gross),
+        "business_loss": (h["business_income"] < h["production_expense"]).astype(float),
+        "work_months_per_labour": h["migrant_work_months"].astype(float) / labour.where(labour > 0),
+        "work_months_change": h["migrant_work_months"].astype(float) - lagged["months_prev"].to_numpy(),
+        "medical_to_provincial": h["medical_out_of_pocket"] / h["year"].map(provincial),
+        "medical_to_income": (h["medical_out_of_pocket"] / family_net.clip(lower=1)).clip(upper=5),
+        "housing_unsafe": 1 - _bool(h["housing_safe"]),
+        "water_unsafe": 1 - _bool(h["drinking_water_safe"]),
+        "education_gap": 1 - _bool(h["compulsory_education_ok"]),
+        "insurance_gap": 1 - _bool(h["medical_insured_all"]),
+        "dibao": _bool(h["dibao"]),
+        "tekun": _bool(h["tekun"]),
+        "relocated": _bool(h["relocated"]),
+        "past_category": category.astype(object),
+        **_measures(h),
+        "household_type": h["household_type"].astype(object),
+    }, index=h.index)
+    features["work_months_per_labour"] = features["work_months_per_labour"].fillna(0.0)
+
+    village = _village_context(h, income, line, tables.get("villages"), tables.get("projects"))
+    context = h[["village_code", "year"]].merge(village, on=["village_code", "year"], how="left")
+    features["terrain"] = context["terrain"].astype(object).to_numpy()
+    features["former_poor_village"] = _bool(context["is_former_poor_village"]).to_numpy()
+    features["key_village"] = _bool(context["is_key_village"]).to_numpy()
+    features["relocation_site"] = _bool(context["is_relocation_site"]).to_numpy()
+    features["village_below_share"] = context["village_below_share"].to_numpy()
+    features["village_income_to_line"] = (context["village_income"].to_numpy() / line).to_numpy()
+    features["village_business_change"] = context["village_business_change"].to_numpy()
+    for feature in FUND_GROUPS:
+        features[feature] = context[feature].to_numpy()
+
+    numeric = np.column_stack([features[c].to_numpy(dtype=np.float32) for c in NUMERIC])
+    frame = pd.concat([
+        pd.DataFrame({"household_id": h["household_id"], "year": h["year"].astype(int),
+                      "village_code": h["village_code"], "township_code": context["township_code"].to_numpy()}),
+        pd.DataFrame(numeric, columns=list(NUMERIC), index=h.index),  # one float32 block: cheap to hand to numpy
+        pd.DataFrame({c: pd.Categorical(features[c], categories=CATEGORY_LEVELS[c]) for c in CATEGORICAL}, index=h.index),
+        pd.DataFrame({"eligible": ~state["unresolved"], "unresolved": state["unresolved"],
+                      "label": _label(h, income, line, state, label)}),
+    ], axis=1)
+    return FeatureSet(frame, label, tuple(warnings))
+
+
+def _label(h: pd.DataFrame, income: pd.Series, line: pd.Series, state: pd.DataFrame,
+           spec: LabelSpec) -> pd.Series:
+    """1/0 relapse in t+1, read from the household's t+1 row; NaN when it has none."""
+    event = income < spec.line_ratio * line
+    if spec.count_identified:
+        event = event | state["identified"]
+    nxt = pd.DataFrame({"household_id": h["household_id"], "year": h["year"] - 1, "label": event.astype(float)})
+    return h[["household_id", "year"]].merge(nxt, on=["household_id", "year"], how="left")["label"].set_axis(h.index)

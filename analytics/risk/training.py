@@ -1,0 +1,157 @@
+"""Temporal evaluation and training of the relapse-risk model against the rule baseline.
+
+Evaluation is honest in time: the model and the rules' hit rates learn from feature years up
+to t-1 (whose outcomes are known by the end of year t) and are scored on feature year t,
+whose outcomes come from year t+1. Training for use then refits on every labelled year and
+scores every household-year, so that pages only read a file.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from sklearn.base import clone
+
+from analytics.risk import explain as risk_explain
+from analytics.risk import metrics as risk_metrics
+from analytics.risk.baseline import RuleTriggers
+from analytics.risk.features import FeatureSet, LabelSpec, RiskDataError
+from analytics.risk.model import RiskModel
+
+SUMMARY_KEYS = ("roc_auc", "pr_auc", "brier", "recall_at_workload", "precision_at_workload")
+
+
+@dataclass
+class Evaluation:
+    """Model and baseline side by side on one test year; `as_json()` is what the command
+    line prints and the model card shows."""
+
+    workload: float
+    train_years: list[int]
+    test_year: int
+    n_test: int
+    events: int
+    model: dict
+    baseline: dict
+    calibration: pd.DataFrame
+    townships: pd.DataFrame
+    chosen_C: float
+    baseline_triggered: int
+    seconds: float
+    test: pd.DataFrame  # scored test rows: household_id, township_code, y, probability, rule_strength, rule_probability
+    warnings: list[str] = field(default_factory=list)
+
+    def as_json(self) -> dict:
+        return {
+            "model": {k: self.model[k] for k in SUMMARY_KEYS} | {"visited": self.model["visited"], "hits": self.model["hits"]},
+            "baseline": {k: self.baseline[k] for k in SUMMARY_KEYS} | {"visited": self.baseline["visited"], "hits": self.baseline["hits"],
+                                                                      "triggered": self.baseline_triggered},
+            "workload": self.workload,
+            "train_years": self.train_years,
+            "test_year": self.test_year,
+            "outcome_year": self.test_year + 1,
+            "n_test": self.n_test,
+            "events": self.events,
+            "chosen_C": self.chosen_C,
+            "calibration": risk_metrics.records(self.calibration),
+            "townships": risk_metrics.records(self.townships),
+            "seconds": round(self.seconds, 2),
+            "warnings": self.warnings,
+        }
+
+
+def _labelled_years(features: FeatureSet) -> list[int]:
+    return sorted(int(y) for y in features.labelled()["year"].unique())
+
+
+def evaluate(features: FeatureSet, workload: float, test_year: int | None = None,
+             model: RiskModel | None = None, township_names: dict[str, str] | None = None) -> Evaluation:
+    """Fit on labelled years before `test_year` (default: the last labelled year) and score
+    that year, for the model and the rule baseline at the same workload."""
+    started = time.perf_counter()
+    labelled = features.labelled()
+    years = _labelled_years(features)
+    test_year = years[-1] if test_year is None and years else test_year
+    train = labelled[labelled["year"] < (test_year or 0)]
+    test = labelled[labelled["year"] == test_year]
+    if train.empty or test.empty:
+        raise RiskDataError(
+            f"时间外评估至少需要两个有次年结果的年度(现有 {years});请导入至少三个连续年度的农户数据。")
+    if train["label"].nunique() < 2:
+        raise RiskDataError(f"训练年度 {sorted(train['year'].unique())} 中没有返贫或全部返贫,无法训练模型。")
+    fitted = (model or RiskModel()).fit(train, train["label"], train["year"])
+    rules = RuleTriggers.from_settings().fit(train, train["label"])
+    y = test["label"].to_numpy(float)
+    p = fitted.predict_proba(test)[:, 1]
+    strength = rules.decision_function(test)
+    model_scores = risk_metrics.scores(y, p, p, workload)
+    base_scores = risk_metrics.scores(y, strength, rules.predict_proba(test)[:, 1], workload)
+    towns = risk_metrics.by_township(pd.DataFrame({
+        "township_code": test["township_code"].to_numpy(), "y": y, "model_score": p,
+        "model_flag": risk_metrics.top_share(p, workload), "baseline_flag": risk_metrics.top_share(strength, workload)}))
+    if township_names:
+        towns.insert(1, "township_name", towns["township_code"].map(township_names))
+    return Evaluation(
+        workload=workload, train_years=sorted(int(v) for v in train["year"].unique()), test_year=int(test_year),
+        n_test=len(test), events=int(y.sum()), model=model_scores, baseline=base_scores,
+        calibration=risk_metrics.calibration_table(y, p), townships=towns, chosen_C=float(fitted.C_),
+        baseline_triggered=int(rules.triggered(test).sum()), seconds=time.perf_counter() - started,
+        test=pd.DataFrame({"household_id": test["household_id"].to_numpy(), "township_code": test["township_code"].to_numpy(),
+                           "y": y, "probability": p, "rule_strength": strength,
+                           "rule_probability": rules.predict_proba(test)[:, 1]}),
+        warnings=list(features.warnings))
+
+
+@dataclass
+class TrainedRisk:
+    """What `risk train` saves and the pages read: the model fitted on every labelled year,
+    the rules, the temporal evaluation, and a scored row per eligible household-year."""
+
+    model: RiskModel
+    baseline: RuleTriggers
+    evaluation: dict | None
+    predictions: pd.DataFrame | None  # None once saved and loaded: see risk_model_store.predictions
+    label: LabelSpec
+    fit_seconds: float
+    warnings: list[str] = field(default_factory=list)
+
+
+def score(model: RiskModel, rules: RuleTriggers, frame: pd.DataFrame) -> pd.DataFrame:
+    """Probability, rule strength, top drivers, risk types and measures per household-year."""
+    contributions = model.contributions(frame)
+    drivers = risk_explain.top_drivers(contributions)
+    logit = model.base_logit_ + contributions.sum(axis=1).to_numpy()
+    out = frame[["household_id", "year", "village_code", "township_code", "label"]].copy()
+    out["probability"] = 1.0 / (1.0 + np.exp(-logit))
+    out["rule_strength"] = rules.decision_function(frame)
+    out["rule_triggered"] = out["rule_strength"] >= 1.0
+    out = pd.concat([out, drivers, risk_explain.driver_values(frame, drivers),
+                     risk_explain.plan(drivers, frame["labor_count"].to_numpy() > 0)], axis=1)
+    return out.reset_index(drop=True)
+
+
+def train(features: FeatureSet, workload: float, model: RiskModel | None = None,
+          township_names: dict[str, str] | None = None) -> TrainedRisk:
+    """Evaluate in time (when there are two labelled years), then fit on every labelled year
+    and score every eligible household-year."""
+    labelled = features.labelled()
+    if labelled.empty or labelled["label"].nunique() < 2:
+        raise RiskDataError("没有可用于训练的年度:需要至少两个连续年度的农户数据,且其中既有返贫也有未返贫的农户。")
+    evaluation = None
+    if len(_labelled_years(features)) >= 2:
+        evaluation = evaluate(features, workload, model=_fresh(model), township_names=township_names).as_json()
+    started = time.perf_counter()
+    fitted = _fresh(model).fit(labelled, labelled["label"], labelled["year"])
+    fit_seconds = time.perf_counter() - started
+    rules = RuleTriggers.from_settings().fit(labelled, labelled["label"])
+    eligible = features.frame[features.frame["eligible"]]
+    return TrainedRisk(fitted, rules, evaluation, score(fitted, rules, eligible), features.label,
+                       fit_seconds, list(features.warnings))
+
+
+def _fresh(model: RiskModel | None) -> RiskModel:
+    """An unfitted copy, so evaluation and the final fit never share state."""
+    return clone(model) if model is not None else RiskModel()

@@ -1,0 +1,1 @@
+"""Composite village scores, their sensitivity, and Alkire-Foster multidimensional poverty."""

@@ -1,0 +1,1 @@
+"""What each page shows, as frames: overview, guarantees, relocation, projects, assessment, township, village."""

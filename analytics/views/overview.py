@@ -1,0 +1,108 @@
+"""The county-at-a-glance figures: KPIs, village map values and trends, all from the
+village_year aggregates so that any scope (county, township, village) is a plain sum."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from analytics.data.contract import MONITORING_CATEGORIES
+from analytics.data.funds import INDUSTRY_CATEGORY
+
+
+@dataclass(frozen=True)
+class Kpis:
+    year: int
+    households: int
+    poor_households: int
+    monitored: int
+    monitored_unresolved: int
+    monitored_by_category: dict[str, int]
+    eliminated_rate: float | None
+    guarantee_problem: int
+    poor_income: float | None
+    poor_income_growth: float | None
+    funds_wan: float
+    industry_share: float | None
+
+
+def _poor_income(vy: pd.DataFrame) -> float | None:
+    people = vy["poor_people"].sum()
+    return float(vy["poor_income_total"].sum() / people) if people else None
+
+
+def kpis(village_year: pd.DataFrame, projects: pd.DataFrame, year: int) -> Kpis:
+    """KPIs for one year over whatever villages the frames hold."""
+    now = village_year[village_year["year"] == year]
+    before = village_year[village_year["year"] == year - 1]
+    income, income_before = _poor_income(now), _poor_income(before)
+    growth = income / income_before - 1 if income and income_before else None
+    monitored = int(now["monitored"].sum())
+    funds = projects[projects["year"] == year]
+    total = float(funds["funds_wan"].sum())
+    industry = float(funds.loc[funds["category"] == INDUSTRY_CATEGORY, "funds_wan"].sum())
+    return Kpis(
+        year=year,
+        households=int(now["households"].sum()),
+        poor_households=int(now["poor_households"].sum()),
+        monitored=monitored,
+        monitored_unresolved=int(now["monitored_unresolved"].sum()),
+        monitored_by_category={c: int(now[f"monitored_{c}"].sum()) for c in MONITORING_CATEGORIES},
+        eliminated_rate=float(now["eliminated"].sum() / monitored) if monitored else None,
+        guarantee_problem=int(now["guarantee_problem"].sum()),
+        poor_income=income,
+        poor_income_growth=growth,
+        funds_wan=total,
+        industry_share=industry / total if total else None,
+    )
+
+
+# Map metrics: id -> (Chinese label, unit, how to compute from summed village_year columns).
+MAP_METRICS: dict[str, tuple[str, str]] = {
+    "monitored_unresolved_share": ("未消除风险监测对象占比", "%"),
+    "poor_income": ("脱贫户人均纯收入", "元"),
+    "guarantee_problem": ("三保障及饮水问题户", "户"),
+    "eliminated_rate": ("风险消除率", "%"),
+}
+
+
+def metric_values(village_year: pd.DataFrame, metric: str) -> pd.Series:
+    """A map metric per row of summed village_year columns (villages, townships or years)."""
+    vy = village_year
+    if metric == "monitored_unresolved_share":
+        return vy["monitored_unresolved"] / vy["households"] * 100
+    if metric == "poor_income":
+        return (vy["poor_income_total"] / vy["poor_people"]).where(vy["poor_people"] > 0)
+    if metric == "guarantee_problem":
+        return vy["guarantee_problem"].astype(float)
+    if metric == "eliminated_rate":
+        return (vy["eliminated"] / vy["monitored"] * 100).where(vy["monitored"] > 0)
+    raise KeyError(metric)
+
+
+def village_metric(village_year: pd.DataFrame, year: int, metric: str) -> pd.Series:
+    """Metric per village for the map, indexed by village_code."""
+    now = village_year[village_year["year"] == year].set_index("village_code")
+    return metric_values(now, metric)
+
+
+def trend(village_year: pd.DataFrame, lines: pd.DataFrame) -> pd.DataFrame:
+    """Per year: 脱贫户 income against the monitoring line, and monitoring counts."""
+    by_year = village_year.drop(columns="village_code").groupby("year").sum()
+    out = pd.DataFrame({
+        "poor_income": metric_values(by_year, "poor_income"),
+        "monitored_unresolved": by_year["monitored_unresolved"],
+        "eliminated": by_year["eliminated"],
+        "newly_identified": by_year["newly_identified"],
+        "guarantee_problem": by_year["guarantee_problem"],
+    })
+    out["line"] = lines.set_index("year")["threshold_yuan"].reindex(out.index)
+    return out.reset_index()
+
+
+def projects_in_scope(projects: pd.DataFrame, village_codes: pd.Index | list[str],
+                      township_codes: list[str]) -> pd.DataFrame:
+    """Projects of the chosen villages, plus township-wide projects of the chosen townships."""
+    codes = set(village_codes) | set(township_codes)
+    return projects[projects["village_code"].isin(codes)]

@@ -1,0 +1,143 @@
+"""资金资产项目管理 and 监督检查: the project pool, disbursement, the industry share, the assets
+formed, and the projects an inspector should look at first.
+
+A project's `village_code` is a 12-digit village code, or a 9-digit township code for a
+township-wide project; either way its first 9 digits are the township.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from analytics.data.contract import PROJECT_CATEGORIES, PROJECT_STATUSES
+from analytics.data.funds import INDUSTRY_CATEGORY
+
+# What a completed project leaves behind, following the usual classification of 扶贫项目资产:
+# 经营性资产 earn income (plantations, workshops, cold stores), 公益性资产 serve the public
+# (roads, water works, service centres, resettlement facilities); subsidies, training and
+# management fees form no asset.
+NO_ASSET = "不形成资产"
+ASSET_CLASSES: dict[str, str] = {
+    "产业发展": "经营性资产",
+    "乡村建设": "公益性资产",
+    "公共服务": "公益性资产",
+    "易地搬迁后扶": "公益性资产",
+    "巩固三保障": "公益性资产",
+    "就业帮扶": NO_ASSET,
+    "乡村治理": NO_ASSET,
+    "其他": NO_ASSET,
+}
+LAG = "进度滞后"
+SCALE = "超出本村常规规模"
+
+
+def with_places(projects: pd.DataFrame, villages: pd.DataFrame, townships: pd.DataFrame) -> pd.DataFrame:
+    """Projects with township code and name, village name (empty for township-wide) and paid share."""
+    out = projects.copy()
+    out["township_code"] = out["village_code"].str[:9]
+    out = out.merge(townships[["township_code", "township_name"]], on="township_code", how="left")
+    names = villages.set_index("village_code")["village_name"]
+    out["village_name"] = out["village_code"].map(names).fillna("(全乡镇)")
+    out["paid_share"] = (out["disbursed_wan"] / out["funds_wan"] * 100).where(out["funds_wan"] > 0)
+    return out
+
+
+def library(projects: pd.DataFrame, value: str = "funds_wan") -> pd.DataFrame:
+    """The project pool: categories x statuses, funds (万元) or project counts (value="count")."""
+    if value == "count":
+        table = projects.pivot_table(index="category", columns="status", values="project_id", aggfunc="count")
+    else:
+        table = projects.pivot_table(index="category", columns="status", values=value, aggfunc="sum")
+    table = table.reindex(index=list(PROJECT_CATEGORIES), columns=list(PROJECT_STATUSES)).fillna(0)
+    table = table.loc[:, table.sum() > 0]
+    table["合计"] = table.sum(axis=1)
+    return table[table["合计"] > 0]
+
+
+def progress(projects: pd.DataFrame, by: str) -> pd.DataFrame:
+    """Funds, paid and paid share (%) per `by` (township_name, village_name, category, ...),
+    least paid first. Reserve (储备) projects are left out: they have no budget yet."""
+    active = projects[projects["status"] != "储备"]
+    keys = [by] if by != "village_name" else ["township_name", "village_name"]
+    out = active.groupby(keys, as_index=False).agg(
+        projects=("project_id", "count"), funds_wan=("funds_wan", "sum"), disbursed_wan=("disbursed_wan", "sum"))
+    out["paid_share"] = (out["disbursed_wan"] / out["funds_wan"] * 100).where(out["funds_wan"] > 0)
+    return out.sort_values("paid_share").reset_index(drop=True)
+
+
+def industry_share(projects: pd.DataFrame, rule: float) -> pd.DataFrame:
+    """Per year: total funds, industry funds, their share and whether it meets the rule (0-1)."""
+    total = projects.groupby("year")["funds_wan"].sum()
+    industry = projects[projects["category"] == INDUSTRY_CATEGORY].groupby("year")["funds_wan"].sum()
+    out = pd.DataFrame({"funds_wan": total, "industry_wan": industry.reindex(total.index, fill_value=0.0)})
+    out["share"] = (out["industry_wan"] / out["funds_wan"]).where(out["funds_wan"] > 0)
+    out["meets_rule"] = out["share"] >= rule
+    out.index.name = "year"
+    return out.reset_index()
+
+
+def assets(projects: pd.DataFrame) -> pd.DataFrame:
+    """Assets formed by completed projects: funds (万元) and projects per year and asset class
+    (projects that form no asset are left out)."""
+    done = projects[projects["status"] == "已完工"].assign(asset_class=lambda d: d["category"].map(ASSET_CLASSES))
+    done = done[done["asset_class"] != NO_ASSET]
+    out = done.groupby(["year", "asset_class"], as_index=False).agg(
+        projects=("project_id", "count"), funds_wan=("funds_wan", "sum"))
+    return out
+
+
+def expected_share(year: int, as_of: tuple[int, int], schedule: list[float]) -> float:
+    """Share of a year-`year` project's funds that should be paid by (as_of year, month)."""
+    as_of_year, month = as_of
+    if as_of_year > year:
+        return 1.0
+    if as_of_year < year:
+        return 0.0
+    return float(schedule[month - 1])
+
+
+def usual_scale(projects: pd.DataFrame) -> pd.DataFrame:
+    """Per place (village or township-wide code) and year: the median yearly total funds of that
+    place over its OTHER years with projects, the usual scale a project is compared with. NaN
+    where the place has fewer than two other years."""
+    wide = projects.pivot_table(index="village_code", columns="year", values="funds_wan", aggfunc="sum")
+    values = wide.to_numpy()
+    usual = {}
+    for i, year in enumerate(wide.columns):
+        other = np.delete(values, i, axis=1)
+        enough = (~np.isnan(other)).sum(axis=1) >= 2
+        with np.errstate(all="ignore"):
+            usual[year] = np.where(enough, np.nanmedian(np.where(enough[:, None], other, 0.0), axis=1), np.nan)
+    out = pd.DataFrame(usual, index=wide.index).stack().rename("usual_wan").reset_index()
+    return out.rename(columns={"level_1": "year"})
+
+
+def flags(projects: pd.DataFrame, as_of: tuple[int, int], schedule: list[float], scale_ratio: float,
+          history: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Projects an inspector should look at, each with its reasons (Chinese) in `flag`, largest
+    amount at stake first.
+
+    - 进度滞后: under way (实施中) and paid share below what the disbursement schedule expects
+      by the as-of month; `gap` is the shortfall in percentage points, `shortfall_wan` in 万元.
+    - 超出本村常规规模: funds above `scale_ratio` times the usual yearly funds of its place;
+      `excess_wan` is the part above the usual scale.
+    `history` holds every year's projects of the same places (default: `projects`), so the usual
+    scale of a year is judged against the other years.
+    """
+    usual = usual_scale(projects if history is None else history)
+    out = projects.merge(usual, on=["village_code", "year"], how="left")
+    expected = out["year"].map(lambda y: expected_share(int(y), as_of, schedule)) * 100
+    paid = (out["disbursed_wan"] / out["funds_wan"] * 100).where(out["funds_wan"] > 0, 100.0)
+    lag = out["status"].eq("实施中") & (paid < expected)
+    scale = out["usual_wan"].notna() & (out["funds_wan"] > scale_ratio * out["usual_wan"])
+    out["expected_share"] = expected.round(1)
+    out["gap"] = (expected - paid).where(lag).round(1)
+    out["shortfall_wan"] = (out["funds_wan"] * out["gap"] / 100).round(1)
+    out["scale_ratio"] = (out["funds_wan"] / out["usual_wan"]).where(scale).round(1)
+    out["excess_wan"] = (out["funds_wan"] - out["usual_wan"]).where(scale).round(1)
+    out["flag"] = ["、".join(name for name, hit in ((LAG, a), (SCALE, b)) if hit) for a, b in zip(lag, scale)]
+    out = out[lag | scale]
+    stake = out[["shortfall_wan", "excess_wan"]].max(axis=1)
+    return out.assign(_stake=stake).sort_values(["_stake", "project_id"], ascending=[False, True]).drop(
+        columns="_stake").reset_index(drop=True)

@@ -1,0 +1,184 @@
+"""多维贫困: the Alkire-Foster measure of the households' guarantees and income (H, A, M0)
+for the county, each township and each village, with each dimension's contribution."""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+import streamlit as st
+
+from analytics import settings
+from analytics.scoring import poverty
+from ui import charts, data, exports, filters, layout, maps, scores
+from ui.text import pick
+
+TEXT = {
+    "zh": {
+        "title": "多维贫困监测(Alkire-Foster)",
+        "intro": "以户为单位,五个维度:收入低于当年监测标准(代表“两不愁”,数据中没有吃穿字段)、住房安全、饮水安全、"
+                 "义务教育、基本医疗参保。加权剥夺得分 ≥ k 的农户视为多维贫困。",
+        "k": "识别临界值 k",
+        "k_help": "k 取最小维度权重({smallest:.0%})即“任一维度被剥夺”;k = 1 即“所有维度都被剥夺”。",
+        "weights": "维度权重",
+        "H": "多维贫困发生率 H",
+        "H_help": "多维贫困户 ÷ 农户总数",
+        "A": "平均剥夺强度 A",
+        "A_help": "多维贫困户的平均加权剥夺得分",
+        "M0": "调整后发生率 M0 = H × A",
+        "M0_help": "同时反映多维贫困的广度与深度;可按地区和维度分解",
+        "poor": "多维贫困户(户)",
+        "excluded": "另有 {n} 户数据不全,未参与计算。",
+        "contrib_title": "各维度对 M0 的贡献",
+        "trend_title": "H、A、M0 的变化",
+        "town_title": "分乡镇",
+        "stack_title": "M0(%)及各维度构成",
+        "village_title": "分村 M0({year}年)",
+        "group": "地区",
+        "n": "农户数",
+        "share": "贡献占全县 M0",
+        "export_town": "多维贫困分乡镇",
+        "export_village": "多维贫困分村",
+        "unit": "%",
+        "county": "全县",
+    },
+    "en": {
+        "title": "Multidimensional poverty (Alkire-Foster)",
+        "intro": "Households, five dimensions: income below the year's monitoring line (standing for food and "
+                 "clothing, which the data lacks), safe housing, safe water, compulsory education, medical "
+                 "insurance. A household is poor when its weighted deprivation score is at least k.",
+        "k": "Poverty cutoff k",
+        "k_help": "k = the smallest weight ({smallest:.0%}): deprived in any dimension; k = 1: deprived in all.",
+        "weights": "Dimension weights",
+        "H": "Headcount ratio H",
+        "H_help": "Poor households / all households",
+        "A": "Intensity A",
+        "A_help": "Mean weighted deprivation score of the poor",
+        "M0": "Adjusted headcount M0 = H × A",
+        "M0_help": "Breadth and depth together; decomposes by area and by dimension",
+        "poor": "Poor households",
+        "excluded": "{n} households with incomplete data are left out.",
+        "contrib_title": "Contribution of each dimension to M0",
+        "trend_title": "H, A and M0 over time",
+        "town_title": "By township",
+        "stack_title": "M0 (%) by dimension",
+        "village_title": "M0 by village ({year})",
+        "group": "Area",
+        "n": "Households",
+        "share": "Share of county M0",
+        "export_town": "Multidimensional poverty by township",
+        "export_village": "Multidimensional poverty by village",
+        "unit": "%",
+        "county": "County",
+    },
+}
+LABELS = {d: label for d, (label, _) in poverty.HOUSEHOLD_DIMENSIONS.items()}
+
+t = pick(TEXT)
+f = filters.current()
+townships, villages = data.table("townships"), data.table("villages")
+town_names = townships.set_index("township_code")["township_name"]
+village_names = villages.set_index("village_code")["village_name"]
+weights = poverty.household_weights()
+total = sum(weights.values())
+
+layout.header(t["title"], f.label(townships, villages))
+st.caption(t["intro"])
+left, right = st.columns([1, 2])
+smallest = min(w for w in weights.values() if w > 0) / total
+k = left.slider(t["k"], 0.05, 1.0, settings.number("poverty.k"), 0.05, key="md_k", help=t["k_help"].format(smallest=smallest))
+right.markdown(f"{t['weights']}:" + " · ".join(f"{LABELS[d]} **{w / total:.0%}**" for d, w in weights.items()))
+
+
+def scope_row(year: int) -> dict:
+    """H, A, M0 and contributions of the chosen scope (village, township or all in scope)."""
+    result, towns, per_village = scores.multidimensional(year, k, weights)
+    if f.village:
+        return per_village.set_index("group").loc[f.village].to_dict()
+    if f.township:
+        return towns.set_index("group").loc[f.township].to_dict()
+    row = {"n": result.n, "H": result.H, "A": result.A, "M0": result.M0}
+    row.update({f"contribution_{d}": v for d, v in result.contribution.items()})
+    return row
+
+
+result, towns, per_village = scores.multidimensional(f.year, k, weights)
+now = scope_row(f.year)
+layout.cards([
+    layout.Card(t["H"], layout.pct(now["H"], 2), help=t["H_help"]),
+    layout.Card(t["A"], layout.pct(now["A"], 1), help=t["A_help"]),
+    layout.Card(t["M0"], f"{now['M0']:.4f}", help=t["M0_help"]),
+    layout.Card(t["poor"], layout.num(now["H"] * now["n"])),
+])
+if result.excluded:
+    st.caption(t["excluded"].format(n=result.excluded))
+
+left, right = st.columns(2)
+with left:
+    contrib = [now.get(f"contribution_{d}", 0.0) * 100 for d in LABELS]
+    bars = go.Figure(go.Bar(x=contrib, y=list(LABELS.values()), orientation="h",
+                            text=[f"{c:.1f}%" for c in contrib], textposition="auto"))
+    bars.update_xaxes(range=[0, 100], ticksuffix="%")
+    bars.update_yaxes(autorange="reversed")
+    charts.show(bars, height=320, title=t["contrib_title"])
+with right:
+    rows = [scope_row(year) for year in f.years]
+    trend = go.Figure([
+        go.Scatter(x=list(f.years), y=[r["H"] * 100 for r in rows], name="H", mode="lines+markers"),
+        go.Scatter(x=list(f.years), y=[r["A"] * 100 for r in rows], name="A", mode="lines+markers"),
+        go.Scatter(x=list(f.years), y=[r["M0"] * 100 for r in rows], name="M0 × 100", mode="lines+markers"),
+    ])
+    trend.update_xaxes(dtick=1)
+    trend.update_yaxes(rangemode="tozero", ticksuffix="%")
+    charts.show(trend, height=320, title=t["trend_title"])
+
+
+def area_table(frame, names, codes=None):
+    rows = frame if codes is None else frame[frame["group"].isin(codes)]
+    out = rows[["group", "n", "H", "A", "M0", "contribution_to_M0",
+                *(f"contribution_{d}" for d in LABELS)]].copy()
+    out.insert(1, "name", out["group"].map(names))
+    return out.sort_values("M0", ascending=False, ignore_index=True)
+
+
+headers = {"group": "代码", "name": t["group"], "n": t["n"], "H": "H", "A": "A", "M0": "M0",
+           "contribution_to_M0": t["share"], **{f"contribution_{d}": f"{label}贡献" for d, label in LABELS.items()}}
+SHOWN = ["name", "n", "H", "A", "M0"]
+config = {"name": headers["name"], "n": st.column_config.NumberColumn(headers["n"], format="%d"),
+          "H": st.column_config.NumberColumn("H", format="%.2f%%"),
+          "A": st.column_config.NumberColumn("A", format="%.1f%%"),
+          "M0": st.column_config.NumberColumn("M0", format="%.4f")}
+
+
+def show_table(frame, key: str, title: str) -> None:
+    """H, A and M0 on screen (percent for H and A); every contribution in the Excel file."""
+    shown = frame[SHOWN].assign(H=frame["H"] * 100, A=frame["A"] * 100)
+    st.dataframe(shown, hide_index=True, width="stretch", height=360, column_config=config)
+    exports.download(frame, title, f.label(townships, villages), key=key, headers=headers)
+
+
+st.subheader(t["town_title"])
+town_rows = area_table(towns, town_names, [f.township] if f.township else None)
+left, right = st.columns(2)
+with left:
+    ordered = town_rows.iloc[::-1]
+    stacked = go.Figure([
+        go.Bar(y=ordered["name"], x=ordered["M0"] * ordered[f"contribution_{d}"] * 100, name=label,
+               orientation="h")
+        for d, label in LABELS.items()])
+    stacked.update_layout(barmode="stack")
+    stacked.update_xaxes(ticksuffix="%")
+    stacked.update_yaxes(type="category", dtick=1)
+    charts.show(stacked, height=max(360, 24 * len(ordered) + 150), title=t["stack_title"])
+with right:
+    show_table(town_rows, "md_export_town", t["export_town"])
+
+st.subheader(t["village_title"].format(year=f.year))
+codes = f.village_codes(villages) if f.township else villages["village_code"]
+left, right = st.columns(2)
+with left:
+    shapes = data.shapes()
+    shapes = shapes[shapes["village_code"].isin(codes)]
+    m0 = per_village.set_index("group")["M0"] * 100
+    maps.show(maps.choropleth(shapes, m0, village_names, title="M0", unit="%", fmt=".2f",
+                              highlight=f.village), height=400)
+with right:
+    show_table(area_table(per_village, village_names, codes), "md_export_village", t["export_village"])

@@ -1,0 +1,155 @@
+"""乡镇工作台: a township head picks the township (one click; none when the account has one
+township) and sees every village and the household lists to act on, also on a phone."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ui import auth, data, desk, exports, filters, layout, scope, tables
+from ui.text import pick
+
+TEXT = {
+    "zh": {
+        "title": "乡镇工作台",
+        "pick": "选择乡镇,查看各村情况和需要入户的名单:",
+        "villages_title": "各村情况({year} 年)",
+        "villages_caption": "按三保障问题户、预测高风险户、未消除风险户从多到少排列。点选一行,下方名单只看该村。",
+        "village_name": "村",
+        "households": "农户",
+        "monitored_unresolved": "未消除风险",
+        "guarantee_problem": "三保障问题户",
+        "high_risk": "预测高风险",
+        "jobless": "搬迁无人就业",
+        "funds_wan": "资金(万元)",
+        "paid_share": "支付(%)",
+        "lists_title": "入户名单",
+        "all_villages": "显示全部村",
+        "tab_guarantees": "三保障待解决 {n}",
+        "tab_open": "未消除风险 {n}",
+        "tab_warning": "预警 {n}",
+        "tab_jobless": "搬迁无人就业 {n}",
+        "gaps": "未保障项",
+        "years_in_a_row": "连续年数",
+        "probability_pct": "返贫概率(%)",
+        "measures": "建议措施",
+        "empty": "没有需要处理的农户。",
+        "no_model": "返贫风险模型不可用:{error}",
+        "masked": "个人信息已脱敏;名单可下载为 Excel,带乡镇、村和数据快照。",
+        "export_villages": "各村情况",
+        "export_guarantees": "三保障待解决农户",
+        "export_open": "未消除风险监测对象",
+        "export_warning": "返贫预警农户",
+        "export_jobless": "有劳动力无人就业搬迁户",
+    },
+    "en": {
+        "title": "Township desk",
+        "pick": "Choose a township to see its villages and the households to visit:",
+        "villages_title": "Villages ({year})",
+        "villages_caption": "Most guarantee gaps, predicted high-risk and unresolved households first. "
+                            "Select a row to list only that village.",
+        "village_name": "Village",
+        "households": "Households",
+        "monitored_unresolved": "Unresolved",
+        "guarantee_problem": "Guarantee gaps",
+        "high_risk": "High risk",
+        "jobless": "Relocated, no job",
+        "funds_wan": "Funds (10k yuan)",
+        "paid_share": "Paid (%)",
+        "lists_title": "Households to visit",
+        "all_villages": "Show all villages",
+        "tab_guarantees": "Guarantee gaps {n}",
+        "tab_open": "Unresolved {n}",
+        "tab_warning": "Early warning {n}",
+        "tab_jobless": "Relocated, no job {n}",
+        "gaps": "Gaps",
+        "years_in_a_row": "Years in a row",
+        "probability_pct": "Probability (%)",
+        "measures": "Suggested measures",
+        "empty": "No household to act on.",
+        "no_model": "The relapse-risk model is not available: {error}",
+        "masked": "Personal data masked; every list downloads as Excel with township, village and snapshot.",
+    },
+}
+
+t = pick(TEXT)
+zh = TEXT["zh"]
+f = filters.current()
+townships, villages = data.table("townships"), data.table("villages")
+town_names = dict(zip(townships["township_code"], townships["township_name"]))
+
+
+def _choose_town(code: str) -> None:
+    st.session_state["town"], st.session_state["village"] = code, ""
+
+
+def _select_village(codes: tuple[str, ...]) -> None:
+    """A row picked in the village table narrows every list (and the URL) to that village."""
+    rows = st.session_state["township_table"].selection.rows
+    st.session_state["village"] = codes[rows[0]] if rows else ""
+
+
+def _all_villages() -> None:
+    st.session_state["village"] = ""
+
+
+town = f.township or (townships["township_code"].iloc[0] if len(townships) == 1 else None)
+desk.prewarm(f.year)  # another year's lists, in the background, while this head picks a township
+layout.header(t["title"] + (f":{town_names[town]}" if town else ""), scope.label())
+if town is None:
+    st.markdown(t["pick"])
+    with st.container(horizontal=True, key="township_buttons"):
+        for code, name in town_names.items():
+            st.button(name, key=f"township_{code}", on_click=_choose_town, args=(code,), width=130)
+    st.stop()
+
+
+
+mine = villages[villages["township_code"] == town]
+chosen = desk.desk(town, f.year)
+table = chosen.villages
+
+st.subheader(t["villages_title"].format(year=f.year))
+st.caption(t["villages_caption"])
+st.dataframe(
+    table.drop(columns="village_code"), hide_index=True, selection_mode="single-row", key="township_table",
+    placeholder=tables.MISSING,
+    on_select=lambda codes=tuple(table["village_code"]): _select_village(codes), width="stretch",
+    column_config={c: st.column_config.Column(t[c]) for c in desk.VILLAGE_COLUMNS if c != "village_code"} | {
+        "funds_wan": st.column_config.NumberColumn(t["funds_wan"], format="%.1f"),
+        "paid_share": st.column_config.NumberColumn(t["paid_share"], format="%.0f")})
+exports.download(table, zh["export_villages"], scope.label(), key="township_villages_xlsx",
+                 headers={c: zh[c] for c in desk.VILLAGE_COLUMNS if c != "village_code"})
+
+village_names = dict(zip(mine["village_code"], mine["village_name"]))
+only = f.village if f.village in village_names else None
+st.subheader(t["lists_title"] + (f" · {village_names[only]}" if only else ""))
+if only:
+    st.button(t["all_villages"], on_click=_all_villages, icon=":material/filter_alt_off:", key="township_all")
+
+
+def narrow(frame):
+    return frame[frame["village_code"] == only] if only else frame
+
+
+TABS = (  # per list: tab title, export title, the page's own column labels
+    ("tab_guarantees", "export_guarantees", {"gaps": "gaps", "years_in_a_row": "years_in_a_row"}),
+    ("tab_open", "export_open", {}),
+    ("tab_warning", "export_warning", {"probability_pct": "probability_pct", "measures": "measures"}),
+    ("tab_jobless", "export_jobless", {}),
+)
+lists = [narrow(frame) if frame is not None else None for frame in chosen.lists]
+tabs = st.tabs([t[title].format(n=len(frame) if frame is not None else "—") for frame, (title, _, _) in zip(lists, TABS)])
+for tab, frame, (_, export_key, own_labels) in zip(tabs, lists, TABS):
+    with tab:
+        if frame is None:
+            st.error(t["no_model"].format(error=chosen.model_error))
+        elif frame.empty:
+            st.success(t["empty"])
+        else:
+            labels = {c: t[key] for c, key in own_labels.items()}
+            tables.show(frame, labels, height=min(420, 36 * len(frame) + 40), formats={"probability_pct": "%.1f"})
+            exports.download(frame, zh[export_key], scope.label(), key=f"township_{export_key}_xlsx",
+                             headers={c: zh[key] for c, key in own_labels.items()})
+auth.audit_views([(zh[key], len(frame)) for frame, (_, key, _) in zip(lists, TABS) if frame is not None and len(frame)],
+                 scope.label())
+st.caption(t["masked"])

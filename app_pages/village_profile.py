@@ -1,0 +1,298 @@
+"""村庄画像: one village on one page: indicators and scores against its township and the county,
+its households, its projects and funds, and the households the risk model worries about."""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+import streamlit as st
+
+from analytics import settings
+from analytics.data import indicators
+from analytics.data.contract import DIMENSIONS, DIMENSIONS_EN
+from analytics.reports import figures
+from analytics.risk.explain import driver_texts
+from analytics.risk.features import RiskDataError
+from analytics.scoring.composite import OVERALL, Method
+from analytics.views import projects, village_profile
+from ui import auth, charts, data, exports, filters, layout, risk, scope, scores, tables
+from ui.text import lang, pick
+
+TEXT = {
+    "zh": {
+        "title": "村庄画像",
+        "pick": "选择村",
+        "pick_help": "与左侧“村”筛选同步,链接中带 village=… 即打开该村",
+        "choose": "请选择一个村:在上方或左侧“村”中选择,即可在一页上看到该村的指标与得分、农户、项目资金和返贫风险。",
+        "tags": "{town} · {flags}地形 {terrain} · {households:,} 户 {population:,} 人",
+        "former_poor": "脱贫村 · ",
+        "key": "重点帮扶村 · ",
+        "site": "易地搬迁安置点 · ",
+        "scores_title": "五大振兴得分",
+        "overall": "综合得分(0-100)",
+        "rank": "全县第 {rank} / {n} 名 · {tier}",
+        "change": "较上年 {change:+.1f} 分",
+        "dims_chart": "{year} 年各维度得分(0-100)",
+        "village": "本村",
+        "township": "乡镇平均",
+        "county": "全县平均",
+        "no_scores": "本村 {year} 年没有综合得分(缺少指标,见下表)。",
+        "indicators_title": "指标明细",
+        "code": "指标代码",
+        "dimension": "维度",
+        "name": "指标",
+        "unit": "单位",
+        "value": "本年",
+        "last_year": "上年",
+        "change_col": "变化",
+        "score": "标准化得分",
+        "target": "目标值",
+        "county_median": "全县中位数",
+        "meets_target": "达到目标",
+        "households_title": "农户情况({year} 年)",
+        "households": "农户(户)",
+        "people": "人口 {n:,} 人",
+        "poor": "脱贫户(户)",
+        "unresolved": "未消除风险监测对象(户)",
+        "monitored_help": "监测对象:{categories}",
+        "below_line": "人均纯收入低于监测标准(户)",
+        "line": "标准 {line:,.0f} 元",
+        "gaps": "三保障及饮水问题户(户)",
+        "relocated": "易地搬迁户(户)",
+        "dibao": "低保 / 特困(户)",
+        "income": "人均纯收入(元)",
+        "poor_income": "脱贫户 {value} 元",
+        "lists": "本村名单:",
+        "to_guarantees": "三保障待解决农户",
+        "to_relocation": "搬迁户就业",
+        "to_warning": "预警名单",
+        "projects_title": "项目与资金",
+        "funds_chart": "历年资金(万元,按类别)",
+        "projects_table": "本村项目(各年度)",
+        "paid_share": "支付进度(%)",
+        "no_projects": "本村没有项目记录。",
+        "risk_title": "返贫风险",
+        "high_risk": "预测高风险、未纳入监测(户)",
+        "high_risk_help": "不在未消除风险监测中、预测 {next} 年返贫概率 ≥ {cutoff:.0%} 的农户",
+        "top_risk": "返贫概率最高的 {n} 户(未纳入监测)",
+        "probability": "返贫概率",
+        "drivers": "主要因素",
+        "risk_types": "对应风险类型",
+        "measures": "建议帮扶措施",
+        "no_model": "返贫风险模型不可用:{error}",
+        "export_indicators": "村庄指标明细",
+        "export_projects": "村庄项目",
+        "export_risk": "村庄返贫风险户",
+    },
+    "en": {
+        "title": "Village profile",
+        "pick": "Village",
+        "pick_help": "Follows the sidebar's village filter; a link with village=… opens that village",
+        "choose": "Choose a village above or in the sidebar to see its indicators and scores, households, projects "
+                  "and funds, and relapse risk on one page.",
+        "tags": "{town} · {flags}terrain {terrain} · {households:,} households, {population:,} people",
+        "former_poor": "formerly poor village · ",
+        "key": "key support village · ",
+        "site": "resettlement site · ",
+        "scores_title": "Five-dimension scores",
+        "overall": "Overall score (0-100)",
+        "rank": "rank {rank} of {n} in the county · {tier}",
+        "change": "{change:+.1f} vs last year",
+        "dims_chart": "Scores {year} (0-100)",
+        "village": "Village",
+        "township": "Township mean",
+        "county": "County mean",
+        "no_scores": "No overall score for {year} (indicators missing, see below).",
+        "indicators_title": "Indicators",
+        "code": "Code",
+        "dimension": "Dimension",
+        "name": "Indicator",
+        "unit": "Unit",
+        "value": "This year",
+        "last_year": "Last year",
+        "change_col": "Change",
+        "score": "Score (0-100)",
+        "target": "Target",
+        "county_median": "County median",
+        "meets_target": "Target met",
+        "households_title": "Households ({year})",
+        "households": "Households",
+        "people": "{n:,} people",
+        "poor": "Formerly poor",
+        "unresolved": "Monitored, unresolved",
+        "monitored_help": "Monitored: {categories}",
+        "below_line": "Below the monitoring line",
+        "line": "line {line:,.0f} yuan per person",
+        "gaps": "With a guarantee gap",
+        "relocated": "Relocated",
+        "dibao": "Dibao / tekun",
+        "income": "Income per head (yuan)",
+        "poor_income": "formerly poor {value}",
+        "lists": "Lists for this village:",
+        "to_guarantees": "Guarantee gaps",
+        "to_relocation": "Relocated households",
+        "to_warning": "Early-warning list",
+        "projects_title": "Projects and funds",
+        "funds_chart": "Funds per year (10k yuan, by category)",
+        "projects_table": "Projects of this village (all years)",
+        "paid_share": "Paid (%)",
+        "no_projects": "No projects recorded for this village.",
+        "risk_title": "Relapse risk",
+        "high_risk": "High risk, not monitored",
+        "high_risk_help": "Not under unresolved monitoring, predicted relapse probability in {next} ≥ {cutoff:.0%}",
+        "top_risk": "The {n} households most likely to fall back (not monitored)",
+        "probability": "Probability",
+        "drivers": "Main drivers",
+        "risk_types": "Risk types",
+        "measures": "Suggested measures",
+        "no_model": "The relapse-risk model is not available: {error}",
+    },
+}
+
+t = pick(TEXT)
+zh = TEXT["zh"]
+f = filters.current()
+townships, villages = data.table("townships"), data.table("villages")
+town_names = townships.set_index("township_code")["township_name"]
+in_scope = villages[villages["village_code"].isin(scope.village_codes())] if f.township else villages
+village_names = dict(zip(villages["village_code"], villages["village_name"]))
+
+
+def _open(key: str) -> None:
+    """The in-page picker sets the shared filters (and so the URL), like the sidebar would."""
+    code = st.session_state[key]
+    if code:
+        st.session_state["town"] = code[:9]
+        st.session_state["village"] = code
+
+
+layout.header(t["title"] + (f":{village_names[f.village]}" if f.village else ""), scope.label())
+options = [""] + list(in_scope["village_code"])
+st.selectbox(t["pick"], options, index=options.index(f.village) if f.village in options else 0, key="profile_pick",
+             format_func=lambda c: f"{village_names[c]}({town_names.get(c[:9], '')})" if c else "—",
+             on_change=_open, args=("profile_pick",), help=t["pick_help"])
+if not f.village:
+    st.info(t["choose"])
+    st.stop()
+
+code = f.village
+row = villages.set_index("village_code").loc[code]
+flags = (t["former_poor"] if row["is_former_poor_village"] else "") + (t["key"] if row["is_key_village"] else "") + \
+    (t["site"] if row["is_relocation_site"] else "")
+st.markdown(t["tags"].format(town=town_names.get(row["township_code"], ""), flags=flags, terrain=row["terrain"],
+                             households=int(row["households"]), population=int(row["population"])))
+
+# --- scores and indicators --------------------------------------------------------------------
+st.subheader(t["scores_title"])
+method = Method.default()
+table = scores.scores(method)
+dims = village_profile.dimensions(table, code, f.year)
+mine = table[(table["village_code"] == code) & (table["year"] == f.year)]
+dim_label = {d: (DIMENSIONS_EN[d] if lang() == "en" else d) for d in DIMENSIONS}
+if mine.empty or mine[OVERALL].isna().all():
+    st.info(t["no_scores"].format(year=f.year))
+else:
+    me = mine.iloc[0]
+    n = scores.ranked_count(method, f.year)  # ranks are county ranks, also for a township account
+    left, right = st.columns([1, 3])
+    with left:
+        st.metric(t["overall"], f"{me[OVERALL]:.1f}",
+                  t["change"].format(change=me["change"]) if me["change"] == me["change"] else None, border=True)
+        st.caption(t["rank"].format(rank=int(me["rank"]), n=n, tier=me["tier"]))
+    with right:
+        shown = dims[dims["dimension"] != OVERALL]
+        x = [dim_label[d] for d in shown["dimension"]]
+        series = (("village", charts.COLOURS[0]), ("township", charts.COLOURS[1]))
+        if data.allowed_townships() is None:  # a township account sees no other township's villages
+            series += (("county", "#9e9e9e"),)
+        fig = go.Figure([go.Bar(x=x, y=shown[c], name=t[c], text=shown[c].round(1), textposition="outside",
+                                cliponaxis=False, marker_color=colour) for c, colour in series])
+        fig.update_yaxes(range=[0, 110])
+        charts.show(fig, height=300, title=t["dims_chart"].format(year=f.year))
+
+st.subheader(t["indicators_title"])
+detail = village_profile.indicators(scores.indicator_values(), scores.normalised(method), indicators.catalogue(),
+                                    code, f.year)
+detail["dimension"] = detail["dimension"].map(dim_label)
+name_col = "name_en" if lang() == "en" else "name_zh"
+columns = ["code", "dimension", name_col, "unit", "value", "last_year", "change_col", "score", "target",
+           "county_median", "meets_target"]
+detail = detail.rename(columns={"change": "change_col"})
+labels = {c: t["name" if c == name_col else c] for c in columns}
+number = {c: "%.2f" for c in ("value", "last_year", "change_col", "target", "county_median")} | {"score": "%.1f"}
+tables.show(detail[columns], labels, formats=number, height=400)
+exports.download(detail[columns].assign(village_code=code), zh["export_indicators"], scope.label(),
+                 key="profile_indicators_xlsx", headers={c: zh["name" if c == name_col else c] for c in columns})
+
+# --- households --------------------------------------------------------------------------------
+st.subheader(t["households_title"].format(year=f.year))
+line = data.table("monitoring_lines").set_index("year")["threshold_yuan"].get(f.year)
+rows = data.households(f.year, [code])
+h = village_profile.households(rows, line)
+layout.cards([
+    layout.Card(t["households"], layout.num(h.households), t["people"].format(n=h.people), delta_color="off"),
+    layout.Card(t["poor"], layout.num(h.poor)),
+    layout.Card(t["unresolved"], layout.num(h.unresolved),
+                help=t["monitored_help"].format(categories=",".join(f"{c} {n}" for c, n in h.monitored.items()))),
+    layout.Card(t["below_line"], layout.num(h.below_line),
+                t["line"].format(line=h.line) if h.line is not None else None, delta_color="off"),
+    layout.Card(t["gaps"], layout.num(h.guarantee_gaps)),
+    layout.Card(t["relocated"], layout.num(h.relocated)),
+    layout.Card(t["dibao"], f"{h.dibao:,} / {h.tekun:,}"),
+    layout.Card(t["income"], layout.num(h.income),
+                t["poor_income"].format(value=layout.num(h.poor_income)) if h.poor_income is not None else None,
+                delta_color="off"),
+])
+with st.container(horizontal=True, vertical_alignment="center"):
+    st.markdown(t["lists"])
+    st.page_link("app_pages/guarantees.py", label=t["to_guarantees"], icon=":material/home_health:")
+    st.page_link("app_pages/relocation.py", label=t["to_relocation"], icon=":material/apartment:")
+    st.page_link("app_pages/warning_list.py", label=t["to_warning"], icon=":material/notifications:")
+
+# --- projects and funds ------------------------------------------------------------------------
+st.subheader(t["projects_title"])
+pool = projects.with_places(scope.projects(), villages, townships)
+if pool.empty:
+    st.info(t["no_projects"])
+else:
+    left, right = st.columns([2, 3])
+    with left:
+        by_year = village_profile.funds(pool)
+        fig = go.Figure([go.Bar(x=by_year.index, y=by_year[c], name=c, marker_color=figures.CATEGORY_COLOURS.get(c))
+                         for c in by_year.columns])
+        fig.update_layout(barmode="stack")
+        fig.update_xaxes(dtick=1)
+        charts.show(fig, height=340, title=t["funds_chart"])
+    with right:
+        st.markdown(f"**{t['projects_table']}**")
+        shown = pool.sort_values(["year", "project_id"], ascending=[False, True])[
+            ["project_id", "year", "project_name", "category", "status", "funds_wan", "disbursed_wan", "paid_share",
+             "village_code"]]
+        tables.show(shown, {"paid_share": t["paid_share"]}, formats={"paid_share": "%.1f"}, height=300)
+        exports.download(shown, zh["export_projects"], scope.label(), key="profile_projects_xlsx",
+                         headers={"paid_share": zh["paid_share"]})
+
+# --- relapse risk ------------------------------------------------------------------------------
+st.subheader(t["risk_title"])
+cutoff = settings.number("risk.high_risk_probability")
+try:
+    scored = risk.predictions(f.year, [code])
+except RiskDataError as error:
+    st.error(t["no_model"].format(error=error))
+    st.stop()
+count, top = village_profile.risk(scored, code, f.year, cutoff)
+st.metric(t["high_risk"], layout.num(count), help=t["high_risk_help"].format(next=f.year + 1, cutoff=cutoff))
+if not top.empty:
+    heads = rows.set_index("household_id")[["head_name", "head_id_number", "household_size"]]
+    top = top.join(heads, on="household_id")
+    top["drivers"] = driver_texts(top)
+    top["probability_pct"] = top["probability"] * 100
+    columns = ["household_id", "head_name", "household_size", "probability_pct", "drivers", "risk_types", "measures",
+               "village_code"]
+    st.markdown(f"**{t['top_risk'].format(n=len(top))}**")
+    risk_labels = {"probability_pct": t["probability"] + "(%)", "drivers": t["drivers"], "risk_types": t["risk_types"],
+                   "measures": t["measures"]}
+    tables.show(top[columns], risk_labels, formats={"probability_pct": "%.1f"})
+    auth.audit_view(zh["export_risk"], len(top), scope.label())
+    exports.download(top[columns], zh["export_risk"], scope.label(), key="profile_risk_xlsx",
+                     headers={"probability_pct": zh["probability"] + "(%)", "drivers": zh["drivers"],
+                              "risk_types": zh["risk_types"], "measures": zh["measures"]})

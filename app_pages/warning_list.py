@@ -1,0 +1,150 @@
+"""预警名单: households not yet monitored, ordered by the model's probability of relapse next
+year, with why (the top drivers) and what to offer (一户一策), to download for 入户核实."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from analytics import settings
+from analytics.risk import explain as risk_explain
+from analytics.risk import metrics as risk_metrics
+from analytics.risk.features import RiskDataError
+from ui import auth, data, exports, filters, layout, risk, scope, tables
+from ui.text import pick
+
+TEXT = {
+    "zh": {
+        "title": "预警名单",
+        "lead": ("按模型预测的 {next} 年返贫概率从高到低排列,均为目前不在未消除风险监测中的农户。"
+                 "概率不是认定结论:请入户核实,符合条件的按程序纳入监测。"),
+        "show": "显示",
+        "workload": "工作量前 {share:.0%}",
+        "high": "高风险(≥{cutoff:.0%})",
+        "all": "全部",
+        "caption": "共 {n:,} 户(范围内农户 {total:,} 户)。个人信息已脱敏。",
+        "caption_visible": "共 {n:,} 户(范围内农户 {total:,} 户)。",
+        "rank": "排序",
+        "township_name": "乡镇",
+        "village_name": "村",
+        "probability": "预测返贫概率(%)",
+        "rule_triggered": "规则预警已触发",
+        "drivers": "主要风险因素",
+        "risk_types": "风险类型",
+        "measures": "建议帮扶措施",
+        "outcome": "{next} 年实际是否返贫",
+        "check_result": "核实结果",
+        "checked_by": "核实人",
+        "checked_on": "核实日期",
+        "yes": "是",
+        "no": "否",
+        "past_year": "{year} 年的结果已经知道:最后一列是 {next} 年的实际情况,可用来回看预警是否准确(该年在模型训练数据内)。",
+        "export_title": "返贫风险预警名单(入户核实)",
+        "empty": "当前范围内没有符合条件的农户。",
+        "cannot_train": "无法计算返贫风险:{error}",
+    },
+    "en": {
+        "title": "Early-warning list",
+        "lead": ("Households not under unresolved monitoring, by predicted probability of relapse in {next}. "
+                 "A probability is not a finding: visit, check, and identify by the usual procedure."),
+        "show": "Show",
+        "workload": "Top {share:.0%} (workload)",
+        "high": "High risk (≥{cutoff:.0%})",
+        "all": "All",
+        "caption": "{n:,} households ({total:,} in scope). Personal data masked.",
+        "caption_visible": "{n:,} households ({total:,} in scope).",
+        "rank": "Rank",
+        "township_name": "Township",
+        "village_name": "Village",
+        "probability": "Predicted probability (%)",
+        "rule_triggered": "Rule trigger",
+        "drivers": "Main drivers",
+        "risk_types": "Risk types",
+        "measures": "Suggested measures",
+        "outcome": "Relapsed in {next}",
+        "yes": "yes",
+        "no": "no",
+        "past_year": "The outcome of {year} is known: the last column shows {next}, to look back at the warnings "
+                     "(that year is in the model's training data).",
+        "empty": "No household in this scope qualifies.",
+        "cannot_train": "Cannot compute relapse risk: {error}",
+    },
+}
+t = pick(TEXT)
+zh = TEXT["zh"]  # exports always carry Chinese titles and headers
+f = filters.current()
+workload = settings.number("risk.workload")
+cutoff = settings.number("risk.high_risk_probability")
+layout.header(t["title"], scope.label())
+try:
+    risk.trained()
+except RiskDataError as exc:
+    st.error(t["cannot_train"].format(error=exc))
+    st.stop()
+st.caption(t["lead"].format(next=f.year + 1))
+
+options = {"workload": t["workload"].format(share=workload), "high": t["high"].format(cutoff=cutoff), "all": t["all"]}
+choice = st.segmented_control(t["show"], list(options), format_func=options.get, default="workload",
+                              key="warning_show") or "workload"
+
+vy = scope.village_year()
+total = int(vy.loc[vy["year"] == f.year, "households"].sum())
+if choice == "workload":  # the n-th highest probability bounds the rows read: a few thousand, not all
+    n = risk_metrics.visit_count(total, workload)
+    ranked = risk.predictions(f.year, columns=["probability"])["probability"].nlargest(n)
+    floor = float(ranked.min()) if len(ranked) else 2.0
+    scored = risk.predictions(f.year, where=(("probability", ">=", floor),))
+elif choice == "high":
+    scored = risk.predictions(f.year, where=(("probability", ">=", cutoff),))
+else:
+    scored = risk.predictions(f.year)
+scored = scored.sort_values(["probability", "household_id"], ascending=[False, True], kind="stable")
+if choice == "workload":
+    scored = scored.head(n)
+
+if scored.empty:
+    st.info(t["empty"])
+    st.stop()
+
+households = scope.households(f.year, columns=[
+    "household_id", "head_name", "head_id_number", "household_type", "per_capita_net_income", "labor_count",
+    "household_size"], where=(("household_id", "in", list(scored["household_id"])),)).set_index("household_id")
+names = dict(zip(data.table("townships")["township_code"], data.table("townships")["township_name"]))
+village_names = dict(zip(data.table("villages")["village_code"], data.table("villages")["village_name"]))
+rows = households.loc[scored["household_id"]]
+shown = pd.DataFrame({  # what a visitor needs first comes first
+    "rank": range(1, len(scored) + 1),
+    "head_name": rows["head_name"].to_numpy(),
+    "township_name": scored["township_code"].map(names).to_numpy(),
+    "village_name": scored["village_code"].map(village_names).to_numpy(),
+    "probability": (scored["probability"] * 100).round(1).to_numpy(),
+    "drivers": risk_explain.driver_texts(scored),
+    "risk_types": scored["risk_types"].to_numpy(),
+    "measures": scored["measures"].to_numpy(),
+    "rule_triggered": [t["yes"] if v else t["no"] for v in scored["rule_triggered"]],
+    "household_type": rows["household_type"].to_numpy(),
+    "per_capita_net_income": rows["per_capita_net_income"].round(0).to_numpy(),
+    "labor_count": rows["labor_count"].to_numpy(),
+    "household_size": rows["household_size"].to_numpy(),
+    "household_id": scored["household_id"].to_numpy(),
+    "head_id_number": rows["head_id_number"].to_numpy(),
+})
+known = scored["label"].notna().all()
+if known:
+    st.caption(t["past_year"].format(year=f.year, next=f.year + 1))
+    shown["outcome"] = [t["yes"] if v else t["no"] for v in scored["label"]]
+labels = {c: t[c] for c in ("rank", "township_name", "village_name", "probability", "rule_triggered", "drivers",
+                            "risk_types", "measures")}
+labels["outcome"] = t["outcome"].format(next=f.year + 1)
+caption = t["caption_visible"] if data.can_see_personal() else t["caption"]
+st.caption(caption.format(n=len(shown), total=total))
+tables.show(shown, labels, height=520, formats={"probability": "%.1f"})
+auth.audit_view(t["title"], len(shown), scope.label())
+
+visit = shown.assign(check_result="", checked_by="", checked_on="")  # columns the visitor fills in
+visit.insert(visit.columns.get_loc("village_name") + 1, "village_code", scored["village_code"].to_numpy())
+exports.download(visit, zh["export_title"], scope.label(), key="warning_list_xlsx",
+                 headers={**{c: zh[c] for c in ("rank", "township_name", "village_name", "probability",
+                                                "rule_triggered", "drivers", "risk_types", "measures",
+                                                "check_result", "checked_by", "checked_on")},
+                          "outcome": zh["outcome"].format(next=f.year + 1)})
