@@ -9,45 +9,7 @@ import streamlit as st
 from analytics.data import audit
 from ui import auth, data, exports, layout
 from ui.text import pick
-
-TEXT = {
-    "zh": {
-        "title": "审计日志",
-        "period": "时间范围",
-        "users": "用户",
-        "actions": "操作",
-        "search": "搜索范围或详情",
-        "all": "全部",
-        "shown": "记录数",
-        "sign_ins": "登录",
-        "failed": "登录失败",
-        "exports": "导出",
-        "views": "查看户级名单",
-        "intact": "完整性校验通过:全部 {n:,} 条记录的摘要链完整,未发现修改或删除。",
-        "broken": "完整性校验失败:第 {seq} 条记录起摘要链不符,日志可能在应用之外被修改。请立即核查数据库。",
-        "empty": "所选范围内没有记录。",
-        "export_title": "审计日志",
-        "caption": "日志只能追加,不能修改或删除;每条记录含用户、时间、操作与范围。登录失败时若用户名不存在,记为“未知账户”,不记录输入内容。",
-    },
-    "en": {
-        "title": "Audit log",
-        "period": "Period",
-        "users": "Users",
-        "actions": "Actions",
-        "search": "Search scope or detail",
-        "all": "All",
-        "shown": "Records",
-        "sign_ins": "Sign-ins",
-        "failed": "Failed sign-ins",
-        "exports": "Exports",
-        "views": "Household list views",
-        "intact": "Integrity check passed: the digest chain of all {n:,} records is intact.",
-        "broken": "Integrity check FAILED from record {seq}: the log may have been edited outside the app.",
-        "empty": "No record in this selection.",
-        "export_title": "Audit log",
-        "caption": "Append-only; each record has user, time, action and scope. Unknown names at sign-in are logged as 未知账户.",
-    },
-}
+from ui.texts.audit_log import TEXT
 
 auth.require_admin()
 t = pick(TEXT)

@@ -10,70 +10,7 @@ from analytics.data.contract import GUARANTEE_COLUMNS
 from analytics.views import guarantees
 from ui import auth, charts, data, exports, filters, layout, scope, tables
 from ui.text import pick
-
-TEXT = {
-    "zh": {
-        "title": "两不愁三保障及饮水安全动态清零",
-        "any": "有未保障项的农户(户)",
-        "vs_last": "{delta:+,} 户(较上年)",
-        "new": "当年新发现(户)",
-        "resolved": "当年已解决(户)",
-        "long": "连续两年及以上未解决(户)",
-        "long_help": "连续两年或更长时间都有未保障项的农户,应优先督办",
-        "no_food": "数据约定中没有“吃穿”两不愁字段;此页统计住房、饮水、义务教育、基本医疗参保四项。",
-        "trend_title": "动态清零进度(户)",
-        "flow_title": "新发现、延续与解决(户)",
-        "carried": "上年延续",
-        "new_series": "当年新发现",
-        "resolved_series": "当年已解决",
-        "any_series": "任一项",
-        "area_title_town": "分乡镇",
-        "area_title_village": "分村",
-        "per_thousand": "每千户问题户",
-        "list_title": "待解决农户名单",
-        "list_caption": "共 {n:,} 户;按连续未解决年数、未保障项数排序。个人信息已脱敏。",
-        "filter_gap": "只看",
-        "gaps": "未保障项",
-        "gap_count": "未保障项数",
-        "years_in_a_row": "连续年数",
-        "households": "农户数",
-        "export_list": "待解决农户名单",
-        "export_area": "三保障问题户分布",
-        "zero": "当前范围内没有未保障的农户。",
-        "unit": "户",
-        "gap_labels": "住房安全|饮水安全|义务教育|基本医疗参保",
-    },
-    "en": {
-        "title": "Basic guarantees and safe water: keeping gaps at zero",
-        "any": "Households with a gap",
-        "vs_last": "{delta:+,} vs last year",
-        "new": "New this year",
-        "resolved": "Resolved this year",
-        "long": "Unresolved 2+ years in a row",
-        "long_help": "Households with a gap for two or more consecutive years: follow up first",
-        "no_food": "The data contract has no food or clothing field; this page counts housing, water, "
-                   "compulsory education and medical insurance.",
-        "trend_title": "Road to zero (households)",
-        "flow_title": "New, carried over and resolved (households)",
-        "carried": "Carried over",
-        "new_series": "New",
-        "resolved_series": "Resolved",
-        "any_series": "Any gap",
-        "area_title_town": "By township",
-        "area_title_village": "By village",
-        "per_thousand": "Per 1,000 households",
-        "list_title": "Households to resolve",
-        "list_caption": "{n:,} households, longest-standing and most gaps first. Personal data masked.",
-        "filter_gap": "Only",
-        "gaps": "Gaps",
-        "gap_count": "Number of gaps",
-        "years_in_a_row": "Years in a row",
-        "households": "Households",
-        "zero": "No household in this scope has a gap.",
-        "unit": "households",
-        "gap_labels": "Housing|Drinking water|Compulsory education|Medical insurance",
-    },
-}
+from ui.texts.guarantees import EXPORT, TEXT
 
 t = pick(TEXT)
 f = filters.current()
@@ -146,7 +83,7 @@ charts.show(fig, height=max(260, 26 * len(top) + 90))
 area_labels = {**gap_label, guarantees.ANY: t["any_series"], "households": t["households"],
                "per_thousand": t["per_thousand"]}
 tables.show(area, area_labels, height=260, formats={"per_thousand": "%.1f"})
-exports.download(area, zh["export_area"], scope.label(), key="guarantees_area_xlsx",
+exports.download(area, EXPORT["export_area"], scope.label(), key="guarantees_area_xlsx",
                  headers={**dict(zip(GUARANTEE_COLUMNS, zh["gap_labels"].split("|"))), guarantees.ANY: zh["any_series"],
                           "households": zh["households"], "per_thousand": zh["per_thousand"]})
 
@@ -160,5 +97,5 @@ else:
     list_labels = {"gaps": t["gaps"], "gap_count": t["gap_count"], "years_in_a_row": t["years_in_a_row"]}
     tables.show(shown, list_labels, height=380)
     auth.audit_view(t["list_title"], len(shown), scope.label())
-    exports.download(shown, zh["export_list"], scope.label(), key="guarantees_list_xlsx",
+    exports.download(shown, EXPORT["export_list"], scope.label(), key="guarantees_list_xlsx",
                      headers={k: zh[k] for k in ("gaps", "gap_count", "years_in_a_row")})

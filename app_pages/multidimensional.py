@@ -10,66 +10,8 @@ from analytics import settings
 from analytics.scoring import poverty
 from ui import charts, data, exports, filters, layout, maps, scores
 from ui.text import pick
+from ui.texts.multidimensional import TEXT
 
-TEXT = {
-    "zh": {
-        "title": "多维贫困监测(Alkire-Foster)",
-        "intro": "以户为单位,五个维度:收入低于当年监测标准(代表“两不愁”,数据中没有吃穿字段)、住房安全、饮水安全、"
-                 "义务教育、基本医疗参保。加权剥夺得分 ≥ k 的农户视为多维贫困。",
-        "k": "识别临界值 k",
-        "k_help": "k 取最小维度权重({smallest:.0%})即“任一维度被剥夺”;k = 1 即“所有维度都被剥夺”。",
-        "weights": "维度权重",
-        "H": "多维贫困发生率 H",
-        "H_help": "多维贫困户 ÷ 农户总数",
-        "A": "平均剥夺强度 A",
-        "A_help": "多维贫困户的平均加权剥夺得分",
-        "M0": "调整后发生率 M0 = H × A",
-        "M0_help": "同时反映多维贫困的广度与深度;可按地区和维度分解",
-        "poor": "多维贫困户(户)",
-        "excluded": "另有 {n} 户数据不全,未参与计算。",
-        "contrib_title": "各维度对 M0 的贡献",
-        "trend_title": "H、A、M0 的变化",
-        "town_title": "分乡镇",
-        "stack_title": "M0(%)及各维度构成",
-        "village_title": "分村 M0({year}年)",
-        "group": "地区",
-        "n": "农户数",
-        "share": "贡献占全县 M0",
-        "export_town": "多维贫困分乡镇",
-        "export_village": "多维贫困分村",
-        "unit": "%",
-        "county": "全县",
-    },
-    "en": {
-        "title": "Multidimensional poverty (Alkire-Foster)",
-        "intro": "Households, five dimensions: income below the year's monitoring line (standing for food and "
-                 "clothing, which the data lacks), safe housing, safe water, compulsory education, medical "
-                 "insurance. A household is poor when its weighted deprivation score is at least k.",
-        "k": "Poverty cutoff k",
-        "k_help": "k = the smallest weight ({smallest:.0%}): deprived in any dimension; k = 1: deprived in all.",
-        "weights": "Dimension weights",
-        "H": "Headcount ratio H",
-        "H_help": "Poor households / all households",
-        "A": "Intensity A",
-        "A_help": "Mean weighted deprivation score of the poor",
-        "M0": "Adjusted headcount M0 = H × A",
-        "M0_help": "Breadth and depth together; decomposes by area and by dimension",
-        "poor": "Poor households",
-        "excluded": "{n} households with incomplete data are left out.",
-        "contrib_title": "Contribution of each dimension to M0",
-        "trend_title": "H, A and M0 over time",
-        "town_title": "By township",
-        "stack_title": "M0 (%) by dimension",
-        "village_title": "M0 by village ({year})",
-        "group": "Area",
-        "n": "Households",
-        "share": "Share of county M0",
-        "export_town": "Multidimensional poverty by township",
-        "export_village": "Multidimensional poverty by village",
-        "unit": "%",
-        "county": "County",
-    },
-}
 LABELS = {d: label for d, (label, _) in poverty.HOUSEHOLD_DIMENSIONS.items()}
 
 t = pick(TEXT)

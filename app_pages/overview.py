@@ -9,59 +9,7 @@ from analytics import settings
 from analytics.views import overview
 from ui import charts, data, filters, layout, maps
 from ui.text import pick
-
-TEXT = {
-    "zh": {
-        "title": "总览",
-        "households": "农户(户)",
-        "poor": "脱贫户(户)",
-        "monitored": "监测对象(户)",
-        "monitored_help": "其中未消除风险 {unresolved:,} 户。按类别:{categories}",
-        "eliminated": "风险消除率",
-        "guarantee": "三保障及饮水问题(户)",
-        "guarantee_help": "住房、饮水、义务教育、基本医疗任一项未保障的农户,目标动态清零",
-        "poor_income": "脱贫户人均纯收入(元)",
-        "growth": "同比 {growth}",
-        "funds": "衔接资金(万元)",
-        "industry": "产业发展占比",
-        "industry_rule": "规定≥{rule}",
-        "map_title": "分村地图",
-        "map_metric": "地图指标",
-        "trend_title": "2021—{last} 年趋势",
-        "income_line": "脱贫户人均纯收入与监测标准(元)",
-        "income_series": "脱贫户人均纯收入",
-        "line": "监测收入标准",
-        "monitor_trend": "监测对象变化(户)",
-        "unresolved": "未消除风险",
-        "newly": "当年新识别",
-        "eliminated_count": "已消除风险",
-    },
-    "en": {
-        "title": "Overview",
-        "households": "Households",
-        "poor": "Formerly poor households",
-        "monitored": "Monitored households",
-        "monitored_help": "{unresolved:,} with unresolved risk. By category: {categories}",
-        "eliminated": "Risk eliminated",
-        "guarantee": "Households with a guarantee gap",
-        "guarantee_help": "Housing, water, schooling or medical insurance not secured; target: zero",
-        "poor_income": "Income per head, formerly poor (yuan)",
-        "growth": "{growth} y/y",
-        "funds": "Linkage funds (10k yuan)",
-        "industry": "Industry share",
-        "industry_rule": "rule ≥{rule}",
-        "map_title": "Villages",
-        "map_metric": "Map metric",
-        "trend_title": "Trend 2021-{last}",
-        "income_line": "Income of formerly poor vs. monitoring line (yuan)",
-        "income_series": "Formerly poor",
-        "line": "Monitoring line",
-        "monitor_trend": "Monitored households",
-        "unresolved": "Unresolved",
-        "newly": "Newly identified",
-        "eliminated_count": "Eliminated",
-    },
-}
+from ui.texts.overview import TEXT
 
 t = pick(TEXT)
 f = filters.current()

@@ -19,103 +19,7 @@ from ui import (
     tables,
 )
 from ui.text import pick
-
-TEXT = {
-    "zh": {
-        "title": "资金项目",
-        "count": "项目(个)",
-        "funds": "投入资金(万元)",
-        "paid": "已支付(万元)",
-        "paid_share": "支付进度 {share}",
-        "industry": "产业发展资金占比",
-        "rule": "规定≥{rule}",
-        "assets": "形成资产(万元)",
-        "assets_help": "当年已完工项目中经营性资产与公益性资产的投入资金",
-        "flagged": "需关注项目(个)",
-        "flagged_help": "支付进度落后于进度要求,或资金超出所在村常规规模",
-        "library_title": "项目库",
-        "library_years": "各年度项目资金(万元,按状态)",
-        "library_table": "{year} 年项目库(万元)",
-        "reserve": "储备项目:{n:,} 个,{funds} 万元(下一年度)",
-        "category": "项目类别",
-        "total": "合计",
-        "progress_title": "支付进度",
-        "progress_chart": "分{level}支付进度(%)",
-        "town": "乡镇",
-        "village": "村",
-        "progress_projects": "{year} 年项目支付进度(实施中与已完工,按支付进度从低到高)",
-        "paid_share_col": "支付进度(%)",
-        "industry_title": "产业发展资金占比",
-        "industry_chart": "各年度产业发展资金占比(%)与规定下限",
-        "share_series": "产业发展占比",
-        "rule_series": "规定下限",
-        "assets_title": "形成资产",
-        "assets_chart": "已完工项目形成的资产(万元)",
-        "flags_title": "监督检查:需关注的项目",
-        "as_of": "进度截至",
-        "month": "{year} 年 {month} 月末",
-        "flags_caption": ("共 {n:,} 个;“进度滞后”= 实施中项目的支付进度低于截至月份的进度要求({expected});"
-                          "“超出本村常规规模”= 资金超过所在村其他年份年度资金中位数的 {ratio:g} 倍。按涉及金额从大到小排列。"),
-        "no_flags": "当前范围内没有需关注的项目。",
-        "flag": "关注原因",
-        "expected_share": "应支付进度(%)",
-        "gap": "落后(百分点)",
-        "shortfall_wan": "应付未付(万元)",
-        "usual_wan": "本村常规年度资金(万元)",
-        "scale_ratio": "倍数",
-        "excess_wan": "超出部分(万元)",
-        "export_library": "项目库",
-        "export_progress": "项目支付进度",
-        "export_flags": "需关注项目",
-        "no_projects": "当前范围内没有项目。",
-    },
-    "en": {
-        "title": "Funds and projects",
-        "count": "Projects",
-        "funds": "Funds (10k yuan)",
-        "paid": "Paid (10k yuan)",
-        "paid_share": "{share} paid",
-        "industry": "Industry share of funds",
-        "rule": "rule ≥{rule}",
-        "assets": "Assets formed (10k yuan)",
-        "assets_help": "Funds of projects completed this year that formed productive or public assets",
-        "flagged": "Projects to check",
-        "flagged_help": "Paid share behind the schedule, or funds beyond the village's usual scale",
-        "library_title": "Project pool",
-        "library_years": "Funds per year by status (10k yuan)",
-        "library_table": "Project pool {year} (10k yuan)",
-        "reserve": "Reserve projects: {n:,}, {funds} (10k yuan), next year",
-        "category": "Category",
-        "total": "Total",
-        "progress_title": "Disbursement",
-        "progress_chart": "Paid share by {level} (%)",
-        "town": "township",
-        "village": "village",
-        "progress_projects": "Projects of {year} (under way and completed, least paid first)",
-        "paid_share_col": "Paid (%)",
-        "industry_title": "Industry share",
-        "industry_chart": "Industry share of funds per year (%) and the minimum",
-        "share_series": "Industry share",
-        "rule_series": "Minimum",
-        "assets_title": "Assets formed",
-        "assets_chart": "Assets formed by completed projects (10k yuan)",
-        "flags_title": "Inspection: projects to check",
-        "as_of": "Progress as of",
-        "month": "end of {month}/{year}",
-        "flags_caption": ("{n:,} projects. Behind schedule = under way and paid less than the schedule expects "
-                          "by then ({expected}); beyond usual scale = funds above {ratio:g} x the median yearly "
-                          "funds of its village in other years. Largest amount at stake first."),
-        "no_flags": "No project in this scope needs checking.",
-        "flag": "Reason",
-        "expected_share": "Expected paid (%)",
-        "gap": "Behind (points)",
-        "shortfall_wan": "Unpaid vs schedule (10k yuan)",
-        "usual_wan": "Usual yearly funds (10k yuan)",
-        "scale_ratio": "Times usual",
-        "excess_wan": "Above usual (10k yuan)",
-        "no_projects": "No projects in this scope.",
-    },
-}
+from ui.texts.projects import EXPORT, TEXT
 
 t = pick(TEXT)
 zh = TEXT["zh"]  # exports always carry Chinese titles and headers
@@ -168,7 +72,7 @@ with right:
     st.markdown(f"**{t['library_table'].format(year=f.year)}**")
     labels = {"category": t["category"], "合计": t["total"]}
     tables.show(library, labels, formats={s: "%.1f" for s in [*PROJECT_STATUSES, "合计"]})
-    exports.download(library, zh["export_library"], scope.label(),
+    exports.download(library, EXPORT["export_library"], scope.label(),
                      key="projects_library_xlsx", headers={"category": zh["category"]})
 
 st.subheader(t["progress_title"])
@@ -189,7 +93,7 @@ with right:
     shown = active[["project_id", "township_name", "village_name", "project_name", "category", "status",
                     "funds_wan", "disbursed_wan", "paid_share", "village_code"]]
     tables.show(shown, {"paid_share": t["paid_share_col"]}, height=360, formats={"paid_share": "%.1f"})
-    exports.download(shown, zh["export_progress"], scope.label(), key="projects_progress_xlsx",
+    exports.download(shown, EXPORT["export_progress"], scope.label(), key="projects_progress_xlsx",
                      headers={"paid_share": zh["paid_share_col"]})
 
 left, right = st.columns(2)
@@ -228,5 +132,5 @@ else:
     flag_labels = {c: t[c] for c in ("flag", "expected_share", "gap", "shortfall_wan", "usual_wan", "scale_ratio",
                                      "excess_wan")}
     tables.show(flagged[columns], flag_labels, height=380)
-    exports.download(flagged[columns], zh["export_flags"], scope.label(), key="projects_flags_xlsx",
+    exports.download(flagged[columns], EXPORT["export_flags"], scope.label(), key="projects_flags_xlsx",
                      headers={c: zh[c] for c in flag_labels})

@@ -10,75 +10,7 @@ from analytics import settings
 from analytics.views import relocation
 from ui import auth, charts, data, exports, filters, layout, scope, tables
 from ui.text import pick
-
-TEXT = {
-    "zh": {
-        "title": "易地搬迁后续扶持",
-        "lead": "稳得住、有就业、逐步能致富:按安置点看搬迁劳动力就业与收入。",
-        "households": "搬迁户(户)",
-        "with_labour": "有劳动力户(户)",
-        "employed_share": "有劳动力户就业率",
-        "jobless": "有劳动力无人就业户(户)",
-        "jobless_help": "有劳动力、全户务工不足 {months:g} 个月的搬迁户;政策目标为 0",
-        "income": "搬迁户人均纯收入(元)",
-        "vs_all": "全体农户 {value}",
-        "none": "当前范围内没有易地搬迁户。",
-        "sites_title": "分安置点就业情况",
-        "sites_chart": "有劳动力无人就业户(户,目标为 0)与就业率",
-        "site_label": "{n} 户 · {share:.1f}%",
-        "unit_households": "户",
-        "employed_series": "就业率(%)",
-        "jobless_series": "无人就业户(户)",
-        "trend_title": "收入趋势(元/人)",
-        "relocated_income": "搬迁户",
-        "all_income": "全部农户",
-        "line": "监测收入标准",
-        "employment_trend": "就业率(%)与无人就业户(户)",
-        "list_title": "有劳动力但无人就业的搬迁户",
-        "list_caption": "共 {n:,} 户,按务工月数从少到多排列。个人信息已脱敏。",
-        "zero": "目标已实现:有劳动力的搬迁户都有人就业。",
-        "is_relocation_site": "是否安置点",
-        "people": "人口(人)",
-        "labour": "劳动力(人)",
-        "employed": "有人就业户(户)",
-        "months_per_labourer": "劳动力人均务工(月)",
-        "income_per_person": "人均纯收入(元)",
-        "export_sites": "易地搬迁安置点就业情况",
-        "export_list": "有劳动力无人就业搬迁户名单",
-    },
-    "en": {
-        "title": "Follow-up support for relocated households",
-        "lead": "Settled, employed, gradually better off: employment and income of relocated labour by site.",
-        "households": "Relocated households",
-        "with_labour": "With labour",
-        "employed_share": "Employed share (with labour)",
-        "jobless": "With labour, nobody employed",
-        "jobless_help": "Relocated households with labour and under {months:g} months of work in total; aim: 0",
-        "income": "Income per head, relocated (yuan)",
-        "vs_all": "all: {value}",
-        "none": "No relocated households in this scope.",
-        "sites_title": "Employment by resettlement site",
-        "sites_chart": "Households with labour and nobody employed (aim: 0), and employed share",
-        "site_label": "{n} · {share:.1f}%",
-        "unit_households": "households",
-        "employed_series": "Employed share (%)",
-        "jobless_series": "Nobody employed (households)",
-        "trend_title": "Income (yuan per person)",
-        "relocated_income": "Relocated",
-        "all_income": "All households",
-        "line": "Monitoring line",
-        "employment_trend": "Employed share (%) and households with nobody employed",
-        "list_title": "Relocated households with labour but nobody employed",
-        "list_caption": "{n:,} households, fewest work months first. Personal data masked.",
-        "zero": "Aim reached: every relocated household with labour has someone employed.",
-        "is_relocation_site": "Designated site",
-        "people": "People",
-        "labour": "Labourers",
-        "employed": "Someone employed",
-        "months_per_labourer": "Work months per labourer",
-        "income_per_person": "Income per head (yuan)",
-    },
-}
+from ui.texts.relocation import EXPORT, TEXT
 
 t = pick(TEXT)
 zh = TEXT["zh"]  # exports always carry Chinese titles and headers
@@ -121,7 +53,7 @@ site_labels.update({"households": t["households"], "with_labour": t["with_labour
                     "employed_share": t["employed_series"]})
 tables.show(sites, site_labels, formats={"employed_share": "%.1f", "months_per_labourer": "%.1f",
                                              "income_per_person": "%,.0f"})
-exports.download(sites, zh["export_sites"], scope.label(), key="relocation_sites_xlsx",
+exports.download(sites, EXPORT["export_sites"], scope.label(), key="relocation_sites_xlsx",
                  headers={**{k: zh[k] for k in ("is_relocation_site", "people", "labour", "employed",
                                                 "months_per_labourer", "income_per_person")},
                           "households": zh["households"], "with_labour": zh["with_labour"],
@@ -155,4 +87,4 @@ else:
     st.caption(t["list_caption"].format(n=len(jobless)))
     tables.show(jobless, height=360)
     auth.audit_view(t["list_title"], len(jobless), scope.label())
-    exports.download(jobless, zh["export_list"], scope.label(), key="relocation_list_xlsx")
+    exports.download(jobless, EXPORT["export_list"], scope.label(), key="relocation_list_xlsx")

@@ -7,69 +7,7 @@ import streamlit as st
 
 from ui import auth, data, desk, exports, filters, layout, scope, tables
 from ui.text import pick
-
-TEXT = {
-    "zh": {
-        "title": "乡镇工作台",
-        "pick": "选择乡镇,查看各村情况和需要入户的名单:",
-        "villages_title": "各村情况({year} 年)",
-        "villages_caption": "按三保障问题户、预测高风险户、未消除风险户从多到少排列。点选一行,下方名单只看该村。",
-        "village_name": "村",
-        "households": "农户",
-        "monitored_unresolved": "未消除风险",
-        "guarantee_problem": "三保障问题户",
-        "high_risk": "预测高风险",
-        "jobless": "搬迁无人就业",
-        "funds_wan": "资金(万元)",
-        "paid_share": "支付(%)",
-        "lists_title": "入户名单",
-        "all_villages": "显示全部村",
-        "tab_guarantees": "三保障待解决 {n}",
-        "tab_open": "未消除风险 {n}",
-        "tab_warning": "预警 {n}",
-        "tab_jobless": "搬迁无人就业 {n}",
-        "gaps": "未保障项",
-        "years_in_a_row": "连续年数",
-        "probability_pct": "返贫概率(%)",
-        "measures": "建议措施",
-        "empty": "没有需要处理的农户。",
-        "no_model": "返贫风险模型不可用:{error}",
-        "masked": "个人信息已脱敏;名单可下载为 Excel,带乡镇、村和数据快照。",
-        "export_villages": "各村情况",
-        "export_guarantees": "三保障待解决农户",
-        "export_open": "未消除风险监测对象",
-        "export_warning": "返贫预警农户",
-        "export_jobless": "有劳动力无人就业搬迁户",
-    },
-    "en": {
-        "title": "Township desk",
-        "pick": "Choose a township to see its villages and the households to visit:",
-        "villages_title": "Villages ({year})",
-        "villages_caption": "Most guarantee gaps, predicted high-risk and unresolved households first. "
-                            "Select a row to list only that village.",
-        "village_name": "Village",
-        "households": "Households",
-        "monitored_unresolved": "Unresolved",
-        "guarantee_problem": "Guarantee gaps",
-        "high_risk": "High risk",
-        "jobless": "Relocated, no job",
-        "funds_wan": "Funds (10k yuan)",
-        "paid_share": "Paid (%)",
-        "lists_title": "Households to visit",
-        "all_villages": "Show all villages",
-        "tab_guarantees": "Guarantee gaps {n}",
-        "tab_open": "Unresolved {n}",
-        "tab_warning": "Early warning {n}",
-        "tab_jobless": "Relocated, no job {n}",
-        "gaps": "Gaps",
-        "years_in_a_row": "Years in a row",
-        "probability_pct": "Probability (%)",
-        "measures": "Suggested measures",
-        "empty": "No household to act on.",
-        "no_model": "The relapse-risk model is not available: {error}",
-        "masked": "Personal data masked; every list downloads as Excel with township, village and snapshot.",
-    },
-}
+from ui.texts.township import EXPORT, TEXT
 
 t = pick(TEXT)
 zh = TEXT["zh"]
@@ -103,7 +41,6 @@ if town is None:
     st.stop()
 
 
-
 mine = villages[villages["township_code"] == town]
 chosen = desk.desk(town, f.year)
 table = chosen.villages
@@ -117,7 +54,7 @@ st.dataframe(
     column_config={c: st.column_config.Column(t[c]) for c in desk.VILLAGE_COLUMNS if c != "village_code"} | {
         "funds_wan": st.column_config.NumberColumn(t["funds_wan"], format="%.1f"),
         "paid_share": st.column_config.NumberColumn(t["paid_share"], format="%.0f")})
-exports.download(table, zh["export_villages"], scope.label(), key="township_villages_xlsx",
+exports.download(table, EXPORT["export_villages"], scope.label(), key="township_villages_xlsx",
                  headers={c: zh[c] for c in desk.VILLAGE_COLUMNS if c != "village_code"})
 
 village_names = dict(zip(mine["village_code"], mine["village_name"]))
@@ -148,8 +85,8 @@ for tab, frame, (_, export_key, own_labels) in zip(tabs, lists, TABS):
         else:
             labels = {c: t[key] for c, key in own_labels.items()}
             tables.show(frame, labels, height=min(420, 36 * len(frame) + 40), formats={"probability_pct": "%.1f"})
-            exports.download(frame, zh[export_key], scope.label(), key=f"township_{export_key}_xlsx",
+            exports.download(frame, EXPORT[export_key], scope.label(), key=f"township_{export_key}_xlsx",
                              headers={c: zh[key] for c, key in own_labels.items()})
-auth.audit_views([(zh[key], len(frame)) for frame, (_, key, _) in zip(lists, TABS) if frame is not None and len(frame)],
+auth.audit_views([(EXPORT[key], len(frame)) for frame, (_, key, _) in zip(lists, TABS) if frame is not None and len(frame)],
                  scope.label())
 st.caption(t["masked"])

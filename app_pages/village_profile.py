@@ -16,137 +16,7 @@ from analytics.scoring.composite import OVERALL, Method
 from analytics.views import projects, village_profile
 from ui import auth, charts, data, exports, filters, layout, risk, scope, scores, tables
 from ui.text import lang, pick
-
-TEXT = {
-    "zh": {
-        "title": "村庄画像",
-        "pick": "选择村",
-        "pick_help": "与左侧“村”筛选同步,链接中带 village=… 即打开该村",
-        "choose": "请选择一个村:在上方或左侧“村”中选择,即可在一页上看到该村的指标与得分、农户、项目资金和返贫风险。",
-        "tags": "{town} · {flags}地形 {terrain} · {households:,} 户 {population:,} 人",
-        "former_poor": "脱贫村 · ",
-        "key": "重点帮扶村 · ",
-        "site": "易地搬迁安置点 · ",
-        "scores_title": "五大振兴得分",
-        "overall": "综合得分(0-100)",
-        "rank": "全县第 {rank} / {n} 名 · {tier}",
-        "change": "较上年 {change:+.1f} 分",
-        "dims_chart": "{year} 年各维度得分(0-100)",
-        "village": "本村",
-        "township": "乡镇平均",
-        "county": "全县平均",
-        "no_scores": "本村 {year} 年没有综合得分(缺少指标,见下表)。",
-        "indicators_title": "指标明细",
-        "code": "指标代码",
-        "dimension": "维度",
-        "name": "指标",
-        "unit": "单位",
-        "value": "本年",
-        "last_year": "上年",
-        "change_col": "变化",
-        "score": "标准化得分",
-        "target": "目标值",
-        "county_median": "全县中位数",
-        "meets_target": "达到目标",
-        "households_title": "农户情况({year} 年)",
-        "households": "农户(户)",
-        "people": "人口 {n:,} 人",
-        "poor": "脱贫户(户)",
-        "unresolved": "未消除风险监测对象(户)",
-        "monitored_help": "监测对象:{categories}",
-        "below_line": "人均纯收入低于监测标准(户)",
-        "line": "标准 {line:,.0f} 元",
-        "gaps": "三保障及饮水问题户(户)",
-        "relocated": "易地搬迁户(户)",
-        "dibao": "低保 / 特困(户)",
-        "income": "人均纯收入(元)",
-        "poor_income": "脱贫户 {value} 元",
-        "lists": "本村名单:",
-        "to_guarantees": "三保障待解决农户",
-        "to_relocation": "搬迁户就业",
-        "to_warning": "预警名单",
-        "projects_title": "项目与资金",
-        "funds_chart": "历年资金(万元,按类别)",
-        "projects_table": "本村项目(各年度)",
-        "paid_share": "支付进度(%)",
-        "no_projects": "本村没有项目记录。",
-        "risk_title": "返贫风险",
-        "high_risk": "预测高风险、未纳入监测(户)",
-        "high_risk_help": "不在未消除风险监测中、预测 {next} 年返贫概率 ≥ {cutoff:.0%} 的农户",
-        "top_risk": "返贫概率最高的 {n} 户(未纳入监测)",
-        "probability": "返贫概率",
-        "drivers": "主要因素",
-        "risk_types": "对应风险类型",
-        "measures": "建议帮扶措施",
-        "no_model": "返贫风险模型不可用:{error}",
-        "export_indicators": "村庄指标明细",
-        "export_projects": "村庄项目",
-        "export_risk": "村庄返贫风险户",
-    },
-    "en": {
-        "title": "Village profile",
-        "pick": "Village",
-        "pick_help": "Follows the sidebar's village filter; a link with village=… opens that village",
-        "choose": "Choose a village above or in the sidebar to see its indicators and scores, households, projects "
-                  "and funds, and relapse risk on one page.",
-        "tags": "{town} · {flags}terrain {terrain} · {households:,} households, {population:,} people",
-        "former_poor": "formerly poor village · ",
-        "key": "key support village · ",
-        "site": "resettlement site · ",
-        "scores_title": "Five-dimension scores",
-        "overall": "Overall score (0-100)",
-        "rank": "rank {rank} of {n} in the county · {tier}",
-        "change": "{change:+.1f} vs last year",
-        "dims_chart": "Scores {year} (0-100)",
-        "village": "Village",
-        "township": "Township mean",
-        "county": "County mean",
-        "no_scores": "No overall score for {year} (indicators missing, see below).",
-        "indicators_title": "Indicators",
-        "code": "Code",
-        "dimension": "Dimension",
-        "name": "Indicator",
-        "unit": "Unit",
-        "value": "This year",
-        "last_year": "Last year",
-        "change_col": "Change",
-        "score": "Score (0-100)",
-        "target": "Target",
-        "county_median": "County median",
-        "meets_target": "Target met",
-        "households_title": "Households ({year})",
-        "households": "Households",
-        "people": "{n:,} people",
-        "poor": "Formerly poor",
-        "unresolved": "Monitored, unresolved",
-        "monitored_help": "Monitored: {categories}",
-        "below_line": "Below the monitoring line",
-        "line": "line {line:,.0f} yuan per person",
-        "gaps": "With a guarantee gap",
-        "relocated": "Relocated",
-        "dibao": "Dibao / tekun",
-        "income": "Income per head (yuan)",
-        "poor_income": "formerly poor {value}",
-        "lists": "Lists for this village:",
-        "to_guarantees": "Guarantee gaps",
-        "to_relocation": "Relocated households",
-        "to_warning": "Early-warning list",
-        "projects_title": "Projects and funds",
-        "funds_chart": "Funds per year (10k yuan, by category)",
-        "projects_table": "Projects of this village (all years)",
-        "paid_share": "Paid (%)",
-        "no_projects": "No projects recorded for this village.",
-        "risk_title": "Relapse risk",
-        "high_risk": "High risk, not monitored",
-        "high_risk_help": "Not under unresolved monitoring, predicted relapse probability in {next} ≥ {cutoff:.0%}",
-        "top_risk": "The {n} households most likely to fall back (not monitored)",
-        "probability": "Probability",
-        "drivers": "Main drivers",
-        "risk_types": "Risk types",
-        "measures": "Suggested measures",
-        "no_model": "The relapse-risk model is not available: {error}",
-    },
-}
+from ui.texts.village_profile import EXPORT, TEXT
 
 t = pick(TEXT)
 zh = TEXT["zh"]
@@ -220,7 +90,7 @@ detail = detail.rename(columns={"change": "change_col"})
 labels = {c: t["name" if c == name_col else c] for c in columns}
 number = {c: "%.2f" for c in ("value", "last_year", "change_col", "target", "county_median")} | {"score": "%.1f"}
 tables.show(detail[columns], labels, formats=number, height=400)
-exports.download(detail[columns].assign(village_code=code), zh["export_indicators"], scope.label(),
+exports.download(detail[columns].assign(village_code=code), EXPORT["export_indicators"], scope.label(),
                  key="profile_indicators_xlsx", headers={c: zh["name" if c == name_col else c] for c in columns})
 
 # --- households --------------------------------------------------------------------------------
@@ -268,7 +138,7 @@ else:
             ["project_id", "year", "project_name", "category", "status", "funds_wan", "disbursed_wan", "paid_share",
              "village_code"]]
         tables.show(shown, {"paid_share": t["paid_share"]}, formats={"paid_share": "%.1f"}, height=300)
-        exports.download(shown, zh["export_projects"], scope.label(), key="profile_projects_xlsx",
+        exports.download(shown, EXPORT["export_projects"], scope.label(), key="profile_projects_xlsx",
                          headers={"paid_share": zh["paid_share"]})
 
 # --- relapse risk ------------------------------------------------------------------------------
@@ -292,7 +162,7 @@ if not top.empty:
     risk_labels = {"probability_pct": t["probability"] + "(%)", "drivers": t["drivers"], "risk_types": t["risk_types"],
                    "measures": t["measures"]}
     tables.show(top[columns], risk_labels, formats={"probability_pct": "%.1f"})
-    auth.audit_view(zh["export_risk"], len(top), scope.label())
-    exports.download(top[columns], zh["export_risk"], scope.label(), key="profile_risk_xlsx",
+    auth.audit_view(EXPORT["export_risk"], len(top), scope.label())
+    exports.download(top[columns], EXPORT["export_risk"], scope.label(), key="profile_risk_xlsx",
                      headers={"probability_pct": zh["probability"] + "(%)", "drivers": zh["drivers"],
                               "risk_types": zh["risk_types"], "measures": zh["measures"]})
