@@ -11,13 +11,10 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from analytics.data.contract import GUARANTEE_COLUMNS, PROJECT_CATEGORIES
+from analytics.data.contract import GUARANTEE_COLUMNS
+from analytics.data.funds import INDUSTRY_CATEGORY
+from analytics.reports.palette import COLOURS, GAP_COLOURS, GREY
 from analytics.views.guarantees import ANY, GAP_LABELS
-
-COLOURS = ("#b3261e", "#1f5fa8", "#2e7d32", "#ef6c00", "#6a1b9a", "#00838f")
-GAP_COLOURS = dict(zip(GUARANTEE_COLUMNS, COLOURS[1:]))
-CATEGORY_COLOURS = dict(zip(PROJECT_CATEGORIES, ("#b3261e", "#1f5fa8", "#2e7d32", "#ef6c00", "#6a1b9a", "#00838f",
-                                                 "#8d6e63", "#9e9e9e")))
 
 
 def guarantee_trend(trend: pd.DataFrame, names: dict[str, str] | None = None) -> go.Figure:
@@ -122,7 +119,7 @@ def dimension_bars(now: pd.Series, before: pd.Series | None, names: dict[str, st
     names = {"now": "本年", "before": "上年", **(names or {})}
     traces = []
     if before is not None:
-        traces.append(go.Bar(x=list(before.index), y=before.to_numpy(), name=names["before"], marker_color="#9e9e9e",
+        traces.append(go.Bar(x=list(before.index), y=before.to_numpy(), name=names["before"], marker_color=GREY,
                              text=[f"{v:.1f}" for v in before], textposition="outside", cliponaxis=False))
     traces.append(go.Bar(x=list(now.index), y=now.to_numpy(), name=names["now"], marker_color=COLOURS[1],
                          text=[f"{v:.1f}" for v in now], textposition="outside", cliponaxis=False))
@@ -137,4 +134,38 @@ def counts_bar(labels: list[str], values: list[float], unit: str, colour: str = 
                            text=[f"{v:,.0f} {unit}" for v in values[::-1]], textposition="outside",
                            cliponaxis=False))
     fig.update_xaxes(range=[0, max([1, *values]) * 1.3], showticklabels=False)
+    return fig
+
+
+def township_bounds(towns: pd.DataFrame, names: dict[str, str]) -> go.Figure:
+    """A plan's funds per township (bars) between its minimum and maximum (ticks); `towns` is
+    planning.township_table, `names` labels the series funds, min and max."""
+    tick = {"symbol": "line-ew-open", "size": 18, "line": {"width": 3}}
+    return go.Figure([
+        go.Bar(x=towns["township_name"], y=towns["funds_wan"], name=names["funds"]),
+        go.Scatter(x=towns["township_name"], y=towns["min_wan"], name=names["min"], mode="markers", marker=tick),
+        go.Scatter(x=towns["township_name"], y=towns["max_wan"], name=names["max"], mode="markers", marker=tick),
+    ])
+
+
+def category_mix(totals: pd.Series, industry: str = INDUSTRY_CATEGORY) -> go.Figure:
+    """A plan's funds per category, first category on top, industry in its own colour."""
+    order = totals.iloc[::-1]
+    return go.Figure(go.Bar(y=order.index, x=order.to_numpy(), orientation="h",
+                            marker_color=[COLOURS[2] if c == industry else COLOURS[1] for c in order.index],
+                            text=[f"{v:,.0f}" for v in order.to_numpy()], textposition="auto"))
+
+
+def plan_effects(plans: dict[str, dict], keys: list[str]) -> go.Figure:
+    """Expected effects (`keys` of each plan's effects) with their intervals as error bars, one
+    bar group per plan."""
+    fig = go.Figure()
+    for name, plan in plans.items():
+        rows = [e for e in plan["effects"] if e["key"] in keys]
+        fig.add_bar(y=[e["label"] for e in rows], x=[e["estimate"] for e in rows], name=name, orientation="h",
+                    error_x={"type": "data", "symmetric": False,
+                             "array": [e["high"] - e["estimate"] for e in rows],
+                             "arrayminus": [e["estimate"] - e["low"] for e in rows]})
+    fig.update_layout(barmode="group")
+    fig.update_yaxes(autorange="reversed")
     return fig
