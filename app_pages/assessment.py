@@ -7,6 +7,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from analytics.reports import figures
+from analytics.reports.palette import COLOURS
 from analytics.views import assessment
 from ui import (
     charts,
@@ -73,11 +74,11 @@ with left:
     names_y = [component_names[c] for c in assessment.COMPONENTS][::-1]
     values = [row[c] for c in assessment.COMPONENTS][::-1]
     fig = go.Figure([
-        go.Bar(y=names_y, x=values, name=t["town_series"], orientation="h", marker_color=charts.COLOURS[1],
+        go.Bar(y=names_y, x=values, name=t["town_series"], orientation="h", marker_color=COLOURS[1],
                text=[layout.num(v, digits=1) if v == v else "—" for v in values], textposition="outside",
                cliponaxis=False),
         go.Scatter(y=names_y, x=mean.to_numpy()[::-1], name=t["mean_series"], mode="markers",
-                   marker={"symbol": "line-ns-open", "size": 34, "line": {"width": 4, "color": charts.COLOURS[0]}}),
+                   marker={"symbol": "line-ns-open", "size": 34, "line": {"width": 4, "color": COLOURS[0]}}),
     ])
     fig.update_xaxes(range=[0, 115])
     charts.show(fig, height=340, title=t["vs_mean"].format(town=row["township_name"]))

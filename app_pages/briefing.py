@@ -4,6 +4,8 @@ year, with the charts, that opens without network and prints to PDF from the bro
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from functools import partial
 
 import streamlit as st
 
@@ -28,7 +30,7 @@ left, right = st.columns([3, 1])
 options = ([""] if whole_county else []) + list(names)
 default = f.township if f.township in options else options[0]
 place = left.selectbox(t["place"], options, index=options.index(default), key="briefing_place",
-                       format_func=lambda c: names.get(c, t["county"]))
+                       format_func={c: names.get(c, t["county"]) for c in options}.get)
 year = right.selectbox(t["year"], list(reversed(f.years)), index=list(reversed(f.years)).index(f.year),
                        key="briefing_year")
 st.caption(t["contents"])
@@ -63,13 +65,13 @@ place_name = data.county_name() + names.get(place, "")
 record = auth.export_recorder(zh["title"], f"{place_name} · {year}年度", int(len(inputs.villages)), False)
 
 
-def _make() -> bytes:
+def _make(inputs: briefing.Inputs, record: Callable[[], None]) -> bytes:
     """Built when the button is pressed (on the download thread), not on every rerun."""
     record()
     return briefing.build(inputs).encode("utf-8")
 
 
-st.download_button(t["download"], _make, file_name=re.sub(r"[\\/:*?\"<>| ]+", "_",
+st.download_button(t["download"], partial(_make, inputs, record), file_name=re.sub(r"[\\/:*?\"<>| ]+", "_",
                                                           EXPORT["file"].format(place=place_name, year=year)),
                    mime="text/html", icon=":material/description:", type="primary", key="briefing_download",
                    on_click="ignore")

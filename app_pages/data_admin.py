@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import json
 import tempfile
+from functools import partial
 from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
 from analytics.data.contract import TABLES
+from analytics.data.store import Store
 from analytics.ingest import pipeline as ingest
 from analytics.ingest import templates
 from analytics.ingest.boundaries import CRS_CHOICES
@@ -35,11 +37,11 @@ def _template() -> bytes:
     return templates.workbook_bytes()
 
 
-def _kind(kind: str) -> str:
+def _kind(kind: str, t: dict[str, str]) -> str:
     return t.get(f"kind_{kind}", kind)
 
 
-def _check(files: list, crs: str, replace: bool) -> ingest.Checked:
+def _check(store: Store, files: list, crs: str, replace: bool) -> ingest.Checked:
     """Uploaded files go to a private temporary folder under their own names, then to the checker."""
     with tempfile.TemporaryDirectory() as folder:
         paths = []
@@ -50,7 +52,7 @@ def _check(files: list, crs: str, replace: bool) -> ingest.Checked:
         return ingest.check(paths, store, ingest.Options(crs=crs, replace=replace), names=[f.name for f in files])
 
 
-def _show_report(checked: ingest.Checked) -> None:
+def _show_report(checked: ingest.Checked, t: dict[str, str]) -> None:
     report = checked.report
     verdict = report.verdict()
     if not report.ok:
@@ -74,6 +76,7 @@ def _show_report(checked: ingest.Checked) -> None:
     exports.download(problems, t["report_title"], "、".join(checked.files), key="data_admin_report", headers=HEADERS)
 
 
+kind_label = partial(_kind, t=t)
 trial = data.is_trial()  # anyone may open the trial, so it may check files but never write
 tab_import, tab_history, tab_templates = st.tabs([t["tab_import"], t["tab_history"], t["tab_templates"]])
 
@@ -81,12 +84,12 @@ with tab_import:
     st.markdown(t["intro"])
     files = st.file_uploader(t["upload"], type=UPLOAD_TYPES, accept_multiple_files=True, key="data_admin_files")
     left, right = st.columns([3, 2])
-    crs = left.radio(t["crs"], CRS_CHOICES, format_func=lambda c: t[f"crs_{c}"], key="data_admin_crs")
+    crs = left.radio(t["crs"], CRS_CHOICES, format_func={c: t[f"crs_{c}"] for c in CRS_CHOICES}.get, key="data_admin_crs")
     replace = right.checkbox(t["replace"], help=t["replace_help"], key="data_admin_replace")
     signature = [(f.name, f.size) for f in files or []], crs, replace
     if st.button(t["check"], type="primary", disabled=not files, key="data_admin_check"):
         with st.spinner(t["checking"]):
-            st.session_state["data_admin_checked"] = (signature, _check(files, crs, replace))
+            st.session_state["data_admin_checked"] = (signature, _check(store, files, crs, replace))
     held = st.session_state.get("data_admin_checked")
     if held is not None and held[0] != signature:
         st.info(t["stale"])
@@ -94,7 +97,7 @@ with tab_import:
     if held is not None:
         checked = held[1]
         st.subheader(t["result"])
-        _show_report(checked)
+        _show_report(checked, t)
         if checked.ok and trial:
             st.info(t["trial"], icon=":material/lock:")
         elif checked.ok and st.button(t["import"], type="primary", key="data_admin_import"):
@@ -113,7 +116,7 @@ with tab_history:
         t["col_id"]: snapshots["id"],
         t["col_time"]: snapshots["created_at"].str.replace("T", " "),
         t["col_user"]: snapshots["created_by"],
-        t["col_kind"]: snapshots["kind"].map(_kind),
+        t["col_kind"]: snapshots["kind"].map(kind_label),
         t["col_rows"]: counts.map(lambda c: ",".join(f"{TABLES[k].zh if k in TABLES else k} {v:,}" for k, v in c.items())),
         t["col_source"]: snapshots["source"],
     })
@@ -127,8 +130,8 @@ with tab_history:
         st.info(t["trial"], icon=":material/lock:")
     else:
         labels = dict(zip(snapshots["id"], snapshots["created_at"].str.replace("T", " ") + " · "
-                          + snapshots["kind"].map(_kind) + " · " + snapshots["created_by"]))
-        target = st.selectbox(t["rollback_pick"], earlier, format_func=lambda s: f"{s}({labels[s]})",
+                          + snapshots["kind"].map(kind_label) + " · " + snapshots["created_by"]))
+        target = st.selectbox(t["rollback_pick"], earlier, format_func={s: f"{s}({labels[s]})" for s in earlier}.get,
                               key="data_admin_target")
         sure = st.checkbox(t["rollback_confirm"], key="data_admin_sure")
         if st.button(t["rollback_go"], disabled=not sure, key="data_admin_rollback"):
@@ -141,7 +144,7 @@ with tab_history:
     st.dataframe(pd.DataFrame({
         t["col_time"]: history["at"].str.replace("T", " "),
         t["col_user"]: history["user"],
-        t["col_action"]: history["action"].map(_kind),
+        t["col_action"]: history["action"].map(kind_label),
         t["col_id"]: history["snapshot_id"],
         t["col_detail"]: history["detail"],
     }), hide_index=True, width="stretch")

@@ -3,17 +3,42 @@ with the method (normalisation and weights) in view and each rank's robustness."
 
 from __future__ import annotations
 
+from functools import partial
+
 import pandas as pd
-import plotly.graph_objects as go
 import streamlit as st
 
 from analytics import settings
-from analytics.data.contract import DIMENSIONS, DIMENSIONS_EN
+from analytics.data.contract import DIMENSIONS
+from analytics.reports import figures
 from analytics.scoring import composite as scoring
 from analytics.scoring import views as score_views
+from analytics.views import five_dimensions as dimension_views
 from ui import charts, data, exports, filters, layout, maps, scores
 from ui.text import lang, pick
 from ui.texts.five_dimensions import TEXT
+
+
+def choose_village(code: str, village_town: pd.Series) -> None:
+    """Map click: select the village in the shared sidebar filter (runs before the rerun)."""
+    st.session_state["village"] = code
+    if st.session_state.get("town") and village_town.get(code) != st.session_state["town"]:
+        st.session_state["town"] = village_town.get(code, "")
+
+
+def group_label(group: dimension_views.Group, names: dict[str, str], town_names: pd.Series,
+                village_names: pd.Series, year: int, short: bool = False) -> str:
+    """A comparison group's legend: the area, "<township>", "<tier> villages of <year>", or
+    "<village>" (the village alone when `short`)."""
+    if group.kind == dimension_views.TOWN:
+        return names[group.kind].format(name=town_names.get(group.key, group.key))
+    if group.kind == dimension_views.TIER:
+        return names[group.kind].format(tier=group.key, year=year)
+    if group.kind == dimension_views.VILLAGE:
+        name = village_names.get(group.key, group.key)
+        return name if short else names[group.kind].format(name=name)
+    return names[group.kind]
+
 
 t = pick(TEXT)
 f = filters.current()
@@ -21,70 +46,12 @@ townships, villages = data.table("townships"), data.table("villages")
 town_names = townships.set_index("township_code")["township_name"]
 village_names = villages.set_index("village_code")["village_name"]
 village_town = villages.set_index("village_code")["township_code"]
-name_column = "name_en" if lang() == "en" else "name_zh"
-METHOD_NAMES = {**scoring.NORMALISATIONS, **scoring.WEIGHTINGS,
+labels = {scoring.OVERALL: t["overall"], **dimension_views.dimension_names(lang() == "en")}
+method_names = {**scoring.NORMALISATIONS, **scoring.WEIGHTINGS,
                 **dict(item.split("=") for item in t["methods"].split("|") if item)}
 
-
-def dim_label(column: str) -> str:
-    if column == scoring.OVERALL:
-        return t["overall"]
-    return DIMENSIONS_EN[column] if lang() == "en" else column
-
-
-def choose_village(code: str) -> None:
-    """Map click: select the village in the shared sidebar filter (runs before the rerun)."""
-    st.session_state["village"] = code
-    if st.session_state.get("town") and village_town.get(code) != st.session_state["town"]:
-        st.session_state["town"] = village_town.get(code, "")
-
-
 layout.header(t["title"], f.label(townships, villages))
-
-# --- the method panel ---------------------------------------------------------------------
-with st.container(border=True):
-    st.markdown(f"**{t['method']}**")
-    c1, c2, c3 = st.columns(3)
-    column = c1.selectbox(t["column"], [scoring.OVERALL, *DIMENSIONS], key="fd_column", format_func=dim_label,
-                          bind="query-params")
-    norms = list(scoring.NORMALISATIONS)
-    normalisation = c2.selectbox(t["normalisation"], norms, key="fd_norm", bind="query-params",
-                                 index=norms.index(settings.text("scoring.normalisation")),
-                                 format_func=METHOD_NAMES.get)
-    weightings = list(scoring.WEIGHTINGS)
-    weighting = c3.selectbox(t["weights"], weightings, key="fd_weights", bind="query-params",
-                             index=weightings.index(settings.text("scoring.weights")),
-                             format_func=METHOD_NAMES.get)
-    custom: tuple[tuple[str, float], ...] = ()
-    if weighting == "custom":
-        st.caption(t["custom_title"])
-        inputs = st.columns(len(DIMENSIONS))
-        custom = tuple((d, float(col.number_input(dim_label(d), 0, 100, 20, 5, key=f"fd_custom_{i}")))
-                       for i, (d, col) in enumerate(zip(DIMENSIONS, inputs)))
-    try:
-        method = scoring.Method(normalisation, weighting, custom)
-        fitted = scores.scorer(method)
-    except scoring.ScoringError as exc:
-        st.error(str(exc))
-        st.stop()
-    weights_line = " · ".join(f"{dim_label(d)} **{w:.0%}**" for d, w in fitted.dimension_weights_.items())
-    st.markdown(f"{t['weights_in_use']}:{weights_line}")
-    if weighting == "ahp":
-        result = scoring.ahp(scoring.parse_matrix(settings.matrix("scoring.ahp_matrix")))
-        st.caption(t["cr"].format(cr=result.cr))
-    elif weighting == "entropy":
-        st.caption(t["entropy_note"])
-    with st.expander(t["indicator_weights"]):
-        cat = fitted.catalogue_
-        st.dataframe({t["p_dimension"]: cat["dimension"].map(dim_label), t["p_name"]: cat[name_column],
-                      t["weights"]: (fitted.weights_ * 100).round(2)}, hide_index=True, width="stretch",
-                     column_config={t["weights"]: st.column_config.NumberColumn(format="%.2f%%")})
-        if weighting == "ahp":
-            st.caption(t["ahp_matrix"])
-            st.dataframe([[str(v) for v in row] for row in settings.matrix("scoring.ahp_matrix")],
-                         hide_index=True)
-    for note in fitted.notes_:
-        st.warning(note)
+column, method, fitted = scores.method_panel(t, labels, method_names)
 
 table = scores.scores(method)
 codes = f.village_codes(villages)
@@ -95,8 +62,7 @@ if now.empty:
     st.info(t["no_scores"].format(year=f.year))
     st.stop()
 area = t["county"] if data.allowed_townships() is None else t["in_scope"]
-county_means = score_views.area_means(table, [*DIMENSIONS, scoring.OVERALL])
-label = dim_label(column)
+label = labels[column]
 
 # --- cards ----------------------------------------------------------------------------------
 mean_codes = codes if f.township and not f.village else None
@@ -140,16 +106,12 @@ with left:
     values = now.set_index("village_code")[column]
     fmap = maps.choropleth(shapes, values, village_names, title=label, unit=t["unit"], fmt=".1f",
                            highlight=f.village, reverse=True)
-    maps.clickable(fmap, key="fd_map", height=440, on_click=choose_village)
+    maps.clickable(fmap, key="fd_map", height=440, on_click=partial(choose_village, village_town=village_town))
     st.caption(t["map_hint"])
 with right:
     st.subheader(t["ranking"])
-    shown = ranked[ranked["village_code"].isin(codes if not f.village else area_codes)].copy()
-    shown["village"] = shown["village_code"].map(village_names)
-    shown["town"] = shown["township_code"].map(town_names)
-    shown["interval"] = [f"{a}–{b}{'' if ok is not False else ' ⚠'}" if pd.notna(a) else "—"
-                         for a, b, ok in zip(shown["rank_p05"], shown["rank_p95"], shown["robust"])]
-    shown["robust_label"] = shown["robust"].map({True: t["yes"], False: t["no"]})
+    shown = dimension_views.ranking_rows(ranked, codes if not f.village else area_codes, villages, townships,
+                                         {True: t["yes"], False: t["no"]})
     st.dataframe(
         shown[["rank", "village", "score", "change", "interval", "tier"]], hide_index=True, height=440,
         width="stretch",
@@ -174,63 +136,29 @@ with right:
 
 # --- trends and radar ------------------------------------------------------------------------
 town = f.township or (village_town.get(f.village) if f.village else None)
+groups = dimension_views.comparison_groups(now, villages, town, f.village, list(settings.texts("scoring.tier_names")))
+names = {dimension_views.AREA: t["county_series"].format(area=area), dimension_views.TIER: t["leading_mean"],
+         dimension_views.TOWN: t["town_series"], dimension_views.VILLAGE: t["village_series"]}
+trends = [(group_label(g, names, town_names, village_names, f.year), series)
+          for g, series in dimension_views.group_trends(table, column, groups)]
+profiles = [(group_label(g, names, town_names, village_names, f.year, short=True), r)
+            for g, r in dimension_views.group_profiles(now, groups)]
 left, right = st.columns(2)
 with left:
-    lines = [go.Scatter(x=county_means.index, y=county_means[column], name=t["county_series"].format(area=area),
-                        mode="lines+markers", line={"dash": "dash"})]
-    if town:
-        town_mean = score_views.area_means(table, [column], villages.loc[villages["township_code"] == town,
-                                                                       "village_code"])[column]
-        lines.append(go.Scatter(x=town_mean.index, y=town_mean, mode="lines+markers",
-                                name=t["town_series"].format(name=town_names.get(town, town))))
-    if not town:
-        for tier_name in (settings.texts("scoring.tier_names")[0], settings.texts("scoring.tier_names")[-1]):
-            group = now.loc[now["tier"] == tier_name, "village_code"]
-            if len(group):
-                group_mean = score_views.area_means(table, [column], group)[column]
-                lines.append(go.Scatter(x=group_mean.index, y=group_mean, mode="lines+markers",
-                                        name=t["leading_mean"].format(tier=tier_name, year=f.year)))
-    if f.village:
-        mine = table[table["village_code"] == f.village].sort_values("year")
-        lines.append(go.Scatter(x=mine["year"], y=mine[column], mode="lines+markers", line={"width": 4},
-                                name=t["village_series"].format(name=village_names.get(f.village, f.village))))
-    trend = go.Figure(lines)
-    trend.update_xaxes(dtick=1)
-    trend.update_yaxes(range=[0, 100])
-    charts.show(trend, height=340, title=t["trend_title"].format(column=label))
+    charts.show(figures.score_trends(trends, dashed=(0,), bold=tuple(i for i, g in enumerate(groups)
+                                                                     if g.kind == dimension_views.VILLAGE)),
+                height=340, title=t["trend_title"].format(column=label))
 with right:
-    axes = [dim_label(d) for d in DIMENSIONS]
-    series = [(t["county_series"].format(area=area), county_means.loc[f.year, list(DIMENSIONS)].to_numpy())]
-    if town:
-        town_now = score_views.area_means(now, list(DIMENSIONS), villages.loc[villages["township_code"] == town,
-                                                                               "village_code"])
-        series.append((t["town_series"].format(name=town_names.get(town, town)), town_now.iloc[0].to_numpy()))
-    if f.village and (now["village_code"] == f.village).any():
-        series.append((village_names.get(f.village, f.village),
-                       now.loc[now["village_code"] == f.village, list(DIMENSIONS)].iloc[0].to_numpy()))
-    if not town:
-        for tier_name in (settings.texts("scoring.tier_names")[0], settings.texts("scoring.tier_names")[-1]):
-            members = now[now["tier"] == tier_name]
-            if len(members):
-                series.append((t["leading_mean"].format(tier=tier_name, year=f.year),
-                               members[list(DIMENSIONS)].mean().to_numpy()))
-    radar = go.Figure([go.Scatterpolar(r=[*r, r[0]], theta=[*axes, axes[0]], name=name, mode="lines+markers")
-                       for name, r in series])
-    radar.update_layout(polar={"radialaxis": {"range": [0, 100], "tickvals": [25, 50, 75, 100], "angle": 54,
-                                              "tickfont": {"size": 11, "color": "#777"}},
-                               "angularaxis": {"tickfont": {"size": 15}, "direction": "clockwise"}})
-    charts.show(radar, height=340, title=t["radar_title"].format(year=f.year))
+    charts.show(figures.dimension_radar([labels[d] for d in DIMENSIONS], profiles), height=340,
+                title=t["radar_title"].format(year=f.year))
 
 # --- the village profile -------------------------------------------------------------------------
 if f.village:
     name = village_names.get(f.village, f.village)
     st.subheader(t["profile"].format(name=name, town=town_names.get(village_town.get(f.village), "")))
-    prof = scores.profile(method, f.village, f.year)
-    prof["dimension"] = prof["dimension"].map(dim_label)
-    prof["name"] = prof["indicator_code"].map(fitted.catalogue_[name_column]).fillna(prof["name"])
-    prof["name"] = [f"{n}({t['lower']})" if d == "lower" else n for n, d in zip(prof["name"], prof["direction"])]
-    prof["direction"] = prof["direction"].map({"higher": t["higher"], "lower": t["lower"]})
-    prof["rank_text"] = [f"{r} / {n}" if r is not None and r == r else "—" for r, n in zip(prof["rank"], prof["ranked"])]
+    prof = dimension_views.profile_rows(scores.profile(method, f.village, f.year), labels,
+                                        fitted.catalogue_["name_en" if lang() == "en" else "name_zh"],
+                                        {"higher": t["higher"], "lower": t["lower"]})
     years = sorted(table["year"].unique())
     st.dataframe(
         prof[["dimension", "name", "unit", "value", "change", "score", "rank_text", "trend", "target"]],

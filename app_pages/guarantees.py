@@ -7,6 +7,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from analytics.data.contract import GUARANTEE_COLUMNS
+from analytics.reports.palette import COLOURS
 from analytics.views import guarantees
 from ui import auth, charts, data, exports, filters, layout, scope, tables
 from ui.text import pick
@@ -16,7 +17,7 @@ t = pick(TEXT)
 f = filters.current()
 townships, villages = data.table("townships"), data.table("villages")
 gap_label = dict(zip(GUARANTEE_COLUMNS, t["gap_labels"].split("|")))
-gap_colour = dict(zip(GUARANTEE_COLUMNS, charts.COLOURS[1:]))  # the same colour for a gap on every chart
+gap_colour = dict(zip(GUARANTEE_COLUMNS, COLOURS[1:]))  # the same colour for a gap on every chart
 zh = TEXT["zh"]  # exports always carry Chinese titles and headers
 
 
@@ -52,7 +53,7 @@ trend = guarantees.trend(vy)
 left, right = st.columns(2)
 with left:
     fig = go.Figure([go.Scatter(x=trend["year"], y=trend[guarantees.ANY], name=t["any_series"], mode="lines+markers",
-                                line={"width": 4, "color": charts.COLOURS[0]})])
+                                line={"width": 4, "color": COLOURS[0]})])
     for c in GUARANTEE_COLUMNS:
         fig.add_scatter(x=trend["year"], y=trend[c], name=gap_label[c], mode="lines+markers",
                         line={"color": gap_colour[c]})

@@ -9,6 +9,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from analytics import settings
+from analytics.reports.palette import COLOURS
 from analytics.risk.features import CATEGORY_LEVELS, FEATURE_BY_ID, FEATURES, RiskDataError
 from ui import (
     charts,
@@ -77,7 +78,7 @@ else:
         fig = go.Figure([
             go.Scatter(x=[0, top], y=[0, top], mode="lines", name=t["ideal"], line={"dash": "dash", "color": "#888"}),
             go.Scatter(x=cal_pct["predicted"], y=cal_pct["observed"], mode="lines+markers", name=t["observed"],
-                       marker={"size": 10, "color": charts.COLOURS[0]}),
+                       marker={"size": 10, "color": COLOURS[0]}),
         ])
         fig.update_xaxes(title=t["predicted"], rangemode="tozero")
         fig.update_yaxes(title=t["observed"], rangemode="tozero")

@@ -7,7 +7,8 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from analytics import settings
-from analytics.data.contract import MONITORING_CATEGORIES, RISK_TYPES
+from analytics.data.contract import MONITORING_CATEGORIES
+from analytics.reports.palette import GREY, RISK_COLOURS
 from analytics.risk import overview as risk_overview
 from analytics.risk.features import RiskDataError
 from ui import (
@@ -21,9 +22,6 @@ from ui import (
 )
 from ui.text import pick
 from ui.texts.monitoring import TEXT
-
-RISK_COLOURS = dict(zip(RISK_TYPES, ("#b3261e", "#6a1b9a", "#00838f", "#2e7d32", "#ef6c00", "#1f5fa8", "#8d6e63",
-                                     "#f9a825", "#9e9e9e")))  # one colour per risk type on both charts
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -85,6 +83,6 @@ with right:
         st.info(t["no_high_risk"].format(cutoff=cutoff))
     else:
         fig = go.Figure(go.Bar(x=predicted.to_numpy(), y=predicted.index, orientation="h", text=predicted.to_numpy(),
-                               textposition="outside", marker_color=[RISK_COLOURS.get(r, "#9e9e9e") for r in predicted.index]))
+                               textposition="outside", marker_color=[RISK_COLOURS.get(r, GREY) for r in predicted.index]))
         fig.update_xaxes(range=[0, float(predicted.max()) * 1.18])
         charts.show(fig, height=400, title=t["predicted_types"].format(cutoff=cutoff))

@@ -3,16 +3,17 @@ for the county, each township and each village, with each dimension's contributi
 
 from __future__ import annotations
 
+import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
 from analytics import settings
 from analytics.scoring import poverty
+from analytics.views import multidimensional as poverty_views
+from analytics.views.multidimensional import LABELS
 from ui import charts, data, exports, filters, layout, maps, scores
 from ui.text import pick
 from ui.texts.multidimensional import TEXT
-
-LABELS = {d: label for d, (label, _) in poverty.HOUSEHOLD_DIMENSIONS.items()}
 
 t = pick(TEXT)
 f = filters.current()
@@ -30,20 +31,13 @@ k = left.slider(t["k"], 0.05, 1.0, settings.number("poverty.k"), 0.05, key="md_k
 right.markdown(f"{t['weights']}:" + " · ".join(f"{LABELS[d]} **{w / total:.0%}**" for d, w in weights.items()))
 
 
-def scope_row(year: int) -> dict:
+def scope_row(year: int, k: float, weights: dict[str, float], township: str | None, village: str | None) -> dict:
     """H, A, M0 and contributions of the chosen scope (village, township or all in scope)."""
-    result, towns, per_village = scores.multidimensional(year, k, weights)
-    if f.village:
-        return per_village.set_index("group").loc[f.village].to_dict()
-    if f.township:
-        return towns.set_index("group").loc[f.township].to_dict()
-    row = {"n": result.n, "H": result.H, "A": result.A, "M0": result.M0}
-    row.update({f"contribution_{d}": v for d, v in result.contribution.items()})
-    return row
+    return poverty_views.scope_row(*scores.multidimensional(year, k, weights), township, village)
 
 
 result, towns, per_village = scores.multidimensional(f.year, k, weights)
-now = scope_row(f.year)
+now = scope_row(f.year, k, weights, f.township, f.village)
 layout.cards([
     layout.Card(t["H"], layout.pct(now["H"], 2), help=t["H_help"]),
     layout.Card(t["A"], layout.pct(now["A"], 1), help=t["A_help"]),
@@ -62,7 +56,7 @@ with left:
     bars.update_yaxes(autorange="reversed")
     charts.show(bars, height=320, title=t["contrib_title"])
 with right:
-    rows = [scope_row(year) for year in f.years]
+    rows = [scope_row(year, k, weights, f.township, f.village) for year in f.years]
     trend = go.Figure([
         go.Scatter(x=list(f.years), y=[r["H"] * 100 for r in rows], name="H", mode="lines+markers"),
         go.Scatter(x=list(f.years), y=[r["A"] * 100 for r in rows], name="A", mode="lines+markers"),
@@ -73,32 +67,24 @@ with right:
     charts.show(trend, height=320, title=t["trend_title"])
 
 
-def area_table(frame, names, codes=None):
-    rows = frame if codes is None else frame[frame["group"].isin(codes)]
-    out = rows[["group", "n", "H", "A", "M0", "contribution_to_M0",
-                *(f"contribution_{d}" for d in LABELS)]].copy()
-    out.insert(1, "name", out["group"].map(names))
-    return out.sort_values("M0", ascending=False, ignore_index=True)
-
-
 headers = {"group": "代码", "name": t["group"], "n": t["n"], "H": "H", "A": "A", "M0": "M0",
            "contribution_to_M0": t["share"], **{f"contribution_{d}": f"{label}贡献" for d, label in LABELS.items()}}
 SHOWN = ["name", "n", "H", "A", "M0"]
-config = {"name": headers["name"], "n": st.column_config.NumberColumn(headers["n"], format="%d"),
-          "H": st.column_config.NumberColumn("H", format="%.2f%%"),
-          "A": st.column_config.NumberColumn("A", format="%.1f%%"),
-          "M0": st.column_config.NumberColumn("M0", format="%.4f")}
 
 
-def show_table(frame, key: str, title: str) -> None:
+def show_table(frame: pd.DataFrame, key: str, title: str, scope_label: str, headers: dict[str, str]) -> None:
     """H, A and M0 on screen (percent for H and A); every contribution in the Excel file."""
+    config = {"name": headers["name"], "n": st.column_config.NumberColumn(headers["n"], format="%d"),
+              "H": st.column_config.NumberColumn("H", format="%.2f%%"),
+              "A": st.column_config.NumberColumn("A", format="%.1f%%"),
+              "M0": st.column_config.NumberColumn("M0", format="%.4f")}
     shown = frame[SHOWN].assign(H=frame["H"] * 100, A=frame["A"] * 100)
     st.dataframe(shown, hide_index=True, width="stretch", height=360, column_config=config)
-    exports.download(frame, title, f.label(townships, villages), key=key, headers=headers)
+    exports.download(frame, title, scope_label, key=key, headers=headers)
 
 
 st.subheader(t["town_title"])
-town_rows = area_table(towns, town_names, [f.township] if f.township else None)
+town_rows = poverty_views.area_table(towns, town_names, [f.township] if f.township else None)
 left, right = st.columns(2)
 with left:
     ordered = town_rows.iloc[::-1]
@@ -111,7 +97,7 @@ with left:
     stacked.update_yaxes(type="category", dtick=1)
     charts.show(stacked, height=max(360, 24 * len(ordered) + 150), title=t["stack_title"])
 with right:
-    show_table(town_rows, "md_export_town", t["export_town"])
+    show_table(town_rows, "md_export_town", t["export_town"], f.label(townships, villages), headers)
 
 st.subheader(t["village_title"].format(year=f.year))
 codes = f.village_codes(villages) if f.township else villages["village_code"]
@@ -123,4 +109,5 @@ with left:
     maps.show(maps.choropleth(shapes, m0, village_names, title="M0", unit="%", fmt=".2f",
                               highlight=f.village), height=400)
 with right:
-    show_table(area_table(per_village, village_names, codes), "md_export_village", t["export_village"])
+    show_table(poverty_views.area_table(per_village, village_names, codes), "md_export_village", t["export_village"],
+               f.label(townships, villages), headers)

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import plotly.graph_objects as go
 import streamlit as st
 
 from analytics import settings
+from analytics.reports import figures
 from analytics.views import overview
-from ui import charts, data, filters, layout, maps
+from ui import cards, charts, data, filters, layout, maps
 from ui.text import pick
 from ui.texts.overview import TEXT
 
@@ -23,21 +23,7 @@ k = overview.kpis(vy, projects, f.year)
 rule = settings.number("funds.industry_min_share")
 
 layout.header(t["title"], f.label(townships, villages))
-categories = ",".join(f"{c} {n:,}" for c, n in k.monitored_by_category.items())
-layout.cards([
-    layout.Card(t["households"], layout.num(k.households)),
-    layout.Card(t["poor"], layout.num(k.poor_households)),
-    layout.Card(t["monitored"], layout.num(k.monitored),
-                help=t["monitored_help"].format(unresolved=k.monitored_unresolved, categories=categories)),
-    layout.Card(t["eliminated"], layout.pct(k.eliminated_rate)),
-    layout.Card(t["guarantee"], layout.num(k.guarantee_problem), help=t["guarantee_help"]),
-    layout.Card(t["poor_income"], layout.num(k.poor_income),
-                t["growth"].format(growth=layout.pct(k.poor_income_growth)) if k.poor_income_growth is not None else None),
-    layout.Card(t["funds"], layout.num(k.funds_wan)),
-    layout.Card(t["industry"], layout.pct(k.industry_share),
-                t["industry_rule"].format(rule=layout.pct(rule, 0)),
-                delta_color="normal" if (k.industry_share or 0) >= rule else "inverse"),
-])
+layout.cards(cards.kpis(k, rule, t))
 
 st.subheader(t["map_title"])
 metric = st.segmented_control(
@@ -51,24 +37,14 @@ shapes = data.shapes()
 shapes = shapes[shapes["village_code"].isin(codes)] if f.township else shapes
 maps.show(maps.choropleth(shapes, values, names, title=label, unit=unit,
                           fmt=",.1f" if unit == "%" else ",.0f", highlight=f.village,
-                          reverse=metric in ("poor_income", "eliminated_rate")))
+                          reverse=metric in overview.HIGHER_IS_BETTER))
 
 trend = overview.trend(vy, data.table("monitoring_lines"))
 st.subheader(t["trend_title"].format(last=int(trend["year"].max())))
 left, right = st.columns(2)
+series = {"poor_income": t["income_series"], "line": t["line"], "monitored_unresolved": t["unresolved"],
+          "newly_identified": t["newly"], "eliminated": t["eliminated_count"]}
 with left:
-    income = go.Figure([
-        go.Scatter(x=trend["year"], y=trend["poor_income"], name=t["income_series"], mode="lines+markers"),
-        go.Scatter(x=trend["year"], y=trend["line"], name=t["line"], mode="lines", line={"dash": "dash"}),
-    ])
-    income.update_yaxes(rangemode="tozero")
-    income.update_xaxes(dtick=1)
-    charts.show(income, height=300, title=t["income_line"])
+    charts.show(figures.income_vs_line(trend, series), height=300, title=t["income_line"])
 with right:
-    counts = go.Figure([
-        go.Bar(x=trend["year"], y=trend["monitored_unresolved"], name=t["unresolved"]),
-        go.Bar(x=trend["year"], y=trend["newly_identified"], name=t["newly"]),
-        go.Bar(x=trend["year"], y=trend["eliminated"], name=t["eliminated_count"]),
-    ])
-    counts.update_xaxes(dtick=1)
-    charts.show(counts, height=300, title=t["monitor_trend"])
+    charts.show(figures.monitoring_trend(trend, series), height=300, title=t["monitor_trend"])

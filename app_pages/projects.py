@@ -8,6 +8,7 @@ import streamlit as st
 
 from analytics import settings
 from analytics.data.contract import PROJECT_STATUSES
+from analytics.reports.palette import COLOURS
 from analytics.views import projects
 from ui import (
     charts,
@@ -101,7 +102,7 @@ with left:
     st.subheader(t["industry_title"])
     fig = go.Figure([
         go.Bar(x=shares.index, y=shares["share"] * 100, name=t["share_series"],
-               marker_color=[charts.COLOURS[2] if ok else charts.COLOURS[0] for ok in shares["meets_rule"]],
+               marker_color=[COLOURS[2] if ok else COLOURS[0] for ok in shares["meets_rule"]],
                text=(shares["share"] * 100).round(1), textposition="outside"),
         go.Scatter(x=shares.index, y=[rule * 100] * len(shares), name=t["rule_series"], mode="lines",
                    line={"dash": "dash", "color": "#333"}),
@@ -120,7 +121,7 @@ with right:
 
 st.subheader(t["flags_title"])
 st.select_slider(t["as_of"], options=list(range(1, 13)), value=as_of_month, key="projects_as_of",
-                 format_func=lambda m: t["month"].format(year=f.year, month=m))
+                 format_func={m: t["month"].format(year=f.year, month=m) for m in range(1, 13)}.get)
 if flagged.empty:
     st.success(t["no_flags"])
 else:

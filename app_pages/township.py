@@ -3,6 +3,9 @@ township) and sees every village and the household lists to act on, also on a ph
 
 from __future__ import annotations
 
+from functools import partial
+
+import pandas as pd
 import streamlit as st
 
 from ui import auth, data, desk, exports, filters, layout, scope, tables
@@ -50,7 +53,7 @@ st.caption(t["villages_caption"])
 st.dataframe(
     table.drop(columns="village_code"), hide_index=True, selection_mode="single-row", key="township_table",
     placeholder=tables.MISSING,
-    on_select=lambda codes=tuple(table["village_code"]): _select_village(codes), width="stretch",
+    on_select=partial(_select_village, tuple(table["village_code"])), width="stretch",
     column_config={c: st.column_config.Column(t[c]) for c in desk.VILLAGE_COLUMNS if c != "village_code"} | {
         "funds_wan": st.column_config.NumberColumn(t["funds_wan"], format="%.1f"),
         "paid_share": st.column_config.NumberColumn(t["paid_share"], format="%.0f")})
@@ -64,7 +67,7 @@ if only:
     st.button(t["all_villages"], on_click=_all_villages, icon=":material/filter_alt_off:", key="township_all")
 
 
-def narrow(frame):
+def narrow(frame: pd.DataFrame, only: str | None) -> pd.DataFrame:
     return frame[frame["village_code"] == only] if only else frame
 
 
@@ -74,7 +77,7 @@ TABS = (  # per list: tab title, export title, the page's own column labels
     ("tab_warning", "export_warning", {"probability_pct": "probability_pct", "measures": "measures"}),
     ("tab_jobless", "export_jobless", {}),
 )
-lists = [narrow(frame) if frame is not None else None for frame in chosen.lists]
+lists = [narrow(frame, only) if frame is not None else None for frame in chosen.lists]
 tabs = st.tabs([t[title].format(n=len(frame) if frame is not None else "—") for frame, (title, _, _) in zip(lists, TABS)])
 for tab, frame, (_, export_key, own_labels) in zip(tabs, lists, TABS):
     with tab:

@@ -9,7 +9,7 @@ import streamlit as st
 from analytics import settings
 from analytics.data import indicators
 from analytics.data.contract import DIMENSIONS, DIMENSIONS_EN
-from analytics.reports import figures
+from analytics.reports.palette import CATEGORY_COLOURS, COLOURS
 from analytics.risk.explain import driver_texts
 from analytics.risk.features import RiskDataError
 from analytics.scoring.composite import OVERALL, Method
@@ -38,7 +38,7 @@ def _open(key: str) -> None:
 layout.header(t["title"] + (f":{village_names[f.village]}" if f.village else ""), scope.label())
 options = [""] + list(in_scope["village_code"])
 st.selectbox(t["pick"], options, index=options.index(f.village) if f.village in options else 0, key="profile_pick",
-             format_func=lambda c: f"{village_names[c]}({town_names.get(c[:9], '')})" if c else "—",
+             format_func={c: f"{village_names[c]}({town_names.get(c[:9], '')})" if c else "—" for c in options}.get,
              on_change=_open, args=("profile_pick",), help=t["pick_help"])
 if not f.village:
     st.info(t["choose"])
@@ -71,7 +71,7 @@ else:
     with right:
         shown = dims[dims["dimension"] != OVERALL]
         x = [dim_label[d] for d in shown["dimension"]]
-        series = (("village", charts.COLOURS[0]), ("township", charts.COLOURS[1]))
+        series = (("village", COLOURS[0]), ("township", COLOURS[1]))
         if data.allowed_townships() is None:  # a township account sees no other township's villages
             series += (("county", "#9e9e9e"),)
         fig = go.Figure([go.Bar(x=x, y=shown[c], name=t[c], text=shown[c].round(1), textposition="outside",
@@ -127,7 +127,7 @@ else:
     left, right = st.columns([2, 3])
     with left:
         by_year = village_profile.funds(pool)
-        fig = go.Figure([go.Bar(x=by_year.index, y=by_year[c], name=c, marker_color=figures.CATEGORY_COLOURS.get(c))
+        fig = go.Figure([go.Bar(x=by_year.index, y=by_year[c], name=c, marker_color=CATEGORY_COLOURS.get(c))
                          for c in by_year.columns])
         fig.update_layout(barmode="stack")
         fig.update_xaxes(dtick=1)

@@ -65,3 +65,8 @@ def num(value: float | None, unit: str = "", digits: int = 0) -> str:
 
 def pct(value: float | None, digits: int = 1) -> str:
     return "—" if value is None else f"{value * 100:.{digits}f}%"
+
+
+def with_unit(value: str, unit: str) -> str:
+    """A big number with its unit in smaller type (a metric's value is markdown)."""
+    return f"{value} :small[{unit}]" if value != "—" and unit else value

@@ -5,8 +5,13 @@ a projector. `viewport()` tells the slides how tall the screen is, so each slide
 
 from __future__ import annotations
 
+import time
+from dataclasses import dataclass
+
+import plotly.graph_objects as go
 import streamlit as st
 
+from ui import charts
 from ui.text import pick
 
 KEY = "present"  # session key and URL parameter: ?present=true
@@ -104,3 +109,107 @@ def viewport() -> tuple[int, int]:
     result = _probe(key="viewport_probe", data=known, default={"size": None}, on_size_change=lambda: None)
     size = getattr(result, "size", None) or known
     return (int(size[0]), int(size[1])) if size else DEFAULT_VIEWPORT
+
+
+@dataclass(frozen=True)
+class Screen:
+    """The window a slide fills, and the sizes that follow from it.
+
+    Type scales with the window width (see the CSS here and in ui.layout), so the heights of
+    the slide header and of a row of cards are linear in the width, fitted on Chromium at 1024,
+    1280, 1366 and 1920 px wide with a few px to spare; the browser tests check that no slide
+    scrolls at 1024x768 and 1920x1080.
+    """
+
+    width: int
+    height: int
+    presenting: bool
+
+    @property
+    def body(self) -> int:
+        """Height left for the slide body: the window less the control bar, title, banner and
+        scope line (beside the sidebar the page may scroll, so never less than 540)."""
+        header = (135 + 0.045 * self.width) if self.presenting else (300 + 0.02 * self.width)
+        return max(int(self.height - header - 16), 320 if self.presenting else 540)
+
+    @property
+    def font(self) -> int:
+        return int(min(24, max(15, self.height / 42)))
+
+    def cards_height(self, rows: int = 1) -> int:
+        """Height of `rows` rows of metric cards, with the gaps between them and below."""
+        row = (80 + 0.0703 * self.width) if self.presenting else (112 + 0.02 * self.width)
+        return int(rows * (row + 7))
+
+    def chart(self, fig: go.Figure, height: int, title: str | None, key: str) -> None:
+        """A chart in projector type: the size follows the window, dark text, no Streamlit theme."""
+        font = self.font
+        fig = charts.style(fig, height, title)
+        fig.update_layout(font={"family": charts.FONT, "size": font, "color": "#111"},
+                          title={"x": 0, "xanchor": "left", "font": {"size": font + 2, "color": "#000"}},
+                          legend={"orientation": "h", "yanchor": "top", "y": -0.16, "x": 0,
+                                  "font": {"size": font - 1}},
+                          margin={"l": 10, "r": 30, "t": font * 3 if title else 10, "b": 10})
+        fig.update_xaxes(tickfont={"size": font - 2, "color": "#111"}, automargin=True)
+        fig.update_yaxes(tickfont={"size": font - 2, "color": "#111"}, gridcolor="#d0d0d0", automargin=True)
+        st.plotly_chart(fig, config=charts.CONFIG, width="stretch", theme=None, key=key)
+
+
+def _step(slides: tuple[str, ...], offset: int) -> None:
+    current = st.session_state.get("slide") or slides[0]
+    st.session_state["slide"] = slides[(slides.index(current) + offset) % len(slides)]
+
+
+def controls(t: dict[str, str], slides: tuple[str, ...], names: dict[str, str],
+             intervals: tuple[int, ...]) -> tuple[str, Screen]:
+    """The deck's control bar (previous/next, also PageUp and PageDown as a presenter's clicker
+    sends; the slide list; auto-advance; projector mode); returns the slide to show and the
+    screen it fills."""
+    presenting = active()
+    if st.session_state.pop("_slides_advance", False):
+        _step(slides, 1)
+    screen = Screen(*viewport(), presenting)
+    st.html("<style>.st-key-projector_exit { display: none !important; } "
+            ".st-key-slides_prev kbd, .st-key-slides_next kbd { display: none !important; }</style>")
+    if not presenting:  # clear of the Streamlit header that sits over the top of the page
+        st.html("<style>.block-container { padding-top: 3.6rem !important; }</style>")
+    bar = st.columns([0.7, 13, 0.7, 0.8, 2.4] if presenting else [0.7, 5, 0.7, 0.8, 3.2],
+                     vertical_alignment="center", gap="small")
+    bar[0].button("", icon=":material/chevron_left:", help=f"{t['prev']} (PageUp)", on_click=_step,
+                  args=(slides, -1), key="slides_prev", shortcut="PageUp")
+    if st.session_state.get("slide") not in slides:  # first run here: the slide named in the link
+        asked = st.query_params.get("slide")
+        st.session_state["slide"] = asked if asked in slides else slides[0]
+    with bar[1]:  # all slide names in a row on the projector; a compact list beside the sidebar
+        if presenting:
+            slide = st.segmented_control(t["slide"], slides, required=True, key="slide", format_func=names.get,
+                                         label_visibility="collapsed")
+        else:
+            slide = st.selectbox(t["slide"], slides, key="slide", format_func=names.get, label_visibility="collapsed")
+    st.query_params["slide"] = slide  # ?slide=map: a copied link opens the same slide
+    bar[2].button("", icon=":material/chevron_right:", help=f"{t['next']} (PageDown)", on_click=_step,
+                  args=(slides, 1), key="slides_next", shortcut="PageDown")
+    with bar[3].popover("", icon=":material/play_circle:", help=t["auto"]):
+        auto = st.toggle(t["auto"], key="slides_auto")
+        every = st.selectbox(t["every"], intervals, index=1, key="slides_every",
+                             format_func=lambda n: t["seconds"].format(n=n))
+    if presenting:
+        bar[4].button(t["exit"], on_click=turn_off, icon=":material/close_fullscreen:", key="slides_exit")
+    else:
+        bar[4].button(t["start"], on_click=turn_on, icon=":material/co_present:", key="slides_start")
+    if auto:
+        _advance_after(every)
+    return slide, screen
+
+
+def _advance_after(every: int) -> None:
+    """Auto-advance: the next slide once `every` seconds have passed since this one was shown."""
+    st.session_state["_slides_shown_at"] = time.time()
+
+    @st.fragment(run_every=every)
+    def _tick() -> None:
+        if time.time() - st.session_state.get("_slides_shown_at", 0.0) >= every - 0.5:
+            st.session_state["_slides_advance"] = True
+            st.rerun()
+
+    _tick()

@@ -10,12 +10,15 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from analytics import settings
 from analytics.data import indicators
+from analytics.data.contract import DIMENSIONS
 from analytics.data.store import Store
 from analytics.scoring import composite as scoring
 from analytics.scoring import poverty
 from analytics.scoring import views as score_views
 from ui import data
+from ui.text import lang
 
 
 def _key() -> tuple[str, str]:
@@ -118,3 +121,55 @@ def multidimensional(year: int, k: float, weights: dict[str, float]):
     allowed = data.allowed_townships()
     return _poverty(*_key(), year, k, tuple(sorted(weights.items())),
                     tuple(sorted(allowed)) if allowed is not None else None)
+
+
+def method_panel(t: dict[str, str], labels: dict[str, str],
+                 method_names: dict[str, str]) -> tuple[str, scoring.Method, scoring.CompositeScorer]:
+    """The 五大振兴 method panel: the column shown, normalisation and weighting (custom weights
+    when chosen), the weights in use and their notes. Returns the column, the method and the
+    fitted scorer; stops the page with the message when the method cannot be used."""
+    with st.container(border=True):
+        st.markdown(f"**{t['method']}**")
+        c1, c2, c3 = st.columns(3)
+        column = c1.selectbox(t["column"], [scoring.OVERALL, *DIMENSIONS], key="fd_column", format_func=labels.get,
+                              bind="query-params")
+        norms = list(scoring.NORMALISATIONS)
+        normalisation = c2.selectbox(t["normalisation"], norms, key="fd_norm", bind="query-params",
+                                     index=norms.index(settings.text("scoring.normalisation")),
+                                     format_func=method_names.get)
+        weightings = list(scoring.WEIGHTINGS)
+        weighting = c3.selectbox(t["weights"], weightings, key="fd_weights", bind="query-params",
+                                 index=weightings.index(settings.text("scoring.weights")),
+                                 format_func=method_names.get)
+        custom: tuple[tuple[str, float], ...] = ()
+        if weighting == "custom":
+            st.caption(t["custom_title"])
+            inputs = st.columns(len(DIMENSIONS))
+            custom = tuple((d, float(col.number_input(labels[d], 0, 100, 20, 5, key=f"fd_custom_{i}")))
+                           for i, (d, col) in enumerate(zip(DIMENSIONS, inputs)))
+        try:
+            method = scoring.Method(normalisation, weighting, custom)
+            fitted = scorer(method)
+        except scoring.ScoringError as exc:
+            st.error(str(exc))
+            st.stop()
+        weights_line = " · ".join(f"{labels[d]} **{w:.0%}**" for d, w in fitted.dimension_weights_.items())
+        st.markdown(f"{t['weights_in_use']}:{weights_line}")
+        if weighting == "ahp":
+            result = scoring.ahp(scoring.parse_matrix(settings.matrix("scoring.ahp_matrix")))
+            st.caption(t["cr"].format(cr=result.cr))
+        elif weighting == "entropy":
+            st.caption(t["entropy_note"])
+        with st.expander(t["indicator_weights"]):
+            cat = fitted.catalogue_
+            name_column = "name_en" if lang() == "en" else "name_zh"
+            st.dataframe({t["p_dimension"]: cat["dimension"].map(labels), t["p_name"]: cat[name_column],
+                          t["weights"]: (fitted.weights_ * 100).round(2)}, hide_index=True, width="stretch",
+                         column_config={t["weights"]: st.column_config.NumberColumn(format="%.2f%%")})
+            if weighting == "ahp":
+                st.caption(t["ahp_matrix"])
+                st.dataframe([[str(v) for v in row] for row in settings.matrix("scoring.ahp_matrix")],
+                             hide_index=True)
+        for note in fitted.notes_:
+            st.warning(note)
+    return column, method, fitted

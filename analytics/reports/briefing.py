@@ -20,6 +20,7 @@ import plotly.offline
 
 from analytics.data.contract import DIMENSIONS, GUARANTEE_COLUMNS
 from analytics.reports import figures
+from analytics.reports.palette import COLOURS
 from analytics.risk import overview as risk_overview
 from analytics.scoring.composite import OVERALL
 from analytics.views import assessment, guarantees, overview, projects, relocation
@@ -83,7 +84,7 @@ class _Figures:
         fig.update_layout(width=WIDTH, height=height, title={"text": title, "x": 0, "font": {"size": 15}},
                           font={"family": FONT, "size": 12, "color": "#111"}, paper_bgcolor="white",
                           plot_bgcolor="white", margin={"l": 10, "r": 20, "t": 45, "b": 10},
-                          legend={"orientation": "h", "y": -0.15, "x": 0}, colorway=figures.COLOURS)
+                          legend={"orientation": "h", "y": -0.15, "x": 0}, colorway=COLOURS)
         fig.update_xaxes(automargin=True, showgrid=False)
         fig.update_yaxes(automargin=True, gridcolor="#e0e0e0")
         return fig.to_html(full_html=False, include_plotlyjs=False, div_id=f"figure-{self.count}",

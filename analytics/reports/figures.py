@@ -8,6 +8,7 @@ ui.charts.style; the briefing styles for print.
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -168,4 +169,26 @@ def plan_effects(plans: dict[str, dict], keys: list[str]) -> go.Figure:
                              "arrayminus": [e["estimate"] - e["low"] for e in rows]})
     fig.update_layout(barmode="group")
     fig.update_yaxes(autorange="reversed")
+    return fig
+
+
+def score_trends(lines: list[tuple[str, pd.Series]], dashed: tuple[int, ...] = (0,),
+                 bold: tuple[int, ...] = ()) -> go.Figure:
+    """Mean scores (0-100) per year, one line per named series; the `dashed` lines are the
+    reference (the area), the `bold` ones the village in view."""
+    fig = go.Figure([go.Scatter(x=series.index, y=series, name=name, mode="lines+markers",
+                                line={"dash": "dash"} if i in dashed else {"width": 4} if i in bold else None)
+                     for i, (name, series) in enumerate(lines)])
+    fig.update_xaxes(dtick=1)
+    fig.update_yaxes(range=[0, 100])
+    return fig
+
+
+def dimension_radar(axes: list[str], series: list[tuple[str, np.ndarray]]) -> go.Figure:
+    """Scores per dimension (0-100) as closed polygons, one per named series."""
+    fig = go.Figure([go.Scatterpolar(r=[*r, r[0]], theta=[*axes, axes[0]], name=name, mode="lines+markers")
+                     for name, r in series])
+    fig.update_layout(polar={"radialaxis": {"range": [0, 100], "tickvals": [25, 50, 75, 100], "angle": 54,
+                                            "tickfont": {"size": 11, "color": "#777"}},
+                             "angularaxis": {"tickfont": {"size": 15}, "direction": "clockwise"}})
     return fig

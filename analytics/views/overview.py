@@ -106,3 +106,16 @@ def projects_in_scope(projects: pd.DataFrame, village_codes: pd.Index | list[str
     """Projects of the chosen villages, plus township-wide projects of the chosen townships."""
     codes = set(village_codes) | set(township_codes)
     return projects[projects["village_code"].isin(codes)]
+
+
+HIGHER_IS_BETTER = ("poor_income", "eliminated_rate")  # map metrics where a low value is the concern
+
+
+def worst_villages(values: pd.Series, metric: str, names: pd.Series, n: int) -> pd.DataFrame:
+    """The `n` villages a map metric flags most (highest, or lowest where higher is better),
+    with their names and the value written with the metric's unit."""
+    unit = MAP_METRICS[metric][1]
+    worst = values.dropna().sort_values(ascending=metric in HIGHER_IS_BETTER).head(n)
+    return pd.DataFrame({"village_name": worst.index.map(names),
+                         "value": [f"{v:,.1f} {unit}" if unit == "%" else f"{v:,.0f} {unit}" for v in worst],
+                         "village_code": worst.index})

@@ -68,3 +68,11 @@ def warning(scored: pd.DataFrame, households: pd.DataFrame, villages: pd.DataFra
     rows = rows.sort_values("probability", ascending=False)
     return rows[list(WARNING_COLUMNS)].reset_index(drop=True)
 
+
+
+def high_risk_by_township(scored: pd.DataFrame, cutoff: float, townships: pd.DataFrame, n: int) -> pd.Series:
+    """Households at or above the risk `cutoff` per township (by name), most first, top `n`."""
+    high = scored[scored["probability"] >= cutoff]
+    counts = high.groupby("township_code").size().sort_values(ascending=False).head(n)
+    counts.index = counts.index.map(townships.set_index("township_code")["township_name"])
+    return counts
