@@ -3,11 +3,10 @@ insurance), where they are, how the count moves towards zero, and the list to re
 
 from __future__ import annotations
 
-import plotly.graph_objects as go
 import streamlit as st
 
 from analytics.data.contract import GUARANTEE_COLUMNS
-from analytics.reports.palette import COLOURS
+from analytics.reports import figures
 from analytics.views import guarantees
 from ui import auth, charts, data, exports, filters, layout, scope, tables
 from ui.text import pick
@@ -17,7 +16,6 @@ t = pick(TEXT)
 f = filters.current()
 townships, villages = data.table("townships"), data.table("villages")
 gap_label = dict(zip(GUARANTEE_COLUMNS, t["gap_labels"].split("|")))
-gap_colour = dict(zip(GUARANTEE_COLUMNS, COLOURS[1:]))  # the same colour for a gap on every chart
 zh = TEXT["zh"]  # exports always carry Chinese titles and headers
 
 
@@ -52,35 +50,18 @@ layout.cards([layout.Card(f"{gap_label[c]}({t['unit']})", layout.num(now[c])) fo
 trend = guarantees.trend(vy)
 left, right = st.columns(2)
 with left:
-    fig = go.Figure([go.Scatter(x=trend["year"], y=trend[guarantees.ANY], name=t["any_series"], mode="lines+markers",
-                                line={"width": 4, "color": COLOURS[0]})])
-    for c in GUARANTEE_COLUMNS:
-        fig.add_scatter(x=trend["year"], y=trend[c], name=gap_label[c], mode="lines+markers",
-                        line={"color": gap_colour[c]})
-    fig.update_xaxes(dtick=1)
-    fig.update_yaxes(rangemode="tozero")
-    charts.show(fig, height=320, title=t["trend_title"])
+    charts.show(figures.guarantee_trend(trend, {**gap_label, guarantees.ANY: t["any_series"]}), height=320,
+                title=t["trend_title"])
 with right:
-    flows = flow.reset_index()
-    fig = go.Figure([
-        go.Bar(x=flows["year"], y=flows["carried"], name=t["carried"]),
-        go.Bar(x=flows["year"], y=flows["new"], name=t["new_series"]),
-        go.Bar(x=flows["year"], y=-flows["resolved"], name=t["resolved_series"], customdata=flows["resolved"],
-               hovertemplate="%{customdata:,}"),
-    ])
-    fig.update_layout(barmode="relative")
-    fig.update_xaxes(dtick=1)
-    charts.show(fig, height=320, title=t["flow_title"])
+    names = {"carried": t["carried"], "new": t["new_series"], "resolved": t["resolved_series"]}
+    charts.show(figures.guarantee_flow(flow.reset_index(), names), height=320, title=t["flow_title"])
 
 level = "village" if f.township else "township"
 area = guarantees.by_area(vy, villages, townships, f.year, level)
 st.subheader(t["area_title_village"] if f.township else t["area_title_town"])
 name_col = f"{level}_name"
-top = area[area[guarantees.ANY] > 0].head(15).iloc[::-1]
-fig = go.Figure([go.Bar(y=top[name_col], x=top[c], name=gap_label[c], orientation="h", marker_color=gap_colour[c])
-                 for c in GUARANTEE_COLUMNS])
-fig.update_layout(barmode="stack", legend_traceorder="normal")
-charts.show(fig, height=max(260, 26 * len(top) + 90))
+top = area[area[guarantees.ANY] > 0].head(15)
+charts.show(figures.gaps_by_area(top, name_col, gap_label), height=max(260, 26 * len(top) + 90))
 area_labels = {**gap_label, guarantees.ANY: t["any_series"], "households": t["households"],
                "per_thousand": t["per_thousand"]}
 tables.show(area, area_labels, height=260, formats={"per_thousand": "%.1f"})

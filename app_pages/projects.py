@@ -3,12 +3,11 @@ against the rule, assets formed, and the projects an inspector should look at fi
 
 from __future__ import annotations
 
-import plotly.graph_objects as go
 import streamlit as st
 
 from analytics import settings
 from analytics.data.contract import PROJECT_STATUSES
-from analytics.reports.palette import COLOURS
+from analytics.reports import figures
 from analytics.views import projects
 from ui import (
     charts,
@@ -40,11 +39,11 @@ info = data.snapshot()
 created = (int(info.created_at[:4]), int(info.created_at[5:7]))
 as_of_month = st.session_state.get("projects_as_of") or (created[1] if created[0] == f.year else 12)
 flagged = projects.flags(year, (f.year, as_of_month), schedule, scale_ratio, history=pool)
-shares = projects.industry_share(pool, rule).set_index("year")
+shares = projects.industry_share(pool, rule)
 assets = projects.assets(pool)
 formed = assets[assets["year"] == f.year]
 funds, paid = float(year["funds_wan"].sum()), float(year["disbursed_wan"].sum())
-share = shares["share"].get(f.year)
+share = shares.set_index("year")["share"].get(f.year)
 layout.cards([
     layout.Card(t["count"], layout.num(len(year))),
     layout.Card(t["funds"], layout.num(funds, digits=1)),
@@ -59,12 +58,7 @@ layout.cards([
 st.subheader(t["library_title"])
 left, right = st.columns(2)
 with left:
-    by_year = pool.pivot_table(index="year", columns="status", values="funds_wan", aggfunc="sum").reindex(
-        columns=list(PROJECT_STATUSES)).fillna(0)
-    fig = go.Figure([go.Bar(x=by_year.index, y=by_year[s], name=s) for s in PROJECT_STATUSES])
-    fig.update_layout(barmode="stack")
-    fig.update_xaxes(dtick=1)
-    charts.show(fig, height=320, title=t["library_years"])
+    charts.show(figures.stacked_by_year(projects.funds_by_status(pool)), height=320, title=t["library_years"])
     reserve = pool[pool["status"] == "储备"]
     if not reserve.empty:
         st.caption(t["reserve"].format(n=len(reserve), funds=layout.num(float(reserve["funds_wan"].sum()), digits=1)))
@@ -81,12 +75,8 @@ level = "village_name" if f.township else "township_name"
 by_place = projects.progress(year, level)
 left, right = st.columns([2, 3])
 with left:
-    top = by_place.head(15).iloc[::-1]
-    names = top[level]
-    fig = go.Figure(go.Bar(y=names, x=top["paid_share"], orientation="h", text=top["paid_share"].round(1),
-                           textposition="outside"))
-    fig.update_xaxes(range=[0, 110])
-    charts.show(fig, height=max(280, 24 * len(top) + 80),
+    top = by_place.head(15)
+    charts.show(figures.paid_share_bars(top, level), height=max(280, 24 * len(top) + 80),
                 title=t["progress_chart"].format(level=t["village"] if f.township else t["town"]))
 with right:
     st.markdown(f"**{t['progress_projects'].format(year=f.year)}**")
@@ -100,24 +90,11 @@ with right:
 left, right = st.columns(2)
 with left:
     st.subheader(t["industry_title"])
-    fig = go.Figure([
-        go.Bar(x=shares.index, y=shares["share"] * 100, name=t["share_series"],
-               marker_color=[COLOURS[2] if ok else COLOURS[0] for ok in shares["meets_rule"]],
-               text=(shares["share"] * 100).round(1), textposition="outside"),
-        go.Scatter(x=shares.index, y=[rule * 100] * len(shares), name=t["rule_series"], mode="lines",
-                   line={"dash": "dash", "color": "#333"}),
-    ])
-    fig.update_xaxes(dtick=1)
-    fig.update_yaxes(range=[0, 100])
-    charts.show(fig, height=320, title=t["industry_chart"])
+    charts.show(figures.industry_share(shares, rule, {"share": t["share_series"], "rule": t["rule_series"]}),
+                height=320, title=t["industry_chart"])
 with right:
     st.subheader(t["assets_title"])
-    classes = [c for c in dict.fromkeys(projects.ASSET_CLASSES.values()) if c != projects.NO_ASSET]
-    fig = go.Figure([go.Bar(x=assets.loc[assets["asset_class"] == c, "year"],
-                            y=assets.loc[assets["asset_class"] == c, "funds_wan"], name=c) for c in classes])
-    fig.update_layout(barmode="stack")
-    fig.update_xaxes(dtick=1)
-    charts.show(fig, height=320, title=t["assets_chart"])
+    charts.show(figures.stacked_by_year(projects.assets_by_class(assets)), height=320, title=t["assets_chart"])
 
 st.subheader(t["flags_title"])
 st.select_slider(t["as_of"], options=list(range(1, 13)), value=as_of_month, key="projects_as_of",

@@ -192,3 +192,44 @@ def dimension_radar(axes: list[str], series: list[tuple[str, np.ndarray]]) -> go
                                             "tickfont": {"size": 11, "color": "#777"}},
                              "angularaxis": {"tickfont": {"size": 15}, "direction": "clockwise"}})
     return fig
+
+
+def guarantee_flow(flows: pd.DataFrame, names: dict[str, str]) -> go.Figure:
+    """Households with a gap per year: carried over and new above zero, resolved below it
+    (guarantees.flow; `names` labels carried, new and resolved)."""
+    fig = go.Figure([
+        go.Bar(x=flows["year"], y=flows["carried"], name=names["carried"]),
+        go.Bar(x=flows["year"], y=flows["new"], name=names["new"]),
+        go.Bar(x=flows["year"], y=-flows["resolved"], name=names["resolved"], customdata=flows["resolved"],
+               hovertemplate="%{customdata:,}"),
+    ])
+    fig.update_layout(barmode="relative")
+    fig.update_xaxes(dtick=1)
+    return fig
+
+
+def gaps_by_area(areas: pd.DataFrame, name_column: str, names: dict[str, str] | None = None) -> go.Figure:
+    """Households with each gap per area as stacked horizontal bars, first row on top."""
+    names = {**GAP_LABELS, **(names or {})}
+    ordered = areas.iloc[::-1]
+    fig = go.Figure([go.Bar(y=ordered[name_column], x=ordered[c], name=names[c], orientation="h",
+                            marker_color=GAP_COLOURS[c]) for c in GUARANTEE_COLUMNS])
+    fig.update_layout(barmode="stack", legend_traceorder="normal")
+    return fig
+
+
+def stacked_by_year(wide: pd.DataFrame) -> go.Figure:
+    """Values per year (rows) stacked by column, one named bar segment per column in order."""
+    fig = go.Figure([go.Bar(x=wide.index, y=wide[c], name=c) for c in wide.columns])
+    fig.update_layout(barmode="stack")
+    fig.update_xaxes(dtick=1)
+    return fig
+
+
+def paid_share_bars(progress: pd.DataFrame, name_column: str) -> go.Figure:
+    """Paid share (%) per place as labelled horizontal bars, first row on top."""
+    ordered = progress.iloc[::-1]
+    fig = go.Figure(go.Bar(y=ordered[name_column], x=ordered["paid_share"], orientation="h",
+                           text=ordered["paid_share"].round(1), textposition="outside"))
+    fig.update_xaxes(range=[0, 110])
+    return fig

@@ -141,3 +141,17 @@ def flags(projects: pd.DataFrame, as_of: tuple[int, int], schedule: list[float],
     stake = out[["shortfall_wan", "excess_wan"]].max(axis=1)
     return out.assign(_stake=stake).sort_values(["_stake", "project_id"], ascending=[False, True]).drop(
         columns="_stake").reset_index(drop=True)
+
+
+def funds_by_status(projects: pd.DataFrame) -> pd.DataFrame:
+    """Funds (万元) per year (rows) and status (columns, in the contract's order, 0 where none)."""
+    return projects.pivot_table(index="year", columns="status", values="funds_wan", aggfunc="sum").reindex(
+        columns=list(PROJECT_STATUSES)).fillna(0)
+
+
+def assets_by_class(assets: pd.DataFrame) -> pd.DataFrame:
+    """Funds (万元) of the assets formed per year (rows) and asset class (columns, in the
+    order of ASSET_CLASSES, leaving out projects that form none)."""
+    classes = [c for c in dict.fromkeys(ASSET_CLASSES.values()) if c != NO_ASSET]
+    return assets.pivot_table(index="year", columns="asset_class", values="funds_wan", aggfunc="sum").reindex(
+        columns=classes)
