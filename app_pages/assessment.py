@@ -3,11 +3,9 @@ timely identification, fund execution and the industry share, with each township
 
 from __future__ import annotations
 
-import plotly.graph_objects as go
 import streamlit as st
 
 from analytics.reports import figures
-from analytics.reports.palette import COLOURS
 from analytics.views import assessment
 from ui import (
     charts,
@@ -71,16 +69,9 @@ row = ranked.set_index("township_code").loc[town]
 mean = ranked[list(assessment.COMPONENTS)].mean()
 left, right = st.columns([3, 2])
 with left:
-    names_y = [component_names[c] for c in assessment.COMPONENTS][::-1]
-    values = [row[c] for c in assessment.COMPONENTS][::-1]
-    fig = go.Figure([
-        go.Bar(y=names_y, x=values, name=t["town_series"], orientation="h", marker_color=COLOURS[1],
-               text=[layout.num(v, digits=1) if v == v else "—" for v in values], textposition="outside",
-               cliponaxis=False),
-        go.Scatter(y=names_y, x=mean.to_numpy()[::-1], name=t["mean_series"], mode="markers",
-                   marker={"symbol": "line-ns-open", "size": 34, "line": {"width": 4, "color": COLOURS[0]}}),
-    ])
-    fig.update_xaxes(range=[0, 115])
+    fig = figures.components_vs_mean([component_names[c] for c in assessment.COMPONENTS],
+                                     [row[c] for c in assessment.COMPONENTS], list(mean.to_numpy()),
+                                     {"town": t["town_series"], "mean": t["mean_series"]})
     charts.show(fig, height=340, title=t["vs_mean"].format(town=row["township_name"]))
 with right:
     st.metric(t["total"], f"{row['total']:.1f}", f"{t['rank']} {int(row['rank'])} / {len(ranked)}", delta_color="off",

@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-import plotly.graph_objects as go
 import streamlit as st
 
 from analytics import settings
-from analytics.reports.palette import COLOURS
+from analytics.reports import figures
 from analytics.risk.features import CATEGORY_LEVELS, FEATURE_BY_ID, FEATURES, RiskDataError
 from ui import (
     charts,
@@ -74,15 +73,7 @@ else:
                          difference=cal["difference"] * 100)
     left, right = st.columns([5, 4])
     with left:
-        top = float(max(cal_pct["predicted"].max(), cal_pct["observed"].max())) * 1.05
-        fig = go.Figure([
-            go.Scatter(x=[0, top], y=[0, top], mode="lines", name=t["ideal"], line={"dash": "dash", "color": "#888"}),
-            go.Scatter(x=cal_pct["predicted"], y=cal_pct["observed"], mode="lines+markers", name=t["observed"],
-                       marker={"size": 10, "color": COLOURS[0]}),
-        ])
-        fig.update_xaxes(title=t["predicted"], rangemode="tozero")
-        fig.update_yaxes(title=t["observed"], rangemode="tozero")
-        charts.show(fig, height=360)
+        charts.show(figures.calibration(cal_pct, t), height=360)
     with right:
         tables.show(cal_pct[["bin", "predicted", "observed", "difference"]],
                     {"bin": t["bin"], "predicted": t["predicted_short"], "observed": t["observed_short"],

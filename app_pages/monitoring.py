@@ -3,12 +3,12 @@ expects to fall back next year that are not yet monitored, where they live, and 
 
 from __future__ import annotations
 
-import plotly.graph_objects as go
 import streamlit as st
 
 from analytics import settings
 from analytics.data.contract import MONITORING_CATEGORIES
-from analytics.reports.palette import GREY, RISK_COLOURS
+from analytics.reports import figures
+from analytics.reports.palette import RISK_COLOURS
 from analytics.risk import overview as risk_overview
 from analytics.risk.features import RiskDataError
 from ui import (
@@ -73,16 +73,13 @@ st.caption(t["identified_caption"])
 left, right = st.columns(2)
 with left:
     trend = _identified_by_risk_type(scope.key())
-    fig = go.Figure([go.Bar(x=trend.index, y=trend[c], name=c, marker_color=RISK_COLOURS[c]) for c in trend.columns])
-    fig.update_layout(barmode="stack", legend={"y": -0.25})
-    fig.update_xaxes(dtick=1)
+    fig = figures.stacked_by_year(trend, RISK_COLOURS)
+    fig.update_layout(legend={"y": -0.25})
     charts.show(fig, height=400, title=t["identified_trend"])
 with right:
-    predicted = risk_overview.predicted_by_risk_type(scored, cutoff).iloc[::-1]
+    predicted = risk_overview.predicted_by_risk_type(scored, cutoff)
     if predicted.empty:
         st.info(t["no_high_risk"].format(cutoff=cutoff))
     else:
-        fig = go.Figure(go.Bar(x=predicted.to_numpy(), y=predicted.index, orientation="h", text=predicted.to_numpy(),
-                               textposition="outside", marker_color=[RISK_COLOURS.get(r, GREY) for r in predicted.index]))
-        fig.update_xaxes(range=[0, float(predicted.max()) * 1.18])
-        charts.show(fig, height=400, title=t["predicted_types"].format(cutoff=cutoff))
+        charts.show(figures.counts_by_type(predicted, RISK_COLOURS), height=400,
+                    title=t["predicted_types"].format(cutoff=cutoff))

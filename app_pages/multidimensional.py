@@ -4,10 +4,10 @@ for the county, each township and each village, with each dimension's contributi
 from __future__ import annotations
 
 import pandas as pd
-import plotly.graph_objects as go
 import streamlit as st
 
 from analytics import settings
+from analytics.reports import figures
 from analytics.scoring import poverty
 from analytics.views import multidimensional as poverty_views
 from analytics.views.multidimensional import LABELS
@@ -49,22 +49,12 @@ if result.excluded:
 
 left, right = st.columns(2)
 with left:
-    contrib = [now.get(f"contribution_{d}", 0.0) * 100 for d in LABELS]
-    bars = go.Figure(go.Bar(x=contrib, y=list(LABELS.values()), orientation="h",
-                            text=[f"{c:.1f}%" for c in contrib], textposition="auto"))
-    bars.update_xaxes(range=[0, 100], ticksuffix="%")
-    bars.update_yaxes(autorange="reversed")
-    charts.show(bars, height=320, title=t["contrib_title"])
+    contributions = [now.get(f"contribution_{d}", 0.0) * 100 for d in LABELS]
+    charts.show(figures.poverty_contributions(list(LABELS.values()), contributions), height=320,
+                title=t["contrib_title"])
 with right:
     rows = [scope_row(year, k, weights, f.township, f.village) for year in f.years]
-    trend = go.Figure([
-        go.Scatter(x=list(f.years), y=[r["H"] * 100 for r in rows], name="H", mode="lines+markers"),
-        go.Scatter(x=list(f.years), y=[r["A"] * 100 for r in rows], name="A", mode="lines+markers"),
-        go.Scatter(x=list(f.years), y=[r["M0"] * 100 for r in rows], name="M0 × 100", mode="lines+markers"),
-    ])
-    trend.update_xaxes(dtick=1)
-    trend.update_yaxes(rangemode="tozero", ticksuffix="%")
-    charts.show(trend, height=320, title=t["trend_title"])
+    charts.show(figures.poverty_trend(list(f.years), rows), height=320, title=t["trend_title"])
 
 
 headers = {"group": "代码", "name": t["group"], "n": t["n"], "H": "H", "A": "A", "M0": "M0",
@@ -87,15 +77,8 @@ st.subheader(t["town_title"])
 town_rows = poverty_views.area_table(towns, town_names, [f.township] if f.township else None)
 left, right = st.columns(2)
 with left:
-    ordered = town_rows.iloc[::-1]
-    stacked = go.Figure([
-        go.Bar(y=ordered["name"], x=ordered["M0"] * ordered[f"contribution_{d}"] * 100, name=label,
-               orientation="h")
-        for d, label in LABELS.items()])
-    stacked.update_layout(barmode="stack")
-    stacked.update_xaxes(ticksuffix="%")
-    stacked.update_yaxes(type="category", dtick=1)
-    charts.show(stacked, height=max(360, 24 * len(ordered) + 150), title=t["stack_title"])
+    charts.show(figures.poverty_by_area(town_rows, LABELS), height=max(360, 24 * len(town_rows) + 150),
+                title=t["stack_title"])
 with right:
     show_table(town_rows, "md_export_town", t["export_town"], f.label(townships, villages), headers)
 

@@ -3,10 +3,10 @@ with labour but nobody employed (aim: zero), and how their income moves."""
 
 from __future__ import annotations
 
-import plotly.graph_objects as go
 import streamlit as st
 
 from analytics import settings
+from analytics.reports import figures
 from analytics.views import relocation
 from ui import auth, charts, data, exports, filters, layout, scope, tables
 from ui.text import pick
@@ -44,9 +44,8 @@ st.subheader(t["sites_title"])
 site_names = sites["village_name"].where(sites["is_relocation_site"].fillna(False).astype(bool),
                                          sites["village_name"] + "*")
 labels = [t["site_label"].format(n=n, share=share) for n, share in zip(sites["jobless"], sites["employed_share"])]
-fig = go.Figure(go.Bar(x=site_names, y=sites["jobless"], text=labels, textposition="outside", cliponaxis=False))
-fig.update_yaxes(rangemode="tozero", title=t["unit_households"])
-charts.show(fig, height=330, title=t["sites_chart"])
+charts.show(figures.jobless_by_site(site_names, sites["jobless"], labels, t["unit_households"]), height=330,
+            title=t["sites_chart"])
 site_labels = {k: t[k] for k in ("is_relocation_site", "people", "labour", "employed", "months_per_labourer",
                                  "income_per_person")}
 site_labels.update({"households": t["households"], "with_labour": t["with_labour"], "jobless": t["jobless"],
@@ -60,24 +59,12 @@ exports.download(sites, EXPORT["export_sites"], scope.label(), key="relocation_s
                           "jobless": zh["jobless"], "employed_share": zh["employed_series"]})
 
 left, right = st.columns(2)
-years = trend.index
 with left:
-    fig = go.Figure([
-        go.Scatter(x=years, y=trend["relocated_income"], name=t["relocated_income"], mode="lines+markers"),
-        go.Scatter(x=years, y=trend["all_income"], name=t["all_income"], mode="lines+markers"),
-        go.Scatter(x=years, y=trend["line"], name=t["line"], mode="lines", line={"dash": "dash"}),
-    ])
-    fig.update_xaxes(dtick=1)
-    fig.update_yaxes(rangemode="tozero")
-    charts.show(fig, height=300, title=t["trend_title"])
+    charts.show(figures.relocation_income(trend, t), height=300, title=t["trend_title"])
 with right:
-    fig = go.Figure([
-        go.Bar(x=years, y=trend["jobless"], name=t["jobless_series"]),
-        go.Scatter(x=years, y=trend["employed_share"], name=t["employed_series"], mode="lines+markers", yaxis="y2"),
-    ])
-    fig.update_layout(yaxis2={"overlaying": "y", "side": "right", "range": [0, 100], "dtick": 25, "showgrid": False})
-    fig.update_xaxes(dtick=1)
-    charts.show(fig, height=300, title=t["employment_trend"])
+    charts.show(figures.relocation_employment(trend, {"jobless": t["jobless_series"],
+                                                      "employed_share": t["employed_series"]}),
+                height=300, title=t["employment_trend"])
 
 st.subheader(t["list_title"])
 jobless = relocation.jobless(households, villages, townships, f.year, min_months)

@@ -3,13 +3,13 @@ its households, its projects and funds, and the households the risk model worrie
 
 from __future__ import annotations
 
-import plotly.graph_objects as go
 import streamlit as st
 
 from analytics import settings
 from analytics.data import indicators
 from analytics.data.contract import DIMENSIONS, DIMENSIONS_EN
-from analytics.reports.palette import CATEGORY_COLOURS, COLOURS
+from analytics.reports import figures
+from analytics.reports.palette import CATEGORY_COLOURS
 from analytics.risk.explain import driver_texts
 from analytics.risk.features import RiskDataError
 from analytics.scoring.composite import OVERALL, Method
@@ -70,13 +70,9 @@ else:
         st.caption(t["rank"].format(rank=int(me["rank"]), n=n, tier=me["tier"]))
     with right:
         shown = dims[dims["dimension"] != OVERALL]
-        x = [dim_label[d] for d in shown["dimension"]]
-        series = (("village", COLOURS[0]), ("township", COLOURS[1]))
-        if data.allowed_townships() is None:  # a township account sees no other township's villages
-            series += (("county", "#9e9e9e"),)
-        fig = go.Figure([go.Bar(x=x, y=shown[c], name=t[c], text=shown[c].round(1), textposition="outside",
-                                cliponaxis=False, marker_color=colour) for c, colour in series])
-        fig.update_yaxes(range=[0, 110])
+        # a township account sees no other township's villages, so no county series
+        compared = ("village", "township") + (("county",) if data.allowed_townships() is None else ())
+        fig = figures.score_comparison([dim_label[d] for d in shown["dimension"]], {t[c]: shown[c] for c in compared})
         charts.show(fig, height=300, title=t["dims_chart"].format(year=f.year))
 
 st.subheader(t["indicators_title"])
@@ -126,12 +122,8 @@ if pool.empty:
 else:
     left, right = st.columns([2, 3])
     with left:
-        by_year = village_profile.funds(pool)
-        fig = go.Figure([go.Bar(x=by_year.index, y=by_year[c], name=c, marker_color=CATEGORY_COLOURS.get(c))
-                         for c in by_year.columns])
-        fig.update_layout(barmode="stack")
-        fig.update_xaxes(dtick=1)
-        charts.show(fig, height=340, title=t["funds_chart"])
+        charts.show(figures.stacked_by_year(village_profile.funds(pool), CATEGORY_COLOURS), height=340,
+                    title=t["funds_chart"])
     with right:
         st.markdown(f"**{t['projects_table']}**")
         shown = pool.sort_values(["year", "project_id"], ascending=[False, True])[

@@ -218,9 +218,11 @@ def gaps_by_area(areas: pd.DataFrame, name_column: str, names: dict[str, str] | 
     return fig
 
 
-def stacked_by_year(wide: pd.DataFrame) -> go.Figure:
-    """Values per year (rows) stacked by column, one named bar segment per column in order."""
-    fig = go.Figure([go.Bar(x=wide.index, y=wide[c], name=c) for c in wide.columns])
+def stacked_by_year(wide: pd.DataFrame, colours: dict[str, str] | None = None) -> go.Figure:
+    """Values per year (rows) stacked by column, one named bar segment per column in order,
+    coloured by `colours` where given (project categories, risk types)."""
+    fig = go.Figure([go.Bar(x=wide.index, y=wide[c], name=c, marker_color=(colours or {}).get(c))
+                     for c in wide.columns])
     fig.update_layout(barmode="stack")
     fig.update_xaxes(dtick=1)
     return fig
@@ -232,4 +234,112 @@ def paid_share_bars(progress: pd.DataFrame, name_column: str) -> go.Figure:
     fig = go.Figure(go.Bar(y=ordered[name_column], x=ordered["paid_share"], orientation="h",
                            text=ordered["paid_share"].round(1), textposition="outside"))
     fig.update_xaxes(range=[0, 110])
+    return fig
+
+
+def counts_by_type(counts: pd.Series, colours: dict[str, str]) -> go.Figure:
+    """Counts per type as labelled horizontal bars, the first type on top."""
+    ordered = counts.iloc[::-1]
+    fig = go.Figure(go.Bar(x=ordered.to_numpy(), y=ordered.index, orientation="h", text=ordered.to_numpy(),
+                           textposition="outside", marker_color=[colours.get(r, GREY) for r in ordered.index]))
+    fig.update_xaxes(range=[0, float(ordered.max()) * 1.18])
+    return fig
+
+
+def calibration(bins: pd.DataFrame, names: dict[str, str]) -> go.Figure:
+    """Observed against predicted rate (percent) per probability bin, with the diagonal a
+    perfectly calibrated model would follow; `names` labels ideal, observed and predicted."""
+    top = float(max(bins["predicted"].max(), bins["observed"].max())) * 1.05
+    fig = go.Figure([
+        go.Scatter(x=[0, top], y=[0, top], mode="lines", name=names["ideal"], line={"dash": "dash", "color": "#888"}),
+        go.Scatter(x=bins["predicted"], y=bins["observed"], mode="lines+markers", name=names["observed"],
+                   marker={"size": 10, "color": COLOURS[0]}),
+    ])
+    fig.update_xaxes(title=names["predicted"], rangemode="tozero")
+    fig.update_yaxes(title=names["observed"], rangemode="tozero")
+    return fig
+
+
+def score_comparison(dimensions: list[str], series: dict[str, pd.Series]) -> go.Figure:
+    """Scores per dimension (0-100) side by side for a village and the areas it is compared
+    with (named series in order: village, township, county)."""
+    fig = go.Figure([go.Bar(x=dimensions, y=values, name=name, text=values.round(1), textposition="outside",
+                            cliponaxis=False, marker_color=colour)
+                     for (name, values), colour in zip(series.items(), (COLOURS[0], COLOURS[1], GREY))])
+    fig.update_yaxes(range=[0, 110])
+    return fig
+
+
+def components_vs_mean(labels: list[str], values: list[float], mean: list[float], names: dict[str, str]) -> go.Figure:
+    """One township's assessment components (bars, first on top) against the mean of all
+    townships (ticks); `names` labels the township and mean series."""
+    fig = go.Figure([
+        go.Bar(y=labels[::-1], x=values[::-1], name=names["town"], orientation="h", marker_color=COLOURS[1],
+               text=[f"{v:,.1f}" if v == v else "—" for v in values[::-1]], textposition="outside", cliponaxis=False),
+        go.Scatter(y=labels[::-1], x=mean[::-1], name=names["mean"], mode="markers",
+                   marker={"symbol": "line-ns-open", "size": 34, "line": {"width": 4, "color": COLOURS[0]}}),
+    ])
+    fig.update_xaxes(range=[0, 115])
+    return fig
+
+
+def jobless_by_site(names: pd.Series, jobless: pd.Series, labels: list[str], unit: str) -> go.Figure:
+    """Relocated households with labour but nobody employed, per site, labelled."""
+    fig = go.Figure(go.Bar(x=names, y=jobless, text=labels, textposition="outside", cliponaxis=False))
+    fig.update_yaxes(rangemode="tozero", title=unit)
+    return fig
+
+
+def relocation_income(trend: pd.DataFrame, names: dict[str, str]) -> go.Figure:
+    """Income per head of relocated and of all households against the monitoring line, per
+    year (relocation.income_trend indexed by year)."""
+    fig = go.Figure([
+        go.Scatter(x=trend.index, y=trend["relocated_income"], name=names["relocated_income"], mode="lines+markers"),
+        go.Scatter(x=trend.index, y=trend["all_income"], name=names["all_income"], mode="lines+markers"),
+        go.Scatter(x=trend.index, y=trend["line"], name=names["line"], mode="lines", line={"dash": "dash"}),
+    ])
+    fig.update_xaxes(dtick=1)
+    fig.update_yaxes(rangemode="tozero")
+    return fig
+
+
+def relocation_employment(trend: pd.DataFrame, names: dict[str, str]) -> go.Figure:
+    """Jobless relocated households (bars) and the employed share of labour (line, right
+    axis in percent) per year."""
+    fig = go.Figure([
+        go.Bar(x=trend.index, y=trend["jobless"], name=names["jobless"]),
+        go.Scatter(x=trend.index, y=trend["employed_share"], name=names["employed_share"], mode="lines+markers",
+                   yaxis="y2"),
+    ])
+    fig.update_layout(yaxis2={"overlaying": "y", "side": "right", "range": [0, 100], "dtick": 25, "showgrid": False})
+    fig.update_xaxes(dtick=1)
+    return fig
+
+
+def poverty_contributions(labels: list[str], shares: list[float]) -> go.Figure:
+    """Each dimension's contribution to M0 (percent), first on top."""
+    fig = go.Figure(go.Bar(x=shares, y=labels, orientation="h", text=[f"{c:.1f}%" for c in shares],
+                           textposition="auto"))
+    fig.update_xaxes(range=[0, 100], ticksuffix="%")
+    fig.update_yaxes(autorange="reversed")
+    return fig
+
+
+def poverty_trend(years: list[int], rows: list[dict]) -> go.Figure:
+    """H, A and M0 × 100 (percent) per year."""
+    fig = go.Figure([go.Scatter(x=years, y=[r[key] * 100 for r in rows], name=name, mode="lines+markers")
+                     for key, name in (("H", "H"), ("A", "A"), ("M0", "M0 × 100"))])
+    fig.update_xaxes(dtick=1)
+    fig.update_yaxes(rangemode="tozero", ticksuffix="%")
+    return fig
+
+
+def poverty_by_area(areas: pd.DataFrame, labels: dict[str, str]) -> go.Figure:
+    """Each area's M0 (percent) split by the dimensions' contributions, first area on top."""
+    ordered = areas.iloc[::-1]
+    fig = go.Figure([go.Bar(y=ordered["name"], x=ordered["M0"] * ordered[f"contribution_{d}"] * 100, name=label,
+                            orientation="h") for d, label in labels.items()])
+    fig.update_layout(barmode="stack")
+    fig.update_xaxes(ticksuffix="%")
+    fig.update_yaxes(type="category", dtick=1)
     return fig
