@@ -22,7 +22,7 @@ def guarantee_trend(trend: pd.DataFrame, names: dict[str, str] | None = None) ->
     """Households with any gap (thick) and with each gap, per year: the road to zero."""
     names = {**GAP_LABELS, ANY: "任一项", **(names or {})}
     fig = go.Figure(go.Scatter(x=trend["year"], y=trend[ANY], name=names[ANY], mode="lines+markers+text",
-                               text=trend[ANY], textposition="top center",
+                               text=trend[ANY], textposition="top center", cliponaxis=False,
                                line={"width": 5, "color": COLOURS[0]}, marker={"size": 10}))
     for c in GUARANTEE_COLUMNS:
         fig.add_scatter(x=trend["year"], y=trend[c], name=names[c], mode="lines+markers",
