@@ -4,10 +4,6 @@ window so nothing scrolls, no table over ten rows, every number with its unit.""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-import pandas as pd
-import plotly.graph_objects as go
 import streamlit as st
 
 from analytics import settings
@@ -23,7 +19,6 @@ from analytics.views.township import high_risk_by_township
 from ui import cards, data, filters, layout, maps, projector, scope, scores, tables
 from ui import ranking as ranking_table
 from ui import risk as relapse
-from ui.filters import Filters
 from ui.text import lang, pick
 from ui.texts.slides import TEXT
 
@@ -31,30 +26,7 @@ SLIDES = ("kpis", "map", "dimensions", "risk", "guarantees", "funds", "ranking")
 INTERVALS = (10, 20, 30, 60)
 
 
-@dataclass(frozen=True)
-class Deck:
-    """What every slide reads: its texts, the filters, the screen and the data in scope."""
-
-    t: dict
-    f: Filters
-    screen: projector.Screen
-    slide: str
-    village_year: pd.DataFrame
-    pool: pd.DataFrame
-    villages: pd.DataFrame
-    townships: pd.DataFrame
-    rule: float
-
-    def show(self, fig: go.Figure, height: int, title: str | None = None) -> None:
-        self.screen.chart(fig, height, title, key=f"slide_{self.slide}_{title}")
-
-    def series(self) -> dict[str, str]:
-        """Legends of the shared figures, in the chosen language."""
-        keys = ("poor_income", "line", "monitored_unresolved", "newly_identified", "eliminated", "share", "rule")
-        return dict(zip(keys, self.t["series"].split("|")))
-
-
-def kpis(d: Deck) -> None:
+def kpis(d: projector.Deck) -> None:
     layout.cards(cards.kpis(overview.kpis(d.village_year, d.pool, d.f.year), d.rule, d.t, projector=True))
     rest = d.screen.body - d.screen.cards_height(2)
     if rest >= 180:
@@ -66,7 +38,7 @@ def kpis(d: Deck) -> None:
             d.show(figures.monitoring_trend(trend, d.series()), rest, d.t["monitor_chart"])
 
 
-def county_map(d: Deck) -> None:
+def county_map(d: projector.Deck) -> None:
     t, f = d.t, d.f
     metric = st.session_state.get("slides_map_metric") or "monitored_unresolved_share"
     label, u = overview.MAP_METRICS[metric]
@@ -87,7 +59,7 @@ def county_map(d: Deck) -> None:
                     {"village_name": t["village"], "value": label})
 
 
-def dimensions(d: Deck) -> None:
+def dimensions(d: projector.Deck) -> None:
     t, f, body = d.t, d.f, d.screen.body
     table = scores.scores(Method.default())
     now = table[table["year"] == f.year]
@@ -110,7 +82,7 @@ def dimensions(d: Deck) -> None:
         st.caption(t["tiers"].format(tiers=",".join(f"{k} {v}" for k, v in tiers.items())))
 
 
-def risk(d: Deck) -> None:
+def risk(d: projector.Deck) -> None:
     t, year = d.t, d.f.year
     cutoff = settings.number("risk.high_risk_probability")
     try:
@@ -137,7 +109,7 @@ def risk(d: Deck) -> None:
         d.show(figures.counts_bar(list(by_town.index), list(by_town), hh, COLOURS[1]), rest, t["by_town_chart"])
 
 
-def guarantee(d: Deck) -> None:
+def guarantee(d: projector.Deck) -> None:
     t, f, hh = d.t, d.f, d.t["u_hh"]
     gap_names = dict(zip(GUARANTEE_COLUMNS, t["gap_labels"].split("|")))
     now = guarantees.by_type(d.village_year, f.year)
@@ -157,7 +129,7 @@ def guarantee(d: Deck) -> None:
         d.show(figures.gap_bars(now, gap_names, hh), rest, t["gap_types"].format(year=f.year))
 
 
-def funds(d: Deck) -> None:
+def funds(d: projector.Deck) -> None:
     t, year, rule, pool = d.t, d.f.year, d.rule, d.pool
     in_year = pool[pool["year"] == year]
     if in_year.empty:
@@ -184,7 +156,7 @@ def funds(d: Deck) -> None:
         d.show(figures.industry_share(shares, rule, d.series()), rest, t["share_chart"])
 
 
-def ranking(d: Deck) -> None:
+def ranking(d: projector.Deck) -> None:
     t, year = d.t, d.f.year
     components = dict(zip(assessment.COMPONENTS, t["components"].split("|")))
     weight = ranking_table.default_weights()
@@ -199,7 +171,7 @@ titles = dict(zip(SLIDES, t["titles"].split("|")))
 slide, screen = projector.controls(t, SLIDES, names, INTERVALS)
 layout.header(titles[slide], scope.label())
 villages, townships = data.table("villages"), data.table("townships")
-deck = Deck(t, filters.current(), screen, slide, scope.village_year(),
+deck = projector.Deck(t, filters.current(), screen, slide, scope.village_year(),
             projects.with_places(scope.projects(), villages, townships), villages, townships,
             settings.number("funds.industry_min_share"))
 {"kpis": kpis, "map": county_map, "dimensions": dimensions, "risk": risk, "guarantees": guarantee,

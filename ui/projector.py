@@ -8,10 +8,12 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
+import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
 from ui import charts
+from ui.filters import Filters
 from ui.text import pick
 
 KEY = "present"  # session key and URL parameter: ?present=true
@@ -213,3 +215,26 @@ def _advance_after(every: int) -> None:
             st.rerun()
 
     _tick()
+
+
+@dataclass(frozen=True)
+class Deck:
+    """What every slide reads: its texts, the filters, the screen and the data in scope."""
+
+    t: dict
+    f: Filters
+    screen: Screen
+    slide: str
+    village_year: pd.DataFrame
+    pool: pd.DataFrame
+    villages: pd.DataFrame
+    townships: pd.DataFrame
+    rule: float
+
+    def show(self, fig: go.Figure, height: int, title: str | None = None) -> None:
+        self.screen.chart(fig, height, title, key=f"slide_{self.slide}_{title}")
+
+    def series(self) -> dict[str, str]:
+        """Legends of the shared figures, in the chosen language."""
+        keys = ("poor_income", "line", "monitored_unresolved", "newly_identified", "eliminated", "share", "rule")
+        return dict(zip(keys, self.t["series"].split("|")))
