@@ -9,7 +9,8 @@ import streamlit as st
 
 from analytics import settings
 from analytics.reports import figures
-from analytics.risk.features import CATEGORY_LEVELS, FEATURE_BY_ID, FEATURES, RiskDataError
+from analytics.risk.features import RiskDataError
+from analytics.views import model_card
 from ui import (
     charts,
     exports,
@@ -59,18 +60,14 @@ else:
         layout.Card(t["rule_recall"], f"{b['hits']:,} / {ev['events']:,}"),
         layout.Card(t["rule_recall_rate"], layout.pct(b["recall_at_workload"])),
     ], per_row=4)
-    keys = ("roc_auc", "pr_auc", "brier", "recall_at_workload", "precision_at_workload")
-    metrics = pd.DataFrame({"metric": t["metric_names"].split("|"), "model": [m[k] for k in keys],
-                            "baseline": [b[k] for k in keys]})
+    metrics = model_card.metrics(m, b, t["metric_names"].split("|"))
     tables.show(metrics, {k: t[k] for k in ("metric", "model", "baseline")}, formats={"model": "%.3f", "baseline": "%.3f"})
     st.markdown(t["rules"].format(ratio=settings.number("risk.income_near_line_ratio"),
                                   former=settings.number("risk.medical_share_former_poor"),
                                   other=settings.number("risk.medical_share_others"), triggered=b["triggered"]))
 
     st.subheader(t["calibration_title"])
-    cal = pd.DataFrame(ev["calibration"])
-    cal_pct = cal.assign(predicted=cal["predicted"] * 100, observed=cal["observed"] * 100,
-                         difference=cal["difference"] * 100)
+    cal_pct = model_card.calibration_percent(ev["calibration"])
     left, right = st.columns([5, 4])
     with left:
         charts.show(figures.calibration(cal_pct, t), height=360)
@@ -79,7 +76,7 @@ else:
                     {"bin": t["bin"], "predicted": t["predicted_short"], "observed": t["observed_short"],
                      "difference": t["difference"]},
                     formats={"predicted": "%.2f", "observed": "%.2f", "difference": "%+.2f"}, height=390)
-    st.caption(t["max_gap"].format(n=int(cal["n"].median()), gap=float(np.abs(cal_pct["difference"]).max())))
+    st.caption(t["max_gap"].format(n=int(cal_pct["n"].median()), gap=float(np.abs(cal_pct["difference"]).max())))
 
     st.subheader(t["towns_title"])
     towns = risk.townships_in_scope(pd.DataFrame(ev["townships"]))
@@ -96,20 +93,8 @@ else:
                               "model_recall": zh["model_recall_col"], "baseline_recall": zh["baseline_recall_col"]})
 
 st.subheader(t["features_title"])
-reference = "、".join(f"{FEATURE_BY_ID[c].zh}:{levels[0]}" for c, levels in CATEGORY_LEVELS.items())
-st.caption(t["features_lead"].format(reference=reference))
-coef = model.coefficients()
-order = {f.id: i for i, f in enumerate(FEATURES)}
-features = pd.DataFrame({
-    "feature": [FEATURE_BY_ID[f].zh for f in coef["feature"]],
-    "level": coef["level"].to_numpy(),
-    "odds_ratio": coef["odds_ratio"].round(3).to_numpy(),
-    "sd": coef["sd"].round(3).to_numpy(),
-    "risk_type": [FEATURE_BY_ID[f].risk_type for f in coef["feature"]],
-    "measure": [FEATURE_BY_ID[f].measure for f in coef["feature"]],
-    "doc": [FEATURE_BY_ID[f].doc for f in coef["feature"]],
-    "order": [order[f] for f in coef["feature"]],
-}).sort_values("order", kind="stable").drop(columns="order")
+st.caption(t["features_lead"].format(reference=model_card.reference_levels()))
+features = model_card.features(model.coefficients())
 feature_labels = {k: t[k] for k in ("feature", "level", "odds_ratio", "sd", "risk_type", "measure", "doc")}
 tables.show(features, feature_labels, formats={"odds_ratio": "%.3f", "sd": "%.3f"}, height=420)
 exports.download(features, EXPORT["export_features"], scope.label(), key="model_card_features_xlsx",

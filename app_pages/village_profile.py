@@ -10,7 +10,6 @@ from analytics.data import indicators
 from analytics.data.contract import DIMENSIONS, DIMENSIONS_EN
 from analytics.reports import figures
 from analytics.reports.palette import CATEGORY_COLOURS
-from analytics.risk.explain import driver_texts
 from analytics.risk.features import RiskDataError
 from analytics.scoring.composite import OVERALL, Method
 from analytics.views import projects, village_profile
@@ -144,10 +143,7 @@ except RiskDataError as error:
 count, top = village_profile.risk(scored, code, f.year, cutoff)
 st.metric(t["high_risk"], layout.num(count), help=t["high_risk_help"].format(next=f.year + 1, cutoff=cutoff))
 if not top.empty:
-    heads = rows.set_index("household_id")[["head_name", "head_id_number", "household_size"]]
-    top = top.join(heads, on="household_id")
-    top["drivers"] = driver_texts(top)
-    top["probability_pct"] = top["probability"] * 100
+    top = village_profile.risk_list(top, rows)
     columns = ["household_id", "head_name", "household_size", "probability_pct", "drivers", "risk_types", "measures",
                "village_code"]
     st.markdown(f"**{t['top_risk'].format(n=len(top))}**")

@@ -11,7 +11,18 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analytics.views import allocation, five_dimensions, multidimensional, overview, projects, township
+from analytics.risk.explain import TOP
+from analytics.risk.features import FEATURES
+from analytics.views import (
+    allocation,
+    five_dimensions,
+    model_card,
+    multidimensional,
+    overview,
+    projects,
+    township,
+    village_profile,
+)
 
 TOWNS = SimpleNamespace(township_names={"T2": "乙镇", "T1": "甲镇"})
 
@@ -190,3 +201,33 @@ def test_assets_by_class_leave_out_projects_that_form_none():
     table = projects.assets_by_class(assets)
     assert list(table.columns) == ["经营性资产", "公益性资产"]
     assert table.loc[2023, "经营性资产"] == 4.0 and np.isnan(table.loc[2023, "公益性资产"])
+
+
+def test_the_risk_list_names_the_head_and_gives_the_probability_in_percent():
+    drivers = {f"{kind}_{i + 1}": [None, None] for kind in ("driver", "value") for i in range(TOP)}
+    top = pd.DataFrame({"household_id": ["H1", "H9"], "probability": [0.125, 0.5], **drivers})
+    households = pd.DataFrame({"household_id": ["H1", "H2"], "head_name": ["张三", "李四"],
+                               "head_id_number": ["1", "2"], "household_size": [3, 4]})
+    listed = village_profile.risk_list(top, households)
+    assert list(listed["probability_pct"]) == [12.5, 50.0]
+    assert listed.loc[0, "head_name"] == "张三" and pd.isna(listed.loc[1, "head_name"])  # not in this year's rows
+    assert list(listed["drivers"]) == ["", ""]
+
+
+def test_model_card_features_follow_the_declared_order_and_round_to_three_places():
+    first, second = FEATURES[0].id, FEATURES[1].id
+    coefficients = pd.DataFrame({"feature": [second, first], "level": ["", ""], "odds_ratio": [1.23456, 0.5],
+                                 "sd": [0.11119, 0.2]})
+    table = model_card.features(coefficients)
+    assert list(table["feature"]) == [FEATURES[0].zh, FEATURES[1].zh]
+    assert list(table["odds_ratio"]) == [0.5, 1.235] and list(table["sd"]) == [0.2, 0.111]
+
+
+def test_model_card_calibration_and_metrics_in_percent_and_side_by_side():
+    cal = model_card.calibration_percent([{"bin": "0-10%", "predicted": 0.05, "observed": 0.07, "difference": 0.02,
+                                           "n": 40}])
+    assert cal.loc[0, ["predicted", "observed", "difference"]].tolist() == pytest.approx([5.0, 7.0, 2.0])
+    model = dict.fromkeys(model_card.METRICS, 0.8)
+    baseline = dict.fromkeys(model_card.METRICS, 0.6)
+    table = model_card.metrics(model, baseline, list("abcde"))
+    assert list(table["metric"]) == list("abcde") and set(table["model"]) == {0.8} and set(table["baseline"]) == {0.6}
