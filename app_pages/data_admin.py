@@ -3,7 +3,6 @@ history with rollback, and the import templates. Admins only."""
 
 from __future__ import annotations
 
-import json
 import tempfile
 from functools import partial
 from pathlib import Path
@@ -11,13 +10,13 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from analytics.data.contract import TABLES
 from analytics.data.store import Store
 from analytics.ingest import pipeline as ingest
 from analytics.ingest import templates
 from analytics.ingest.boundaries import CRS_CHOICES
 from analytics.ingest.report import HEADERS
 from analytics.risk import saved as risk_model_store
+from analytics.views import snapshots as snapshot_views
 from ui import auth, data, exports, layout
 from ui.text import pick
 from ui.texts.data_admin import TEXT
@@ -110,14 +109,13 @@ with tab_import:
 
 with tab_history:
     snapshots = store.snapshots()
-    counts = snapshots["row_counts"].map(json.loads)
     shown = pd.DataFrame({
         t["col_current"]: snapshots["current"].map({True: "✔", False: ""}),
         t["col_id"]: snapshots["id"],
         t["col_time"]: snapshots["created_at"].str.replace("T", " "),
         t["col_user"]: snapshots["created_by"],
         t["col_kind"]: snapshots["kind"].map(kind_label),
-        t["col_rows"]: counts.map(lambda c: ",".join(f"{TABLES[k].zh if k in TABLES else k} {v:,}" for k, v in c.items())),
+        t["col_rows"]: snapshots["row_counts"].map(snapshot_views.row_counts),
         t["col_source"]: snapshots["source"],
     })
     st.markdown(f"**{t['snapshots']}**")

@@ -3,13 +3,12 @@ year, with why (the top drivers) and what to offer (一户一策), to download f
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 from analytics import settings
-from analytics.risk import explain as risk_explain
 from analytics.risk import metrics as risk_metrics
 from analytics.risk.features import RiskDataError
+from analytics.views import warning
 from ui import auth, data, exports, filters, layout, risk, scope, tables
 from ui.text import pick
 from ui.texts.warning_list import EXPORT, TEXT
@@ -50,33 +49,12 @@ if scored.empty:
     st.info(t["empty"])
     st.stop()
 
-households = scope.households(f.year, columns=[
-    "household_id", "head_name", "head_id_number", "household_type", "per_capita_net_income", "labor_count",
-    "household_size"], where=(("household_id", "in", list(scored["household_id"])),)).set_index("household_id")
-names = dict(zip(data.table("townships")["township_code"], data.table("townships")["township_name"]))
-village_names = dict(zip(data.table("villages")["village_code"], data.table("villages")["village_name"]))
-rows = households.loc[scored["household_id"]]
-shown = pd.DataFrame({  # what a visitor needs first comes first
-    "rank": range(1, len(scored) + 1),
-    "head_name": rows["head_name"].to_numpy(),
-    "township_name": scored["township_code"].map(names).to_numpy(),
-    "village_name": scored["village_code"].map(village_names).to_numpy(),
-    "probability": (scored["probability"] * 100).round(1).to_numpy(),
-    "drivers": risk_explain.driver_texts(scored),
-    "risk_types": scored["risk_types"].to_numpy(),
-    "measures": scored["measures"].to_numpy(),
-    "rule_triggered": [t["yes"] if v else t["no"] for v in scored["rule_triggered"]],
-    "household_type": rows["household_type"].to_numpy(),
-    "per_capita_net_income": rows["per_capita_net_income"].round(0).to_numpy(),
-    "labor_count": rows["labor_count"].to_numpy(),
-    "household_size": rows["household_size"].to_numpy(),
-    "household_id": scored["household_id"].to_numpy(),
-    "head_id_number": rows["head_id_number"].to_numpy(),
-})
-known = scored["label"].notna().all()
-if known:
+households = scope.households(f.year, columns=list(warning.HOUSEHOLD_COLUMNS),
+                              where=(("household_id", "in", list(scored["household_id"])),)).set_index("household_id")
+shown = warning.visit_list(scored, households, data.table("townships"), data.table("villages"),
+                           {True: t["yes"], False: t["no"]})
+if "outcome" in shown:
     st.caption(t["past_year"].format(year=f.year, next=f.year + 1))
-    shown["outcome"] = [t["yes"] if v else t["no"] for v in scored["label"]]
 labels = {c: t[c] for c in ("rank", "township_name", "village_name", "probability", "rule_triggered", "drivers",
                             "risk_types", "measures")}
 labels["outcome"] = t["outcome"].format(next=f.year + 1)

@@ -20,8 +20,10 @@ from analytics.views import (
     multidimensional,
     overview,
     projects,
+    snapshots,
     township,
     village_profile,
+    warning,
 )
 
 TOWNS = SimpleNamespace(township_names={"T2": "乙镇", "T1": "甲镇"})
@@ -231,3 +233,32 @@ def test_model_card_calibration_and_metrics_in_percent_and_side_by_side():
     baseline = dict.fromkeys(model_card.METRICS, 0.6)
     table = model_card.metrics(model, baseline, list("abcde"))
     assert list(table["metric"]) == list("abcde") and set(table["model"]) == {0.8} and set(table["baseline"]) == {0.6}
+
+
+def _scored(labels: list) -> pd.DataFrame:
+    drivers = {f"{kind}_{i + 1}": [None, None] for kind in ("driver", "value") for i in range(TOP)}
+    return pd.DataFrame({"household_id": ["H2", "H1"], "township_code": ["T1", "T2"], "village_code": ["V1", "V3"],
+                         "probability": [0.91234, 0.40], "risk_types": ["因病", "因学"], "measures": ["医保", "助学"],
+                         "rule_triggered": [False, True], "label": labels, **drivers})
+
+
+def test_the_visit_list_keeps_the_order_given_and_says_whether_a_rule_triggered():
+    households = pd.DataFrame({"household_id": ["H1", "H2"], "head_name": ["甲", "乙"], "head_id_number": ["1", "2"],
+                               "household_type": ["脱贫户", "一般户"], "per_capita_net_income": [8000.4, 12000.6],
+                               "labor_count": [1, 2], "household_size": [3, 4]}).set_index("household_id")
+    towns = pd.DataFrame({"township_code": ["T1", "T2"], "township_name": ["甲镇", "乙镇"]})
+    villages = pd.DataFrame({"village_code": ["V1", "V3"], "village_name": ["一村", "三村"]})
+    shown = warning.visit_list(_scored([None, 1.0]), households, towns, villages, {True: "是", False: "否"})
+    assert list(shown["rank"]) == [1, 2] and list(shown["head_name"]) == ["乙", "甲"]
+    assert list(shown["township_name"]) == ["甲镇", "乙镇"] and list(shown["village_name"]) == ["一村", "三村"]
+    assert list(shown["probability"]) == [91.2, 40.0] and list(shown["per_capita_net_income"]) == [12001.0, 8000.0]
+    assert list(shown["rule_triggered"]) == ["否", "是"]
+    assert "outcome" not in shown  # one label unknown: this year's outcome is not out yet
+    known = warning.visit_list(_scored([0.0, 1.0]), households, towns, villages, {True: "是", False: "否"})
+    assert list(known["outcome"]) == ["否", "是"]
+
+
+def test_snapshot_row_counts_read_in_words_and_keep_unknown_tables_as_named():
+    assert snapshots.row_counts('{"households": 6000, "villages": 220, "village_year": 1100}') == \
+        "农户 6,000,行政村 220,village_year 1,100"
+    assert snapshots.row_counts("{}") == ""
