@@ -6,7 +6,6 @@ must treat them as read-only. Every public loader returns rows in the signed-in 
 
 from __future__ import annotations
 
-import os
 import threading
 
 import geopandas as gpd
@@ -16,16 +15,9 @@ import streamlit as st
 
 from analytics import settings
 from analytics.access.scope import Scope, ScopeError
-from analytics.access.users import User
 from analytics.data.store import SLICED_TABLES, SnapshotInfo, Store
-
-STORE_ENV = "DASHBOARD_STORE"
-
-
-def store() -> Store:
-    """The store folder: DASHBOARD_STORE when set (tests, other deployments), else data/store."""
-    return Store(os.environ[STORE_ENV]) if os.environ.get(STORE_ENV) else Store()
-
+from ui.session import current_user as _signed_in
+from ui.session import store
 
 _run = threading.local()  # Streamlit runs a session's script in its own thread
 
@@ -156,9 +148,3 @@ def current_user() -> str:
     user = _signed_in()
     return user.name if user is not None else "未登录"
 
-
-def _signed_in() -> User | None:
-    # imported here: ui.auth imports this module, and may restart the run while it is imported
-    from ui import auth
-
-    return auth.current_user()

@@ -121,8 +121,8 @@ def prewarm(year: int | None = None) -> None:
 
 def _prewarm(root: str, snapshot_id: str, year: int) -> None:
     model_id = risk_model_store.current(root, snapshot_id)
-    if model_id is None:
-        return
+    if model_id is None or not Store(root).has_table("households", snapshot_id):
+        return  # the desk page computes on demand and says what is missing
     key = _key(root, snapshot_id, year, model_id, None)
     for town, rows in data.whole_table(root, snapshot_id, "villages").groupby("township_code"):
         _desk(key, town, tuple(rows["village_code"]))
