@@ -17,6 +17,7 @@ with st.sidebar:  # 中文 / English, before anything is drawn so every text fol
                          format_func=LANGUAGES.get, bind="query-params", label_visibility="collapsed")
 
 snapshot = data.pin_snapshot()  # one snapshot for the whole run, read once
+data.apply_county_settings()  # the county's own settings over the shipped defaults
 desk.prewarm()  # once per snapshot, from the first sign-in page on: the township desk's lists, in the background
 signin.gate()  # the sign-in page until someone is signed in (demo mode on a demo-only store)
 if snapshot is None:
@@ -25,6 +26,8 @@ if snapshot is None:
     st.stop()
 
 page = nav.navigation(auth.visible(PAGES))
+if auth.is_admin() and (pending := data.unconfirmed_settings()):
+    st.warning(common()["unconfirmed"].format(keys="、".join(pending)), icon=":material/tune:")
 with st.sidebar:
     st.markdown(f"### {data.county_name()}")
 filters.sidebar()

@@ -26,6 +26,11 @@ def require_admin() -> None:
         st.stop()
 
 
+def is_admin() -> bool:
+    user = session.current_user()
+    return user is not None and user.is_admin and not user.demo
+
+
 def visible(pages: tuple[PageSpec, ...]) -> list[PageSpec]:
     """The pages the signed-in user's role may open (PageSpec.roles limits some)."""
     user = session.current_user()

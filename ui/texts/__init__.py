@@ -1,0 +1,1 @@
+"""User-facing texts, one module per page: `TEXT = {"zh": {...}, "en": {...}}` with the same keys."""
