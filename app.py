@@ -6,7 +6,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from ui import auth, data, desk, filters, nav, projector
+from ui import auth, data, desk, filters, nav, projector, signin
 from ui.nav import PAGES
 from ui.text import LANGUAGES, common
 
@@ -17,14 +17,17 @@ with st.sidebar:  # 中文 / English, before anything is drawn so every text fol
                          format_func=LANGUAGES.get, bind="query-params", label_visibility="collapsed")
 
 snapshot = data.pin_snapshot()  # one snapshot for the whole run, read once
+data.apply_county_settings()  # the county's own settings over the shipped defaults
 desk.prewarm()  # once per snapshot, from the first sign-in page on: the township desk's lists, in the background
-auth.gate()  # the sign-in page until someone is signed in (demo mode on a demo-only store)
+signin.gate()  # the sign-in page until someone is signed in (demo mode on a demo-only store)
 if snapshot is None:
     st.title(common()["app_title"])
     st.error(common()["no_data"])
     st.stop()
 
 page = nav.navigation(auth.visible(PAGES))
+if auth.is_admin() and (pending := data.unconfirmed_settings()):
+    st.warning(common()["unconfirmed"].format(keys="、".join(pending)), icon=":material/tune:")
 with st.sidebar:
     st.markdown(f"### {data.county_name()}")
 filters.sidebar()

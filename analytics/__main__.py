@@ -7,7 +7,8 @@ import importlib
 import sys
 
 from analytics.commands import COMMAND_MODULES
-from analytics.data.store import DEFAULT_STORE, StoreError
+from analytics.data import county_settings
+from analytics.data.store import DEFAULT_STORE, Store, StoreError
 
 
 def parser() -> argparse.ArgumentParser:
@@ -34,6 +35,7 @@ class _CommonParsers:
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
+        county_settings.apply(Store(args.store))  # the county's own settings over the shipped defaults
         return args.run(args)
     except StoreError as exc:
         print(f"错误:{exc}", file=sys.stderr)

@@ -46,11 +46,34 @@ class Setting:
     key: str
     kind: Kind
     doc: str
+    unit: str = ""
+    low: float | None = None  # allowed range of a number, or of each number in a list
+    high: float | None = None
+    county: bool = False  # a value each county must confirm for itself after its first real import
 
     def check(self, value: Any) -> None:
-        """Refuse a value of the wrong type, naming the key: a typo must not reach a page."""
+        """Refuse a value of the wrong type or outside its range, naming the key: a typo must not
+        reach a page."""
         if not _fits(self.kind, value):
-            raise SettingsError(f"设置 {self.key} 应为{self.kind.value},文件中的值是 {value!r}")
+            raise SettingsError(f"设置 {self.key} 应为{self.kind.value},给出的值是 {value!r}")
+        for number in _numbers_in(self.kind, value):
+            if (self.low is not None and number < self.low) or (self.high is not None and number > self.high):
+                raise SettingsError(f"设置 {self.key} 的取值范围是 {self.range_text()},给出的值是 {value!r}")
+
+    def range_text(self) -> str:
+        low = "" if self.low is None else f"{self.low:g}"
+        high = "" if self.high is None else f"{self.high:g}"
+        return f"{low} ~ {high}" if low or high else ""
+
+
+def _numbers_in(kind: Kind, value: Any) -> list[float]:
+    if kind in (NUMBER, INTEGER):
+        return [value]
+    if kind is NUMBERS:
+        return list(value)
+    if kind is BY_YEAR:
+        return list(value.values())
+    return []
 
 
 def _is_number(value: Any) -> bool:
@@ -76,81 +99,126 @@ def _fits(kind: Kind, value: Any) -> bool:
 
 
 DECLARED: tuple[Setting, ...] = (
-    Setting("county_name", TEXT, "县名,显示在页眉与导出文件中"),
-    Setting("province_name", TEXT, "省名"),
     Setting("funds.industry_min_share", NUMBER,
-            "衔接资金用于产业发展的最低比例(0-1);2022 年要求 55%,2023 年力争 60%"),
+            "衔接资金用于产业发展的最低比例(0-1);2022 年要求 55%,2023 年力争 60%",
+            unit="比例", low=0, high=1, county=True),
     Setting("map.tile_url", TEXT,
             "底图瓦片地址(内网瓦片服务器);留空则不加载底图,保证不向外网发请求"),
     Setting("map.tile_attribution", TEXT, "底图版权说明,与 map.tile_url 一同使用"),
-    Setting("map.simplify_tolerance_deg", NUMBER, "村界简化容差(度),越大地图越轻"),
-    Setting("allocation.township_min_share", NUMBER, "资金推演:每个乡镇至少分得预算的比例(0-1),可在页面上逐乡镇修改"),
-    Setting("allocation.township_max_share", NUMBER, "资金推演:每个乡镇至多分得预算的比例(0-1),可在页面上逐乡镇修改"),
+    Setting("map.simplify_tolerance_deg", NUMBER, "村界简化容差(度),越大地图越轻",
+            unit="度", low=0, high=0.1),
+    Setting("allocation.township_min_share", NUMBER, "资金推演:每个乡镇至少分得预算的比例(0-1),可在页面上逐乡镇修改",
+            unit="比例", low=0, high=1),
+    Setting("allocation.township_max_share", NUMBER, "资金推演:每个乡镇至多分得预算的比例(0-1),可在页面上逐乡镇修改",
+            unit="比例", low=0, high=1),
     Setting("allocation.village_cap_ratio", NUMBER,
-            "资金推演:每村资金上限为全县村均资金(预算 ÷ 村数)的该倍数;0 表示不设上限。页面上可改为万元数"),
+            "资金推演:每村资金上限为全县村均资金(预算 ÷ 村数)的该倍数;0 表示不设上限。页面上可改为万元数",
+            unit="倍", low=0, high=100),
     Setting("allocation.key_village_min_ratio", NUMBER,
-            "资金推演:每个重点帮扶村至少安排全县村均资金的该倍数。页面上可改为万元数"),
+            "资金推演:每个重点帮扶村至少安排全县村均资金的该倍数。页面上可改为万元数",
+            unit="倍", low=0, high=100),
     Setting("allocation.blend_risk_weight", NUMBER,
-            "资金推演“两者加权”目标中“减少返贫致贫风险户”的权重(0-1),其余为“提高滞后村得分”"),
-    Setting("allocation.interval_level", NUMBER, "资金效果区间的置信水平(0-1),默认 0.95"),
-    Setting("allocation.factor_weights.poor_people", NUMBER, "因素法权重:脱贫人口"),
-    Setting("allocation.factor_weights.monitored", NUMBER, "因素法权重:未消除风险的监测户"),
-    Setting("allocation.factor_weights.income_gap", NUMBER, "因素法权重:收入差距(人口 × 全县人均纯收入 ÷ 本村人均纯收入)"),
-    Setting("allocation.factor_weights.key_village", NUMBER, "因素法权重:是否重点帮扶村"),
-    Setting("allocation.factor_weights.relocated", NUMBER, "因素法权重:易地搬迁户"),
-    Setting("auth.idle_timeout_minutes", INTEGER, "登录后无操作超过该分钟数,会话失效,需重新登录"),
-    Setting("auth.lockout_threshold", INTEGER, "同一用户名连续登录失败达到该次数后暂时锁定"),
-    Setting("auth.lockout_minutes", INTEGER, "锁定时长(分钟);期间该用户名的登录一律拒绝,不校验密码"),
+            "资金推演“两者加权”目标中“减少返贫致贫风险户”的权重(0-1),其余为“提高滞后村得分”",
+            unit="比例", low=0, high=1),
+    Setting("allocation.interval_level", NUMBER, "资金效果区间的置信水平(0-1),默认 0.95",
+            unit="比例", low=0.5, high=0.999),
+    Setting("allocation.factor_weights.poor_people", NUMBER, "因素法权重:脱贫人口",
+            unit="权重", low=0),
+    Setting("allocation.factor_weights.monitored", NUMBER, "因素法权重:未消除风险的监测户",
+            unit="权重", low=0),
+    Setting("allocation.factor_weights.income_gap", NUMBER, "因素法权重:收入差距(人口 × 全县人均纯收入 ÷ 本村人均纯收入)",
+            unit="权重", low=0),
+    Setting("allocation.factor_weights.key_village", NUMBER, "因素法权重:是否重点帮扶村",
+            unit="权重", low=0),
+    Setting("allocation.factor_weights.relocated", NUMBER, "因素法权重:易地搬迁户",
+            unit="权重", low=0),
+    Setting("auth.idle_timeout_minutes", INTEGER, "登录后无操作超过该分钟数,会话失效,需重新登录",
+            unit="分钟", low=1, high=1440),
+    Setting("auth.lockout_threshold", INTEGER, "同一用户名连续登录失败达到该次数后暂时锁定",
+            unit="次", low=1, high=100),
+    Setting("auth.lockout_minutes", INTEGER, "锁定时长(分钟);期间该用户名的登录一律拒绝,不校验密码",
+            unit="分钟", low=1, high=1440),
     Setting("auth.backoff_base_seconds", NUMBER,
-            "登录失败后的等待秒数,每多失败一次翻倍(第 n 次失败后须等待 基数×2^(n-1) 秒)"),
-    Setting("auth.backoff_max_seconds", NUMBER, "登录失败后等待时间的上限(秒)"),
-    Setting("auth.password_min_length", INTEGER, "密码最少字符数"),
+            "登录失败后的等待秒数,每多失败一次翻倍(第 n 次失败后须等待 基数×2^(n-1) 秒)",
+            unit="秒", low=0, high=60),
+    Setting("auth.backoff_max_seconds", NUMBER, "登录失败后等待时间的上限(秒)",
+            unit="秒", low=0, high=3600),
+    Setting("auth.password_min_length", INTEGER, "密码最少字符数",
+            unit="字符", low=8, high=128),
     Setting("scoring.normalisation", TEXT, "五大振兴评分的默认标准化方法:minmax(最小-最大值)、zscore(标准分数)、target(距目标值)"),
     Setting("scoring.weights", TEXT, "五大振兴评分的默认赋权方法:equal(等权)、entropy(熵权法)、ahp(层次分析法)"),
     Setting("scoring.tier_names", TEXTS, "村庄分档名称,从高到低,例如 [\"领先\", \"达标\", \"滞后\"];比分界点多一个"),
-    Setting("scoring.tier_cuts", NUMBERS, "分档分界点(综合得分 0-100,从高到低),得分 ≥ 第一个分界点为第一档,依此类推"),
+    Setting("scoring.tier_cuts", NUMBERS, "分档分界点(综合得分 0-100,从高到低),得分 ≥ 第一个分界点为第一档,依此类推",
+            unit="分", low=0, high=100),
     Setting("scoring.min_indicator_share", NUMBER,
-            "缺失值规则:某村某维度有值指标的权重合计低于该维度权重的该比例(0-1)时,该维度得分记为缺失"),
+            "缺失值规则:某村某维度有值指标的权重合计低于该维度权重的该比例(0-1)时,该维度得分记为缺失",
+            unit="比例", low=0, high=1),
     Setting("scoring.ahp_matrix", MATRIX,
             "层次分析法的五维两两比较判断矩阵(顺序:产业兴旺、生态宜居、乡风文明、治理有效、生活富裕),"
             "可写 \"1/3\";一致性比率 CR ≥ 0.1 时拒绝使用"),
-    Setting("scoring.robustness_draws", INTEGER, "排名稳健性分析的随机抽样次数(随机扰动权重并切换标准化方法)"),
-    Setting("scoring.robustness_weight_spread", NUMBER, "稳健性分析中每个权重乘以 U(1-该值, 1+该值) 后重新归一"),
-    Setting("scoring.robust_max_width", NUMBER, "排名 5%-95% 区间宽度超过参评村数的该比例时,标记为“排名不稳健”"),
-    Setting("poverty.k", NUMBER, "多维贫困(Alkire-Foster)识别临界值 k(0-1]:加权剥夺得分 ≥ k 的农户视为多维贫困;0.2 即任一维度被剥夺"),
-    Setting("poverty.weights.income", NUMBER, "多维贫困维度权重:收入(两不愁,人均纯收入低于当年监测标准为剥夺);各维度权重会归一"),
-    Setting("poverty.weights.housing", NUMBER, "多维贫困维度权重:住房安全有保障"),
-    Setting("poverty.weights.water", NUMBER, "多维贫困维度权重:饮水安全有保障"),
-    Setting("poverty.weights.education", NUMBER, "多维贫困维度权重:义务教育有保障"),
-    Setting("poverty.weights.medical", NUMBER, "多维贫困维度权重:基本医疗保险全员参保"),
+    Setting("scoring.robustness_draws", INTEGER, "排名稳健性分析的随机抽样次数(随机扰动权重并切换标准化方法)",
+            unit="次", low=10, high=10000),
+    Setting("scoring.robustness_weight_spread", NUMBER, "稳健性分析中每个权重乘以 U(1-该值, 1+该值) 后重新归一",
+            unit="比例", low=0, high=0.99),
+    Setting("scoring.robust_max_width", NUMBER, "排名 5%-95% 区间宽度超过参评村数的该比例时,标记为“排名不稳健”",
+            unit="比例", low=0, high=1),
+    Setting("poverty.k", NUMBER, "多维贫困(Alkire-Foster)识别临界值 k(0-1]:加权剥夺得分 ≥ k 的农户视为多维贫困;0.2 即任一维度被剥夺",
+            unit="比例", low=0.01, high=1),
+    Setting("poverty.weights.income", NUMBER, "多维贫困维度权重:收入(两不愁,人均纯收入低于当年监测标准为剥夺);各维度权重会归一",
+            unit="权重", low=0),
+    Setting("poverty.weights.housing", NUMBER, "多维贫困维度权重:住房安全有保障",
+            unit="权重", low=0),
+    Setting("poverty.weights.water", NUMBER, "多维贫困维度权重:饮水安全有保障",
+            unit="权重", low=0),
+    Setting("poverty.weights.education", NUMBER, "多维贫困维度权重:义务教育有保障",
+            unit="权重", low=0),
+    Setting("poverty.weights.medical", NUMBER, "多维贫困维度权重:基本医疗保险全员参保",
+            unit="权重", low=0),
     Setting("risk.income_near_line_ratio", NUMBER,
-            "规则预警:人均纯收入低于当年监测标准的该倍数即触发(收入接近或低于监测线)"),
+            "规则预警:人均纯收入低于当年监测标准的该倍数即触发(收入接近或低于监测线)",
+            unit="倍", low=0.5, high=3),
     Setting("risk.medical_share_former_poor", NUMBER,
-            "规则预警:脱贫户年度合规自付医疗支出超过上年全省农村居民人均可支配收入的该比例即触发"),
-    Setting("risk.medical_share_others", NUMBER, "规则预警:其他农户医疗支出触发比例,含义同上"),
+            "规则预警:脱贫户年度合规自付医疗支出超过上年全省农村居民人均可支配收入的该比例即触发",
+            unit="比例", low=0, high=5, county=True),
+    Setting("risk.medical_share_others", NUMBER, "规则预警:其他农户医疗支出触发比例,含义同上",
+            unit="比例", low=0, high=5, county=True),
     Setting("risk.provincial_rural_income", BY_YEAR,
-            "全省农村居民人均可支配收入(元),按统计年份;t 年的医疗支出比较用 t-1 年的数值"),
-    Setting("risk.workload", NUMBER, "入户核实工作量:按预测风险排在前该比例(0-1)的农户列入预警名单,基线规则截取同样户数"),
-    Setting("risk.high_risk_probability", NUMBER, "预测返贫概率达到该值即视为高风险户(监测页与地图)"),
-    Setting("risk.label_line_ratio", NUMBER, "返贫定义:次年人均纯收入低于次年监测标准的该倍数即算发生(默认 1)"),
+            "全省农村居民人均可支配收入(元),按统计年份;t 年的医疗支出比较用 t-1 年的数值",
+            unit="元", low=1000, high=100000, county=True),
+    Setting("risk.workload", NUMBER, "入户核实工作量:按预测风险排在前该比例(0-1)的农户列入预警名单,基线规则截取同样户数",
+            unit="比例", low=0.001, high=1),
+    Setting("risk.high_risk_probability", NUMBER, "预测返贫概率达到该值即视为高风险户(监测页与地图)",
+            unit="概率", low=0, high=1),
+    Setting("risk.label_line_ratio", NUMBER, "返贫定义:次年人均纯收入低于次年监测标准的该倍数即算发生(默认 1)",
+            unit="倍", low=0.5, high=3),
     Setting("risk.label_counts_identified", FLAG, "返贫定义:次年被识别为监测对象是否也算发生(true/false)"),
     Setting("funds.disbursement_schedule", NUMBERS,
             "衔接资金支出进度要求:当年项目资金到 1-12 月各月末应累计支付的比例(12 个数,0-1);"
-            "实施中项目低于截至月份的要求即标记“进度滞后”"),
+            "实施中项目低于截至月份的要求即标记“进度滞后”",
+            unit="比例", low=0, high=1, county=True),
     Setting("funds.scale_flag_ratio", NUMBER,
-            "项目资金超过所在村(或乡镇)其他年份年度资金中位数的该倍数时,标记“超出本村常规规模”"),
+            "项目资金超过所在村(或乡镇)其他年份年度资金中位数的该倍数时,标记“超出本村常规规模”",
+            unit="倍", low=1, high=100),
     Setting("relocation.employed_min_months", INTEGER,
-            "易地搬迁户全户务工月数达到该值即视为“有人就业”;有劳动力而不足该值的搬迁户计入“无人就业户”(目标为 0)"),
-    Setting("assessment.weights.scores", NUMBER, "乡镇考核权重:村庄五大振兴综合得分(乡镇内各村平均);各项权重会归一"),
-    Setting("assessment.weights.elimination", NUMBER, "乡镇考核权重:监测对象风险消除率"),
+            "易地搬迁户全户务工月数达到该值即视为“有人就业”;有劳动力而不足该值的搬迁户计入“无人就业户”(目标为 0)",
+            unit="月", low=0, high=12),
+    Setting("assessment.weights.scores", NUMBER, "乡镇考核权重:村庄五大振兴综合得分(乡镇内各村平均);各项权重会归一",
+            unit="权重", low=0),
+    Setting("assessment.weights.elimination", NUMBER, "乡镇考核权重:监测对象风险消除率",
+            unit="权重", low=0),
     Setting("assessment.weights.identification", NUMBER,
-            "乡镇考核权重:及时识别率(人均纯收入低于监测标准的农户中已纳入监测且风险未消除的比例)"),
-    Setting("assessment.weights.execution", NUMBER, "乡镇考核权重:衔接资金执行率(已支付 / 投入,不含储备项目)"),
+            "乡镇考核权重:及时识别率(人均纯收入低于监测标准的农户中已纳入监测且风险未消除的比例)",
+            unit="权重", low=0),
+    Setting("assessment.weights.execution", NUMBER, "乡镇考核权重:衔接资金执行率(已支付 / 投入,不含储备项目)",
+            unit="权重", low=0),
     Setting("assessment.weights.industry", NUMBER,
-            "乡镇考核权重:产业发展资金占比达标程度(占比 / funds.industry_min_share,最高 100%)"),
-    Setting("import.max_file_mb", NUMBER, "导入时单个文件的大小上限(MB),超过即拒绝并提示拆分"),
+            "乡镇考核权重:产业发展资金占比达标程度(占比 / funds.industry_min_share,最高 100%)",
+            unit="权重", low=0),
+    Setting("import.max_file_mb", NUMBER, "导入时单个文件的大小上限(MB),超过即拒绝并提示拆分",
+            unit="MB", low=1, high=2000),
     Setting("import.simplify_tolerance_deg", NUMBER,
-            "导入村界时一次性简化的容差(度,约 1 度 = 100 公里);共用边界保持一致,0 表示不简化"),
+            "导入村界时一次性简化的容差(度,约 1 度 = 100 公里);共用边界保持一致,0 表示不简化",
+            unit="度", low=0, high=0.1),
 )
 
 
@@ -187,9 +255,28 @@ def load(path: Path = SETTINGS_FILE) -> dict[str, Any]:
 BY_KEY: dict[str, Setting] = {s.key: s for s in DECLARED}
 
 
+_overlay: dict[str, Any] = {}  # the county's own values, over the shipped defaults (see `use`)
+
+
+def use(values: dict[str, Any]) -> None:
+    """Put a county's own values (kept in its store, set on the 系统设置 page) over the shipped
+    defaults: app.py and the command line call this with the store's values before anything
+    reads a setting. Keys no longer declared are ignored; a value of the wrong kind is refused."""
+    checked = {key: value for key, value in values.items() if key in BY_KEY}
+    for key, value in checked.items():
+        BY_KEY[key].check(value)
+    global _overlay
+    _overlay = checked
+
+
+def in_force() -> dict[str, Any]:
+    """Every setting as it applies now: the county's values over the shipped defaults."""
+    return {**load(), **_overlay}
+
+
 def get(key: str) -> Any:
     """The raw value of a declared setting (use the typed readers below where they fit)."""
-    return load()[key]
+    return _overlay[key] if key in _overlay else load()[key]
 
 
 def _typed(key: str, kind: Kind) -> Any:

@@ -60,6 +60,7 @@ inputs = briefing.Inputs(
     scale_ratio=settings.number("funds.scale_flag_ratio"),
     employed_min_months=settings.integer("relocation.employed_min_months"),
     high_risk_probability=settings.number("risk.high_risk_probability"), weights=ranking.default_weights(),
+    unconfirmed=tuple(data.unconfirmed_settings()),
     township=place or None, scores=score_table, predictions=predictions, notes=notes)
 place_name = data.county_name() + names.get(place, "")
 record = auth.export_recorder(zh["title"], f"{place_name} · {year}年度", int(len(inputs.villages)), False)

@@ -24,21 +24,22 @@ townships, villages = data.table("townships"), data.table("villages")
 town_names = townships.set_index("township_code")["township_name"]
 in_scope = villages[villages["village_code"].isin(scope.village_codes())] if f.township else villages
 village_names = dict(zip(villages["village_code"], villages["village_name"]))
+village_town = dict(zip(villages["village_code"], villages["township_code"]))
 
 
-def _open(key: str) -> None:
+def _open(key: str, village_town: dict[str, str]) -> None:
     """The in-page picker sets the shared filters (and so the URL), like the sidebar would."""
     code = st.session_state[key]
     if code:
-        st.session_state["town"] = code[:9]
+        st.session_state["town"] = village_town[code]
         st.session_state["village"] = code
 
 
 layout.header(t["title"] + (f":{village_names[f.village]}" if f.village else ""), scope.label())
 options = [""] + list(in_scope["village_code"])
 st.selectbox(t["pick"], options, index=options.index(f.village) if f.village in options else 0, key="profile_pick",
-             format_func={c: f"{village_names[c]}({town_names.get(c[:9], '')})" if c else "—" for c in options}.get,
-             on_change=_open, args=("profile_pick",), help=t["pick_help"])
+             format_func={c: f"{village_names[c]}({town_names.get(village_town[c], '')})" if c else "—" for c in options}.get,
+             on_change=_open, args=("profile_pick", village_town), help=t["pick_help"])
 if not f.village:
     st.info(t["choose"])
     st.stop()

@@ -13,7 +13,7 @@ from analytics.data.store import Store
 from analytics.demo import county as demo
 from tests.auth_helpers import app, capture_downloads, sign_in
 from tests.conftest import ROOT
-from ui import auth
+from ui import session, signin
 
 GUARANTEES = "app_pages/guarantees.py"
 
@@ -117,7 +117,7 @@ def test_an_idle_session_expires_and_is_recorded(with_accounts, monkeypatch):
     start = _last_seq(with_accounts.store)
     at = sign_in("plan01", with_accounts.passwords["plan01"])
     assert at.title[0].value != "登录"
-    monkeypatch.setattr(auth, "_idle_limit", lambda: -1.0)
+    monkeypatch.setattr(session, "idle_limit", lambda: -1.0)
     at.run()
     assert at.title[0].value == "登录" and any("长时间未操作" in i.value for i in at.info)
     log = _since(with_accounts.store, start)
@@ -196,7 +196,7 @@ class _Identity:
 def test_oidc_identity_signs_in_with_the_role_from_the_apps_table(with_accounts, monkeypatch):
     import streamlit as st
 
-    monkeypatch.setattr(auth, "_oidc_configured", lambda: True)
+    monkeypatch.setattr(signin, "_oidc_configured", lambda: True)
     monkeypatch.setattr(st, "user", _Identity(preferred_username="town01", email="t@example.invalid"))
     start = _last_seq(with_accounts.store)
     at = app().run()
@@ -209,7 +209,7 @@ def test_oidc_identity_signs_in_with_the_role_from_the_apps_table(with_accounts,
 def test_oidc_identity_without_an_account_sees_nothing(with_accounts, monkeypatch):
     import streamlit as st
 
-    monkeypatch.setattr(auth, "_oidc_configured", lambda: True)
+    monkeypatch.setattr(signin, "_oidc_configured", lambda: True)
     monkeypatch.setattr(st, "user", _Identity(preferred_username="stranger", email="stranger@example.invalid"))
     at = app().run()
     assert at.title[0].value == "登录" and any("stranger@example.invalid" in e.value for e in at.error)
@@ -241,11 +241,11 @@ def test_an_idle_oidc_session_also_signs_out_at_the_provider(with_accounts, monk
     import streamlit as st
 
     calls: list[str] = []
-    monkeypatch.setattr(auth, "_oidc_configured", lambda: True)
+    monkeypatch.setattr(signin, "_oidc_configured", lambda: True)
     monkeypatch.setattr(st, "user", _Identity(preferred_username="leader01"))
     monkeypatch.setattr(st, "logout", lambda: calls.append("logout"))
     at = app().run()
     assert at.title[0].value != "登录" and not calls
-    monkeypatch.setattr(auth, "_idle_limit", lambda: -1.0)
+    monkeypatch.setattr(session, "idle_limit", lambda: -1.0)
     at.run()
     assert calls == ["logout"]

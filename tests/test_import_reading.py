@@ -110,7 +110,8 @@ def _with_cached_values(data: bytes, cached: dict[str, str]) -> bytes:
             body = source.read(item.filename)
             if item.filename.startswith("xl/worksheets/"):
                 for cell, value in cached.items():
-                    body = re.sub(rb'(<c r="' + cell.encode() + rb'"[^>]*>(?:(?!</c>).)*?<f>[^<]*</f>)<v\s*/>',
+                    # openpyxl writes an empty value as <v/>, or as <v></v> when lxml is installed
+                    body = re.sub(rb'(<c r="' + cell.encode() + rb'"[^>]*>(?:(?!</c>).)*?<f>[^<]*</f>)<v\s*(?:/>|></v>)',
                                   rb"\1<v>" + value.encode() + rb"</v>", body, flags=re.S)
             target.writestr(item, body)
     return out.getvalue()

@@ -18,7 +18,7 @@ from analytics.__main__ import main
 from analytics.access.scope import Scope, ScopeError
 from analytics.data import audit
 from tests.auth_helpers import capture_downloads, haystack, sign_in
-from ui import auth
+from ui import session
 from ui.nav import PAGES
 
 ID_NUMBER = re.compile(r"\d{17}[\dX]")
@@ -149,7 +149,7 @@ def test_edited_session_state_cannot_widen_scope_or_unmask(with_accounts, demo_t
         assert not at.exception and not outside.leaks(text) and not personal.leaks(text), path
     for _, payload in downloads:
         assert not personal.leaks(_workbook_text(payload))
-    at.session_state[auth.TOKEN_KEY] = "forged-" + "x" * 40
+    at.session_state[session.TOKEN_KEY] = "forged-" + "x" * 40
     at.run()
     assert at.title[0].value == "登录" and not outside.leaks(haystack(at))
 
@@ -208,10 +208,10 @@ def test_downloads_are_cut_to_scope_even_when_a_page_passes_county_rows(with_acc
     def script():
         from analytics.access import users
         from analytics.data.store import Store
-        from ui import auth, data, exports
+        from ui import data, exports, session
 
         store = data.store()
-        auth._start(store, users.get(store, "town01"), auth.VIA_PASSWORD)
+        session.start(store, users.get(store, "town01"), session.VIA_PASSWORD)
         county = Store(store.root).table("households")
         county = county[county["year"] == county["year"].max()]
         exports.download(county[["household_id", "village_code", "head_name"]], "全县名单", "全县", key="a")

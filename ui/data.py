@@ -6,7 +6,6 @@ must treat them as read-only. Every public loader returns rows in the signed-in 
 
 from __future__ import annotations
 
-import os
 import threading
 
 import geopandas as gpd
@@ -16,17 +15,12 @@ import streamlit as st
 
 from analytics import settings
 from analytics.access.scope import Scope, ScopeError
-from analytics.access.users import User
+from analytics.data import county, county_settings
 from analytics.data.store import SLICED_TABLES, SnapshotInfo, Store
+from ui.session import current_user as _signed_in
+from ui.session import store
 
-STORE_ENV = "DASHBOARD_STORE"
-
-
-def store() -> Store:
-    """The store folder: DASHBOARD_STORE when set (tests, other deployments), else data/store."""
-    return Store(os.environ[STORE_ENV]) if os.environ.get(STORE_ENV) else Store()
-
-
+UNNAMED_COUNTY = "本县"  # a snapshot written before counties were recorded
 _run = threading.local()  # Streamlit runs a session's script in its own thread
 
 
@@ -135,8 +129,37 @@ def in_scope(frame: pd.DataFrame) -> pd.DataFrame:
         return frame[frame[column].isin(set(households(columns=["household_id"])["household_id"]))]
 
 
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _county(root: str, snapshot_id: str) -> county.County | None:
+    return county.read(Store(root), snapshot_id)
+
+
 def county_name() -> str:
-    return settings.text("county_name")
+    """The county of the pinned snapshot, for titles, scope lines, exports and the deck."""
+    info = snapshot()
+    found = _county(str(store().root), info.id) if info is not None else None
+    return found.name if found is not None else UNNAMED_COUNTY
+
+
+def apply_county_settings() -> None:
+    """The store's own settings over the shipped defaults, once per run (app.py), so that a change
+    on the 系统设置 page applies at the next click."""
+    county_settings.apply(store())
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _unconfirmed(root: str, snapshot_id: str, own: tuple[str, ...]) -> list[str]:
+    return county_settings.unconfirmed(Store(root))
+
+
+def unconfirmed_settings() -> list[str]:
+    """County-owned settings still at the demo's values after a real import (the banner and the
+    参数未确认 footer of briefings, decks and exports)."""
+    info = snapshot()
+    if info is None:
+        return []
+    own = tuple(sorted(county_settings.values(store())))
+    return _unconfirmed(str(store().root), info.id, own)
 
 
 def can_see_personal() -> bool:
@@ -156,9 +179,3 @@ def current_user() -> str:
     user = _signed_in()
     return user.name if user is not None else "未登录"
 
-
-def _signed_in() -> User | None:
-    # imported here: ui.auth imports this module, and may restart the run while it is imported
-    from ui import auth
-
-    return auth.current_user()

@@ -16,6 +16,7 @@ import pandas as pd
 import streamlit as st
 
 from analytics import settings
+from analytics.data.contract import township_of
 from analytics.data.store import Store
 from analytics.risk import saved as risk_model_store
 from analytics.risk.features import RiskDataError
@@ -74,7 +75,7 @@ def _desk(key: _Key, town: str, codes: tuple[str, ...]) -> Desk:
     table = township.villages_table(
         vy[vy["village_code"].isin(codes)], villages[villages["village_code"].isin(codes)], year,
         high_risk=warned.groupby("village_code").size() if warned is not None else None,
-        jobless=jobless.groupby("village_code").size(), projects=pool[pool["village_code"].str[:9] == town])
+        jobless=jobless.groupby("village_code").size(), projects=pool[township_of(pool["village_code"]) == town])
     return Desk(table[VILLAGE_COLUMNS],
                 tuple(None if frame is None else frame[columns] for frame, columns in zip(lists, LIST_COLUMNS)),
                 key.model_error)
@@ -120,8 +121,8 @@ def prewarm(year: int | None = None) -> None:
 
 def _prewarm(root: str, snapshot_id: str, year: int) -> None:
     model_id = risk_model_store.current(root, snapshot_id)
-    if model_id is None:
-        return
+    if model_id is None or not Store(root).has_table("households", snapshot_id):
+        return  # the desk page computes on demand and says what is missing
     key = _key(root, snapshot_id, year, model_id, None)
     for town, rows in data.whole_table(root, snapshot_id, "villages").groupby("township_code"):
         _desk(key, town, tuple(rows["village_code"]))

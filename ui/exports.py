@@ -18,6 +18,8 @@ def download(frame: pd.DataFrame, title: str, scope: str, *, key: str,
     """The file is generated when the user clicks, and each download is recorded in the audit log."""
     info = data.snapshot()
     subtitle = f"{common()['scope']}:{scope} · {common()['snapshot']} {info.id if info else '-'}"
+    if data.unconfirmed_settings():
+        subtitle += f" · {common()['unconfirmed_mark']}"
     frame = data.in_scope(frame)  # a second lock: no export leaves the user's townships
     visible = data.can_see_personal()
     record = auth.export_recorder(title, scope, len(frame), visible)

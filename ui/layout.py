@@ -45,7 +45,8 @@ def header(title: str, scope: str | None = None) -> None:
     if info is not None and info.is_demo:
         st.warning(t["demo_banner"], icon="⚠️")
     if scope:
-        st.caption(f"{t['scope']}:{scope} · {t['snapshot']} {info.id if info else '-'}")
+        unconfirmed = f" · **{t['unconfirmed_mark']}**" if data.unconfirmed_settings() else ""
+        st.caption(f"{t['scope']}:{scope} · {t['snapshot']} {info.id if info else '-'}{unconfirmed}")
 
 
 def cards(items: Sequence[Card], per_row: int = 4) -> None:

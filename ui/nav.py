@@ -60,6 +60,7 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("app_pages/audit_log.py", "审计日志", "Audit log", ":material/policy:", "管理", roles=(ADMIN,)),
     PageSpec("app_pages/data_admin.py", "数据管理", "Data management", ":material/database:", "管理",
              roles=(ADMIN,)),
+    PageSpec("app_pages/settings.py", "系统设置", "System settings", ":material/tune:", "管理", roles=(ADMIN,)),
 )
 
 

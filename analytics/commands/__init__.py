@@ -12,4 +12,5 @@ COMMAND_MODULES = (
     "analytics.commands.allocate",
     "analytics.commands.risk",
     "analytics.commands.score",
+    "analytics.commands.county",
 )

@@ -28,6 +28,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         p.add_argument("--crs", choices=CRS_CHOICES, default="declared", help=CRS_HELP)
         p.add_argument("--replace", action="store_true", help="整表替换(默认:带年度的表只替换导入的年度)")
         p.add_argument("--show-personal", action="store_true", help="报告中显示完整的姓名和证件号码(默认脱敏)")
+        p.add_argument("--county-name", default="", help="县名:仅当县代码不在国家行政区划代码表中(新设或虚构)时需要")
+        p.add_argument("--keep-county-name", action="store_true", help="县代码在区划表中时仍使用 --county-name 填写的名称")
         if name == "import":
             p.add_argument("--user", default=getpass.getuser(), help="记入历史的操作人(默认当前系统用户)")
         p.set_defaults(run=run_import if name == "import" else run_validate)
@@ -44,7 +46,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def _check(args: argparse.Namespace) -> ingest.Checked:
     started = time.perf_counter()
-    checked = ingest.check(args.paths, Store(args.store), ingest.Options(crs=args.crs, replace=args.replace))
+    checked = ingest.check(args.paths, Store(args.store), ingest.Options(crs=args.crs, replace=args.replace, county_name=args.county_name,
+                                          keep_county_name=args.keep_county_name))
     print(checked.report.text(personal_visible=args.show_personal))
     print(f"检查用时 {time.perf_counter() - started:.1f} 秒")
     return checked

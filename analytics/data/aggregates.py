@@ -11,7 +11,7 @@ import geopandas as gpd
 import pandas as pd
 
 from analytics.data import indicators
-from analytics.data.contract import GUARANTEE_COLUMNS, MONITORING_CATEGORIES
+from analytics.data.contract import GUARANTEE_COLUMNS, MONITORING_CATEGORIES, is_unresolved, year_of
 
 # Additive columns of village_year; shares and means are computed from them on demand.
 COUNT_COLUMNS = (
@@ -26,8 +26,8 @@ def village_year(households: pd.DataFrame, lines: pd.DataFrame) -> pd.DataFrame:
     h = households
     line = h["year"].map(lines.set_index("year")["threshold_yuan"])
     monitored = h["monitoring_category"].notna()
-    eliminated = h["risk_eliminated"].fillna(False).astype(bool)
-    start_year = pd.to_numeric(h["monitoring_start"].astype("string").str[:4], errors="coerce")
+    eliminated = monitored & ~is_unresolved(h)
+    start_year = year_of(h["monitoring_start"])
     poor = h["household_type"].eq("脱贫户")
     income = h["per_capita_net_income"] * h["household_size"]
     problems = pd.DataFrame({f"{c}_problem": ~h[c].astype(bool) for c in GUARANTEE_COLUMNS})

@@ -36,6 +36,7 @@ ACTIONS: dict[str, str] = {
     "user_disable": "停用用户",
     "user_enable": "启用用户",
     "user_password": "修改密码",
+    "settings_change": "修改设置",
 }
 COLUMNS_ZH: dict[str, str] = {
     "seq": "序号", "at": "时间", "user": "用户", "action": "操作", "scope": "范围",

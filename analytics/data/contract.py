@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import pandas as pd
+
 DIMENSIONS: tuple[str, ...] = ("产业兴旺", "生态宜居", "乡风文明", "治理有效", "生活富裕")
 DIMENSIONS_EN: dict[str, str] = {
     "产业兴旺": "Thriving industry",
@@ -230,6 +232,25 @@ TABLES: dict[str, Table] = {
 
 BOOL_TRUE = frozenset({"是", "1", "y", "yes", "true", "t", "是的", "有"})
 BOOL_FALSE = frozenset({"否", "0", "n", "no", "false", "f", "无"})
+
+
+TOWNSHIP_CODE_LENGTH = 9  # a village code (12 digits) starts with its township's code
+
+
+def township_of(village_codes: pd.Series) -> pd.Series:
+    """The township code of each village code (or of a township code, which is its own)."""
+    return village_codes.astype("string").str[:TOWNSHIP_CODE_LENGTH]
+
+
+def year_of(yyyymm: pd.Series) -> pd.Series:
+    """The year of YYYYMM values (识别监测时间, 风险消除时间), as a nullable number; blanks stay missing."""
+    return pd.to_numeric(yyyymm.astype("string").str[:4], errors="coerce")
+
+
+def is_unresolved(households: pd.DataFrame) -> pd.Series:
+    """Monitored and risk not yet eliminated: the households the monitoring system still follows."""
+    eliminated = households["risk_eliminated"].astype("boolean").fillna(False).astype(bool)
+    return households["monitoring_category"].notna() & ~eliminated
 
 
 def header(table: str, column_id: str) -> str:

@@ -47,6 +47,7 @@ import numpy as np
 import pandas as pd
 
 from analytics.data import aggregates
+from analytics.data import county as identity
 from analytics.data.contract import (
     ASSISTANCE_MEASURES,
     EDUCATION_LEVELS,
@@ -64,6 +65,7 @@ from analytics.demo import geography
 YEARS = tuple(range(2021, 2026))
 MONITORING_LINES = {2021: 6000.0, 2022: 6600.0, 2023: 7100.0, 2024: 7600.0, 2025: 8000.0}
 COUNTY_CODE = "990121"  # province code 99 does not exist: clearly fictional
+NAME, PROVINCE = "岚溪县", "示范省"
 N_TOWNSHIPS = 16
 N_VILLAGES = 220
 IDENTIFY_RATE = 0.7
@@ -535,4 +537,5 @@ def generate(households: int = 80_000, seed: int = 2024) -> dict[str, pd.DataFra
 def build(store: Store, households: int = 80_000, seed: int = 2024) -> str:
     """Generate the demo county and commit it as a snapshot; returns its id."""
     tables = aggregates.with_derived(generate(households, seed))
+    tables[identity.TABLE] = identity.demo(tables, NAME, PROVINCE).frame()
     return store.write_snapshot(tables, kind="demo", source=f"示范县 households={households} seed={seed}")

@@ -17,11 +17,12 @@ import pandas as pd
 
 from analytics import settings
 from analytics.data import aggregates
+from analytics.data import county as county_identity
 from analytics.data.contract import TABLES
 from analytics.data.store import Store
 from analytics.ingest import boundaries
 from analytics.ingest import reading as importer
-from analytics.ingest.report import ERROR, Report
+from analytics.ingest.report import ERROR, WARNING, Report
 from analytics.ingest.validation import Current, Validator, contract_types
 
 SUFFIXES = (*importer.EXCEL_SUFFIXES, *importer.CSV_SUFFIXES, *boundaries.GEO_SUFFIXES)
@@ -36,6 +37,8 @@ class ImportRefused(Exception):
 class Options:
     crs: str = "declared"  # boundary files without a CRS: refuse, or read as WGS84, or convert from GCJ-02
     replace: bool = False  # replace whole tables instead of only the years an import holds
+    county_name: str = ""  # needed only when the county code is not in the national division table
+    keep_county_name: bool = False  # use county_name even where the division table names the code otherwise
 
 
 @dataclass
@@ -44,10 +47,11 @@ class Checked:
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
     files: list[str] = field(default_factory=list)
     base: str | None = None
+    county: county_identity.County | None = None
 
     @property
     def ok(self) -> bool:
-        return self.report.ok and bool(self.tables)
+        return self.report.ok and bool(self.tables) and self.county is not None
 
 
 def read_file(path: Path, name: str, options: Options, report: Report) -> list[importer.Sheet]:
@@ -94,9 +98,33 @@ def check(paths: Sequence[Path | str], store: Store | None = None, options: Opti
     except Exception as exc:  # a bug must reach the user as a message, and the tests as a failure
         report.add(ERROR, "、".join(names), f"{INTERNAL}:{type(exc).__name__}: {exc}",
                    value=traceback.format_exc(limit=-1).strip().splitlines()[-1])
+    if report.ok:
+        checked.county = _county(checked, store, options, report)
     if not report.ok:
         checked.tables = {}
     return checked
+
+
+PLACE_TABLES = ("townships", "villages")
+
+
+def _county(checked: Checked, store: Store | None, options: Options, report: Report) -> county_identity.County | None:
+    """Which county the import is, from its township and village codes (or the current snapshot's)."""
+    previous = county_identity.read(store, checked.base) if store is not None and checked.base else None
+    places = {n: checked.tables[n] for n in PLACE_TABLES if n in checked.tables}
+    if not places and previous is not None and not options.county_name:
+        return previous
+    if not places and store is not None and checked.base:
+        places = {n: store.table(n, checked.base) for n in PLACE_TABLES if store.has_table(n, checked.base)}
+    files = "、".join(checked.files)
+    try:
+        found, warnings = county_identity.identify(places, options.county_name, previous, options.keep_county_name)
+    except county_identity.CountyError as exc:
+        report.add(ERROR, files, str(exc))
+        return None
+    for warning in warnings:
+        report.add(WARNING, files, warning)
+    return found
 
 
 def _validate(sheets: list[importer.Sheet], current: Current, options: Options,
@@ -122,4 +150,5 @@ def commit(checked: Checked, store: Store, user: str) -> str:
     parts = "、".join(f"{TABLES[n].zh} {len(f):,} 行" for n, f in checked.tables.items())
     source = f"{'、'.join(checked.files)}({parts})"
     tables = aggregates.with_derived(store.complete(checked.tables, checked.base))
+    tables[county_identity.TABLE] = checked.county.frame()
     return store.write_snapshot(tables, kind="import", source=source, user=user, base=checked.base)

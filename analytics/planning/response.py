@@ -31,6 +31,7 @@ from scipy import stats
 
 from analytics import settings
 from analytics.data import indicators
+from analytics.data.contract import is_unresolved, year_of
 from analytics.data.funds import fund_intensity, village_funds
 
 RELAPSE = "relapse_rate"
@@ -72,8 +73,8 @@ def relapse_rates(households: pd.DataFrame, lines: pd.DataFrame, line_ratio: flo
     identified = bool(settings.flag("risk.label_counts_identified") if count_identified is None else count_identified)
     h = households
     line = h["year"].map(lines.set_index("year")["threshold_yuan"])
-    start_year = pd.to_numeric(h["monitoring_start"], errors="coerce") // 100  # YYYYMM
-    unresolved = h["monitoring_category"].notna() & ~h["risk_eliminated"].astype("boolean").fillna(False)
+    start_year = year_of(h["monitoring_start"])
+    unresolved = is_unresolved(h)
     fell = (h["per_capita_net_income"] < ratio * line).to_numpy(bool, copy=True)
     if identified:
         fell |= start_year.eq(h["year"]).fillna(False).to_numpy(bool)

@@ -63,6 +63,7 @@ class Inputs:
     scores: pd.DataFrame | None = None
     predictions: pd.DataFrame | None = None
     notes: list[str] = field(default_factory=list)
+    unconfirmed: tuple[str, ...] = ()  # county-owned settings still at the demo's values
 
 
 def _num(value: float | None, digits: int = 0) -> str:
@@ -237,8 +238,15 @@ def build(inputs: Inputs, generated_at: datetime | None = None) -> str:
         + '<section><h2>说明</h2><ul class="note">'
         "<li>本材料只含汇总数字和项目信息,不含农户姓名、证件号码等个人信息。</li>"
         "<li>用浏览器打开后按 Ctrl+P(Mac 为 ⌘+P),选择“另存为 PDF”即可得到 PDF;无需联网。</li>"
-        f"{notes}</ul></section></body></html>"
+        f"{notes}</ul></section>{_unconfirmed_footer(inputs.unconfirmed)}</body></html>"
     )
+
+
+def _unconfirmed_footer(keys: tuple[str, ...]) -> str:
+    if not keys:
+        return ""
+    return (f'<footer class="unconfirmed">参数未确认:{html.escape("、".join(keys))} 仍为示范县的数值,'
+            "本材料中依赖它们的数字仅供参考。</footer>")
 
 
 def _restrict(inputs: Inputs) -> dict[str, pd.DataFrame]:

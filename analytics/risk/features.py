@@ -22,7 +22,11 @@ from analytics.data.contract import (
     MONITORING_CATEGORIES,
     MULTI_SEPARATORS,
     TERRAINS,
+    is_unresolved,
+    township_of,
+    year_of,
 )
+from analytics.data.funds import fund_intensity
 
 KEYS = ("household_id", "year", "village_code", "township_code")
 NO_CATEGORY = "从未监测"
@@ -191,18 +195,13 @@ def _net_income(h: pd.DataFrame) -> pd.Series:
     return h["per_capita_net_income"].astype(float).fillna(computed)
 
 
-def _year_of(yyyymm: pd.Series) -> pd.Series:
-    return pd.to_numeric(yyyymm.astype("string").str[:4], errors="coerce")
-
-
 def monitoring_state(h: pd.DataFrame) -> pd.DataFrame:
     """Per row: monitored at all, under unresolved monitoring, identified in that year."""
     monitored = h["monitoring_category"].notna()
-    eliminated = h["risk_eliminated"].astype("boolean").fillna(False).astype(bool)
     return pd.DataFrame({
         "monitored": monitored,
-        "unresolved": monitored & ~eliminated,
-        "identified": monitored & _year_of(h["monitoring_start"]).eq(h["year"]).fillna(False).astype(bool),
+        "unresolved": is_unresolved(h),
+        "identified": monitored & year_of(h["monitoring_start"]).eq(h["year"]).fillna(False).astype(bool),
     }, index=h.index)
 
 
@@ -267,10 +266,10 @@ def _village_context(h: pd.DataFrame, income: pd.Series, line: pd.Series, villag
                           "is_key_village", "is_relocation_site"]].copy()
         v = v.merge(attrs, on="village_code", how="left")
     else:
-        v["township_code"] = v["village_code"].str[:9]
+        v["township_code"] = township_of(v["village_code"])
         v["terrain"], v["is_former_poor_village"], v["is_key_village"], v["is_relocation_site"] = (
             np.nan, np.nan, np.nan, np.nan)
-    v["township_code"] = v["township_code"].fillna(v["village_code"].str[:9])
+    v["township_code"] = v["township_code"].fillna(township_of(v["village_code"]))
     return v.drop(columns="households")
 
 
@@ -282,7 +281,7 @@ def _funds(projects: pd.DataFrame | None, categories: tuple[str, ...], v: pd.Dat
     wan = p.groupby(["village_code", "year"])["funds_wan"].sum()
     key = pd.MultiIndex.from_frame(v[["village_code", "year"]])
     amount = wan.reindex(key).fillna(0.0).to_numpy()
-    return pd.Series(np.log1p(amount * 10.0 / v["households"].clip(lower=1).to_numpy()), index=v.index)
+    return pd.Series(fund_intensity(amount, v["households"].to_numpy()), index=v.index)
 
 
 def _bool(series: pd.Series) -> pd.Series:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import pandas as pd
 import pyarrow.dataset as ds
 
-from analytics.data.contract import MONITORING_CATEGORIES, RISK_TYPES, split_multi
+from analytics.data.contract import MONITORING_CATEGORIES, RISK_TYPES, split_multi, year_of
 from analytics.risk.explain import main_risk_type
 from analytics.risk.features import monitoring_state
 
@@ -32,10 +32,6 @@ KPI_COLUMNS = ("year", "monitoring_category", "monitoring_start", "risk_eliminat
 SCORED_COLUMNS = ("year", "village_code", "township_code", "probability", "risk_types")
 
 
-def _year_of(yyyymm: pd.Series) -> pd.Series:
-    return pd.to_numeric(yyyymm.astype("string").str[:4], errors="coerce")
-
-
 def kpis(households: pd.DataFrame, scored: pd.DataFrame, year: int, cutoff: float) -> MonitoringKpis:
     """`households`: rows of the year in scope; `scored`: the model's rows of the same year and
     scope (households not under unresolved monitoring)."""
@@ -48,7 +44,7 @@ def kpis(households: pd.DataFrame, scored: pd.DataFrame, year: int, cutoff: floa
         households=len(h),
         monitored_by_category={c: int(category.eq(c).sum()) for c in MONITORING_CATEGORIES},
         unresolved=int(state["unresolved"].sum()),
-        eliminated_this_year=int((state["monitored"] & _year_of(h["risk_eliminated_at"]).eq(year)).sum()),
+        eliminated_this_year=int((state["monitored"] & year_of(h["risk_eliminated_at"]).eq(year)).sum()),
         newly_identified=int(state["identified"].sum()),
         high_risk_unmonitored=high,
         high_risk_share=high / len(h) if len(h) else None,

@@ -42,7 +42,7 @@ class ModelVersionError(Exception):
 
 def fingerprint(label: LabelSpec, model: RiskModel) -> str:
     """What a saved model must share with the current code and settings to be reused."""
-    risk_settings = {k: v for k, v in settings.load().items() if k.startswith("risk.") and k not in DISPLAY_ONLY}
+    risk_settings = {k: v for k, v in settings.in_force().items() if k.startswith("risk.") and k not in DISPLAY_ONLY}
     payload = json.dumps({"format": FORMAT, "label": vars(label), "settings": risk_settings,
                           "features": [f.id for f in FEATURES], "params": model.get_params()},
                          sort_keys=True, ensure_ascii=False, default=str)

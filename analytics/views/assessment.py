@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from analytics.data.contract import is_unresolved, township_of
 from analytics.data.funds import INDUSTRY_CATEGORY
 
 COMPONENTS: dict[str, str] = {
@@ -58,7 +59,7 @@ def identification(households: pd.DataFrame, lines: pd.DataFrame, year: int) -> 
     if line is None:
         raise AssessmentError(f"监测标准表中没有 {year} 年的监测收入标准,无法计算及时识别率。")
     below = now["per_capita_net_income"] < line
-    covered = below & now["monitoring_category"].notna() & ~now["risk_eliminated"].fillna(False).astype(bool)
+    covered = below & is_unresolved(now)
     return pd.DataFrame({"village_code": now["village_code"], "below_line": below.astype(int),
                          "covered": covered.astype(int)}).groupby("village_code", as_index=False).sum()
 
@@ -78,7 +79,7 @@ def components(year: int, villages: pd.DataFrame, townships: pd.DataFrame, villa
     cov = coverage.assign(township_code=coverage["village_code"].map(town_of)).groupby("township_code")[
         ["below_line", "covered"]].sum()
     active = projects[(projects["year"] == year) & (projects["status"] != "储备")]
-    active = active.assign(township_code=active["village_code"].str[:9])
+    active = active.assign(township_code=township_of(active["village_code"]))
     funds = active.groupby("township_code").agg(funds_wan=("funds_wan", "sum"), paid_wan=("disbursed_wan", "sum"))
     industry = active[active["category"] == INDUSTRY_CATEGORY].groupby("township_code")["funds_wan"].sum()
     out = townships.set_index("township_code")[["township_name"]].join([by_town, cov, funds])

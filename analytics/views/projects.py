@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from analytics.data.contract import PROJECT_CATEGORIES, PROJECT_STATUSES
+from analytics.data.contract import PROJECT_CATEGORIES, PROJECT_STATUSES, township_of
 from analytics.data.funds import INDUSTRY_CATEGORY
 
 # What a completed project leaves behind, following the usual classification of 扶贫项目资产:
@@ -35,7 +35,7 @@ SCALE = "超出本村常规规模"
 def with_places(projects: pd.DataFrame, villages: pd.DataFrame, townships: pd.DataFrame) -> pd.DataFrame:
     """Projects with township code and name, village name (empty for township-wide) and paid share."""
     out = projects.copy()
-    out["township_code"] = out["village_code"].str[:9]
+    out["township_code"] = township_of(out["village_code"])
     out = out.merge(townships[["township_code", "township_name"]], on="township_code", how="left")
     names = villages.set_index("village_code")["village_name"]
     out["village_name"] = out["village_code"].map(names).fillna("(全乡镇)")

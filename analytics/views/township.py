@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from analytics.data.contract import is_unresolved
 from analytics.views import guarantees, relocation
 
 OPEN_COLUMNS = (
@@ -50,7 +51,7 @@ def villages_table(village_year: pd.DataFrame, villages: pd.DataFrame, year: int
 def open_cases(households: pd.DataFrame, villages: pd.DataFrame, year: int) -> pd.DataFrame:
     """Monitored households whose risk is not eliminated in `year`, longest monitored first."""
     now = households[households["year"] == year]
-    rows = now[now["monitoring_category"].notna() & ~now["risk_eliminated"].fillna(False).astype(bool)]
+    rows = now[is_unresolved(now)]
     rows = rows.merge(villages[["village_code", "village_name"]], on="village_code", how="left")
     rows = rows.sort_values(["monitoring_start", "village_name", "household_id"])
     return rows[list(OPEN_COLUMNS)].reset_index(drop=True)

@@ -1,1 +1,1 @@
-"""Page texts, one module per page: `TEXT = {"zh": {...}, "en": {...}}` with the same keys in both."""
+"""User-facing texts, one module per page: `TEXT = {"zh": {...}, "en": {...}}` with the same keys."""
