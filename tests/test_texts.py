@@ -8,15 +8,21 @@ import pkgutil
 
 import pytest
 
+import ui
 import ui.texts
 from tests.conftest import ROOT
-from ui import projector, text
+from ui import text
 
 
 def _tables() -> dict[str, dict]:
-    tables = {"ui.text.COMMON": text.COMMON, "ui.projector.TEXT": projector.TEXT}
+    """COMMON, every page's text module, and every ui module that keeps its own TEXT (sign-in, projector)."""
+    tables = {"ui.text.COMMON": text.COMMON}
     for module in pkgutil.iter_modules(ui.texts.__path__):
         tables[f"ui.texts.{module.name}"] = importlib.import_module(f"ui.texts.{module.name}").TEXT
+    for module in pkgutil.iter_modules(ui.__path__):
+        held = getattr(importlib.import_module(f"ui.{module.name}"), "TEXT", None)
+        if not module.ispkg and held is not None:
+            tables[f"ui.{module.name}.TEXT"] = held
     return tables
 
 
@@ -28,6 +34,10 @@ def _keys(texts: dict, prefix: str = "") -> set[str]:
         if isinstance(value, dict):
             keys |= _keys(value, f"{prefix}{key}.")
     return keys
+
+
+def test_the_ui_modules_own_texts_are_checked_too():
+    assert {"ui.projector.TEXT", "ui.signin.TEXT"} <= set(_tables())
 
 
 def test_every_page_keeps_its_texts_in_a_text_module():
