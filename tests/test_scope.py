@@ -13,10 +13,9 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from analytics import settings
 from analytics.__main__ import main
 from analytics.access.scope import Scope, ScopeError
-from analytics.data import audit
+from analytics.data import audit, county
 from tests.auth_helpers import capture_downloads, haystack, sign_in
 from ui import session
 from ui.nav import PAGES
@@ -120,7 +119,7 @@ def test_the_scope_line_names_the_users_township_not_the_whole_county(with_accou
     at = sign_in("town01", with_accounts.passwords["town01"])
     assert at.selectbox(key="town").value == ""
     lines = [c.value for c in at.caption if "数据快照" in c.value]
-    assert lines and f"{settings.text('county_name')} {towns[with_accounts.township]} ·" in lines[0]
+    assert lines and f"{county.read(with_accounts.store).name} {towns[with_accounts.township]} ·" in lines[0]
 
 
 def test_url_parameters_cannot_reach_another_township(with_accounts, demo_tables, downloads):
