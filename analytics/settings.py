@@ -100,8 +100,15 @@ def _fits(kind: Kind, value: Any) -> bool:
 
 DECLARED: tuple[Setting, ...] = (
     Setting("funds.industry_min_share", NUMBER,
-            "衔接资金用于产业发展的最低比例(0-1);2022 年要求 55%,2023 年力争 60%",
+            "衔接资金用于产业发展的最低比例(0-1);2022 年要求 55%",
             unit="比例", low=0, high=1, county=True),
+    Setting("funds.industry_target_share", NUMBER, "衔接资金用于产业发展的“力争”比例(0-1);2023 年中央一号文件为 60%",
+            unit="比例", low=0, high=1, county=True),
+    Setting("funds.industry_sources", TEXTS,
+            "产业占比规则所统计的“资金来源”(默认只统计中央衔接资金);其他来源及未填来源不计入分子和分母",
+            county=True),
+    Setting("funds.industry_categories", TEXTS,
+            "计为产业的项目类别(默认“产业发展”;有的县把“产业配套基础设施”等也计入)", county=True),
     Setting("map.tile_url", TEXT,
             "底图瓦片地址(内网瓦片服务器);留空则不加载底图,保证不向外网发请求"),
     Setting("map.tile_attribution", TEXT, "底图版权说明,与 map.tile_url 一同使用"),
@@ -214,6 +221,16 @@ DECLARED: tuple[Setting, ...] = (
     Setting("assessment.weights.industry", NUMBER,
             "乡镇考核权重:产业发展资金占比达标程度(占比 / funds.industry_min_share,最高 100%)",
             unit="权重", low=0),
+    Setting("assessment.flag_deduction", NUMBER,
+            "乡镇考核:风险消除率中,每有一户消除被数据核查规则标记(消除过快、已消除但收入低于监测线、"
+            "已消除但三保障/饮水未保障、无劳动力兜底户标记消除),扣减的百分点",
+            unit="百分点", low=0, high=100),
+    Setting("checks.min_months_to_eliminate", INTEGER,
+            "数据核查“消除过快”:从识别监测到风险消除不足该月数(按 年×12+月 计)即标记;政策要求原则上不少于半年",
+            unit="月", low=0, high=36),
+    Setting("checks.measure_map", MATRIX,
+            "数据核查“措施与风险不匹配”:每行第一项为风险类型,其后为对应的常规帮扶措施;"
+            "未消除的监测户有该风险而没有其中任何一项措施即标记"),
     Setting("import.max_file_mb", NUMBER, "导入时单个文件的大小上限(MB),超过即拒绝并提示拆分",
             unit="MB", low=1, high=2000),
     Setting("import.simplify_tolerance_deg", NUMBER,
