@@ -52,8 +52,8 @@ RULES: tuple[Rule, ...] = (
 BY_ID: dict[str, Rule] = {r.id: r for r in RULES}
 ELIMINATION_RULES = tuple(r.id for r in RULES if r.elimination)
 
-COLUMNS = ("year", "household_id", "village_code", "monitoring_category", "monitoring_start", "risk_eliminated",
-           "risk_eliminated_at", "risk_types", "per_capita_net_income", "labor_count", "dibao", "tekun",
+COLUMNS = ("year", "household_id", "village_code", "head_name", "head_id_number", "monitoring_category",
+           "monitoring_start", "risk_eliminated", "risk_eliminated_at", "risk_types", "per_capita_net_income", "labor_count", "dibao", "tekun",
            "assistance_measures", "household_size", *GUARANTEE_COLUMNS)
 LIST_COLUMNS = ("village_name", "head_name", "monitoring_category", "monitoring_start", "risk_eliminated_at",
                 "per_capita_net_income", "risk_types", "assistance_measures", "household_size", "labor_count",
@@ -165,6 +165,23 @@ def summary(rows: pd.DataFrame, flagged: pd.DataFrame, skip: dict[str, str]) -> 
          "skipped": skip.get(r.id, "")}
         for r in RULES
     ])
+
+
+def by_area(rows: pd.DataFrame, flagged: pd.DataFrame, villages: pd.DataFrame, townships: pd.DataFrame,
+            level: str = "township") -> pd.DataFrame:
+    """Households flagged per rule for each township (or village of `villages`), every area
+    listed, the most flagged first; skipped rules have no column."""
+    areas = villages[["village_code", "village_name", "township_code"]].merge(
+        townships[["township_code", "township_name"]], on="township_code", how="left")
+    key = f"{level}_code"
+    area_of = rows["village_code"] if level == "village" else rows["village_code"].map(
+        areas.set_index("village_code")[key])
+    counts = flagged.groupby(area_of).sum().astype(int)
+    names = areas[[key, f"{level}_name"]].drop_duplicates(key).set_index(key)
+    out = names.join(counts).fillna(0)
+    out[list(flagged.columns)] = out[list(flagged.columns)].astype(int)
+    out["total"] = out[list(flagged.columns)].sum(axis=1)
+    return out.reset_index().sort_values(["total", key], ascending=[False, True], ignore_index=True)
 
 
 def listing(rows: pd.DataFrame, flagged: pd.DataFrame, rule_id: str, villages: pd.DataFrame,

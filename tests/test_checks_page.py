@@ -1,0 +1,56 @@
+"""数据核查 page: the cards give each rule's households and people as the checks count them on
+the year's rows, the township filter narrows them, and each rule's list holds its households."""
+
+from __future__ import annotations
+
+import pandas as pd
+from streamlit.testing.v1 import AppTest
+
+from analytics.data import checks
+from tests.apptest_support import frame, metric
+from tests.conftest import ROOT
+
+PAGE = "app_pages/checks.py"
+
+
+def _page() -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
+    return at.switch_page(PAGE).run()
+
+
+def _expected(demo_store, townships: list[str] | None = None) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
+    h = demo_store.table("households")
+    year = int(h["year"].max())
+    if townships is not None:
+        h = h[h["village_code"].str[:9].isin(townships)]
+    return checks.run(h, demo_store.table("monitoring_lines"), year, checks.Config.from_settings())
+
+
+def _card(summary: pd.DataFrame, rule: str) -> str:
+    row = summary.set_index("rule").loc[rule]
+    return f"{int(row['households']):,}户{int(row['people']):,}人"
+
+
+def test_cards_and_list_follow_the_checks_and_the_township_filter(demo_store):
+    at = _page()
+    assert not at.exception, [e.value for e in at.exception]
+    rows, flagged, skip = _expected(demo_store)
+    summary = checks.summary(rows, flagged, skip)
+    assert not skip and summary["households"].sum() > 0
+    for rule in checks.RULES:
+        assert metric(at, rule.label) == _card(summary, rule.id), rule.id
+    busiest = summary.loc[summary["households"].idxmax(), "rule"]
+    listed = frame(at, "户编号")
+    assert sorted(listed["户编号"]) == sorted(rows.loc[flagged[busiest], "household_id"])
+
+    town = demo_store.table("townships")["township_code"].iloc[3]
+    at.selectbox(key="town").set_value(town).run()
+    assert not at.exception
+    rows_t, flagged_t, skip_t = _expected(demo_store, [town])
+    summary_t = checks.summary(rows_t, flagged_t, skip_t)
+    assert summary_t["households"].sum() < summary["households"].sum()
+    for rule in checks.RULES:
+        assert metric(at, rule.label) == _card(summary_t, rule.id), rule.id
+    by_village = frame(at, "合计")
+    assert len(by_village) == (demo_store.table("villages")["township_code"] == town).sum()
+    assert by_village["合计"].sum() == summary_t["households"].sum()
