@@ -112,7 +112,7 @@ with tab_towns:
         exports.download(towns_table, EXPORT["export_towns"], scope.label(), key="alloc_towns_xlsx",
                          headers={k: zh[k] if k != "township_name" else zh["town"] for k in town_labels})
     with right:
-        charts.show(figures.category_mix(pd.Series(result["totals_by_category"])), height=300,
+        charts.show(figures.category_mix(pd.Series(result["totals_by_category"]), context.industry_categories), height=300,
                     title=t["category_chart"])
         ok = result["industry_share"] >= rule - 1e-9
         (st.success if ok else st.error)(t["share_ok" if ok else "share_bad"].format(

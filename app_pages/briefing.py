@@ -10,6 +10,8 @@ from functools import partial
 import streamlit as st
 
 from analytics import settings
+from analytics.data import checks
+from analytics.data.funds import IndustryRule
 from analytics.reports import briefing
 from analytics.risk.features import RiskDataError
 from analytics.scoring.composite import Method, ScoringError
@@ -55,7 +57,8 @@ inputs = briefing.Inputs(
     county=data.county_name(), year=int(year), snapshot_id=info.id, is_demo=info.is_demo,
     townships=townships, villages=data.table("villages"), village_year=data.table("village_year"),
     households=data.households(int(year), columns=briefing.HOUSEHOLD_COLUMNS), projects=data.table("projects"), lines=data.table("monitoring_lines"),
-    boundaries=data.shapes(), rule=settings.number("funds.industry_min_share"),
+    boundaries=data.shapes(), rule=IndustryRule.from_settings(),
+    flag_deduction=settings.number("assessment.flag_deduction"), checks=checks.Config.from_settings(),
     schedule=list(settings.numbers("funds.disbursement_schedule")),
     scale_ratio=settings.number("funds.scale_flag_ratio"),
     employed_min_months=settings.integer("relocation.employed_min_months"),

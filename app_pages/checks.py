@@ -20,7 +20,7 @@ label = dict(zip([r.id for r in checks.RULES], t["labels"].split("|")))
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def _checked(scope_key: tuple, year: int):
-    households = scope.households(year, columns=list(checks.COLUMNS))
+    households = scope.households(year, columns=[*checks.COLUMNS, *checks.PERSONAL_COLUMNS])
     return checks.run(households, data.table("monitoring_lines"), year, checks.Config.from_settings())
 
 
@@ -56,7 +56,7 @@ st.subheader(t["list_title"])
 rule = st.pills(t["pick_rule"], [r.id for r in checks.RULES], format_func=label.get, key="checks_rule",
                 default=str(summary.loc[summary["households"].idxmax(), "rule"]) if summary["households"].max() > 0
                 else checks.RULES[0].id)
-shown = checks.listing(rows, flagged, rule, villages, townships) if rule else None
+shown = checks.listing(rows, flagged, (rule,), villages, townships) if rule else None
 if rule in skip:
     st.info(t["skipped_rule"].format(reason=skip[rule]))
 elif shown is not None and shown.empty:

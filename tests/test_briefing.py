@@ -10,7 +10,8 @@ import plotly.offline
 import pytest
 
 from analytics import settings
-from analytics.data import indicators
+from analytics.data import checks, indicators
+from analytics.data.funds import IndustryRule
 from analytics.data.store import Store
 from analytics.reports import briefing
 from analytics.scoring import composite as scoring
@@ -27,7 +28,8 @@ def _inputs(store: Store, tables: dict, township: str | None = None, with_scores
         county="岚溪县", year=year, snapshot_id=store.current_id(), is_demo=True, townships=tables["townships"],
         villages=tables["villages"], village_year=store.table("village_year"), households=tables["households"],
         projects=tables["projects"], lines=tables["monitoring_lines"], boundaries=store.table("boundaries"),
-        rule=0.55, schedule=list(settings.numbers("funds.disbursement_schedule")), scale_ratio=1.5,
+        rule=IndustryRule(("中央衔接资金",), ("产业发展",), 0.55, 0.60), flag_deduction=1.0,
+        checks=checks.Config.from_settings(), schedule=list(settings.numbers("funds.disbursement_schedule")), scale_ratio=1.5,
         employed_min_months=3, high_risk_probability=0.2,
         weights=assessment.weights({c: 1.0 for c in assessment.COMPONENTS}), township=township, scores=scores)
 

@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 import shapely
 
+from analytics.data.funds import IndustryRule
 from analytics.data.store import Store
 from analytics.demo import county as demo
 from analytics.ingest import pipeline as ingest
@@ -45,8 +46,9 @@ def test_tables_and_aggregates_are_identical(imported, demo_store, name):
 
 def test_overview_figures_are_identical(imported, demo_store):
     for year in demo.YEARS:
-        got = overview.kpis(imported.table("village_year"), imported.table("projects"), year)
-        expected = overview.kpis(demo_store.table("village_year"), demo_store.table("projects"), year)
+        rule = IndustryRule.from_settings()
+        got = overview.kpis(imported.table("village_year"), imported.table("projects"), year, rule)
+        expected = overview.kpis(demo_store.table("village_year"), demo_store.table("projects"), year, rule)
         assert got == expected
     pd.testing.assert_frame_equal(
         overview.trend(imported.table("village_year"), imported.table("monitoring_lines")),

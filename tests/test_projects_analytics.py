@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from analytics.data.funds import INDUSTRY_CATEGORY
+from analytics.data.funds import IndustryRule
 from analytics.views import projects
 
 SCHEDULE = [0.05, 0.1, 0.2, 0.3, 0.45, 0.6, 0.65, 0.7, 0.8, 0.9, 1.0, 1.0]
@@ -42,13 +42,18 @@ def test_progress_leaves_reserve_out_and_sums(pool):
     assert list(by_town["paid_share"]) == sorted(by_town["paid_share"])
 
 
-def test_industry_share_per_year(pool):
-    shares = projects.industry_share(pool, 0.55).set_index("year")
+def test_industry_share_per_year_counts_central_funds_only(pool):
+    rule = IndustryRule(("中央衔接资金",), ("产业发展",), 0.55, 0.60)
+    shares = projects.industry_share(pool, rule).set_index("year")
     year = int(pool["year"].min())
     now = pool[pool["year"] == year]
-    expected = now.loc[now["category"] == INDUSTRY_CATEGORY, "funds_wan"].sum() / now["funds_wan"].sum()
+    central = now[now["fund_source"] == "中央衔接资金"]
+    expected = central.loc[central["category"] == "产业发展", "funds_wan"].sum() / central["funds_wan"].sum()
+    assert len(central) < len(now)  # the demo county has other sources, left out of the share
     assert shares.loc[year, "share"] == pytest.approx(expected)
+    assert shares.loc[year, "other_sources_wan"] == pytest.approx(now["funds_wan"].sum() - central["funds_wan"].sum())
     assert shares.loc[year, "meets_rule"] == (expected >= 0.55)
+    assert shares.loc[year, "meets_target"] == (expected >= 0.60)
 
 
 def test_assets_come_from_completed_asset_forming_projects(pool):

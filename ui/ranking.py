@@ -11,6 +11,8 @@ import pandas as pd
 import streamlit as st
 
 from analytics import settings
+from analytics.data import checks
+from analytics.data.funds import IndustryRule
 from analytics.scoring.composite import Method
 from analytics.views import assessment
 from ui import data, scores
@@ -23,11 +25,28 @@ def default_weights() -> dict[str, float]:
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def _components(snapshot_id: str, allowed: tuple[str, ...] | None, year: int) -> pd.DataFrame:
-    households = data.households(year, columns=list(assessment.IDENTIFICATION_COLUMNS))
-    coverage = assessment.identification(households, data.table("monitoring_lines"), year)
-    return assessment.components(year, data.table("villages"), data.table("townships"), data.table("village_year"),
-                                 coverage, data.table("projects"), settings.number("funds.industry_min_share"),
-                                 scores.scores(Method.default()))
+    households = data.households(year, columns=list(assessment.HOUSEHOLD_COLUMNS))
+    lines = data.table("monitoring_lines")
+    coverage = assessment.identification(households, lines, year)
+    elimination = assessment.eliminations(households, lines, year, checks.Config.from_settings())
+    return assessment.components(year, data.table("villages"), data.table("townships"), coverage, elimination,
+                                 data.table("projects"), IndustryRule.from_settings(), scores.scores(Method.default()),
+                                 settings.number("assessment.flag_deduction"))
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _flagged(snapshot_id: str, allowed: tuple[str, ...] | None, year: int, township: str) -> pd.DataFrame:
+    villages = data.table("villages")
+    own = villages[villages["township_code"] == township]
+    households = data.households(year, own["village_code"], columns=[*checks.COLUMNS, *checks.PERSONAL_COLUMNS])
+    rows, flagged, _ = checks.run(households, data.table("monitoring_lines"), year, checks.Config.from_settings())
+    return checks.listing(rows, flagged, checks.ELIMINATION_RULES, own, data.table("townships"))
+
+
+def flagged_eliminations(year: int, township: str) -> pd.DataFrame:
+    """The township's eliminations the checks flag (the households behind its deductions);
+    personal columns unmasked: show them through ui.tables."""
+    return _flagged(data.snapshot().id, data.allowed_townships(), year, township)
 
 
 def components(year: int) -> pd.DataFrame:

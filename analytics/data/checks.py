@@ -52,9 +52,10 @@ RULES: tuple[Rule, ...] = (
 BY_ID: dict[str, Rule] = {r.id: r for r in RULES}
 ELIMINATION_RULES = tuple(r.id for r in RULES if r.elimination)
 
-COLUMNS = ("year", "household_id", "village_code", "head_name", "head_id_number", "monitoring_category",
-           "monitoring_start", "risk_eliminated", "risk_eliminated_at", "risk_types", "per_capita_net_income", "labor_count", "dibao", "tekun",
+COLUMNS = ("year", "household_id", "village_code", "monitoring_category", "monitoring_start", "risk_eliminated",
+           "risk_eliminated_at", "risk_types", "per_capita_net_income", "labor_count", "dibao", "tekun",
            "assistance_measures", "household_size", *GUARANTEE_COLUMNS)
+PERSONAL_COLUMNS = ("head_name", "head_id_number")  # read only where households are listed, not to count
 LIST_COLUMNS = ("village_name", "head_name", "monitoring_category", "monitoring_start", "risk_eliminated_at",
                 "per_capita_net_income", "risk_types", "assistance_measures", "household_size", "labor_count",
                 "township_name", "household_id", "head_id_number", "village_code", "township_code")
@@ -184,17 +185,22 @@ def by_area(rows: pd.DataFrame, flagged: pd.DataFrame, villages: pd.DataFrame, t
     return out.reset_index().sort_values(["total", key], ascending=[False, True], ignore_index=True)
 
 
-def listing(rows: pd.DataFrame, flagged: pd.DataFrame, rule_id: str, villages: pd.DataFrame,
+def listing(rows: pd.DataFrame, flagged: pd.DataFrame, rules: tuple[str, ...], villages: pd.DataFrame,
             townships: pd.DataFrame) -> pd.DataFrame:
-    """The households one rule flags, with village and township names. Personal columns are
-    returned as they are: the caller masks them unless the role may see them."""
-    if rule_id not in flagged.columns:
-        return pd.DataFrame(columns=list(LIST_COLUMNS))
-    hit = rows[flagged[rule_id]]
+    """The households any of `rules` flags, with village and township names and `flags`, the
+    labels of every rule that flags each. Personal columns are returned as they are: the caller
+    masks them unless the role may see them."""
+    present = [r for r in rules if r in flagged.columns]
+    if not present:
+        return pd.DataFrame(columns=["flags", *LIST_COLUMNS])
+    hit = rows[flagged[present].any(axis=1)].copy()
+    hit["flags"] = flagged.loc[hit.index].apply(
+        lambda r: "、".join(BY_ID[c].label for c in flagged.columns if r[c]), axis=1).astype(str) \
+        if len(hit) else pd.Series(dtype=str)
     hit = hit.merge(villages[["village_code", "village_name", "township_code"]], on="village_code", how="left")
     hit = hit.merge(townships[["township_code", "township_name"]], on="township_code", how="left")
     hit = hit.sort_values(["township_code", "village_code", "household_id"])
-    return hit[[c for c in LIST_COLUMNS if c in hit.columns]].reset_index(drop=True)
+    return hit[["flags", *(c for c in LIST_COLUMNS if c in hit.columns)]].reset_index(drop=True)
 
 
 def run(households: pd.DataFrame, lines: pd.DataFrame, year: int,

@@ -3,7 +3,8 @@
 The problem. Funds f[v, c] (万元) of category c in village v buy, next year, a[v, c] × g(f)
 with g = log(1 + thousand yuan per household) (analytics.data.funds): a concave, diminishing return.
 a[v, c] is the objective per unit of g (analytics.planning.plan builds it from the effects). The
-rules are linear: the whole budget is spent; industry share at least the minimum; township
+rules are linear: the whole budget is spent; industry share (the categories of
+funds.IndustryRule; the planned budget is the linkage funds the rule counts) at least the minimum; township
 minimum and maximum; village cap; a minimum per 重点帮扶村; no less than last year for chosen
 villages; optionally only the 储备 projects of the 项目库 (a continuous relaxation: a project
 may be funded in part); 易地搬迁后扶 only at resettlement sites.
@@ -38,7 +39,7 @@ from scipy.optimize import linprog
 
 from analytics import settings
 from analytics.data.contract import PROJECT_CATEGORIES
-from analytics.data.funds import INDUSTRY_CATEGORY, fund_intensity
+from analytics.data.funds import IndustryRule, fund_intensity
 
 RELOCATION_CATEGORY = "易地搬迁后扶"
 FACTORS = {
@@ -117,14 +118,21 @@ class Context:
     factors: pd.DataFrame
     notes: list[str] = field(default_factory=list)
     categories: tuple[str, ...] = PROJECT_CATEGORIES
+    # The categories the industry-share rule counts (funds.industry_categories): one definition
+    # with the projects page, the overview and the assessment.
+    industry_categories: tuple[str, ...] = field(default_factory=lambda: IndustryRule.from_settings().categories)
 
     @property
     def households(self) -> np.ndarray:
         return self.villages["households"].to_numpy(float)
 
     @property
-    def industry(self) -> int:
-        return self.categories.index(INDUSTRY_CATEGORY)
+    def industry(self) -> list[int]:
+        """Column indices of the industry categories."""
+        return [self.categories.index(c) for c in self.industry_categories if c in self.categories]
+
+    def industry_label(self) -> str:
+        return "、".join(self.industry_categories)
 
     def intensity(self, funds: np.ndarray) -> np.ndarray:
         return fund_intensity(funds, self.households[:, None])
@@ -182,7 +190,8 @@ def _groups(context: Context, c: Constraints) -> list[_Group]:
                 groups.append(_Group(f"{label}不超过 {_wan(amount)}", row, np.array([-np.inf]), np.array([amount])))
     if c.pool_only:
         industry_pool = context.pool[:, context.industry].sum()
-        groups.append(_Group(f"只安排项目库内的储备项目(共 {_wan(context.pool.sum())},其中产业发展 {_wan(industry_pool)})",
+        groups.append(_Group(f"只安排项目库内的储备项目(共 {_wan(context.pool.sum())},"
+                             f"其中{context.industry_label()} {_wan(industry_pool)})",
                              upper=context.pool.ravel().copy()))
     sites = context.villages["is_relocation_site"].astype(bool).to_numpy()
     if RELOCATION_CATEGORY in context.categories:
@@ -206,8 +215,10 @@ def _groups(context: Context, c: Constraints) -> list[_Group]:
             f"每村不超过 {_wan(c.village_cap_wan)}({v_count} 个村合计至多 {_wan(c.village_cap_wan * v_count)})",
             per_village, np.full(v_count, -np.inf), np.full(v_count, c.village_cap_wan)))
     industry = np.full(n, c.industry_min_share)
-    industry[context.industry::c_count] -= 1.0
-    groups.append(_Group(f"产业发展资金占比不低于 {c.industry_min_share:.0%}", sparse.csr_array(industry[None, :]),
+    for column in context.industry:
+        industry[column::c_count] -= 1.0
+    groups.append(_Group(f"{context.industry_label()}资金占比不低于 {c.industry_min_share:.0%}",
+                         sparse.csr_array(industry[None, :]),
                          np.array([-np.inf]), np.array([0.0])))
     groups.append(_Group(f"总预算 {_wan(c.budget_wan)} 全部分配", sparse.csr_array(np.ones((1, n))),
                          np.array([c.budget_wan]), np.array([c.budget_wan])))

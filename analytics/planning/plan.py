@@ -261,7 +261,7 @@ def summary(context: Context, effects: Effects, constraints: Constraints, funds:
         "totals_by_category": {c: float(v) for c, v in zip(context.categories, by_category)},
         "totals_by_township": {t: float(v) for t, v in towns.items()},
         "total_wan": total,
-        "industry_share": float(by_category[context.industry] / total) if total > 0 else 0.0,
+        "industry_share": float(by_category[context.industry].sum() / total) if total > 0 else 0.0,
         "effects": predicted_effects(context, effects, funds),
         "objectives": {k: objective_value(context, w, funds) for k, w in weights.items()},
         "violations": violations(context, constraints, funds, tol=1e-4),

@@ -18,7 +18,9 @@ import pandas as pd
 import plotly.graph_objects as go
 import plotly.offline
 
+from analytics.data import checks
 from analytics.data.contract import DIMENSIONS, GUARANTEE_COLUMNS
+from analytics.data.funds import IndustryRule
 from analytics.reports import figures
 from analytics.reports.palette import COLOURS
 from analytics.risk import overview as risk_overview
@@ -31,7 +33,7 @@ PALETTE = ("#fff5eb", "#fdd0a2", "#fd8d3c", "#d94801", "#7f2704")  # ColorBrewer
 MISSING = "#d9d9d9"
 
 
-HOUSEHOLD_COLUMNS = sorted({*risk_overview.KPI_COLUMNS, *assessment.IDENTIFICATION_COLUMNS, *relocation.SITE_COLUMNS})
+HOUSEHOLD_COLUMNS = sorted({*risk_overview.KPI_COLUMNS, *assessment.HOUSEHOLD_COLUMNS, *relocation.SITE_COLUMNS})
 
 
 @dataclass
@@ -53,7 +55,9 @@ class Inputs:
     projects: pd.DataFrame
     lines: pd.DataFrame
     boundaries: gpd.GeoDataFrame
-    rule: float
+    rule: IndustryRule
+    flag_deduction: float
+    checks: checks.Config
     schedule: list[float]
     scale_ratio: float
     employed_min_months: float
@@ -209,7 +213,7 @@ def build(inputs: Inputs, generated_at: datetime | None = None) -> str:
                  if inputs.township else None)
     place = inputs.county + (town_name or "")
     vy, h, pool = data["village_year"], data["households"], data["projects"]
-    k = overview.kpis(vy, pool, year)
+    k = overview.kpis(vy, pool, year, inputs.rule)
     trend = overview.trend(vy, inputs.lines)
     sections = [
         _overview(k, place, inputs.rule),
@@ -265,16 +269,18 @@ def _restrict(inputs: Inputs) -> dict[str, pd.DataFrame]:
     }
 
 
-def _overview(k: overview.Kpis, place: str, rule: float) -> str:
+def _overview(k: overview.Kpis, place: str, rule: IndustryRule) -> str:
     categories = ",".join(f"{c} {n:,} 户" for c, n in k.monitored_by_category.items())
     growth = f",比上年增长 {_pct(k.poor_income_growth)}" if k.poor_income_growth is not None else ""
-    industry = ("达到" if (k.industry_share or 0) >= rule else "未达到") + f"不低于 {_pct(rule, 0)} 的要求"
+    industry = (("达到" if (k.industry_share or 0) >= rule.minimum else "未达到") + f"不低于 {_pct(rule.minimum, 0)} 的要求,"
+                + ("达到" if (k.industry_share or 0) >= rule.target else "未达到") + f"力争的 {_pct(rule.target, 0)}")
     summary = (
         f"{k.year} 年,{place}共有农户 {_num(k.households)} 户,其中脱贫户 {_num(k.poor_households)} 户。"
         f"纳入防止返贫监测的对象 {_num(k.monitored)} 户({categories}),其中风险尚未消除 {_num(k.monitored_unresolved)} 户,"
         f"风险消除率 {_pct(k.eliminated_rate)}。脱贫户人均纯收入 {_num(k.poor_income)} 元{growth}。"
         f"住房、饮水、义务教育、基本医疗任一项未保障的农户 {_num(k.guarantee_problem)} 户。"
-        f"全年衔接资金项目投入 {_num(k.funds_wan, 1)} 万元,产业发展占比 {_pct(k.industry_share)},{industry}。"
+        f"全年衔接资金项目投入 {_num(k.funds_wan, 1)} 万元;{'、'.join(rule.sources)}中产业类占比 "
+        f"{_pct(k.industry_share)},{industry}。"
     )
     cards = "".join([
         _kpi("农户", _num(k.households), "户"),
@@ -284,7 +290,8 @@ def _overview(k: overview.Kpis, place: str, rule: float) -> str:
         _kpi("三保障及饮水问题户", _num(k.guarantee_problem), "户"),
         _kpi("脱贫户人均纯收入", _num(k.poor_income), "元", f"同比 {_pct(k.poor_income_growth)}"),
         _kpi("衔接资金", _num(k.funds_wan, 1), "万元"),
-        _kpi("产业发展资金占比", _pct(k.industry_share), note=f"规定 ≥ {_pct(rule, 0)}"),
+        _kpi("产业发展资金占比", _pct(k.industry_share),
+             note=f"{'、'.join(rule.sources)};规定 ≥ {_pct(rule.minimum, 0)},力争 ≥ {_pct(rule.target, 0)}"),
     ])
     return _section("一、总体情况", f'<p class="summary">{html.escape(summary)}</p><div class="kpis">{cards}</div>')
 
@@ -379,8 +386,9 @@ def _dimensions(inputs: Inputs, villages: pd.DataFrame, fig: _Figures) -> str:
 
 def _ranking(inputs: Inputs, fig: _Figures) -> str:
     coverage = assessment.identification(inputs.households, inputs.lines, inputs.year)
-    table = assessment.components(inputs.year, inputs.villages, inputs.townships, inputs.village_year, coverage,
-                                  inputs.projects, inputs.rule, inputs.scores)
+    elimination = assessment.eliminations(inputs.households, inputs.lines, inputs.year, inputs.checks)
+    table = assessment.components(inputs.year, inputs.villages, inputs.townships, coverage, elimination,
+                                  inputs.projects, inputs.rule, inputs.scores, inputs.flag_deduction)
     ranked = assessment.rank(table, inputs.weights)
     body = fig.html(figures.township_ranking(ranked, assessment.COMPONENTS), f"{inputs.year} 年乡镇考核得分(满分 100 分)",
                     max(300, 24 * len(ranked) + 110))

@@ -13,7 +13,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from analytics.data.contract import GUARANTEE_COLUMNS
-from analytics.data.funds import INDUSTRY_CATEGORY
+from analytics.data.funds import IndustryRule
 from analytics.reports.palette import COLOURS, GAP_COLOURS, GREY
 from analytics.views.guarantees import ANY, GAP_LABELS
 
@@ -81,16 +81,18 @@ def funds_by_category(projects: pd.DataFrame, unit: str = "万元", paid_label: 
     return fig
 
 
-def industry_share(shares: pd.DataFrame, rule: float, names: dict[str, str] | None = None) -> go.Figure:
-    """Industry share of funds per year (projects.industry_share) against the minimum share."""
-    names = {"share": "产业发展占比", "rule": "规定下限", **(names or {})}
+def industry_share(shares: pd.DataFrame, rule: IndustryRule, names: dict[str, str] | None = None) -> go.Figure:
+    """Industry share per year (projects.industry_share) against the rule and the 力争 line."""
+    names = {"share": "产业发展占比", "rule": "规定下限", "target": "力争", **(names or {})}
     percent = shares["share"] * 100
     fig = go.Figure([
         go.Bar(x=shares["year"], y=percent, name=names["share"], text=[f"{v:.1f}%" for v in percent],
                textposition="outside", cliponaxis=False,
                marker_color=[COLOURS[2] if ok else COLOURS[0] for ok in shares["meets_rule"]]),
-        go.Scatter(x=shares["year"], y=[rule * 100] * len(shares), name=f"{names['rule']} {rule:.0%}",
+        go.Scatter(x=shares["year"], y=[rule.minimum * 100] * len(shares), name=f"{names['rule']} {rule.minimum:.0%}",
                    mode="lines", line={"dash": "dash", "color": "#222", "width": 3}),
+        go.Scatter(x=shares["year"], y=[rule.target * 100] * len(shares), name=f"{names['target']} {rule.target:.0%}",
+                   mode="lines", line={"dash": "dot", "color": "#555", "width": 2}),
     ])
     fig.update_xaxes(dtick=1)
     fig.update_yaxes(range=[0, 100], ticksuffix="%")
@@ -149,11 +151,12 @@ def township_bounds(towns: pd.DataFrame, names: dict[str, str]) -> go.Figure:
     ])
 
 
-def category_mix(totals: pd.Series, industry: str = INDUSTRY_CATEGORY) -> go.Figure:
-    """A plan's funds per category, first category on top, industry in its own colour."""
+def category_mix(totals: pd.Series, industry: tuple[str, ...]) -> go.Figure:
+    """A plan's funds per category, first category on top, the industry categories (the
+    planner's Context.industry_categories) in their own colour."""
     order = totals.iloc[::-1]
     return go.Figure(go.Bar(y=order.index, x=order.to_numpy(), orientation="h",
-                            marker_color=[COLOURS[2] if c == industry else COLOURS[1] for c in order.index],
+                            marker_color=[COLOURS[2] if c in industry else COLOURS[1] for c in order.index],
                             text=[f"{v:,.0f}" for v in order.to_numpy()], textposition="auto"))
 
 

@@ -2,12 +2,18 @@
 
 Components (weights in settings `assessment.weights.*`, normalised to sum to 1):
 - scores: mean five-dimension overall score (0-100) of the township's villages that year;
-- elimination: risk elimination rate of monitored households (eliminated / monitored), %;
+- elimination: the rate of genuine eliminations, %, less a deduction per flagged one. Only
+  eliminations that pass the elimination checks of analytics.data.checks count (not too fast,
+  income not below the line, no guarantee gap, not a 兜底 household without labour); each
+  flagged household takes `deduction` points off (setting assessment.flag_deduction, floor 0);
+  兜底 households without labour (劳动力人数 = 0 and 低保 or 特困) leave the denominator, since
+  policy does not mark them eliminated. Eliminating on paper lowers the result, never raises it;
 - identification: timely identification, the share of households whose per-capita net income
   is below that year's monitoring line that are monitored with the risk not yet eliminated
   (应纳尽纳), %;
 - execution: fund execution, paid / funds of the year's projects under way or complete, %;
-- industry: industry share of the year's funds against the rule, min(share / rule, 1) x 100.
+- industry: industry share of the year's funds as funds.IndustryRule measures it (counted
+  sources and categories only) against the rule, min(share / rule, 1) x 100.
 
 Every component is an absolute 0-100 measure, not a rank among townships, so a township's
 result does not move when another township changes, and `points_<c>` = weight x value adds
@@ -18,8 +24,9 @@ from __future__ import annotations
 
 import pandas as pd
 
+from analytics.data import checks
 from analytics.data.contract import is_unresolved, township_of
-from analytics.data.funds import INDUSTRY_CATEGORY
+from analytics.data.funds import IndustryRule
 
 COMPONENTS: dict[str, str] = {
     "scores": "五大振兴综合得分",
@@ -64,26 +71,53 @@ def identification(households: pd.DataFrame, lines: pd.DataFrame, year: int) -> 
                          "covered": covered.astype(int)}).groupby("village_code", as_index=False).sum()
 
 
-def components(year: int, villages: pd.DataFrame, townships: pd.DataFrame, village_year: pd.DataFrame,
-               coverage: pd.DataFrame, projects: pd.DataFrame, rule: float,
-               scores: pd.DataFrame | None) -> pd.DataFrame:
+FLAG_COLUMNS = tuple(f"flag_{r}" for r in checks.ELIMINATION_RULES)  # households per elimination rule
+HOUSEHOLD_COLUMNS = tuple(dict.fromkeys((*IDENTIFICATION_COLUMNS, *checks.COLUMNS)))  # what the components read
+
+
+def eliminations(households: pd.DataFrame, lines: pd.DataFrame, year: int, config: checks.Config) -> pd.DataFrame:
+    """Per village (additive counts): `monitored`; `base`, the monitored households the
+    elimination rate counts (兜底 households without labour leave it); `eliminated`; `genuine`,
+    eliminated in the base and flagged by no elimination rule; `flagged`, eliminated households
+    flagged by any elimination rule (each once); and `flag_<rule>` per rule."""
+    rows, flagged, _ = checks.run(households, lines, year, config)
+    monitored = rows["monitoring_category"].fillna("").astype(str).str.strip() != ""
+    eliminated = monitored & rows["risk_eliminated"].astype("boolean").fillna(False).astype(bool)
+    without_labour = (rows["labor_count"] == 0) & (rows["dibao"].astype(bool) | rows["tekun"].astype(bool))
+    rules = [r for r in checks.ELIMINATION_RULES if r in flagged.columns]
+    any_flag = flagged[rules].any(axis=1)
+    base = monitored & ~without_labour
+    out = pd.DataFrame({"village_code": rows["village_code"], "monitored": monitored, "base": base,
+                        "eliminated": eliminated, "genuine": eliminated & base & ~any_flag,
+                        "flagged": eliminated & any_flag,
+                        **{f"flag_{r}": flagged[r] if r in flagged.columns else False
+                           for r in checks.ELIMINATION_RULES}})
+    return out.groupby("village_code", as_index=False).sum()
+
+
+def components(year: int, villages: pd.DataFrame, townships: pd.DataFrame, coverage: pd.DataFrame,
+               elimination: pd.DataFrame, projects: pd.DataFrame, rule: IndustryRule,
+               scores: pd.DataFrame | None, deduction: float) -> pd.DataFrame:
     """One row per township: the raw measures behind each component and the components (0-100).
 
-    `coverage` is `identification(...)`; `scores` is scoring.score_villages output (village_code,
-    year, overall). A component without data for a township is NaN (shown, not zeroed).
+    `coverage` is `identification(...)`, `elimination` is `eliminations(...)`; `scores` is
+    scoring.score_villages output (village_code, year, overall); `deduction` the points one
+    flagged elimination takes off. A component without data for a township is NaN (shown, not
+    zeroed).
     """
     town_of = villages.set_index("village_code")["township_code"]
-    vy = village_year[village_year["year"] == year]
-    by_town = vy.assign(township_code=vy["village_code"].map(town_of)).groupby("township_code")[
-        ["monitored", "eliminated"]].sum()
+    counts = ["monitored", "base", "eliminated", "genuine", "flagged", *FLAG_COLUMNS]
+    by_town = elimination.assign(township_code=elimination["village_code"].map(town_of)).groupby("township_code")[
+        counts].sum()
     cov = coverage.assign(township_code=coverage["village_code"].map(town_of)).groupby("township_code")[
         ["below_line", "covered"]].sum()
     active = projects[(projects["year"] == year) & (projects["status"] != "储备")]
-    active = active.assign(township_code=township_of(active["village_code"]))
-    funds = active.groupby("township_code").agg(funds_wan=("funds_wan", "sum"), paid_wan=("disbursed_wan", "sum"))
-    industry = active[active["category"] == INDUSTRY_CATEGORY].groupby("township_code")["funds_wan"].sum()
-    out = townships.set_index("township_code")[["township_name"]].join([by_town, cov, funds])
-    out["industry_wan"] = industry.reindex(out.index).fillna(0.0)
+    town = township_of(active["village_code"]).rename("township_code")
+    funds = active.groupby(town).agg(funds_wan=("funds_wan", "sum"), paid_wan=("disbursed_wan", "sum"))
+    industry = rule.totals(active, town).rename(columns={"funds_wan": "industry_base_wan"})[
+        ["industry_base_wan", "industry_wan"]]
+    out = townships.set_index("township_code")[["township_name"]].join([by_town, cov, funds, industry])
+    out["industry_wan"] = out["industry_wan"].fillna(0.0)
     if scores is not None:
         now = scores[scores["year"] == year]
         out["mean_score"] = now.assign(township_code=now["village_code"].map(town_of)).groupby(
@@ -91,12 +125,14 @@ def components(year: int, villages: pd.DataFrame, townships: pd.DataFrame, villa
     else:
         out["mean_score"] = float("nan")
     out["scores"] = out["mean_score"]
-    out["elimination"] = (out["eliminated"] / out["monitored"] * 100).where(out["monitored"] > 0)
+    out["elimination_rate"] = (out["genuine"] / out["base"] * 100).where(out["base"] > 0)
+    out["deduction"] = out["flagged"] * deduction
+    out["elimination"] = (out["elimination_rate"] - out["deduction"]).clip(lower=0.0)
     out["identification"] = (out["covered"] / out["below_line"] * 100).where(out["below_line"] > 0)
     out["execution"] = (out["paid_wan"] / out["funds_wan"] * 100).where(out["funds_wan"] > 0)
-    share = (out["industry_wan"] / out["funds_wan"]).where(out["funds_wan"] > 0)
+    share = (out["industry_wan"] / out["industry_base_wan"]).where(out["industry_base_wan"] > 0)
     out["industry_share"] = share * 100
-    out["industry"] = (share / rule).clip(upper=1.0) * 100
+    out["industry"] = (share / rule.minimum).clip(upper=1.0) * 100
     return out.reset_index()
 
 
@@ -114,3 +150,14 @@ def rank(table: pd.DataFrame, weight: dict[str, float]) -> pd.DataFrame:
         lambda r: "、".join(COMPONENTS[c] for c in COMPONENTS if r[c]), axis=1)
     out["rank"] = out["total"].rank(ascending=False, method="min").astype(int)
     return out.sort_values(["rank", "township_name"]).reset_index(drop=True)
+
+
+def deductions(row: pd.Series, deduction: float) -> pd.DataFrame:
+    """One township's deductions from the elimination rate: households per elimination rule,
+    then the total, where a household flagged by several rules deducts once."""
+    out = pd.DataFrame([{"rule": r, "label": checks.BY_ID[r].label, "households": int(row[f"flag_{r}"])}
+                        for r in checks.ELIMINATION_RULES])
+    total = pd.DataFrame([{"rule": "total", "label": "合计(每户只扣一次)", "households": int(row["flagged"])}])
+    out = pd.concat([out, total], ignore_index=True)
+    out["points"] = out["households"] * deduction
+    return out

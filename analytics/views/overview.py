@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from analytics.data.contract import MONITORING_CATEGORIES
-from analytics.data.funds import INDUSTRY_CATEGORY
+from analytics.data.funds import IndustryRule
 
 
 @dataclass(frozen=True)
@@ -32,8 +32,9 @@ def _poor_income(vy: pd.DataFrame) -> float | None:
     return float(vy["poor_income_total"].sum() / people) if people else None
 
 
-def kpis(village_year: pd.DataFrame, projects: pd.DataFrame, year: int) -> Kpis:
-    """KPIs for one year over whatever villages the frames hold."""
+def kpis(village_year: pd.DataFrame, projects: pd.DataFrame, year: int, rule: IndustryRule) -> Kpis:
+    """KPIs for one year over whatever villages the frames hold; the industry share as `rule`
+    measures it (counted sources only)."""
     now = village_year[village_year["year"] == year]
     before = village_year[village_year["year"] == year - 1]
     income, income_before = _poor_income(now), _poor_income(before)
@@ -41,7 +42,6 @@ def kpis(village_year: pd.DataFrame, projects: pd.DataFrame, year: int) -> Kpis:
     monitored = int(now["monitored"].sum())
     funds = projects[projects["year"] == year]
     total = float(funds["funds_wan"].sum())
-    industry = float(funds.loc[funds["category"] == INDUSTRY_CATEGORY, "funds_wan"].sum())
     return Kpis(
         year=year,
         households=int(now["households"].sum()),
@@ -54,7 +54,7 @@ def kpis(village_year: pd.DataFrame, projects: pd.DataFrame, year: int) -> Kpis:
         poor_income=income,
         poor_income_growth=growth,
         funds_wan=total,
-        industry_share=industry / total if total else None,
+        industry_share=rule.share(funds),
     )
 
 

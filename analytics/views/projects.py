@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from analytics.data.contract import PROJECT_CATEGORIES, PROJECT_STATUSES, township_of
-from analytics.data.funds import INDUSTRY_CATEGORY
+from analytics.data.funds import IndustryRule
 
 # What a completed project leaves behind, following the usual classification of 扶贫项目资产:
 # 经营性资产 earn income (plantations, workshops, cold stores), 公益性资产 serve the public
@@ -66,14 +66,13 @@ def progress(projects: pd.DataFrame, by: str) -> pd.DataFrame:
     return out.sort_values("paid_share").reset_index(drop=True)
 
 
-def industry_share(projects: pd.DataFrame, rule: float) -> pd.DataFrame:
-    """Per year: total funds, industry funds, their share and whether it meets the rule (0-1)."""
-    total = projects.groupby("year")["funds_wan"].sum()
-    industry = projects[projects["category"] == INDUSTRY_CATEGORY].groupby("year")["funds_wan"].sum()
-    out = pd.DataFrame({"funds_wan": total, "industry_wan": industry.reindex(total.index, fill_value=0.0)})
-    out["share"] = (out["industry_wan"] / out["funds_wan"]).where(out["funds_wan"] > 0)
-    out["meets_rule"] = out["share"] >= rule
-    out.index.name = "year"
+def industry_share(projects: pd.DataFrame, rule: IndustryRule) -> pd.DataFrame:
+    """Per year: funds of the sources the rule counts, their industry part, the share (0-1),
+    whether it meets the rule and the 力争 line, and the funds of other sources (not counted)."""
+    out = rule.totals(projects, projects["year"].rename("year"))
+    out["other_sources_wan"] = projects.groupby("year")["funds_wan"].sum() - out["funds_wan"]
+    out["meets_rule"] = out["share"] >= rule.minimum
+    out["meets_target"] = out["share"] >= rule.target
     return out.reset_index()
 
 
