@@ -337,8 +337,8 @@ def test_values_put_supplied_and_derived_indicators_together(demo_store, demo_ta
     assert not values.duplicated(["village_code", "year", "indicator_code"]).any()
     village = h["village_code"].iloc[0]
     mine = h[(h["village_code"] == village) & (h["year"] == 2023)]
-    water = values.query("village_code == @village and year == 2023 and indicator_code == 'LIV03'")["value"]
-    assert water.iloc[0] == pytest.approx(mine["drinking_water_safe"].mean() * 100)
+    work = values.query("village_code == @village and year == 2023 and indicator_code == 'IND05'")["value"]
+    assert work.iloc[0] == pytest.approx((mine["migrant_work_months"] >= 6).mean() * 100)
 
 
 def test_a_supplied_value_of_a_derived_indicator_is_ignored(demo_store):
@@ -355,7 +355,14 @@ def test_score_command_prints_json_with_rank_intervals(demo_store, villages, cap
     out = json.loads(capsys.readouterr().out)
     assert out["year"] == 2024 and out["weights"] == "entropy"
     assert len(out["villages"]) == len(villages)
-    assert sorted(v["rank"] for v in out["villages"]) == list(range(1, len(villages) + 1))
+    ranked = [v for v in out["villages"] if v["rank"] is not None]
+    assert sorted(v["rank"] for v in ranked) == list(range(1, len(ranked) + 1))
+    # Since LIV06 and the bottom-line items left 生活富裕, entropy weights put about half of it on
+    # LIV02 (脱贫户 income): a village without 脱贫户 then has no 生活富裕 score by the missing-value
+    # rule (scoring.min_indicator_share), and so no rank: shown as missing, never as zero.
+    unranked = [v for v in out["villages"] if v["rank"] is None]
+    assert all(v["scores"]["生活富裕"] is None and v["overall"] is None for v in unranked)
+    assert len(unranked) < len(villages) / 10
     first = out["villages"][0]
     assert set(first["scores"]) == set(DIMENSIONS)
     assert first["rank_interval"][0] <= first["rank_interval"][1]

@@ -71,6 +71,7 @@ def derive(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
         out["village_year"] = village_year(tables["households"], tables["monitoring_lines"])
     if "households" in tables:
         out["derived_indicators"] = indicators.derive(tables["households"])
+        out[indicators.NOTES_TABLE] = indicators.notes(tables["households"])
     if "boundaries" in tables and "villages" in tables:
         out["township_boundaries"] = township_boundaries(tables["boundaries"], tables["villages"])
     return out

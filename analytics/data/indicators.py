@@ -2,10 +2,20 @@
 
 The catalogue is the single place to add or change an indicator. Its columns: code, dimension
 (one of contract.DIMENSIONS), name_zh, name_en, unit, direction (higher/lower is better),
-target (used by distance-to-target normalisation), source, derivation (the name of a function
-in DERIVATIONS when the indicator is computed from household data) and derivation_zh (that
-computation in words, for users). A derived indicator is computed for every village and year
-when a snapshot is written, so imported data gets it without a separate file.
+target (used by distance-to-target normalisation), source, population (who the indicator is
+about: POPULATIONS), derivation (the name of a function in DERIVATIONS when the indicator is
+computed from household data) and derivation_zh (that computation in words, for users). A
+derived indicator is computed for every village and year when a snapshot is written, so
+imported data gets it without a separate file.
+
+A county's household table from the national monitoring system holds only 脱贫户 and
+monitoring objects. Then an indicator about all households cannot be derived without bias:
+`not_computable` names it with the reason, `derive` leaves it out (不可计算, never a biased
+value) and the snapshot keeps the reasons (`notes`) for the pages.
+
+Bottom-line items (义务教育, 住房, 饮水, 医保) are not in the catalogue: they are pass/fail
+gates, shown on the 底线 board (analytics.views.guarantees.bottom_line), not ranking variables.
+Nor is the share of monitored households: scoring it punished identification (README).
 
 `values(village_indicators, derived_indicators)` is the one place where supplied and derived
 values are put together; `load_values(store)` reads both from a snapshot.
@@ -30,8 +40,14 @@ CATALOGUE_FILE = settings.DATA_DIR / "indicators.csv"
 
 
 CATALOGUE_COLUMNS = ("code", "dimension", "name_zh", "name_en", "unit", "direction", "target", "source",
-                     "derivation", "derivation_zh")
+                     "population", "derivation", "derivation_zh")
 DIRECTIONS = ("higher", "lower")
+POPULATIONS: dict[str, str] = {
+    "all": "全部农户",
+    "poor_and_monitored": "脱贫户和监测对象",
+    "village": "村级统计(不取自农户表)",
+}
+NOTES_TABLE = "indicator_notes"  # the snapshot table of indicators not computable, with the reason
 PER_DIMENSION = (3, 6)
 
 
@@ -59,6 +75,7 @@ def _validate(frame: pd.DataFrame, path: Path) -> None:
         ("dimension", lambda v: v in DIMENSIONS, f"应为 {'/'.join(DIMENSIONS)} 之一"),
         ("direction", lambda v: v in DIRECTIONS, "应为 higher(越高越好)或 lower(越低越好)"),
         ("target", lambda v: pd.notna(pd.to_numeric(v, errors="coerce")), "应为数字"),
+        ("population", lambda v: v in POPULATIONS, f"应为 {'/'.join(POPULATIONS)} 之一"),
         ("derivation", lambda v: v == "" or v in DERIVATIONS, f"应为空或 {'/'.join(DERIVATIONS)} 之一"),
         ("code", lambda v: v != "", "不能为空"),
     )
@@ -98,21 +115,51 @@ def _poor_income(frame: pd.DataFrame, groups: list[str]) -> pd.Series:
 DERIVATIONS: dict[str, Callable[[pd.DataFrame, list[str]], pd.Series]] = {
     "business_income_mean": lambda f, g: f.groupby(g, observed=True)["business_income"].mean(),
     "stable_work_share": lambda f, g: _share(f["migrant_work_months"] >= 6, [f[c] for c in g]),
-    "education_ok_share": lambda f, g: _share(f["compulsory_education_ok"], [f[c] for c in g]),
     "income_mean": _weighted_income,
     "poor_income_mean": _poor_income,
-    "water_safe_share": lambda f, g: _share(f["drinking_water_safe"], [f[c] for c in g]),
-    "housing_safe_share": lambda f, g: _share(f["housing_safe"], [f[c] for c in g]),
-    "monitored_share": lambda f, g: _share(f["monitoring_category"].notna(), [f[c] for c in g]),
 }
 
 
+def covers_all_households(households: pd.DataFrame) -> bool:
+    """Whether the table holds every rural household, not only 脱贫户 and monitoring objects:
+    it does when some 一般农户 was never monitored (in any year of the table)."""
+    general = households[households["household_type"] == "一般农户"]
+    ever = general["monitoring_category"].notna().groupby(general["household_id"]).any()
+    return bool((~ever).any())
+
+
+def not_computable(households: pd.DataFrame) -> dict[str, str]:
+    """Derived indicators that cannot be computed from this household table, with the reason."""
+    if covers_all_households(households):
+        return {}
+    cat = catalogue()
+    about_all = cat[(cat["derivation"] != "") & (cat["population"] == "all")]
+    return {code: f"不可计算:农户表只含脱贫户和监测对象(没有从未纳入监测的一般农户),"
+                  f"“{row['name_zh']}”需要本村全部农户的数据,村表的户数与户籍人口无法补足分子"
+            for code, row in about_all.iterrows()}
+
+
+def notes(households: pd.DataFrame) -> pd.DataFrame:
+    """The snapshot's NOTES_TABLE: indicator_code and reason, one row per indicator not computable."""
+    return pd.DataFrame(list(not_computable(households).items()), columns=["indicator_code", "reason"])
+
+
+def load_notes(store: Store, snapshot_id: str | None = None) -> dict[str, str]:
+    """{indicator_code: reason} of a snapshot (empty for a snapshot written before notes existed)."""
+    if not store.has_table(NOTES_TABLE, snapshot_id):
+        return {}
+    table = store.table(NOTES_TABLE, snapshot_id)
+    return dict(zip(table["indicator_code"], table["reason"]))
+
+
 def derive(households: pd.DataFrame) -> pd.DataFrame:
-    """Derived indicators in the long format of the village_indicators table."""
+    """Derived indicators in the long format of the village_indicators table, leaving out
+    those `not_computable` from this table."""
     groups = ["village_code", "year"]
+    skip = not_computable(households)
     parts = []
     for code, row in catalogue().iterrows():
-        if not row["derivation"]:
+        if not row["derivation"] or code in skip:
             continue
         values = DERIVATIONS[row["derivation"]](households, groups).rename("value").reset_index()
         values["indicator_code"] = code
