@@ -99,6 +99,25 @@ def industry_share(shares: pd.DataFrame, rule: IndustryRule, names: dict[str, st
     return fig
 
 
+BOARD_RED, BOARD_GREEN = "#d84a3a", "#3f9b4f"
+
+
+def bottom_line_board(board: pd.DataFrame, name_column: str, names: dict[str, str] | None = None) -> go.Figure:
+    """The 底线 board (guarantees.bottom_line): one row per area, one column per bottom-line
+    item and any; red with the count of households where any household has a gap, green at 0."""
+    names = {**GAP_LABELS, ANY: "任一项", **(names or {})}
+    columns = [*GUARANTEE_COLUMNS, ANY]
+    rows = board.iloc[::-1]  # plotly draws the first row at the bottom
+    counts = rows[columns].to_numpy(int)
+    fig = go.Figure(go.Heatmap(
+        z=(counts > 0).astype(int), x=[names[c] for c in columns], y=list(rows[name_column]),
+        text=counts, texttemplate="%{text}", textfont={"size": 14, "color": "white"}, zmin=0, zmax=1,
+        colorscale=[[0, BOARD_GREEN], [1, BOARD_RED]], showscale=False, xgap=3, ygap=3,
+        hovertemplate="%{y} · %{x}:%{text} 户<extra></extra>"))
+    fig.update_xaxes(side="top")
+    return fig
+
+
 def township_ranking(ranking: pd.DataFrame, components: dict[str, str]) -> go.Figure:
     """Township totals as stacked bars of weighted points per component, best on top.
 

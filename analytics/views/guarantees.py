@@ -59,6 +59,18 @@ def by_area(village_year: pd.DataFrame, villages: pd.DataFrame, townships: pd.Da
     return out.sort_values([ANY, keys[-1]], ascending=[False, True]).reset_index(drop=True)
 
 
+def bottom_line(village_year: pd.DataFrame, villages: pd.DataFrame, townships: pd.DataFrame,
+                year: int, level: str = "township") -> pd.DataFrame:
+    """The 底线 board: per township (or village), households with each gap and with any gap,
+    and `cleared` (no household with a gap). The bottom-line items are gates,
+    not scores: a count above zero is red whatever its size, so they are shown here instead
+    of in the composite score. Areas with gaps first, then by code."""
+    out = by_area(village_year, villages, townships, year, level)
+    code = f"{level}_code"
+    out["cleared"] = out[ANY] == 0
+    return out.sort_values(["cleared", code], ignore_index=True)
+
+
 def trend(village_year: pd.DataFrame) -> pd.DataFrame:
     """Per year: households with each gap and with any gap (the road to zero)."""
     columns = [f"{c}_problem" for c in GUARANTEE_COLUMNS] + [ANY]
