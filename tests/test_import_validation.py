@@ -214,3 +214,12 @@ def test_personal_values_are_masked_in_the_report_by_default(tmp_path, demo_tabl
     checked = _households(tmp_path, demo_tables, demo_store, _cell("户主证件号码", 4, "990121198503150011"))
     assert "990121198503150011" not in checked.report.frame()["value"].tolist()
     assert "990121198503150011" in checked.report.frame(personal_visible=True)["value"].tolist()
+
+
+def test_an_unknown_fund_source_is_a_warning_and_counts_as_not_central(tmp_path, demo_tables, demo_store):
+    projects = as_text(demo_tables["projects"].head(20), "projects")
+    projects.loc[3, "资金来源"] = "某某专项资金"
+    checked = check(tmp_path, {"资金项目.csv": csv_bytes(projects)}, demo_store)
+    warning = one(checked, "未知的资金来源", level="警告")
+    assert warning["row"] == 5 and warning["value"] == "某某专项资金" and "不计入产业发展资金占比" in warning["reason"]
+    assert checked.report.errors == 0

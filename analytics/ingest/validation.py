@@ -18,6 +18,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from analytics import settings
 from analytics.data import indicators
 from analytics.data.contract import (
     BOOL_FALSE,
@@ -418,6 +419,13 @@ class Validator:
                 self.flag(ERROR, p, p[c] < 0, c, t, "不能为负数")
         if {"funds_wan", "disbursed_wan"} <= set(p.columns):
             self.flag(WARNING, p, p["disbursed_wan"] > p["funds_wan"] + 0.05, "disbursed_wan", t, "已支付金额大于投入资金,请核对")
+        if "fund_source" in p:
+            counted = settings.texts("funds.industry_sources")
+            known = (*counted, *settings.texts("funds.other_sources"))
+            source = p["fund_source"].astype("string").str.strip()
+            self.flag(WARNING, p, source.notna() & source.ne("") & ~source.isin(known), "fund_source", t,
+                      f"未知的资金来源,按非{'、'.join(counted)}处理,不计入产业发展资金占比;已知来源:{'、'.join(known)}"
+                      "(见设置 funds.industry_sources 与 funds.other_sources)")
 
     def _lines(self, m: pd.DataFrame) -> None:
         if "threshold_yuan" in m:
