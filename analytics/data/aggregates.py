@@ -13,12 +13,15 @@ import pandas as pd
 from analytics.data import indicators
 from analytics.data.contract import GUARANTEE_COLUMNS, MONITORING_CATEGORIES, is_unresolved, year_of
 
+# Counts that official reports give as "X户Y人": each also has a `<count>_people` column.
+PEOPLE_OF = ("monitored", "monitored_unresolved", "eliminated", "newly_identified", "guarantee_problem")
 # Additive columns of village_year; shares and means are computed from them on demand.
 COUNT_COLUMNS = (
     "households", "people", "poor_households", "poor_people", "income_total", "poor_income_total",
     "monitored", "monitored_unresolved", "eliminated", "newly_identified", "below_line",
     "guarantee_problem", *(f"{c}_problem" for c in GUARANTEE_COLUMNS),
     *(f"monitored_{c}" for c in MONITORING_CATEGORIES),
+    *(f"{c}_people" for c in PEOPLE_OF),
 )
 
 
@@ -50,6 +53,8 @@ def village_year(households: pd.DataFrame, lines: pd.DataFrame) -> pd.DataFrame:
         **{f"monitored_{c}": h["monitoring_category"].eq(c).fillna(False).astype(int)
            for c in MONITORING_CATEGORIES},
     })
+    for count in PEOPLE_OF:
+        frame[f"{count}_people"] = h["household_size"].where(frame[count] == 1, 0)
     return frame.groupby(["village_code", "year"], as_index=False, observed=True).sum()
 
 

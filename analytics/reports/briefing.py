@@ -26,6 +26,7 @@ from analytics.reports.palette import COLOURS
 from analytics.risk import overview as risk_overview
 from analytics.scoring.composite import OVERALL
 from analytics.views import assessment, guarantees, overview, projects, relocation
+from analytics.views.overview import households_people as hp
 
 FONT = "Noto Sans CJK SC, Microsoft YaHei, PingFang SC, SimHei, sans-serif"
 WIDTH = 700  # px: fits A4 portrait with 15 mm margins
@@ -275,19 +276,21 @@ def _overview(k: overview.Kpis, place: str, rule: IndustryRule) -> str:
     industry = (("达到" if (k.industry_share or 0) >= rule.minimum else "未达到") + f"不低于 {_pct(rule.minimum, 0)} 的要求,"
                 + ("达到" if (k.industry_share or 0) >= rule.target else "未达到") + f"力争的 {_pct(rule.target, 0)}")
     summary = (
-        f"{k.year} 年,{place}共有农户 {_num(k.households)} 户,其中脱贫户 {_num(k.poor_households)} 户。"
-        f"纳入防止返贫监测的对象 {_num(k.monitored)} 户({categories}),其中风险尚未消除 {_num(k.monitored_unresolved)} 户,"
+        f"{k.year} 年,{place}共有农户 {hp(k.households, k.people)},其中脱贫户 {hp(k.poor_households, k.poor_people)}。"
+        f"纳入防止返贫监测的对象 {hp(k.monitored, k.monitored_people)}({categories}),其中风险尚未消除 "
+        f"{hp(k.monitored_unresolved, k.monitored_unresolved_people)},"
         f"风险消除率 {_pct(k.eliminated_rate)}。脱贫户人均纯收入 {_num(k.poor_income)} 元{growth}。"
-        f"住房、饮水、义务教育、基本医疗任一项未保障的农户 {_num(k.guarantee_problem)} 户。"
+        f"住房、饮水、义务教育、基本医疗任一项未保障的农户 {hp(k.guarantee_problem, k.guarantee_problem_people)}。"
         f"全年衔接资金项目投入 {_num(k.funds_wan, 1)} 万元;{'、'.join(rule.sources)}中产业类占比 "
         f"{_pct(k.industry_share)},{industry}。"
     )
     cards = "".join([
-        _kpi("农户", _num(k.households), "户"),
-        _kpi("脱贫户", _num(k.poor_households), "户"),
-        _kpi("监测对象", _num(k.monitored), "户", f"未消除风险 {_num(k.monitored_unresolved)} 户"),
+        _kpi("农户", _num(k.households), "户", f"{_num(k.people)} 人"),
+        _kpi("脱贫户", _num(k.poor_households), "户", f"{_num(k.poor_people)} 人"),
+        _kpi("监测对象", _num(k.monitored), "户",
+             f"{_num(k.monitored_people)} 人;未消除风险 {hp(k.monitored_unresolved, k.monitored_unresolved_people)}"),
         _kpi("风险消除率", _pct(k.eliminated_rate)),
-        _kpi("三保障及饮水问题户", _num(k.guarantee_problem), "户"),
+        _kpi("三保障及饮水问题户", _num(k.guarantee_problem), "户", f"{_num(k.guarantee_problem_people)} 人"),
         _kpi("脱贫户人均纯收入", _num(k.poor_income), "元", f"同比 {_pct(k.poor_income_growth)}"),
         _kpi("衔接资金", _num(k.funds_wan, 1), "万元"),
         _kpi("产业发展资金占比", _pct(k.industry_share),

@@ -11,6 +11,11 @@ from analytics.data.contract import MONITORING_CATEGORIES
 from analytics.data.funds import IndustryRule
 
 
+def households_people(households: int, people: int) -> str:
+    """A count as official reports give it (户数与人数): "1,234户3,456人"."""
+    return f"{households:,}户{people:,}人"
+
+
 @dataclass(frozen=True)
 class Kpis:
     year: int
@@ -21,6 +26,11 @@ class Kpis:
     monitored_by_category: dict[str, int]
     eliminated_rate: float | None
     guarantee_problem: int
+    people: int  # the people of each count above (户数与人数)
+    poor_people: int
+    monitored_people: int
+    monitored_unresolved_people: int
+    guarantee_problem_people: int
     poor_income: float | None
     poor_income_growth: float | None
     funds_wan: float
@@ -51,6 +61,11 @@ def kpis(village_year: pd.DataFrame, projects: pd.DataFrame, year: int, rule: In
         monitored_by_category={c: int(now[f"monitored_{c}"].sum()) for c in MONITORING_CATEGORIES},
         eliminated_rate=float(now["eliminated"].sum() / monitored) if monitored else None,
         guarantee_problem=int(now["guarantee_problem"].sum()),
+        people=int(now["people"].sum()),
+        poor_people=int(now["poor_people"].sum()),
+        monitored_people=int(now["monitored_people"].sum()),
+        monitored_unresolved_people=int(now["monitored_unresolved_people"].sum()),
+        guarantee_problem_people=int(now["guarantee_problem_people"].sum()),
         poor_income=income,
         poor_income_growth=growth,
         funds_wan=total,
