@@ -12,7 +12,7 @@ from analytics.views import assessment
 
 EQUAL = {c: 1.0 for c in assessment.COMPONENTS}
 RULE = IndustryRule(("中央衔接资金",), ("产业发展",), 0.55, 0.60)
-CONFIG = checks.Config(6, {"因病": ("健康帮扶",)})
+CONFIG = checks.Config(6, (("因病", ("健康帮扶",)),))
 
 
 def test_weights_are_normalised_and_bad_weights_refused():

@@ -14,7 +14,8 @@ from analytics.data import checks
 from analytics.data.store import Store
 
 LINE = 8000.0
-CONFIG = checks.Config(6, {"因病": ("健康帮扶",), "因务工就业不稳": ("就业帮扶",), "因缺劳动力": ("综合保障", "公益岗位帮扶")})
+CONFIG = checks.Config(6, (("因病", ("健康帮扶",)), ("因务工就业不稳", ("就业帮扶",)),
+                           ("因缺劳动力", ("综合保障", "公益岗位帮扶"))))
 VILLAGE = "990121100001"
 
 

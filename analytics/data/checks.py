@@ -68,7 +68,7 @@ class ChecksError(ValueError):
 @dataclass(frozen=True)
 class Config:
     min_months: int
-    measure_map: dict[str, tuple[str, ...]]  # risk type -> the measures that answer it
+    measure_map: tuple[tuple[str, tuple[str, ...]], ...]  # (risk type, the measures that answer it); hashable
 
     @classmethod
     def from_settings(cls) -> Config:
@@ -78,10 +78,10 @@ class Config:
                 raise ChecksError(f"设置 checks.measure_map 的一行 {row} 无效:第一项应为风险类型"
                                   f"({'、'.join(RISK_TYPES)}),其后为帮扶措施({'、'.join(ASSISTANCE_MEASURES)})")
         return cls(settings.integer("checks.min_months_to_eliminate"),
-                   {str(r[0]): tuple(str(m) for m in r[1:]) for r in rows})
+                   tuple((str(r[0]), tuple(str(m) for m in r[1:])) for r in rows))
 
     def describe(self, rule: Rule) -> str:
-        pairs = ";".join(f"{risk}而无{'或'.join(measures)}" for risk, measures in self.measure_map.items())
+        pairs = ";".join(f"{risk}而无{'或'.join(measures)}" for risk, measures in self.measure_map)
         return rule.definition.format(months=self.min_months, pairs=pairs)
 
 
@@ -108,7 +108,7 @@ def flags(rows: pd.DataFrame, line: float | None, config: Config) -> pd.DataFram
     no_labour = (rows["labor_count"] == 0) & (rows["dibao"].astype(bool) | rows["tekun"].astype(bool))
     measures = rows["assistance_measures"].map(split_multi)
     mismatch = pd.Series(False, index=rows.index)
-    for risk, answers in config.measure_map.items():
+    for risk, answers in config.measure_map:
         mismatch |= _has(rows["risk_types"], (risk,)) & ~_has(rows["assistance_measures"], answers)
     out = {
         "early_elimination": done & (elapsed < config.min_months).fillna(False).astype(bool),
