@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import streamlit as st
 
+from analytics import settings
+from analytics.data import checks
 from analytics.reports import figures
 from analytics.views import assessment
 from ui import (
+    auth,
     charts,
     data,
     exports,
@@ -18,6 +21,7 @@ from ui import (
 )
 from ui.text import pick
 from ui.texts.assessment import EXPORT, TEXT
+from ui.texts.checks import TEXT as CHECKS_TEXT
 
 t = pick(TEXT)
 zh = TEXT["zh"]
@@ -44,21 +48,16 @@ charts.show(figures.township_ranking(ranked, component_names), height=max(360, 3
             title=t["chart"].format(year=f.year))
 
 st.subheader(t["table"])
-columns = ["rank", "township_name", "total", *assessment.COMPONENTS, "incomplete", "mean_score", "monitored",
-           "eliminated", "below_line", "covered", "funds_wan", "paid_wan", "industry_wan", "industry_share",
-           "township_code"]
-labels = {**component_names, **{c: t[c] for c in ("rank", "total", "incomplete", "mean_score", "monitored",
-                                                    "eliminated", "below_line", "covered", "funds_wan", "paid_wan",
-                                                    "industry_wan", "industry_share")}}
-formats = {c: "%.1f" for c in ("total", *assessment.COMPONENTS, "mean_score", "funds_wan", "paid_wan", "industry_wan",
-                               "industry_share")}
+MEASURES = ("rank", "total", "incomplete", "mean_score", "monitored", "base", "eliminated", "genuine", "flagged",
+            "elimination_rate", "deduction", "below_line", "covered", "funds_wan", "paid_wan", "industry_base_wan",
+            "industry_wan", "industry_share")
+columns = ["rank", "township_name", "total", *assessment.COMPONENTS, *MEASURES[2:], "township_code"]
+labels = {**component_names, **{c: t[c] for c in MEASURES}}
+formats = {c: "%.1f" for c in ("total", *assessment.COMPONENTS, "mean_score", "elimination_rate", "deduction",
+                               "funds_wan", "paid_wan", "industry_base_wan", "industry_wan", "industry_share")}
 tables.show(ranked[columns], labels, formats=formats, height=min(620, 36 * len(ranked) + 40))
 exports.download(ranked[columns], EXPORT["export"], zh["scope"].format(county=data.county_name(), year=f.year),
-                 key="assessment_xlsx",
-                 headers={**assessment.COMPONENTS, **{c: zh[c] for c in ("rank", "total", "incomplete", "mean_score",
-                                                                         "monitored", "eliminated", "below_line",
-                                                                         "covered", "funds_wan", "paid_wan",
-                                                                         "industry_wan", "industry_share")}})
+                 key="assessment_xlsx", headers={**assessment.COMPONENTS, **{c: zh[c] for c in MEASURES}})
 
 st.subheader(t["breakdown"])
 names = dict(zip(ranked["township_code"], ranked["township_name"]))
@@ -80,4 +79,24 @@ with right:
         value = "—" if row[c] != row[c] else f"{row[c]:.1f}"
         st.markdown("- " + t["points"].format(name=component_names[c], value=value, weight=f"{weight[c]:.0%}",
                                               points=f"{row[f'points_{c}']:.1f}"))
+
+st.markdown(f"**{t['deductions_title']}**")
+deduction = settings.number("assessment.flag_deduction")
+st.caption(t["deductions_caption"].format(points=deduction))
+rules = dict(zip([r.id for r in checks.RULES], pick(CHECKS_TEXT)["labels"].split("|"))) | {"total": t["total_row"]}
+table = assessment.deductions(row, deduction)
+table["label"] = table["rule"].map(rules)
+tables.show(table.drop(columns="rule"), {"label": t["rule"], "households": t["households"],
+                                          "points": t["deduction_points"]}, formats={"points": "%.1f"})
+flagged = ranking.flagged_eliminations(f.year, town)
+if flagged.empty:
+    st.success(t["no_flags"])
+else:
+    st.markdown(f"**{t['flagged_title']}**")
+    st.caption(t["flagged_caption"].format(n=len(flagged)))
+    tables.show(flagged, {"flags": t["rule"]}, height=min(360, 36 * len(flagged) + 40))
+    auth.audit_view(EXPORT["export_flagged"], len(flagged), row["township_name"])
+    exports.download(flagged, EXPORT["export_flagged"], f"{row['township_name']} · {f.year}年度",
+                     key="assessment_flagged_xlsx", headers={"flags": zh["rule"]})
+st.page_link("app_pages/checks.py", label=t["checks_link"], icon=":material/fact_check:")
 st.caption(t["notes"])

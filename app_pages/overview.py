@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from analytics import settings
+from analytics.data.contract import GUARANTEE_COLUMNS
+from analytics.data.funds import IndustryRule
 from analytics.reports import figures
-from analytics.views import overview
+from analytics.views import guarantees, overview
 from ui import cards, charts, data, filters, layout, maps
 from ui.text import pick
 from ui.texts.overview import TEXT
@@ -19,8 +20,8 @@ vy = data.table("village_year")
 vy = vy[vy["village_code"].isin(codes)]
 projects = overview.projects_in_scope(
     data.table("projects"), codes, [] if f.village else f.township_codes(townships))
-k = overview.kpis(vy, projects, f.year)
-rule = settings.number("funds.industry_min_share")
+rule = IndustryRule.from_settings()
+k = overview.kpis(vy, projects, f.year, rule)
 
 layout.header(t["title"], f.label(townships, villages))
 layout.cards(cards.kpis(k, rule, t))
@@ -48,3 +49,10 @@ with left:
     charts.show(figures.income_vs_line(trend, series), height=300, title=t["income_line"])
 with right:
     charts.show(figures.monitoring_trend(trend, series), height=300, title=t["monitor_trend"])
+
+level = "village" if f.township else "township"
+board = guarantees.bottom_line(vy, villages[villages["village_code"].isin(codes)], townships, f.year, level)
+st.subheader(t["board_title"])
+st.caption(t["board_caption"])
+board_names = {**dict(zip(GUARANTEE_COLUMNS, t["gap_labels"].split("|"))), guarantees.ANY: t["board_any"]}
+charts.show(figures.bottom_line_board(board, f"{level}_name", board_names), height=max(220, 30 * len(board) + 70))

@@ -7,6 +7,7 @@ import streamlit as st
 
 from analytics import settings
 from analytics.data.contract import PROJECT_STATUSES
+from analytics.data.funds import IndustryRule
 from analytics.reports import figures
 from analytics.views import projects
 from ui import (
@@ -25,7 +26,7 @@ t = pick(TEXT)
 zh = TEXT["zh"]  # exports always carry Chinese titles and headers
 f = filters.current()
 townships, villages = data.table("townships"), data.table("villages")
-rule = settings.number("funds.industry_min_share")
+rule = IndustryRule.from_settings()
 schedule = list(settings.numbers("funds.disbursement_schedule"))
 scale_ratio = settings.number("funds.scale_flag_ratio")
 
@@ -49,8 +50,9 @@ layout.cards([
     layout.Card(t["funds"], layout.num(funds, digits=1)),
     layout.Card(t["paid"], layout.num(paid, digits=1),
                 t["paid_share"].format(share=layout.pct(paid / funds if funds else None)), delta_color="off"),
-    layout.Card(t["industry"], layout.pct(share), t["rule"].format(rule=layout.pct(rule, 0)),
-                delta_color="normal" if (share or 0) >= rule else "inverse"),
+    layout.Card(t["industry"], layout.pct(share),
+                t["rule"].format(rule=layout.pct(rule.minimum, 0), target=layout.pct(rule.target, 0)),
+                delta_color="normal" if (share or 0) >= rule.minimum else "inverse", help=rule.describe()),
     layout.Card(t["assets"], layout.num(float(formed["funds_wan"].sum()), digits=1), help=t["assets_help"]),
     layout.Card(t["flagged"], layout.num(len(flagged)), help=t["flagged_help"]),
 ], per_row=3)
@@ -90,8 +92,10 @@ with right:
 left, right = st.columns(2)
 with left:
     st.subheader(t["industry_title"])
-    charts.show(figures.industry_share(shares, rule, {"share": t["share_series"], "rule": t["rule_series"]}),
+    charts.show(figures.industry_share(shares, rule, {"share": t["share_series"], "rule": t["rule_series"],
+                                                      "target": t["target_series"]}),
                 height=320, title=t["industry_chart"])
+    st.caption(rule.describe())
 with right:
     st.subheader(t["assets_title"])
     charts.show(figures.stacked_by_year(projects.assets_by_class(assets)), height=320, title=t["assets_chart"])

@@ -8,6 +8,7 @@ import streamlit as st
 
 from analytics import settings
 from analytics.data.contract import GUARANTEE_COLUMNS
+from analytics.data.funds import IndustryRule
 from analytics.reports import figures
 from analytics.reports.palette import COLOURS
 from analytics.risk import overview as risk_overview
@@ -27,7 +28,7 @@ INTERVALS = (10, 20, 30, 60)
 
 
 def kpis(d: projector.Deck) -> None:
-    layout.cards(cards.kpis(overview.kpis(d.village_year, d.pool, d.f.year), d.rule, d.t, projector=True))
+    layout.cards(cards.kpis(overview.kpis(d.village_year, d.pool, d.f.year, d.rule), d.rule, d.t, projector=True))
     rest = d.screen.body - d.screen.cards_height(2)
     if rest >= 180:
         trend = overview.trend(d.village_year, data.table("monitoring_lines"))
@@ -126,7 +127,11 @@ def guarantee(d: projector.Deck) -> None:
         d.show(figures.guarantee_trend(guarantees.trend(d.village_year), {**gap_names, guarantees.ANY: t["any_series"]}),
                rest, t["gap_trend"])
     with right:
-        d.show(figures.gap_bars(now, gap_names, hh), rest, t["gap_types"].format(year=f.year))
+        level = "village" if f.township else "township"
+        board = guarantees.bottom_line(d.village_year, d.villages[d.villages["village_code"].isin(
+            d.village_year["village_code"])], d.townships, f.year, level)
+        d.show(figures.bottom_line_board(board, f"{level}_name", {**gap_names, guarantees.ANY: t["any_series"]}),
+               rest, t["board_title"])
 
 
 def funds(d: projector.Deck) -> None:
@@ -144,8 +149,9 @@ def funds(d: projector.Deck) -> None:
         layout.Card(t["funds"], layout.with_unit(layout.num(total), t["u_wan"])),
         layout.Card(t["paid"], layout.with_unit(layout.num(paid), t["u_wan"]),
                     t["paid_share"].format(share=layout.pct(paid / total if total else None)), delta_color="off"),
-        layout.Card(t["industry"], layout.pct(share), t["rule"].format(rule=layout.pct(rule, 0)),
-                    delta_color="normal" if (share or 0) >= rule else "inverse"),
+        layout.Card(t["industry"], layout.pct(share),
+                    t["rule"].format(rule=layout.pct(rule.minimum, 0), target=layout.pct(rule.target, 0)),
+                    delta_color="normal" if (share or 0) >= rule.minimum else "inverse"),
         layout.Card(t["flagged"], layout.with_unit(layout.num(len(flagged)), t["u_projects"])),
     ])
     rest = d.screen.body - d.screen.cards_height()
@@ -173,6 +179,6 @@ layout.header(titles[slide], scope.label())
 villages, townships = data.table("villages"), data.table("townships")
 deck = projector.Deck(t, filters.current(), screen, slide, scope.village_year(),
             projects.with_places(scope.projects(), villages, townships), villages, townships,
-            settings.number("funds.industry_min_share"))
+            IndustryRule.from_settings())
 {"kpis": kpis, "map": county_map, "dimensions": dimensions, "risk": risk, "guarantees": guarantee,
  "funds": funds, "ranking": ranking}[slide](deck)

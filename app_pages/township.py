@@ -76,6 +76,7 @@ TABS = (  # per list: tab title, export title, the page's own column labels
     ("tab_open", "export_open", {}),
     ("tab_warning", "export_warning", {"probability_pct": "probability_pct", "measures": "measures"}),
     ("tab_jobless", "export_jobless", {}),
+    ("tab_checks", "export_checks", {"flags": "flags"}),
 )
 lists = [narrow(frame, only) if frame is not None else None for frame in chosen.lists]
 tabs = st.tabs([t[title].format(n=len(frame) if frame is not None else "—") for frame, (title, _, _) in zip(lists, TABS)])

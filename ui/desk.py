@@ -16,6 +16,7 @@ import pandas as pd
 import streamlit as st
 
 from analytics import settings
+from analytics.data import checks
 from analytics.data.contract import township_of
 from analytics.data.store import Store
 from analytics.risk import saved as risk_model_store
@@ -34,13 +35,16 @@ LIST_COLUMNS = (  # per tab, the columns shown: what a visitor needs first comes
      "household_size", "village_code"],
     ["village_name", "head_name", "labor_count", "migrant_work_months", "per_capita_net_income", "household_id",
      "head_id_number", "household_size", "village_code"],
+    ["village_name", "head_name", "flags", "monitoring_category", "monitoring_start", "risk_eliminated_at",
+     "per_capita_net_income", "assistance_measures", "household_id", "head_id_number", "household_size",
+     "village_code"],
 )
 
 
 @dataclass(frozen=True)
 class Desk:
     villages: pd.DataFrame  # VILLAGE_COLUMNS, worst first
-    lists: tuple[pd.DataFrame | None, ...]  # guarantee gaps, open cases, warnings (None: no model), jobless
+    lists: tuple[pd.DataFrame | None, ...]  # guarantee gaps, open cases, warnings (None: no model), jobless, checks
     model_error: str | None
 
 
@@ -53,6 +57,7 @@ class _Key:
     year: int
     cutoff: float
     min_months: float
+    checks: checks.Config
 
 
 @st.cache_resource(show_spinner=False, max_entries=256, ttl=3600)
@@ -69,7 +74,12 @@ def _desk(key: _Key, town: str, codes: tuple[str, ...]) -> Desk:
         scored = risk_model_store.predictions(key.root, key.model_id, year=year, villages=list(codes))
         warned = township.warning(scored, h, villages, year, key.cutoff)
     jobless = relocation.jobless(h, villages, townships, year, key.min_months)
-    lists = (guarantees.to_resolve(h, villages, townships, year), township.open_cases(h, villages, year), warned, jobless)
+    rows, flagged, _ = checks.run(read(year=year, columns=[*checks.COLUMNS, *checks.PERSONAL_COLUMNS]),
+                                  data.whole_table(key.root, key.snapshot_id, "monitoring_lines"), year, key.checks)
+    checked = checks.listing(rows, flagged, tuple(flagged.columns), villages[villages["village_code"].isin(codes)],
+                             townships)
+    lists = (guarantees.to_resolve(h, villages, townships, year), township.open_cases(h, villages, year), warned, jobless,
+             checked)
     vy = data.whole_table(key.root, key.snapshot_id, "village_year")
     pool = data.whole_table(key.root, key.snapshot_id, "projects")
     table = township.villages_table(
@@ -83,7 +93,7 @@ def _desk(key: _Key, town: str, codes: tuple[str, ...]) -> Desk:
 
 def _key(root: str, snapshot_id: str, year: int, model_id: str | None, model_error: str | None) -> _Key:
     return _Key(root, snapshot_id, model_id, model_error, year, settings.number("risk.high_risk_probability"),
-                settings.integer("relocation.employed_min_months"))
+                settings.integer("relocation.employed_min_months"), checks.Config.from_settings())
 
 
 def desk(town: str, year: int) -> Desk:

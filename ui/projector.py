@@ -12,6 +12,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from analytics.data.funds import IndustryRule
 from ui import charts
 from ui.filters import Filters
 from ui.text import pick
@@ -229,12 +230,13 @@ class Deck:
     pool: pd.DataFrame
     villages: pd.DataFrame
     townships: pd.DataFrame
-    rule: float
+    rule: IndustryRule
 
     def show(self, fig: go.Figure, height: int, title: str | None = None) -> None:
         self.screen.chart(fig, height, title, key=f"slide_{self.slide}_{title}")
 
     def series(self) -> dict[str, str]:
         """Legends of the shared figures, in the chosen language."""
-        keys = ("poor_income", "line", "monitored_unresolved", "newly_identified", "eliminated", "share", "rule")
+        keys = ("poor_income", "line", "monitored_unresolved", "newly_identified", "eliminated", "share", "rule",
+                "target")
         return dict(zip(keys, self.t["series"].split("|")))

@@ -3,7 +3,7 @@
 TEXT = {
     "zh": {
         "names": "总体情况|全县地图|五大振兴|返贫风险|三保障|衔接资金|乡镇排名",
-        "series": "脱贫户人均纯收入|监测收入标准|未消除风险|当年新识别|已消除风险|产业发展占比|规定下限",
+        "series": "脱贫户人均纯收入|监测收入标准|未消除风险|当年新识别|已消除风险|产业发展占比|规定下限|力争",
         "components": "五大振兴综合得分|风险消除率|及时识别率|资金执行率|产业资金占比达标",
         "titles": ("巩固拓展脱贫攻坚成果总体情况|分村地图|乡村振兴五大维度|防止返贫监测|两不愁三保障及饮水安全动态清零|"
                    "衔接资金使用|乡镇考核排名"),
@@ -25,7 +25,9 @@ TEXT = {
         "growth": "同比 {growth}",
         "funds": "衔接资金",
         "industry": "产业发展资金占比",
-        "rule": "规定≥{rule}",
+        "rule": "规定≥{rule},力争≥{target}",
+        "people": "{n:,} 人",
+        "board_title": "底线任务:红色为有未保障户(户数),绿色为已清零",
         "u_hh": "户",
         "u_yuan": "元",
         "u_wan": "万元",
@@ -53,7 +55,6 @@ TEXT = {
         "by_town_chart": "各乡镇预测高风险、未纳入监测的农户(户)",
         "any_gap": "问题农户",
         "gap_trend": "动态清零进度(户)",
-        "gap_types": "{year} 年分项(户)",
         "gap_labels": "住房安全|饮水安全|义务教育|基本医疗参保",
         "any_series": "任一项",
         "paid": "已支付",
@@ -68,7 +69,7 @@ TEXT = {
     },
     "en": {
         "names": "Overview|Map|Five dimensions|Relapse risk|Guarantees|Funds|Townships",
-        "series": "Formerly poor|Monitoring line|Unresolved|Newly identified|Eliminated|Industry share|Minimum",
+        "series": "Formerly poor|Monitoring line|Unresolved|Newly identified|Eliminated|Industry share|Minimum|Aim",
         "components": "Five-dimension score|Risk elimination|Timely identification|Fund execution|Industry share met",
         "titles": ("Consolidating poverty-alleviation gains|Villages on the map|Five dimensions of revitalization|"
                    "Monitoring against relapse|Basic guarantees and safe water|Linkage funds|Township assessment"),
@@ -90,7 +91,9 @@ TEXT = {
         "growth": "{growth} y/y",
         "funds": "Linkage funds",
         "industry": "Industry share",
-        "rule": "rule ≥{rule}",
+        "rule": "rule ≥{rule}, aim ≥{target}",
+        "people": "{n:,} people",
+        "board_title": "Bottom line: red where a household has a gap (count), green at zero",
         "u_hh": "hh",
         "u_yuan": "yuan",
         "u_wan": "10k yuan",
@@ -118,7 +121,6 @@ TEXT = {
         "by_town_chart": "Predicted high-risk households not monitored, by township",
         "any_gap": "Households with a gap",
         "gap_trend": "Road to zero (households)",
-        "gap_types": "By type, {year} (households)",
         "gap_labels": "Housing|Drinking water|Compulsory education|Medical insurance",
         "any_series": "Any gap",
         "paid": "Paid",

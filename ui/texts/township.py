@@ -20,6 +20,8 @@ TEXT = {
         "tab_open": "未消除风险 {n}",
         "tab_warning": "预警 {n}",
         "tab_jobless": "搬迁无人就业 {n}",
+        "tab_checks": "数据核查 {n}",
+        "flags": "核查规则",
         "gaps": "未保障项",
         "years_in_a_row": "连续年数",
         "probability_pct": "返贫概率(%)",
@@ -48,6 +50,8 @@ TEXT = {
         "tab_open": "Unresolved {n}",
         "tab_warning": "Early warning {n}",
         "tab_jobless": "Relocated, no job {n}",
+        "tab_checks": "Policy checks {n}",
+        "flags": "Checks",
         "gaps": "Gaps",
         "years_in_a_row": "Years in a row",
         "probability_pct": "Probability (%)",
@@ -65,4 +69,5 @@ EXPORT = {
     "export_open": "未消除风险监测对象",
     "export_warning": "返贫预警农户",
     "export_jobless": "有劳动力无人就业搬迁户",
+    "export_checks": "数据核查标记农户",
 }
