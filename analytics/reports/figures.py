@@ -114,7 +114,9 @@ def bottom_line_board(board: pd.DataFrame, name_column: str, names: dict[str, st
         text=counts, texttemplate="%{text}", textfont={"size": 14, "color": "white"}, zmin=0, zmax=1,
         colorscale=[[0, BOARD_GREEN], [1, BOARD_RED]], showscale=False, xgap=3, ygap=3,
         hovertemplate="%{y} · %{x}:%{text} 户<extra></extra>"))
-    fig.update_xaxes(side="top")
+    fig.update_xaxes(side="bottom", tickangle=0, showgrid=False)
+    fig.update_yaxes(tickmode="array", tickvals=list(rows[name_column]), ticktext=list(rows[name_column]),
+                     showgrid=False, automargin=True)  # every area named, none skipped for space
     return fig
 
 

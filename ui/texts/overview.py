@@ -15,7 +15,7 @@ TEXT = {
         "growth": "同比 {growth}",
         "funds": "衔接资金(万元)",
         "industry": "产业发展占比",
-        "rule": "规定≥{rule},力争≥{target}",
+        "rule": "≥{rule}(力争{target})",
         "board_title": "底线任务(户)",
         "board_caption": "住房、饮水、义务教育、基本医疗参保是底线,要求动态清零:红色为有农户未保障(数字为户数),绿色为已清零。"
                          "底线不参与五大振兴排名。",
@@ -46,7 +46,7 @@ TEXT = {
         "growth": "{growth} y/y",
         "funds": "Linkage funds (10k yuan)",
         "industry": "Industry share",
-        "rule": "rule ≥{rule}, aim ≥{target}",
+        "rule": "≥{rule} (aim {target})",
         "board_title": "Bottom line (households)",
         "board_caption": "Housing, water, schooling and medical insurance must hold for every household: red where "
                          "any household has a gap (the count), green at zero. They are not used to rank villages.",
