@@ -50,11 +50,14 @@ scored = risk.high_risk(f.year, cutoff)
 k = risk.kpis(f.year, cutoff)
 layout.cards([
     layout.Card(t["category"].format(category=c), layout.num(k.monitored_by_category[c]),
+                t["people"].format(n=k.people_by_category[c]), delta_color="off",
                 help=t["category_help"].format(year=f.year, unresolved=k.unresolved))
     for c in MONITORING_CATEGORIES
 ] + [
-    layout.Card(t["eliminated"], layout.num(k.eliminated_this_year), help=t["eliminated_help"].format(year=f.year)),
-    layout.Card(t["newly"], layout.num(k.newly_identified), help=t["newly_help"].format(year=f.year)),
+    layout.Card(t["eliminated"], layout.num(k.eliminated_this_year), t["people"].format(n=k.eliminated_this_year_people),
+                delta_color="off", help=t["eliminated_help"].format(year=f.year)),
+    layout.Card(t["newly"], layout.num(k.newly_identified), t["people"].format(n=k.newly_identified_people),
+                delta_color="off", help=t["newly_help"].format(year=f.year)),
     layout.Card(t["high_risk"], layout.num(k.high_risk_unmonitored),
                 help=t["high_risk_help"].format(next=f.year + 1, cutoff=cutoff, share=layout.pct(k.high_risk_share))),
 ], per_row=3)

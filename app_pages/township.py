@@ -79,7 +79,8 @@ TABS = (  # per list: tab title, export title, the page's own column labels
     ("tab_checks", "export_checks", {"flags": "flags"}),
 )
 lists = [narrow(frame, only) if frame is not None else None for frame in chosen.lists]
-tabs = st.tabs([t[title].format(n=len(frame) if frame is not None else "—") for frame, (title, _, _) in zip(lists, TABS)])
+tabs = st.tabs([t[title].format(n=t["count"].format(h=len(frame), p=int(frame["household_size"].sum()))
+                                 if frame is not None else "—") for frame, (title, _, _) in zip(lists, TABS)])
 for tab, frame, (_, export_key, own_labels) in zip(tabs, lists, TABS):
     with tab:
         if frame is None:

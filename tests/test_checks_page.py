@@ -54,3 +54,17 @@ def test_cards_and_list_follow_the_checks_and_the_township_filter(demo_store):
     by_village = frame(at, "合计")
     assert len(by_village) == (demo_store.table("villages")["township_code"] == town).sum()
     assert by_village["合计"].sum() == summary_t["households"].sum()
+
+
+def test_the_township_desk_lists_every_flagged_household_of_the_township(demo_store):
+    rows, flagged, _ = _expected(demo_store)
+    town_of = rows["village_code"].str[:9]
+    hit = flagged.any(axis=1)
+    town = town_of[hit].value_counts().index[0]  # the township with the most flagged households
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
+    at.switch_page("app_pages/township.py").run()
+    at.button(key=f"township_{town}").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    listed = frame(at, "核查规则")
+    assert sorted(listed["户编号"]) == sorted(rows.loc[hit & (town_of == town), "household_id"])
+    assert [tab.label for tab in at.tabs][4].startswith("数据核查")

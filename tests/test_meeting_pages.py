@@ -136,18 +136,22 @@ def test_township_desk_reaches_the_lists_in_one_click(demo_tables):
     assert len(at.dataframe[0].value) == len(mine)
     assert at.dataframe[0].proto.placeholder == "—"  # a village without funds: "—", not "None", under 支付(%)
     tabs = [tab.label for tab in at.tabs]
-    gaps = int(_gap(now[now["village_code"].isin(mine["village_code"])]).sum())
-    assert tabs[0].endswith(f" {gaps}")
+    in_town = now[now["village_code"].isin(mine["village_code"])]
+
+    def counted(frame) -> str:  # 户数与人数, as every count of households is given
+        return f" {len(frame):,}户{int(frame['household_size'].sum()):,}人"
+    assert tabs[0].endswith(counted(in_town[_gap(in_town)]))
     # the page reads only the slices it needs; its lists must be what the whole table gives
     h = demo_tables["households"][demo_tables["households"]["village_code"].isin(mine["village_code"])]
     year = int(now["year"].iloc[0])
     expected = guarantees.to_resolve(h, villages, demo_tables["townships"], year)
     shown = at.dataframe[1].value
     assert list(shown.iloc[:, 3]) == list(expected["years_in_a_row"]) and len(expected)
-    assert tabs[1].endswith(f" {len(township.open_cases(h, villages, year))}")
+    assert tabs[1].endswith(counted(township.open_cases(h, villages, year)))
     jobless = relocation.jobless(h, villages, demo_tables["townships"], year,
                                  settings.integer("relocation.employed_min_months"))
-    assert tabs[3].endswith(f" {len(jobless)}")
+    assert tabs[3].endswith(counted(jobless))
+    assert tabs[4].startswith("数据核查")
 
 
 @pytest.mark.parametrize("slide", SLIDES)

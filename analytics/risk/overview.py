@@ -24,11 +24,15 @@ class MonitoringKpis:
     newly_identified: int
     high_risk_unmonitored: int
     high_risk_share: float | None
+    people_by_category: dict[str, int]  # 户数与人数: the people of the counts above
+    eliminated_this_year_people: int
+    newly_identified_people: int
 
 
 # What `kpis` reads: pages read only these household columns (and SCORED_COLUMNS of the
 # model's rows) for a county-wide view.
-KPI_COLUMNS = ("year", "monitoring_category", "monitoring_start", "risk_eliminated", "risk_eliminated_at")
+KPI_COLUMNS = ("year", "monitoring_category", "monitoring_start", "risk_eliminated", "risk_eliminated_at",
+               "household_size")
 SCORED_COLUMNS = ("year", "village_code", "township_code", "probability", "risk_types")
 
 
@@ -39,15 +43,20 @@ def kpis(households: pd.DataFrame, scored: pd.DataFrame, year: int, cutoff: floa
     state = monitoring_state(h)
     category = h["monitoring_category"]
     high = int((scored["probability"] >= cutoff).sum())
+    size = h["household_size"]
+    eliminated = state["monitored"] & year_of(h["risk_eliminated_at"]).eq(year)
     return MonitoringKpis(
         year=year,
         households=len(h),
         monitored_by_category={c: int(category.eq(c).sum()) for c in MONITORING_CATEGORIES},
         unresolved=int(state["unresolved"].sum()),
-        eliminated_this_year=int((state["monitored"] & year_of(h["risk_eliminated_at"]).eq(year)).sum()),
+        eliminated_this_year=int(eliminated.sum()),
         newly_identified=int(state["identified"].sum()),
         high_risk_unmonitored=high,
         high_risk_share=high / len(h) if len(h) else None,
+        people_by_category={c: int(size[category.eq(c).fillna(False)].sum()) for c in MONITORING_CATEGORIES},
+        eliminated_this_year_people=int(size[eliminated].sum()),
+        newly_identified_people=int(size[state["identified"]].sum()),
     )
 
 

@@ -3,6 +3,7 @@
 TEXT = {
     "zh": {
         "title": "防返贫监测",
+        "people": "{n:,} 人",
         "lead": "及时发现、提前干预:监测对象现状,以及模型预测 {next} 年可能返贫、但尚未纳入监测的农户。",
         "category": "{category}(户)",
         "category_help": "{year} 年底仍登记为该类别的监测对象(含已消除风险的),其中未消除风险的共 {unresolved:,} 户",
@@ -24,6 +25,7 @@ TEXT = {
     },
     "en": {
         "title": "Relapse monitoring",
+        "people": "{n:,} people",
         "lead": "Find early, act early: monitored households now, and households the model expects to fall back "
                 "in {next} that are not yet monitored.",
         "category": "{category}",
