@@ -8,6 +8,7 @@ import json
 import pandas as pd
 import streamlit as st
 
+from analytics.data.funds import IndustryRule
 from analytics.planning import plan as planning
 from analytics.planning import scenarios
 from analytics.planning.allocation import BASELINES
@@ -112,11 +113,12 @@ with tab_towns:
         exports.download(towns_table, EXPORT["export_towns"], scope.label(), key="alloc_towns_xlsx",
                          headers={k: zh[k] if k != "township_name" else zh["town"] for k in town_labels})
     with right:
-        charts.show(figures.category_mix(pd.Series(result["totals_by_category"]), context.industry_categories), height=300,
-                    title=t["category_chart"])
+        charts.show(figures.category_mix(pd.Series(result["totals_by_category"]), context.industry_categories),
+                    height=300, title=t["category_chart"])
         ok = result["industry_share"] >= rule - 1e-9
         (st.success if ok else st.error)(t["share_ok" if ok else "share_bad"].format(
-            share=layout.pct(result["industry_share"]), rule=layout.pct(rule, 0)))
+            share=layout.pct(result["industry_share"]), rule=layout.pct(rule, 0),
+            target=layout.pct(IndustryRule.from_settings().target, 0)))
 
 
 score_keys = [e["key"] for e in result["effects"] if e["key"] != "relapse_households"]
