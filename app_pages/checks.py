@@ -63,6 +63,7 @@ elif shown is not None and shown.empty:
     st.success(t["none"])
 elif shown is not None:
     st.caption(t["list_caption"].format(label=label[rule], n=len(shown)))
-    tables.show(shown, height=380)
+    tables.show(shown, {"flags": t["flags"]}, height=min(380, 36 * len(shown) + 40))
     auth.audit_view(f"{zh['title']} · {checks.BY_ID[rule].label}", len(shown), scope.label())
-    exports.download(shown, f"{zh['export_list']}_{checks.BY_ID[rule].label}", scope.label(), key="checks_list_xlsx")
+    exports.download(shown, f"{zh['export_list']}_{checks.BY_ID[rule].label}", scope.label(), key="checks_list_xlsx",
+                     headers={"flags": zh["flags"]})
