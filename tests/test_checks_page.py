@@ -68,3 +68,22 @@ def test_the_township_desk_lists_every_flagged_household_of_the_township(demo_st
     listed = frame(at, "核查规则")
     assert sorted(listed["户编号"]) == sorted(rows.loc[hit & (town_of == town), "household_id"])
     assert [tab.label for tab in at.tabs][4].startswith("数据核查")
+
+
+def test_the_assessment_breakdown_lists_each_deduction_and_its_households(demo_store):
+    rows, flagged, _ = _expected(demo_store)
+    eliminations = flagged[[r for r in checks.ELIMINATION_RULES if r in flagged.columns]].any(axis=1)
+    town_of = rows["village_code"].str[:9]
+    town = town_of[eliminations].value_counts().index[0]
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
+    at.switch_page("app_pages/assessment.py").run()
+    at.selectbox(key="assessment_town").set_value(town).run()
+    assert not at.exception, [e.value for e in at.exception]
+    deductions = next(d.value for d in at.dataframe if {"核查规则", "户数", "扣分"} <= set(d.value.columns))
+    deductions = deductions.set_index("核查规则")
+    mine = eliminations & (town_of == town)
+    assert deductions.loc["合计(每户只扣一次)", "户数"] == mine.sum()
+    for rule in checks.ELIMINATION_RULES:
+        assert deductions.loc[checks.BY_ID[rule].label, "户数"] == (flagged[rule] & (town_of == town)).sum(), rule
+    listed = next(d.value for d in at.dataframe if "户编号" in d.value.columns and "核查规则" in d.value.columns)
+    assert sorted(listed["户编号"]) == sorted(rows.loc[mine, "household_id"])
