@@ -61,3 +61,24 @@ def test_the_demo_county_covers_all_households_and_scores(demo_store):
     assert indicators.load_notes(demo_store) == {}
     table = scoring.score_villages(indicators.load_values(demo_store), demo_store.table("villages"))
     assert table[scoring.OVERALL].notna().all()
+
+
+def test_the_five_dimensions_page_names_the_indicators_not_computable(demo_tables, tmp_path, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    from analytics.data.store import Store
+    from tests.conftest import ROOT
+
+    h = demo_tables["households"]
+    ever = h.groupby("household_id")["monitoring_category"].transform(lambda s: s.notna().any())
+    only = h[(h["household_type"] == "脱贫户") | ever]  # what the national monitoring system exports
+    tables = {name: frame for name, frame in demo_tables.items() if name != "households"} | {"households": only}
+    store = Store(tmp_path / "store")
+    store.write_snapshot(aggregates.with_derived(tables), kind="demo", source="test")  # demo: no sign-in
+    monkeypatch.setenv("DASHBOARD_STORE", str(store.root))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
+    at.switch_page("app_pages/five_dimensions.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    warned = " ".join(w.value for w in at.warning)
+    for code in ("IND04", "IND05", "LIV01"):
+        assert f"{code}:不可计算" in warned, code

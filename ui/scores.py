@@ -31,6 +31,17 @@ def _values(root: str, snapshot_id: str) -> pd.DataFrame:
     return indicators.load_values(Store(root), snapshot_id)
 
 
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _not_computable(root: str, snapshot_id: str) -> dict[str, str]:
+    return indicators.load_notes(Store(root), snapshot_id)
+
+
+def not_computable() -> dict[str, str]:
+    """Indicators the snapshot's household table cannot give (only 脱贫户 and monitoring
+    objects), with the reason: shown, never silently scored on a biased value."""
+    return _not_computable(*_key())
+
+
 @st.cache_resource(show_spinner=False, max_entries=16)
 def _scorer(root: str, snapshot_id: str, method: scoring.Method) -> scoring.CompositeScorer:
     return scoring.CompositeScorer(method).fit(_values(root, snapshot_id))
@@ -172,4 +183,6 @@ def method_panel(t: dict[str, str], labels: dict[str, str],
                              hide_index=True)
         for note in fitted.notes_:
             st.warning(note)
+        for code, reason in not_computable().items():
+            st.warning(f"{code}:{reason}")
     return column, method, fitted
