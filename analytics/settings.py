@@ -236,6 +236,8 @@ DECLARED: tuple[Setting, ...] = (
             "未消除的监测户有该风险而没有其中任何一项措施即标记"),
     Setting("import.max_file_mb", NUMBER, "导入时单个文件的大小上限(MB),超过即拒绝并提示拆分",
             unit="MB", low=1, high=2000),
+    Setting("import.weak_labor_counts", FLAG,
+            "导入人员信息时,劳动技能为“弱劳动力或半劳动力”的成员是否计入劳动力人数(默认否:只计技能劳动力和普通劳动力)"),
     Setting("import.simplify_tolerance_deg", NUMBER,
             "导入村界时一次性简化的容差(度,约 1 度 = 100 公里);共用边界保持一致,0 表示不简化",
             unit="度", low=0, high=0.1),

@@ -183,10 +183,10 @@ def test_villages_without_boundaries_are_warnings(tmp_path, demo_tables, demo_st
     assert (problem["value"], problem["row"]) == ("990121100299", len(villages) + 2)
 
 
-def test_first_import_into_an_empty_store_needs_every_table(tmp_path, demo_tables):
+def test_first_import_into_an_empty_store_needs_every_table_but_indicators_and_boundaries(tmp_path, demo_tables):
     checked = check(tmp_path, {"监测标准.csv": csv_bytes(as_text(demo_tables["monitoring_lines"], "monitoring_lines"))})
-    problem = one(checked, "第一次导入须包含全部数据表")
-    assert "农户" in problem["reason"] and "村界" in problem["reason"]
+    missing = one(checked, "第一次导入须包含")["reason"].split("缺少:")[1]
+    assert "农户" in missing and "村界" not in missing and "村级指标" not in missing
 
 
 def test_unknown_indicator_codes_and_projects_are_checked(tmp_path, demo_tables, demo_store):

@@ -27,6 +27,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         p.add_argument("paths", nargs="+", type=Path, help="Excel、CSV、GeoJSON 或压缩的 Shapefile 文件")
         p.add_argument("--crs", choices=CRS_CHOICES, default="declared", help=CRS_HELP)
         p.add_argument("--replace", action="store_true", help="整表替换(默认:带年度的表只替换导入的年度)")
+        p.add_argument("--year", type=int, help="人员信息文件的年度(标题行和文件名中都没有年度时必须指定;有则须一致)")
         p.add_argument("--show-personal", action="store_true", help="报告中显示完整的姓名和证件号码(默认脱敏)")
         p.add_argument("--county-name", default="", help="县名:仅当县代码不在国家行政区划代码表中(新设或虚构)时需要")
         p.add_argument("--keep-county-name", action="store_true", help="县代码在区划表中时仍使用 --county-name 填写的名称")
@@ -46,8 +47,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def _check(args: argparse.Namespace) -> ingest.Checked:
     started = time.perf_counter()
-    checked = ingest.check(args.paths, Store(args.store), ingest.Options(crs=args.crs, replace=args.replace, county_name=args.county_name,
-                                          keep_county_name=args.keep_county_name))
+    checked = ingest.check(args.paths, Store(args.store), ingest.Options(
+        crs=args.crs, replace=args.replace, year=args.year, county_name=args.county_name,
+        keep_county_name=args.keep_county_name))
     print(checked.report.text(personal_visible=args.show_personal))
     print(f"检查用时 {time.perf_counter() - started:.1f} 秒")
     return checked

@@ -20,12 +20,14 @@ from analytics.data import aggregates
 from analytics.data import county as county_identity
 from analytics.data.contract import TABLES
 from analytics.data.store import Store
-from analytics.ingest import boundaries
+from analytics.ingest import boundaries, persons
 from analytics.ingest import reading as importer
 from analytics.ingest.report import ERROR, WARNING, Report
 from analytics.ingest.validation import Current, Validator, contract_types
 
 SUFFIXES = (*importer.EXCEL_SUFFIXES, *importer.CSV_SUFFIXES, *boundaries.GEO_SUFFIXES)
+# A county starts with what it has: department indicators and boundaries may come later.
+OPTIONAL_AT_FIRST = ("village_indicators", "boundaries")
 INTERNAL = "内部错误"  # prefix of a reason that reports a bug, not a problem with the file
 
 
@@ -39,6 +41,7 @@ class Options:
     replace: bool = False  # replace whole tables instead of only the years an import holds
     county_name: str = ""  # needed only when the county code is not in the national division table
     keep_county_name: bool = False  # use county_name even where the division table names the code otherwise
+    year: int | None = None  # the year of person-level files whose title and name give none
 
 
 @dataclass
@@ -48,6 +51,7 @@ class Checked:
     files: list[str] = field(default_factory=list)
     base: str | None = None
     county: county_identity.County | None = None
+    person_files: list[persons.Summary] = field(default_factory=list)  # what each person-level sheet gave
 
     @property
     def ok(self) -> bool:
@@ -94,6 +98,7 @@ def check(paths: Sequence[Path | str], store: Store | None = None, options: Opti
             report.add(ERROR, "、".join(names) or "(没有文件)", "没有可导入的数据")
         return checked
     try:
+        sheets, checked.person_files = persons.to_households(sheets, Current(store, base), options.year, report)
         checked.tables = _validate(sheets, Current(store, base), options, report)
     except Exception as exc:  # a bug must reach the user as a message, and the tests as a failure
         report.add(ERROR, "、".join(names), f"{INTERNAL}:{type(exc).__name__}: {exc}",
@@ -132,10 +137,13 @@ def _validate(sheets: list[importer.Sheet], current: Current, options: Options,
     validator = Validator(report, current, options.replace)
     typed = validator.typed(sheets)
     if current.id is None:
-        missing = [TABLES[n].zh for n in TABLES if n not in typed]
+        needed = [TABLES[n].zh for n in TABLES if n not in OPTIONAL_AT_FIRST]
+        missing = [TABLES[n].zh for n in TABLES if n not in typed and n not in OPTIONAL_AT_FIRST]
         if missing:
+            later = "、".join(TABLES[n].zh for n in OPTIONAL_AT_FIRST)
             report.add(ERROR, "、".join(dict.fromkeys(s.file for s in sheets)),
-                       f"数据仓库中还没有数据,第一次导入须包含全部数据表;缺少:{'、'.join(missing)}")
+                       f"数据仓库中还没有数据,第一次导入须包含{'、'.join(needed)}({later}可以以后再导入);"
+                       f"缺少:{'、'.join(missing)}")
     validator.rules(typed)
     combined = validator.combine(typed)
     validator.duplicates(combined)

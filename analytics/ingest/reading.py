@@ -35,6 +35,10 @@ HEAD_ROWS = 30  # the header must start within the first 30 rows
 INSTRUCTION_SHEETS = {"说明", "填表说明", "instructions"}
 TOTAL_LABELS = ("合计", "总计", "小计")
 ROW = "_row"  # the column holding each data row's number as Excel shows it
+# A households header that names this column is a person-level export (one row per member):
+# its sheet keeps every column by letter and analytics.ingest.persons aggregates it.
+PERSON_MARK = "与户主关系"
+PERSONS = "persons"
 
 # Header names seen in national monitoring system exports, beyond the contract's own headers.
 EXTRA_ALIASES: dict[str, dict[str, str]] = {
@@ -57,6 +61,7 @@ class Sheet:
     frame: pd.DataFrame  # raw cells by column id, plus ROW
     encoding: str = ""
     extras: list[str] = field(default_factory=list)
+    title: str = ""  # text of the rows above the header (a person-level export's year is there)
 
 
 def norm(text: object) -> str:
@@ -241,6 +246,8 @@ def read_csv(data: bytes, file: str, report: Report) -> list[Sheet]:
     body = text.split("\n", skip)[skip] if text.count("\n") >= skip else ""
     width = max(len(head[r]) for r in range(layout.first, layout.last + 1))
     cells, rows = _parse_body(body, delimiter, width, skip, file, report)
+    if _person_level(head, layout):
+        return [_person_sheet(file, "", head, layout, cells, rows, encoding)]
     frame = pd.DataFrame({cid: cells[j] for j, cid in layout.columns.items()})
     frame[ROW] = rows
     unnamed = {j: s for j, s in cells.items() if j not in layout.columns}
@@ -323,6 +330,11 @@ def read_excel(path: Path, file: str, report: Report) -> list[Sheet]:
         if body.ndim != 2:
             body = np.empty((0, max(len(r) for r in grid)), dtype=object)
         body[body == ""] = None  # calamine's empty cell: missing, so blank tests stay vectorised
+        if _person_level(grid, layout):
+            cells = {j: pd.Series(body[:, j], dtype=object) for j in range(body.shape[1])}
+            rows = np.arange(layout.last + 2, layout.last + 2 + len(body))
+            sheets.append(_person_sheet(file, name, grid, layout, cells, rows))
+            continue
         frame = pd.DataFrame({cid: pd.Series(body[:, j], dtype=object) for j, cid in layout.columns.items()})
         frame[ROW] = np.arange(layout.last + 2, layout.last + 2 + len(body))
         unnamed = {j: pd.Series(body[:, j]) for j in range(body.shape[1]) if j not in layout.columns}
@@ -368,6 +380,27 @@ def _uncomputed_formulas(path: Path) -> dict[str, list[tuple[int, int, str]]]:
 
 
 # --- common ----------------------------------------------------------------------------------
+def _person_level(head: list[list[object]], layout: _Layout) -> bool:
+    return layout.table == "households" and any(
+        norm(c) == PERSON_MARK for r in range(layout.first, layout.last + 1) for c in head[r])
+
+
+def _person_sheet(file: str, sheet: str, head: list[list[object]], layout: _Layout,
+                  cells: dict[int, pd.Series], rows: np.ndarray, encoding: str = "") -> Sheet:
+    """A person-level sheet: every column by its letter, headers as written, the title rows'
+    text; recognising its columns and its rows is analytics.ingest.persons' job."""
+    headers: dict[str, str] = {}
+    for j in range(max(len(head[r]) for r in range(layout.first, layout.last + 1))):
+        texts = [display(head[r][j], 200).strip() for r in range(layout.last, layout.first - 1, -1) if j < len(head[r])]
+        if any(texts):
+            headers[column_letter(j)] = next(t for t in texts if t)
+    frame = pd.DataFrame({letter: cells[j].reset_index(drop=True) for j, letter in
+                          ((j, column_letter(j)) for j in cells) if letter in headers})
+    frame[ROW] = rows
+    title = "\n".join(display(c, 200).strip() for row in head[:layout.first] for c in row if display(c).strip())
+    return Sheet(file, sheet, PERSONS, layout.last + 1, headers, frame, encoding, title=title)
+
+
 def _blank(series: pd.Series) -> np.ndarray:
     missing = series.isna().to_numpy().copy()
     if series.dtype == object:  # Excel cells: only strings can be blank text
