@@ -17,6 +17,7 @@ from analytics import settings
 from analytics.access.scope import Scope, ScopeError
 from analytics.data import county, county_settings
 from analytics.data.store import SLICED_TABLES, SnapshotInfo, Store
+from analytics.ingest.templates import missing_table
 from ui.session import current_user as _signed_in
 from ui.session import store
 
@@ -105,8 +106,18 @@ def scoped_villages(villages: pd.Index | list[str] | None) -> list[str] | None:
     return sorted(allowed if villages is None else set(villages) & set(allowed))
 
 
+def require(name: str) -> None:
+    """Stop the page, saying which table it needs and how to import it, when the current data
+    lacks it (a county may import its indicators and boundaries after its households)."""
+    info = snapshot()
+    if info is not None and not store().has_table(name, info.id):
+        st.info(missing_table(name))
+        st.stop()
+
+
 def shapes(name: str = "boundaries") -> gpd.GeoDataFrame:
     """Map-ready boundaries in scope: village (`boundaries`) or `township_boundaries`."""
+    require("boundaries")  # township boundaries are derived from the villages'
     info = snapshot()
     tolerance = settings.number("map.simplify_tolerance_deg")
     return _scoped_shapes(str(store().root), info.id, name, tolerance, allowed_townships())

@@ -22,6 +22,7 @@ from ui.text import lang
 
 
 def _key() -> tuple[str, str]:
+    data.require("village_indicators")
     info = data.snapshot()
     return str(data.store().root), info.id
 

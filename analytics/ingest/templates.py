@@ -37,6 +37,20 @@ GENERAL = (
     "文件须声明坐标系,否则导入时须说明坐标是 WGS84 经纬度,或来自网络地图的 GCJ-02 坐标(导入时换算)。",
 )
 
+# Tables a county may import later (analytics.ingest.pipeline.OPTIONAL_AT_FIRST): what to bring.
+HOW_TO_IMPORT = {
+    "boundaries": "GeoJSON 或压缩的 Shapefile(.zip),每个村一个图形,带 village_code(村代码)属性",
+    "village_indicators": "村级指标表(每行:村代码、年度、指标代码、数值;指标代码见 data/indicators.csv,"
+                          "表头见导入模板的“村级指标”工作表)",
+}
+
+
+def missing_table(name: str) -> str:
+    """What a page that needs a table the current data lacks tells its user."""
+    return (f"本页需要“{TABLES[name].zh}”,当前数据中还没有这张表。请管理员在“数据管理”页导入{HOW_TO_IMPORT[name]};"
+            f"命令行:python -m analytics import 文件。已导入的其他数据不受影响。")
+
+
 _ID_FIRST17 = "99019919850315001"
 _EXAMPLE_VALUES: dict[str, object] = {
     "township_code": "990199101", "township_name": "示例镇", "village_code": "990199101201",
