@@ -15,6 +15,7 @@ from analytics.ingest import period, persons
 from analytics.ingest import pipeline as ingest
 from analytics.ingest.places import Places
 from analytics.ingest.validation import contract_types
+from analytics.risk import features as risk_features
 from tests import person_county
 from tests.import_helpers import as_text, check, copy_store, one, problems, xlsx_bytes
 
@@ -215,6 +216,8 @@ def test_a_generated_county_imports_from_person_files_and_the_risk_model_trains_
     assert main(["risk", "evaluate", "--store", str(store_dir), "--json"]) == 0
     result = json.loads(capsys.readouterr().out)
     assert result["n_test"] > 0 and result["model"]["roc_auc"] is not None
+    assert risk_features.SYSTEM_POPULATION_NOTE in result["warnings"]  # the model card shows what the label rests on
+    assert not risk_features.system_population(demo_tables["households"])  # the demo county holds every household
 
 
 def test_person_rows_are_not_stored(tmp_path, demo_tables, demo_store):

@@ -149,6 +149,19 @@ class LabelSpec:
         return f"t 年末不是未消除风险的监测对象,且 t+1 年{income}{identified}"
 
 
+SYSTEM_POPULATION_NOTE = (
+    "农户数据只含脱贫户和监测对象(全国防返贫监测信息系统的导出,没有其他农户):“次年返贫”只在这些户中定义和检验。"
+    "从未纳入监测的一般农户不在数据中,模型既学不到也不会预测他们;边缘易致贫户要等被识别为监测对象后才出现在数据里,"
+    "所以预警名单中是未在监测中的脱贫户和已消除风险的监测户,新的边缘户仍须靠排查和部门预警发现。")
+
+
+def system_population(households: pd.DataFrame) -> bool:
+    """Whether the households are only those the national monitoring system holds (脱贫户 and
+    monitoring objects), as in a person-level import: the label then rests on them alone."""
+    kept = households["household_type"].eq("脱贫户") | households["monitoring_category"].notna()
+    return bool(kept.all())
+
+
 @dataclass(frozen=True)
 class FeatureSet:
     """Household-years with features, eligibility and the label of `label`.
@@ -303,6 +316,8 @@ def build(tables: dict[str, pd.DataFrame], label: LabelSpec | None = None) -> Fe
     years = sorted(int(y) for y in h["year"].unique())
     line = h["year"].map(lines_by_year(tables["monitoring_lines"], years))
     provincial, warnings = provincial_income(years)
+    if system_population(h):
+        warnings.append(SYSTEM_POPULATION_NOTE)
     income = _net_income(h)
     state = monitoring_state(h)
     size = h["household_size"].clip(lower=1).astype(float)
