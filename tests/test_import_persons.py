@@ -227,3 +227,17 @@ def test_person_rows_are_not_stored(tmp_path, demo_tables, demo_store):
     kept = {p.stem for p in store.path("households").parent.iterdir()}
     assert "persons" not in kept and "证件号码" not in store.table("households").columns
     assert problems(checked, "错误").empty
+
+
+@pytest.mark.parametrize(("column", "value", "reason"), [
+    ("劳动技能", "壮劳力", "劳动技能只能是"),
+    ("健康状况", "良好", "健康状况只能是"),
+    ("务工时间（月）", "13", "0 到 12 个月"),
+    ("证件号码", "990121195901010021", "证件号码无效"),
+])
+def test_a_member_value_the_rules_cannot_read_names_its_row_and_column(tmp_path, demo_tables, demo_store,
+                                                                        column, value, reason):
+    rows = _three(demo_tables)
+    rows[1][column] = value
+    problem = one(check(tmp_path, {f"成员_{YEAR}.csv": _csv(rows)}, demo_store), reason)
+    assert (problem["row"], problem["column"]) == (3, column)

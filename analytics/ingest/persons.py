@@ -36,7 +36,7 @@ from analytics.data.contract import BOOL_TRUE, HOUSEHOLDS, ID_CHECKS, ID_WEIGHTS
 from analytics.ingest import period
 from analytics.ingest.places import Places
 from analytics.ingest.reading import PERSONS, ROW, Sheet, match, norm
-from analytics.ingest.report import ERROR, WARNING, Report
+from analytics.ingest.report import ERROR, MAX_LISTED, WARNING, Report
 from analytics.ingest.validation import Current, as_text
 
 # Person columns and the headers they go by (compared after reading.norm: full-width, spaces).
@@ -94,6 +94,12 @@ class Summary:
         where = self.file + (f" 工作表“{self.sheet}”" if self.sheet else "")
         year = f"{self.year} 年(取自{self.year_source})" if self.year else "年度未定"
         return f"{where}:人员信息,{year},{self.people:,} 人,{self.households:,} 户"
+
+
+def summary_frame(summaries: Sequence[Summary]) -> pd.DataFrame:
+    """The per-file summaries as a table (English column ids), for the 数据管理 page."""
+    columns = ["file", "sheet", "year", "year_source", "people", "households"]
+    return pd.DataFrame([vars(s) for s in summaries], columns=columns).astype({"year": "Int64"})
 
 
 def person_column(header: str) -> str | None:
@@ -209,8 +215,7 @@ def aggregate(sheet: Sheet, given_year: int | None, places: Places, report: Repo
     hid = as_text(h["household_id"])
     blank_head = hid.isna() & relation.eq(HEAD)
     where.rows(blank_head, "household_id", "户主所在行的户编号为空", hid)
-    if hid.isna().iloc[:1].all():
-        where.rows(hid.isna() & (hid.ffill().isna()), "household_id", "户编号为空(上方也没有可归属的户)", hid)
+    where.rows(hid.ffill().isna() & ~blank_head, "household_id", "户编号为空(上方也没有可归属的户)", hid)
     hid = hid.ffill()
     keep = hid.notna().to_numpy() & ~blank_head.to_numpy()
     if not keep.all():
@@ -382,25 +387,28 @@ def _agree(columns: dict[str, pd.Series], codes: np.ndarray, n: int, ids: pd.Ind
     different filled values is an error naming the 户编号, the rows and the column."""
     out = {}
     key = pd.Series(codes)
+    members: dict[int, np.ndarray] | None = None
     for field, raw in columns.items():
-        raw = raw.reset_index(drop=True)
-        cells = raw.where(~_blank(raw))
+        cells = raw.reset_index(drop=True)
+        cells = cells.where(~_blank(cells))
         grouped = cells.groupby(key, sort=True)
-        distinct = grouped.nunique(dropna=True).reindex(range(n), fill_value=0)
-        value = grouped.first().reindex(range(n))
-        suspect = np.flatnonzero(distinct.to_numpy() > 1)
-        if len(suspect):  # compare as text, so 1200 and "1200" or "是 " and "是" agree
-            text = as_text(cells)
-            for c in suspect:
-                members = np.flatnonzero(codes == c)
-                shown = text.iloc[members]
-                if shown.dropna().nunique() < 2:
-                    continue
-                parts = "、".join(f"第 {r} 行“{v}”" for r, v in zip(where.row_numbers[members], shown.fillna("(空)")))
-                header = _header(sheet, letters, field)
-                where.report.add(ERROR, sheet.file, f"户编号 {ids[c]} 的成员在“{header}”上不一致:{parts}。"
-                                                    "同一户的户级信息在每位成员的行上应相同", sheet=sheet.sheet,
-                                 row=int(where.row_numbers[members[0]]), column=header, value=str(ids[c]))
-        out[field] = value.reset_index(drop=True)
+        out[field] = grouped.first().reindex(range(n)).reset_index(drop=True)
+        if not (grouped.nunique(dropna=True) > 1).any():
+            continue
+        text = as_text(cells)  # compared as text, so 1200 and "1200" or "是 " and "是" agree
+        distinct = text.groupby(key, sort=True).nunique(dropna=True).reindex(range(n), fill_value=0)
+        wrong = np.flatnonzero(distinct.to_numpy() > 1)
+        if not len(wrong):
+            continue
+        members = members if members is not None else key.groupby(key).indices
+        header = _header(sheet, letters, field)
+        for c in wrong[:MAX_LISTED]:
+            rows = members[c]
+            parts = "、".join(f"第 {r} 行“{v}”" for r, v in zip(where.row_numbers[rows], text.iloc[rows].fillna("(空)")))
+            where.report.add(ERROR, sheet.file, f"户编号 {ids[c]} 的成员在“{header}”上不一致:{parts}。"
+                                                "同一户的户级信息在每位成员的行上应相同", sheet=sheet.sheet,
+                             row=int(where.row_numbers[rows[0]]), column=header, value=str(ids[c]))
+        if len(wrong) > MAX_LISTED:
+            where.report.add(ERROR, sheet.file, f"另有 {len(wrong) - MAX_LISTED:,} 户的成员在“{header}”上不一致,未逐一列出",
+                             sheet=sheet.sheet, column=header, count=len(wrong) - MAX_LISTED)
     return out
-
