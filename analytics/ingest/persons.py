@@ -181,7 +181,9 @@ def _cells(frame: pd.DataFrame, letters: dict[str, str]) -> pd.DataFrame:
 
 def _blank(values: pd.Series) -> pd.Series:
     """Empty cells (a cell of spaces counts as filled here; as_text strips it where values are compared)."""
-    return values.isna() | (values.eq("") if values.dtype == object else False)
+    if pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values):
+        return values.isna()
+    return values.isna() | values.eq("")
 
 
 def aggregate(sheet: Sheet, given_year: int | None, places: Places, report: Report) -> tuple[Sheet | None, Summary]:
