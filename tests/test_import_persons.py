@@ -258,3 +258,8 @@ def test_a_gbk_csv_with_a_title_line_blank_lines_blank_household_ids_and_a_total
     h = _imported(checked)
     assert (h["household_size"], h["year"]) == (3, YEAR)
     assert one(checked, "不是成员行", level="警告")["row"] == 7
+
+
+def test_person_files_without_any_villages_to_match_say_what_to_bring(tmp_path, demo_tables):
+    checked = check(tmp_path, {f"成员_{YEAR}.csv": _csv(_three(demo_tables))})
+    assert "需要行政村表和乡镇表" in one(checked, "需要行政村表和乡镇表")["reason"]
