@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 from analytics.__main__ import main
+from analytics.data import county
 from analytics.data.store import Store
 from analytics.ingest import period, persons
 from analytics.ingest import pipeline as ingest
@@ -219,6 +220,7 @@ def test_a_generated_county_imports_from_person_files_and_the_risk_model_trains_
     want = contract_types(pd.concat(expected), "households").sort_values(["year", "household_id"], ignore_index=True)
     pd.testing.assert_frame_equal(got[want.columns], want, check_exact=False, atol=1e-6, check_categorical=False)
     assert not store.has_table("village_indicators") and not store.has_table("boundaries")
+    assert county.read(store).name == "岚溪县"  # a fictional code: the name comes from the files' 县 column
     assert main(["risk", "evaluate", "--store", str(store_dir), "--json"]) == 0
     result = json.loads(capsys.readouterr().out)
     assert result["n_test"] > 0 and result["model"]["roc_auc"] is not None

@@ -26,7 +26,7 @@ Only the household rows leave this module: the person rows are never stored.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -89,6 +89,7 @@ class Summary:
     year_source: str
     people: int
     households: int
+    county: str = ""  # the 县 the rows name, when they all name the same one
 
     def line(self) -> str:
         where = self.file + (f" 工作表“{self.sheet}”" if self.sheet else "")
@@ -98,7 +99,7 @@ class Summary:
 
 def summary_frame(summaries: Sequence[Summary]) -> pd.DataFrame:
     """The per-file summaries as a table (English column ids), for the 数据管理 page."""
-    columns = ["file", "sheet", "year", "year_source", "people", "households"]
+    columns = ["file", "sheet", "year", "year_source", "people", "households", "county"]
     return pd.DataFrame([vars(s) for s in summaries], columns=columns).astype({"year": "Int64"})
 
 
@@ -279,6 +280,9 @@ def aggregate(sheet: Sheet, given_year: int | None, places: Places, report: Repo
         report.add(ERROR, sheet.file, f"{problem}(涉及 {len(members):,} 户)", sheet=sheet.sheet,
                    row=int(rows[at[members[0]]]), column=_header(sheet, people_cols, "village"),
                    value=f"{t} {v}".strip())
+    counties = values["county"].dropna().map(str).str.strip().unique() if "county" in values else []
+    if len(counties) == 1:
+        summary = replace(summary, county=counties[0])
     out["village_code"] = found.to_numpy()
     headers["village_code"] = "、".join(_header(sheet, people_cols, f) for f in ("township", "village") if f in people_cols.values())
     out["year"] = year.year

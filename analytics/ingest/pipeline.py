@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import traceback
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
@@ -103,6 +103,9 @@ def check(paths: Sequence[Path | str], store: Store | None = None, options: Opti
     except Exception as exc:  # a bug must reach the user as a message, and the tests as a failure
         report.add(ERROR, "、".join(names), f"{INTERNAL}:{type(exc).__name__}: {exc}",
                    value=traceback.format_exc(limit=-1).strip().splitlines()[-1])
+    named = {s.county for s in checked.person_files if s.county}
+    if not options.county_name and len(named) == 1:  # a person-level export names its county in 县
+        options = replace(options, county_name=named.pop())
     if report.ok:
         checked.county = _county(checked, store, options, report)
     if not report.ok:
