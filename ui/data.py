@@ -106,12 +106,22 @@ def scoped_villages(villages: pd.Index | list[str] | None) -> list[str] | None:
     return sorted(allowed if villages is None else set(villages) & set(allowed))
 
 
-def require(name: str) -> None:
-    """Stop the page, saying which table it needs and how to import it, when the current data
-    lacks it (a county may import its indicators and boundaries after its households)."""
+def has(name: str) -> bool:
+    """Whether the current data holds this table (a county may import its indicators and
+    boundaries after its households)."""
     info = snapshot()
-    if info is not None and not store().has_table(name, info.id):
-        st.info(missing_table(name))
+    return info is not None and store().has_table(name, info.id)
+
+
+def missing(name: str) -> None:
+    """Say which table a part of the page needs and how to import it."""
+    st.info(missing_table(name), icon=":material/upload_file:")
+
+
+def require(name: str) -> None:
+    """Stop the page, saying which table it needs and how to import it, when the data lacks it."""
+    if not has(name):
+        missing(name)
         st.stop()
 
 
