@@ -31,6 +31,7 @@ def _fitted(root: str, snapshot_id: str) -> tuple[Context, response.ResponseMode
 
 def fitted() -> tuple[Context, response.ResponseModel]:
     """The county within the user's villages, and the county-wide response model."""
+    data.require("village_indicators")  # the plan weighs villages by their indicators
     context, model = _fitted(str(data.store().root), data.snapshot().id)
     return context.within(data.table("villages")["village_code"]), model
 
