@@ -253,7 +253,7 @@ def aggregate(sheet: Sheet, given_year: int | None, places: Places, report: Repo
     out["students_count"] = _count(codes, n, schooling.notna() & ~schooling.isin(NOT_STUDENT))
     for column, flag in _health(text["health"], where).items():
         out[column] = _count(codes, n, flag)
-    out["migrant_work_months"] = np.bincount(codes, weights=_months(p["work_months"], text["work_months"], where), minlength=n)
+    out["migrant_work_months"] = np.bincount(codes, weights=_months(text["work_months"], where), minlength=n)
     if "insured" in p and "medical_insured_all" not in household_cols.values():
         insured = text["insured"].str.lower().isin(BOOL_TRUE)
         out["medical_insured_all"] = np.where(np.bincount(codes, weights=~insured, minlength=n) == 0, "是", "否")
@@ -380,7 +380,7 @@ def _health(health: pd.Series, where: _Where) -> dict[str, pd.Series]:
     return flags
 
 
-def _months(raw: pd.Series, text: pd.Series, where: _Where) -> np.ndarray:
+def _months(text: pd.Series, where: _Where) -> np.ndarray:
     months = pd.to_numeric(text, errors="coerce")
     where.rows(text.notna() & months.isna(), "work_months", "务工时间应为月数(0 到 12 的数字)", text)
     where.rows(months.notna() & ~months.between(0, 12), "work_months", "务工时间应在 0 到 12 个月之间", text)
