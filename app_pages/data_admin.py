@@ -11,8 +11,8 @@ import pandas as pd
 import streamlit as st
 
 from analytics.data.store import Store
+from analytics.ingest import persons, templates
 from analytics.ingest import pipeline as ingest
-from analytics.ingest import templates
 from analytics.ingest.boundaries import CRS_CHOICES
 from analytics.ingest.report import HEADERS
 from analytics.risk import saved as risk_model_store
@@ -40,7 +40,7 @@ def _kind(kind: str, t: dict[str, str]) -> str:
     return t.get(f"kind_{kind}", kind)
 
 
-def _check(store: Store, files: list, crs: str, replace: bool) -> ingest.Checked:
+def _check(store: Store, files: list, crs: str, replace: bool, year: int | None) -> ingest.Checked:
     """Uploaded files go to a private temporary folder under their own names, then to the checker."""
     with tempfile.TemporaryDirectory() as folder:
         paths = []
@@ -48,7 +48,8 @@ def _check(store: Store, files: list, crs: str, replace: bool) -> ingest.Checked
             path = Path(folder) / f"{i}{Path(upload.name).suffix.lower()}"
             path.write_bytes(upload.getvalue())
             paths.append(path)
-        return ingest.check(paths, store, ingest.Options(crs=crs, replace=replace), names=[f.name for f in files])
+        return ingest.check(paths, store, ingest.Options(crs=crs, replace=replace, year=year),
+                            names=[f.name for f in files])
 
 
 def _show_report(checked: ingest.Checked, t: dict[str, str]) -> None:
@@ -60,6 +61,10 @@ def _show_report(checked: ingest.Checked, t: dict[str, str]) -> None:
         st.warning(verdict, icon=":material/warning:")
     else:
         st.success(verdict, icon=":material/check_circle:")
+    if checked.person_files:  # what each person-level file gave, before anything is committed
+        st.markdown(f"**{t['persons']}**")
+        st.dataframe(persons.summary_frame(checked.person_files).rename(columns=lambda c: t[f"person_{c}"]),
+                     hide_index=True, width="stretch")
     with st.expander(t["notes"], expanded=report.ok):
         st.markdown("\n".join(f"- {line}" for line in report.notes) or "-")
     problems = report.frame(personal_visible=data.can_see_personal())
@@ -82,13 +87,15 @@ tab_import, tab_history, tab_templates = st.tabs([t["tab_import"], t["tab_histor
 with tab_import:
     st.markdown(t["intro"])
     files = st.file_uploader(t["upload"], type=UPLOAD_TYPES, accept_multiple_files=True, key="data_admin_files")
-    left, right = st.columns([3, 2])
+    left, middle, right = st.columns([3, 2, 2])
     crs = left.radio(t["crs"], CRS_CHOICES, format_func={c: t[f"crs_{c}"] for c in CRS_CHOICES}.get, key="data_admin_crs")
-    replace = right.checkbox(t["replace"], help=t["replace_help"], key="data_admin_replace")
-    signature = [(f.name, f.size) for f in files or []], crs, replace
+    replace = middle.checkbox(t["replace"], help=t["replace_help"], key="data_admin_replace")
+    year = right.number_input(t["year"], min_value=1990, max_value=2100, value=None, step=1, placeholder=t["year_auto"],
+                              help=t["year_help"], key="data_admin_year")
+    signature = [(f.name, f.size) for f in files or []], crs, replace, year
     if st.button(t["check"], type="primary", disabled=not files, key="data_admin_check"):
         with st.spinner(t["checking"]):
-            st.session_state["data_admin_checked"] = (signature, _check(store, files, crs, replace))
+            st.session_state["data_admin_checked"] = (signature, _check(store, files, crs, replace, year))
     held = st.session_state.get("data_admin_checked")
     if held is not None and held[0] != signature:
         st.info(t["stale"])

@@ -9,7 +9,7 @@ import streamlit as st
 
 from analytics import settings
 from analytics.reports import figures
-from analytics.risk.features import RiskDataError
+from analytics.risk.features import SYSTEM_POPULATION_NOTE, RiskDataError
 from analytics.views import model_card
 from ui import (
     charts,
@@ -45,6 +45,8 @@ st.markdown(t["facts"].format(
 st.subheader(t["label_title"])
 st.markdown(t["label"].format(label=meta["label_zh"]))
 st.markdown(t["population"])
+if SYSTEM_POPULATION_NOTE in meta["warnings"]:  # imported from the national system: 脱贫户 and monitoring objects only
+    st.info(t["system_population"], icon=":material/info:")
 
 st.subheader(t["eval_title"])
 if not ev:

@@ -66,10 +66,13 @@ st.subheader(t["map_title"])
 vy = scope.village_year()
 per_village = vy[vy["year"] == f.year].set_index("village_code")["households"]
 shares = risk_overview.village_high_risk_share(scored, per_village, cutoff)
-shapes = data.shapes()
-shapes = shapes[shapes["village_code"].isin(codes)] if f.township else shapes
-names = villages.set_index("village_code")["village_name"]
-maps.show(maps.choropleth(shapes, shares, names, title=t["map_metric"], unit="%", fmt=",.1f", highlight=f.village))
+if data.has("boundaries"):
+    shapes = data.shapes()
+    shapes = shapes[shapes["village_code"].isin(codes)] if f.township else shapes
+    names = villages.set_index("village_code")["village_name"]
+    maps.show(maps.choropleth(shapes, shares, names, title=t["map_metric"], unit="%", fmt=",.1f", highlight=f.village))
+else:
+    data.missing("boundaries")
 
 st.subheader(t["types_title"])
 st.caption(t["identified_caption"])

@@ -34,11 +34,14 @@ metric = st.segmented_control(
 label, unit = overview.MAP_METRICS[metric]
 values = overview.village_metric(vy, f.year, metric)
 names = villages.set_index("village_code")["village_name"]
-shapes = data.shapes()
-shapes = shapes[shapes["village_code"].isin(codes)] if f.township else shapes
-maps.show(maps.choropleth(shapes, values, names, title=label, unit=unit,
-                          fmt=",.1f" if unit == "%" else ",.0f", highlight=f.village,
-                          reverse=metric in overview.HIGHER_IS_BETTER))
+if data.has("boundaries"):
+    shapes = data.shapes()
+    shapes = shapes[shapes["village_code"].isin(codes)] if f.township else shapes
+    maps.show(maps.choropleth(shapes, values, names, title=label, unit=unit,
+                              fmt=",.1f" if unit == "%" else ",.0f", highlight=f.village,
+                              reverse=metric in overview.HIGHER_IS_BETTER))
+else:
+    data.missing("boundaries")
 
 trend = overview.trend(vy, data.table("monitoring_lines"))
 st.subheader(t["trend_title"].format(last=int(trend["year"].max())))

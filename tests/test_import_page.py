@@ -106,3 +106,42 @@ def test_an_admin_rolls_back_and_the_rollback_is_recorded(store, demo_tables, tm
     assert (last["action"], last["user"], last["snapshot_id"]) == ("rollback", "admin01", first)
     assert any("已回滚" in s.value for s in at.success)
 
+
+
+def _person_csv(demo_tables) -> bytes:
+    """Two households of one demo village as a person-level export (one row per member)."""
+    from tests import person_county
+
+    system = person_county.in_system(demo_tables["households"])
+    two = system[system["year"] == 2025].head(2).reset_index(drop=True)
+    rows, _ = person_county.person_rows(two, demo_tables["villages"], demo_tables["townships"])
+    return rows.to_csv(index=False).encode("gbk")
+
+
+def test_person_files_show_their_year_people_and_households_before_import(store, demo_tables):
+    at = _page()
+    data = _person_csv(demo_tables)
+    at.file_uploader(key="data_admin_files").set_value(("家庭成员信息.csv", data, CSV)).run()
+    _button(at, "data_admin_check").click().run()
+    report = next(d.value for d in at.dataframe if "问题" in d.value.columns)
+    assert report["问题"].str.contains("标题行和文件名中都没有年度").any()
+    assert not any(b.key == "data_admin_import" for b in at.button)
+    at.number_input(key="data_admin_year").set_value(2025).run()
+    _button(at, "data_admin_check").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    files = next(d.value for d in at.dataframe if "人数" in d.value.columns)
+    row = files.iloc[0]
+    assert (row["文件"], row["年度"], row["年度依据"], row["户数"]) == ("家庭成员信息.csv", 2025, "指定的年度", 2)
+    assert row["人数"] == data.decode("gbk").count("\n") - 1
+    assert len(store.snapshots()) == 1
+
+
+@pytest.mark.parametrize(("page", "table"), [("app_pages/overview.py", "村界"), ("app_pages/five_dimensions.py", "村级指标"),
+                                             ("app_pages/allocation.py", "村级指标")])
+def test_a_page_needing_a_table_not_imported_yet_says_which_and_how(store, page, table):
+    for name in ("boundaries", "township_boundaries", "village_indicators"):
+        store.path(name).unlink()
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
+    at.switch_page(page).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any(f"本页需要“{table}”" in i.value and "数据管理" in i.value for i in at.info)

@@ -16,6 +16,13 @@ TEXT = {
         "replace": "整表替换",
         "replace_help": "默认只替换导入文件中出现的年度(如只导入 2025 年农户,其他年度保留);勾选后带年度的表也整表替换。",
         "check": "检查",
+        "year": "人员信息的年度",
+        "year_auto": "自动识别",
+        "year_help": ("从全国防返贫监测信息系统导出的家庭成员信息没有“年度”列:年度取自标题行(如“2023年度”)或文件名;"
+                      "两处都没有时在此填写。填写后,标题或文件名写了别的年度即报错。"),
+        "persons": "人员信息(一人一行,已汇总为户;人员行不保存)",
+        "person_file": "文件", "person_sheet": "工作表", "person_year": "年度", "person_year_source": "年度依据",
+        "person_people": "人数", "person_households": "户数", "person_county": "县",
         "trial": ("免登录体验只能检查文件,不能导入或回滚。请先在服务器上创建管理员账户"
                   "(`python -m analytics users add 用户名 --role 管理员`),登录后再导入。"),
         "checking": "正在检查……",
@@ -59,6 +66,14 @@ TEXT = {
         "replace": "Replace whole tables",
         "replace_help": "By default only the years present in the files are replaced; tick to replace whole tables.",
         "check": "Check",
+        "year": "Year of person files",
+        "year_auto": "Recognised",
+        "year_help": ("Person-level exports of the national monitoring system have no year column: the year comes from "
+                      "the title rows (e.g. 2023年度) or the file name; enter it here when neither has one. A title or "
+                      "file name naming another year is then an error."),
+        "persons": "Person-level files (one row per person, aggregated to households; person rows are not kept)",
+        "person_file": "File", "person_sheet": "Sheet", "person_year": "Year", "person_year_source": "Year from",
+        "person_people": "People", "person_households": "Households", "person_county": "County",
         "trial": ("The trial without sign-in can check files but not import or roll back. Create the "
                   "administrator on the server first (`python -m analytics users add NAME --role 管理员`), then sign in."),
         "checking": "Checking…",

@@ -1,5 +1,7 @@
 """Texts of the model_card page (模型说明), Chinese and English with the same keys."""
 
+from analytics.risk.features import SYSTEM_POPULATION_NOTE
+
 TEXT = {
     "zh": {
         "title": "模型说明",
@@ -12,6 +14,7 @@ TEXT = {
                   "- 概率校准:用交叉验证中“预测下一年”的结果拟合 Platt 校准(斜率 {slope:.2f},截距 {offset:.2f});"
                   "校准是对数几率的线性变换,所以每户的风险因素分解仍然精确"),
         "label_title": "预测的是什么",
+        "system_population": SYSTEM_POPULATION_NOTE,
         "label": "**返贫(标签)**:{label}。可在设置 `risk.label_line_ratio`、`risk.label_counts_identified` 中调整。",
         "population": "只对年末**不在未消除风险监测中**的农户预测;已在监测中的农户由帮扶责任人跟踪,不进入预警名单。",
         "eval_title": "与规则预警对比:时间外检验",
@@ -83,6 +86,11 @@ TEXT = {
                   "- Calibration: Platt scaling of the out-of-time predictions (slope {slope:.2f}, offset {offset:.2f}); "
                   "linear in the logit, so each household's breakdown stays exact"),
         "label_title": "What it predicts",
+        "system_population": ("The households are only former-poor households and monitoring objects (an export of "
+                              "the national monitoring system): relapse is defined and tested among them alone. Ordinary "
+                              "households never monitored are not in the data, so the model neither learns from nor "
+                              "scores them; edge households appear only once identified, and new ones must still be found "
+                              "by village checks and department alerts."),
         "label": "**Relapse (label)**: {label}. Settings `risk.label_line_ratio`, `risk.label_counts_identified`.",
         "population": "Only households not under unresolved monitoring at year end are scored.",
         "eval_title": "Against the rule triggers, out of time",
