@@ -11,8 +11,8 @@ from analytics.access import users
 from analytics.data import aggregates, audit
 from analytics.data.store import Store
 from analytics.demo import county as demo
-from tests.auth_helpers import app, capture_downloads, sign_in
-from tests.conftest import ROOT
+from devtools import ROOT
+from devtools.apptest import app, sign_in
 from ui import auth
 
 GUARANTEES = "app_pages/guarantees.py"
@@ -73,17 +73,6 @@ def test_imports_and_rollbacks_are_recorded_with_their_user(small):
 def test_unknown_actions_are_refused(small):
     with pytest.raises(ValueError, match="未知的审计操作"):
         audit.record(small, "甲", "coffee")
-
-
-@pytest.fixture
-def with_accounts(accounts, monkeypatch):
-    monkeypatch.setenv("DASHBOARD_STORE", str(accounts.store.root))
-    return accounts
-
-
-@pytest.fixture
-def downloads(monkeypatch) -> list[tuple[str, bytes]]:
-    return capture_downloads(monkeypatch)
 
 
 def test_the_app_records_sign_in_list_views_exports_and_sign_out(with_accounts, downloads):
