@@ -19,6 +19,7 @@ from types import CodeType, FunctionType, ModuleType
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from analytics.access import users
 from analytics.data import aggregates
 from analytics.data.store import Store
 from analytics.demo import county as demo
@@ -67,6 +68,13 @@ def store_copy(demo_store: Store, tmp_path: Path) -> Store:
     """A copy of the session's store for a test that writes to it (imports, accounts, models)."""
     shutil.copytree(demo_store.root, tmp_path / "store")
     return Store(tmp_path / "store")
+
+
+@pytest.fixture
+def fast_bcrypt(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Passwords a test sets are hashed with 4 bcrypt rounds: quick, and checked as production
+    hashes are (the cost is read from each hash)."""
+    monkeypatch.setattr(users, "BCRYPT_ROUNDS", 4)
 
 
 @pytest.fixture

@@ -4,6 +4,7 @@ rollback, the template download. Each test works on its own copy of the demo sto
 from __future__ import annotations
 
 import pytest
+from streamlit.testing.v1 import AppTest
 
 from devtools.apptest import sign_in
 from tests.apptest_support import open_page
@@ -25,6 +26,12 @@ def _lines(demo_tables, threshold: str) -> bytes:
     return csv_bytes(text, "gbk")
 
 
+def _upload_and_check(at: AppTest, data: bytes) -> None:
+    """Upload one file, as 标准.csv, and press 检查."""
+    at.file_uploader(key="data_admin_files").set_value(("标准.csv", data, CSV)).run()
+    at.button(key="data_admin_check").click().run()
+
+
 def test_the_page_shows_history_and_offers_the_template(store):
     at = open_page(PAGE)
     assert at.title[0].value == "数据管理"
@@ -36,8 +43,7 @@ def test_the_page_shows_history_and_offers_the_template(store):
 
 def test_a_broken_upload_shows_the_report_and_cannot_be_imported(store, demo_tables):
     at = open_page(PAGE)
-    at.file_uploader(key="data_admin_files").set_value(("标准.csv", _lines(demo_tables, "12万"), CSV)).run()
-    at.button(key="data_admin_check").click().run()
+    _upload_and_check(at, _lines(demo_tables, "12万"))
     assert not at.exception
     assert any("有错误,不能导入" in e.value for e in at.error)
     report = at.dataframe[0].value
@@ -49,8 +55,7 @@ def test_a_broken_upload_shows_the_report_and_cannot_be_imported(store, demo_tab
 
 def test_the_trial_checks_a_clean_upload_but_cannot_import_it(store, demo_tables):
     at = open_page(PAGE)
-    at.file_uploader(key="data_admin_files").set_value(("标准.csv", _lines(demo_tables, "8100"), CSV)).run()
-    at.button(key="data_admin_check").click().run()
+    _upload_and_check(at, _lines(demo_tables, "8100"))
     assert any("没有发现问题" in s.value for s in at.success)
     assert not any(b.key in ("data_admin_import", "data_admin_rollback") for b in at.button)
     assert any("免登录体验只能检查文件" in i.value for i in at.info)
@@ -63,8 +68,7 @@ def test_an_admin_imports_a_clean_upload_as_a_new_snapshot(store, demo_tables, t
     app_on(accounts.store)
     at = sign_in("admin01", accounts.passwords["admin01"])
     at.switch_page(PAGE).run()
-    at.file_uploader(key="data_admin_files").set_value(("标准.csv", _lines(demo_tables, "8100"), CSV)).run()
-    at.button(key="data_admin_check").click().run()
+    _upload_and_check(at, _lines(demo_tables, "8100"))
     at.button(key="data_admin_import").click().run()
     assert not at.exception
     info = accounts.store.info()

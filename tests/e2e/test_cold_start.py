@@ -26,9 +26,8 @@ async def _deep_link(url: str, name: str, password: str) -> tuple[list[str], lis
     return before, after
 
 
-def test_simultaneous_deep_links_on_a_fresh_server_meet_the_gate_then_the_page(store_copy, monkeypatch):
+def test_simultaneous_deep_links_on_a_fresh_server_meet_the_gate_then_the_page(store_copy, fast_bcrypt):
     store = store_copy
-    monkeypatch.setattr(users, "BCRYPT_ROUNDS", 4)
     people = {f"cold{i}": secrets.token_urlsafe(12) for i in range(SESSIONS)}  # one each: sign-ins are throttled per name
     for name, password in people.items():
         users.add(store, name, users.LEADER, password, (), by="测试")
