@@ -63,6 +63,16 @@ def _point_app_at_demo_store(demo_store: Store) -> Iterator[None]:
         os.environ["DASHBOARD_STORE"] = previous
 
 
+@pytest.fixture(autouse=True)
+def _no_desk_prewarm(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The township desk's background warm-up (ui/desk.py) readies production for the monthly rush;
+    in an AppTest it would only take CPU from the test and could outlive it, reading a store copy
+    the test is done with. The desk is computed on demand instead, as its page tests check."""
+    from ui import desk
+
+    monkeypatch.setattr(desk, "prewarm", lambda year=None: None)
+
+
 @pytest.fixture
 def store_copy(demo_store: Store, tmp_path: Path) -> Store:
     """A copy of the session's store for a test that writes to it (imports, accounts, models)."""
