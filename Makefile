@@ -26,14 +26,19 @@ demo: setup
 run: demo
 	DASHBOARD_STORE=$(STORE) $(PY) -m streamlit run app.py --server.port $(PORT) --server.address 127.0.0.1
 
-test: setup
-	$(VENV)/bin/lint-imports
-	$(PY) -m pytest
+# Tiers (tests/conftest.py): unit, page (AppTest) and browser (tests/e2e). The first two run in
+# $(TEST_WORKERS) processes, each building the demo county once; browser tests run one at a time,
+# as they serve the app and drive Chromium.
+TEST_WORKERS ?= 2
+
+# everything, as CI runs it: the layers, the unit and page tiers, then the browser tier
+test: test-fast
+	$(PY) -m pytest -m browser
 
 # the inner loop: the layers, then every test but the browser tier
 test-fast: setup
 	$(VENV)/bin/lint-imports
-	$(PY) -m pytest -m "not browser"
+	$(PY) -m pytest -m "not browser" -n $(TEST_WORKERS) --dist loadfile
 
 bench: setup
 	$(PY) -m bench

@@ -18,8 +18,7 @@ from datetime import datetime
 from pathlib import Path
 
 from bench.load import load_test
-
-ROOT = Path(__file__).resolve().parent.parent
+from devtools import ROOT
 
 
 def _worker(*args: str) -> object:

@@ -2,7 +2,7 @@
 township heads use the app at once. Bounded in sessions, changes and time; it talks only to
 127.0.0.1.
 
-The twenty sessions speak Streamlit's websocket protocol (bench.protocol) rather than drive
+The twenty sessions speak Streamlit's websocket protocol (devtools.protocol) rather than drive
 twenty Chromiums: in a county every head's browser runs on their own PC, and twenty browsers
 rendering on the server's two cores would measure the browsers. One real browser times the
 first page after the server starts."""
@@ -12,52 +12,21 @@ from __future__ import annotations
 import asyncio
 import math
 import os
-import socket
 import statistics
 import subprocess
-import sys
 import time
-import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 
 from analytics.access import users
 from analytics.data.store import Store
 from bench.measure import add_accounts
-from bench.protocol import ProtocolError, Session
+from devtools import server
+from devtools.protocol import ProtocolError, Session
+from devtools.server import CHROMIUM, CHROMIUM_ARGS
 
-ROOT = Path(__file__).resolve().parent.parent
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 SESSION_TIMEOUT_S = 600
 PAGE = "/township"  # 乡镇工作台: what township heads open during the monthly push
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_server(store: Path) -> tuple[subprocess.Popen, str, float]:
-    """Start the app; returns the process, its URL and seconds until /_stcore/health said ok."""
-    port = _free_port()
-    env = dict(os.environ, DASHBOARD_STORE=str(store))
-    started = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
-                             "--server.port", str(port), "--server.address", "127.0.0.1",
-                             "--server.headless", "true"], cwd=ROOT, env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(600):
-        try:
-            if urllib.request.urlopen(url + "/_stcore/health", timeout=1).read() == b"ok":
-                return proc, url, time.perf_counter() - started
-        except OSError:
-            time.sleep(0.1)
-    proc.kill()
-    raise RuntimeError("server did not start")
 
 
 def server_cpu_s(proc: subprocess.Popen) -> float:
@@ -90,7 +59,7 @@ async def _first_page(url: str, account: tuple[str, str]) -> float:
     from playwright.async_api import async_playwright
 
     async with async_playwright() as p:
-        browser = await p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        browser = await p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         page = await (await browser.new_context(viewport={"width": 1280, "height": 800})).new_page()
         start = time.perf_counter()
         await page.goto(url + PAGE)
@@ -162,13 +131,10 @@ def _median_p95(values: list[float]) -> tuple[float | None, float | None]:
 def load_test(store: Path, sessions: int = 20, changes: int = 10) -> dict:
     names = list(Store(store).table("townships")["township_name"])
     accounts = list(add_accounts(store, users.LEADER, sessions).items())
-    proc, url, startup = start_server(store)
-    try:
-        run = asyncio.run(_run(url, accounts, names, changes, lambda: server_cpu_s(proc)))
-        peak = server_peak_mb(proc)
-    finally:
-        proc.terminate()
-        proc.wait(10)
+    with server.serve(store, timeout_s=120) as app:
+        run = asyncio.run(_run(app.url, accounts, names, changes, lambda: server_cpu_s(app.process)))
+        peak = server_peak_mb(app.process)
+        startup = app.startup_s
     times, errors = run["times"], run["errors"]
     median, p95 = _median_p95(times)
     sign_in_median, sign_in_p95 = _median_p95(run["sign_ins"])

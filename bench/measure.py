@@ -23,10 +23,9 @@ from analytics.demo import county as demo
 from analytics.ingest import pipeline as ingest
 from analytics.ingest import templates
 from analytics.risk import saved as risk_model_store
+from devtools import ROOT, apptest
 from ui import desk
 from ui.nav import PAGES
-
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def timed(fn: Callable[[], object]) -> tuple[float, object]:
@@ -122,7 +121,7 @@ def clear_data_caches() -> None:
 
     st.cache_data.clear()
     for name, module in list(sys.modules.items()):
-        if not name.startswith("ui.") or name == "ui.auth":
+        if not name.startswith("ui.") or name == "ui.session":
             continue
         for value in vars(module).values():
             if isinstance(value, CachedFunc):
@@ -138,15 +137,6 @@ def add_accounts(store_dir: Path, role: str, count: int) -> dict[str, str]:
     return accounts
 
 
-def _signed_in_app(name: str, password: str) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=600)
-    at.run()
-    at.text_input[0].input(name)
-    at.text_input[1].input(password)
-    at.button[0].click().run()
-    return at
-
-
 def pages(store_dir: Path) -> list[dict]:
     """Every page of ui/nav.py, signed in as an admin (who may open them all): a cold run with
     empty caches, then a warm rerun after a township change (乡镇工作台: the first township chosen,
@@ -157,7 +147,7 @@ def pages(store_dir: Path) -> list[dict]:
     ((name, password),) = add_accounts(store_dir, users.ADMIN, 1).items()
     rows = []
     for spec in PAGES:
-        at = _signed_in_app(name, password)
+        at = apptest.sign_in(name, password, timeout=600)
         clear_data_caches()
         reset_peak_rss()
         cold, _ = timed(lambda at=at, spec=spec: at.switch_page(spec.path).run())

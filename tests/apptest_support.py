@@ -1,14 +1,39 @@
-"""AppTest helpers shared by the tests and the benchmark."""
+"""AppTest helpers for the page tests: open a page through app.py as the menu does, and read
+what it shows by label."""
 
 from __future__ import annotations
 
 import pandas as pd
 from streamlit.testing.v1 import AppTest
+from streamlit.testing.v1.element_tree import Button, Metric
+
+from devtools.apptest import app
+
+
+def open_page(path: str, *, query: dict[str, str] | None = None, town: str | None = None) -> AppTest:
+    """Run app.py (with these URL parameters), switch to the page at `path` (as in ui/nav.py's
+    PAGES), choose a township if given, and check that no run raised."""
+    at = app(query).run()
+    at.switch_page(path).run()
+    if town:
+        at.selectbox(key="town").set_value(town).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def metric_card(at: AppTest, label: str) -> Metric:
+    """The metric card with this label (value, delta)."""
+    return next(m for m in at.metric if m.label == label)
 
 
 def metric(at: AppTest, label: str) -> str:
     """The value of the metric card with this label."""
-    return next(m.value for m in at.metric if m.label == label)
+    return metric_card(at, label).value
+
+
+def button(at: AppTest, label: str) -> Button:
+    """The button with this label."""
+    return next(b for b in at.button if b.label == label)
 
 
 def frame(at: AppTest, column: str) -> pd.DataFrame:

@@ -1,23 +1,29 @@
-"""Helpers for sign-in tests: a copy of the demo store with one account per role, signing in
-through the real form in AppTest, and everything a rendered page holds as one string."""
+"""Helpers for sign-in and scope tests: a copy of the demo store with one account per role,
+everything a rendered page holds as one string, the files it offers for download, and what
+would give away another township's rows or a person's full name."""
 
 from __future__ import annotations
 
+import io
+import re
 import secrets
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
+import openpyxl
 import pandas as pd
 from google.protobuf import text_format
 from streamlit.testing.v1 import AppTest
 
 from analytics.access import users
 from analytics.data.store import Store
-from tests.conftest import ROOT
+from devtools.apptest import app, sign_in  # noqa: F401  (their home before devtools: tests import them here)
+from ui.nav import PAGES
 
-TIMEOUT = 120
 ROLES = {"admin01": users.ADMIN, "leader01": users.LEADER, "plan01": users.PLANNER, "town01": users.TOWNSHIP}
+ID_NUMBER = re.compile(r"\d{17}[\dX]")
+DIGITS = re.compile(r"\d{9,}")
 
 
 @dataclass(frozen=True)
@@ -49,22 +55,6 @@ def make_accounts(source: Store, folder: Path, township: str) -> Accounts:
     return Accounts(store, passwords, township)
 
 
-def app(query: dict[str, str] | None = None) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
-    for key, value in (query or {}).items():
-        at.query_params[key] = value
-    return at
-
-
-def sign_in(name: str, password: str, query: dict[str, str] | None = None) -> AppTest:
-    """Open the app, fill in the sign-in form and submit it, as a user would."""
-    at = app(query).run()
-    at.text_input[0].input(name)
-    at.text_input[1].input(password)
-    at.button[0].click().run()
-    return at
-
-
 def haystack(at: AppTest) -> str:
     """Every text the run sent to the browser: element protos (maps' HTML, charts' JSON,
     labels, options) and the values of every table."""
@@ -86,7 +76,7 @@ def haystack(at: AppTest) -> str:
 
 def capture_downloads(monkeypatch) -> list[tuple[str, bytes]]:
     """Replace the download button with one clicked at once: each file is generated, as the
-    browser's click would make it, and kept as (file name, bytes)."""
+    browser's click would make it, and kept as (file name, bytes). The `downloads` fixture."""
     from ui import exports
 
     files: list[tuple[str, bytes]] = []
@@ -97,3 +87,45 @@ def capture_downloads(monkeypatch) -> list[tuple[str, bytes]]:
 
     monkeypatch.setattr(exports.st, "download_button", click)
     return files
+
+
+def pages_for(role: str) -> list[str]:
+    """The pages of the menu this role may open."""
+    return [p.path for p in PAGES if p.open_to(role)]
+
+
+def workbook_text(payload: bytes) -> str:
+    """A downloaded file as text: every cell of a workbook, or the file itself (the briefing)."""
+    if not payload.startswith(b"PK"):  # not a workbook: the HTML briefing, read as text
+        return payload.decode("utf-8", errors="replace")
+    book = openpyxl.load_workbook(io.BytesIO(payload), read_only=True)
+    return "\n".join(",".join("" if v is None else str(v) for v in row)
+                     for ws in book.worksheets for row in ws.iter_rows(values_only=True))
+
+
+class Outside:
+    """What another township's rows would give away: names and codes of its places."""
+
+    def __init__(self, tables: dict, township: str) -> None:
+        towns, villages = tables["townships"], tables["villages"]
+        self.township = township
+        self.names = set(towns.loc[towns["township_code"] != township, "township_name"])
+        self.names |= set(villages.loc[villages["township_code"] != township, "village_name"])
+
+    def leaks(self, text: str) -> list[str]:
+        found = [n for n in self.names if n in text]
+        # codes of the county (990121...) of 9 digits or more: villages 12, households 16
+        found += [d for d in DIGITS.findall(text) if d.startswith("990121") and d[:9] != self.township]
+        return found
+
+
+class FullNames:
+    """Unmasked personal data: 18-digit ID numbers and three-character names of heads."""
+
+    def __init__(self, tables: dict) -> None:
+        names = sorted({n for n in tables["households"]["head_name"] if len(n) == 3})
+        self.pattern = re.compile("|".join(map(re.escape, names)))
+        self.ids = set(tables["households"]["head_id_number"])
+
+    def leaks(self, text: str) -> list[str]:
+        return [i for i in ID_NUMBER.findall(text) if i in self.ids] + self.pattern.findall(text)

@@ -8,38 +8,23 @@ import subprocess
 import sys
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from analytics.data.store import Store
 from analytics.planning import scenarios
-from tests.auth_helpers import capture_downloads, haystack, sign_in
-from tests.conftest import ROOT
-from tests.test_scope import Outside, _workbook_text
+from devtools import ROOT
+from devtools.apptest import sign_in
+from tests.apptest_support import button, metric_card, open_page
+from tests.auth_helpers import Outside, haystack, workbook_text
 
 PAGE = "app_pages/allocation.py"
 
 
-def _page() -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300).run()
-    at.switch_page(PAGE).run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
-
-
-def _button(at: AppTest, label: str):
-    return next(b for b in at.button if b.label == label)
-
-
-def _metric(at: AppTest, label: str):
-    return next(m for m in at.metric if m.label == label)
-
-
 def test_page_shows_a_plan_that_keeps_the_industry_rule():
-    at = _page()
+    at = open_page(PAGE)
     assert at.title[0].value == "资金推演"
-    share = _metric(at, "产业发展资金占比")
+    share = metric_card(at, "产业发展资金占比")
     assert float(share.value.rstrip("%")) >= 55.0 - 1e-6 and share.delta == "规定≥55%"
-    risk = _metric(at, "预计减少返贫致贫风险户(户)")
+    risk = metric_card(at, "预计减少返贫致贫风险户(户)")
     assert risk.delta.startswith("区间 ")
     srcdoc = at.get("iframe")[0].proto.srcdoc
     assert "/app/static/leaflet/leaflet.js" in srcdoc and "https://" not in srcdoc
@@ -50,57 +35,56 @@ def test_page_shows_a_plan_that_keeps_the_industry_rule():
 
 
 def test_conflicting_rules_are_named_on_the_page():
-    at = _page()
+    at = open_page(PAGE)
     at.number_input(key="alloc_keymin").set_value(100000.0)
-    _button(at, "计算方案").click().run()
+    button(at, "计算方案").click().run()
     assert not at.exception
     message = " ".join(e.value for e in at.error)
     assert "无法求解" in message and "相互冲突" in message
     assert "重点帮扶村每村不少于 100,000.0 万元" in message and "总预算" in message
 
 
-def test_a_saved_scenario_survives_a_restart(demo_store):
+def test_a_saved_scenario_survives_a_restart(store_copy, app_on):
+    store = app_on(store_copy)  # the scenario is written to a store of this test's own
     name = "页面测试方案"
-    at = _page()
+    at = open_page(PAGE)
     at.number_input(key="alloc_budget").set_value(777.0)
-    _button(at, "计算方案").click().run()
+    button(at, "计算方案").click().run()
     at.text_input(key="alloc_save_name").input(name)
-    _button(at, "保存方案").click().run()
+    button(at, "保存方案").click().run()
     assert not at.exception
     assert any(f"已保存“{name}”" in s.value for s in at.success)
 
     # another process opening the same store folder: the scenario is on disk, not in memory
     code = (f"import json; from analytics.planning import scenarios; from analytics.data.store import Store; "
-            f"s = scenarios.load(Store({str(demo_store.root)!r}), {name!r}); "
+            f"s = scenarios.load(Store({str(store.root)!r}), {name!r}); "
             f"print(json.dumps(s.request['constraints']['budget_wan']))")
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert json.loads(out.stdout) == 777.0
-    saved = scenarios.load(Store(demo_store.root), name)
+    saved = scenarios.load(Store(store.root), name)
     assert saved.version >= 1 and saved.result["total_wan"] == pytest.approx(777.0)
 
     # a new session of the app finds it and loads its inputs
-    fresh = _page()
+    fresh = open_page(PAGE)
     assert fresh.number_input(key="alloc_budget").value != 777.0
     fresh.selectbox(key="alloc_load_name").set_value(name).run()
-    _button(fresh, "载入到输入").click().run()
+    button(fresh, "载入到输入").click().run()
     assert not fresh.exception
     assert fresh.number_input(key="alloc_budget").value == 777.0
     assert any(f"已载入“{name}”" in s.value for s in fresh.success)
 
 
-def test_a_township_user_plans_only_its_own_villages(accounts, demo_tables, monkeypatch):
+def test_a_township_user_plans_only_its_own_villages(with_accounts, demo_tables, downloads):
     """Effects are estimated on the whole county, but a township user's plan, map, tables,
     downloads and saved scenarios cover only that township."""
-    monkeypatch.setenv("DASHBOARD_STORE", str(accounts.store.root))
-    downloads = capture_downloads(monkeypatch)
-    scenarios.save(accounts.store, "全县方案", {}, {"total_wan": 1.0}, "s", "plan01")
-    at = sign_in("town01", accounts.passwords["town01"])
+    scenarios.save(with_accounts.store, "全县方案", {}, {"total_wan": 1.0}, "s", "plan01")
+    at = sign_in("town01", with_accounts.passwords["town01"])
     at.switch_page(PAGE).run()
     assert not at.exception and not at.error, [e.value for e in at.error]
-    outside = Outside(demo_tables, accounts.township)
+    outside = Outside(demo_tables, with_accounts.township)
     text = haystack(at)
     assert "资金推演" in text and not outside.leaks(text), outside.leaks(text)[:5]
     assert "全县方案" not in text
     assert len(downloads) >= 3
     for name, payload in downloads:
-        assert not outside.leaks(_workbook_text(payload)), name
+        assert not outside.leaks(workbook_text(payload)), name

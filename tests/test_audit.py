@@ -11,8 +11,8 @@ from analytics.access import users
 from analytics.data import aggregates, audit
 from analytics.data.store import Store
 from analytics.demo import county as demo
-from tests.auth_helpers import app, capture_downloads, sign_in
-from tests.conftest import ROOT
+from devtools import ROOT
+from devtools.apptest import app, sign_in
 from ui import session, signin
 
 GUARANTEES = "app_pages/guarantees.py"
@@ -75,17 +75,6 @@ def test_unknown_actions_are_refused(small):
         audit.record(small, "甲", "coffee")
 
 
-@pytest.fixture
-def with_accounts(accounts, monkeypatch):
-    monkeypatch.setenv("DASHBOARD_STORE", str(accounts.store.root))
-    return accounts
-
-
-@pytest.fixture
-def downloads(monkeypatch) -> list[tuple[str, bytes]]:
-    return capture_downloads(monkeypatch)
-
-
 def test_the_app_records_sign_in_list_views_exports_and_sign_out(with_accounts, downloads):
     store, start = with_accounts.store, _last_seq(with_accounts.store)
     at = sign_in("leader01", with_accounts.passwords["leader01"])
@@ -124,8 +113,7 @@ def test_an_idle_session_expires_and_is_recorded(with_accounts, monkeypatch):
     assert log.iloc[-1]["action"] == "sign_out" and log.iloc[-1]["detail"] == "空闲超时"
 
 
-def test_disabling_an_account_ends_its_session_at_the_next_click(with_accounts, monkeypatch):
-    monkeypatch.setattr(users, "BCRYPT_ROUNDS", 4)
+def test_disabling_an_account_ends_its_session_at_the_next_click(with_accounts, fast_bcrypt):
     store = with_accounts.store
     if users.get(store, "temp01") is None:
         users.add(store, "temp01", users.LEADER, "Temporary-pass-1", by="测试")
@@ -161,12 +149,11 @@ def test_the_log_page_run_on_its_own_shows_nothing(with_accounts):
     assert not at.dataframe and not at.title
 
 
-def test_without_accounts_a_store_with_imported_data_asks_for_the_first_admin(tmp_path, monkeypatch):
+def test_without_accounts_a_store_with_imported_data_asks_for_the_first_admin(tmp_path, app_on, fast_bcrypt):
     s = Store(tmp_path / "store")
     demo.build(s, households=300, seed=3)
     s.write_snapshot(aggregates.with_derived(s.complete({}, s.current_id())), kind="import", source="real.xlsx", user="命令行", base=s.current_id())
-    monkeypatch.setenv("DASHBOARD_STORE", str(s.root))
-    monkeypatch.setattr(users, "BCRYPT_ROUNDS", 4)
+    app_on(s)
     at = app().run()
     assert at.title[0].value.startswith("首次使用")
     code = users.setup_code_path(s).read_text(encoding="utf-8").strip()
@@ -216,8 +203,7 @@ def test_oidc_identity_without_an_account_sees_nothing(with_accounts, monkeypatc
     assert not at.metric and not at.dataframe
 
 
-def test_changing_the_password_keeps_this_session_and_ends_the_others(with_accounts, monkeypatch):
-    monkeypatch.setattr(users, "BCRYPT_ROUNDS", 4)
+def test_changing_the_password_keeps_this_session_and_ends_the_others(with_accounts, fast_bcrypt):
     store = with_accounts.store
     if users.get(store, "pw01") is None:
         users.add(store, "pw01", users.PLANNER, "First-password-1", by="测试")

@@ -10,25 +10,16 @@ import json
 import openpyxl
 import pandas as pd
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from analytics import settings
 from analytics.data import indicators
 from analytics.data.contract import DIMENSIONS
 from analytics.scoring import composite as scoring
 from analytics.scoring import poverty
-from tests.apptest_support import frame, metric
-from tests.conftest import ROOT
+from devtools.apptest import sign_in
+from tests.apptest_support import frame, metric, open_page
 
 PAGE = "app_pages/five_dimensions.py"
-TIMEOUT = 180
-
-
-def _page(path: str = PAGE) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT).run()
-    at.switch_page(path).run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
 
 
 @pytest.fixture(scope="module")
@@ -38,7 +29,7 @@ def expected(demo_store) -> pd.DataFrame:
 
 
 def test_cards_and_ranking_match_the_scores(expected):
-    at = _page()
+    at = open_page(PAGE)
     year = int(expected["year"].max())
     now = expected[expected["year"] == year]
     assert metric(at, "全县平均综合得分") == f"{now['overall'].mean():,.1f}"
@@ -54,7 +45,7 @@ def test_cards_and_ranking_match_the_scores(expected):
 
 
 def test_weights_in_use_are_always_shown_and_follow_the_method(demo_store):
-    at = _page()
+    at = open_page(PAGE)
     assert any("当前权重" in m.value and "产业兴旺 **20%**" in m.value for m in at.markdown)
     at.selectbox(key="fd_weights").set_value("entropy").run()
     fitted = scoring.CompositeScorer(scoring.Method("minmax", "entropy")).fit(indicators.load_values(demo_store))
@@ -67,7 +58,7 @@ def test_weights_in_use_are_always_shown_and_follow_the_method(demo_store):
 
 
 def test_custom_weights_rank_by_the_weighted_dimension(expected):
-    at = _page()
+    at = open_page(PAGE)
     at.selectbox(key="fd_weights").set_value("custom").run()
     for i in range(1, len(DIMENSIONS)):
         at.number_input(key=f"fd_custom_{i}").set_value(0).run()
@@ -79,7 +70,7 @@ def test_custom_weights_rank_by_the_weighted_dimension(expected):
 
 
 def test_a_dimension_and_another_normalisation_can_be_chosen(demo_store):
-    at = _page()
+    at = open_page(PAGE)
     at.selectbox(key="fd_column").set_value("生态宜居").run()
     at.selectbox(key="fd_norm").set_value("target").run()
     assert not at.exception
@@ -94,7 +85,7 @@ def test_a_dimension_and_another_normalisation_can_be_chosen(demo_store):
 def test_choosing_a_village_opens_its_profile(demo_store, demo_tables, expected):
     villages = demo_tables["villages"]
     village = villages.iloc[40]
-    at = _page()
+    at = open_page(PAGE)
     at.selectbox(key="village").set_value(village["village_code"]).run()
     assert not at.exception
     assert any(f"村庄画像:{village['village_name']}" in s.value for s in at.subheader)
@@ -114,7 +105,7 @@ def test_choosing_a_village_opens_its_profile(demo_store, demo_tables, expected)
 
 
 def test_map_is_clickable_and_uses_only_local_leaflet():
-    at = _page()
+    at = open_page(PAGE)
     args = json.loads(at.get("component_instance")[0].proto.json_args)
     assert args["js_links"] == ["/app/static/leaflet/leaflet.js"]
     assert args["css_links"] == ["/app/static/leaflet/leaflet.css"]
@@ -124,22 +115,18 @@ def test_map_is_clickable_and_uses_only_local_leaflet():
     assert "village_code" in args["script"]
 
 
-def test_township_user_sees_county_ranks_of_their_villages_only(accounts, expected, demo_tables, monkeypatch):
-    from tests.auth_helpers import capture_downloads, sign_in
-
-    monkeypatch.setenv("DASHBOARD_STORE", str(accounts.store.root))
-    files = capture_downloads(monkeypatch)
-    at = sign_in("town01", accounts.passwords["town01"])
+def test_township_user_sees_county_ranks_of_their_villages_only(with_accounts, expected, demo_tables, downloads):
+    at = sign_in("town01", with_accounts.passwords["town01"])
     at.switch_page(PAGE).run()
     assert not at.exception, [e.value for e in at.exception]
     ranking = frame(at, "interval")
-    own = demo_tables["villages"].query("township_code == @accounts.township").iloc[0]
+    own = demo_tables["villages"].query("township_code == @with_accounts.township").iloc[0]
     at.selectbox(key="village").set_value(own["village_code"]).run()
     n = len(demo_tables["villages"])
     mine = expected[(expected["year"] == expected["year"].max()) & (expected["village_code"] == own["village_code"])]
     assert metric(at, f"{own['village_name']}排名") == f"{mine['rank'].iloc[0]} / {n}"
     year = int(expected["year"].max())
-    values = indicators.load_values(accounts.store)
+    values = indicators.load_values(with_accounts.store)
     county = values[values["year"] == year].groupby("indicator_code").size()
     profile = frame(at, "trend")  # every indicator ranked among the county's villages that have it
     denominators = profile["rank_text"].str.split(" / ").str[1].astype(int)
@@ -147,21 +134,21 @@ def test_township_user_sees_county_ranks_of_their_villages_only(accounts, expect
     at.switch_page("app_pages/multidimensional.py").run()
     assert not at.exception, [e.value for e in at.exception]
     villages = demo_tables["villages"]
-    mine = villages.loc[villages["township_code"] == accounts.township, "village_name"]
+    mine = villages.loc[villages["township_code"] == with_accounts.township, "village_name"]
     assert set(ranking["village"]) == set(mine)
     now = expected[(expected["year"] == expected["year"].max())
-                   & expected["township_code"].eq(accounts.township)]
+                   & expected["township_code"].eq(with_accounts.township)]
     assert sorted(ranking["rank"]) == sorted(now["rank"])  # county ranks, not 1..n of the township
-    others = set(villages.loc[villages["township_code"] != accounts.township, "village_name"])
-    assert files
-    for name, payload in files:
+    others = set(villages.loc[villages["township_code"] != with_accounts.township, "village_name"])
+    assert downloads
+    for name, payload in downloads:
         text = "\n".join(",".join(str(v) for v in row) for ws in openpyxl.load_workbook(io.BytesIO(payload)).worksheets
                          for row in ws.iter_rows(values_only=True))
         assert not [v for v in others if v in text], name
 
 
 def test_multidimensional_page_matches_alkire_foster(demo_tables):
-    at = _page("app_pages/multidimensional.py")
+    at = open_page("app_pages/multidimensional.py")
     h = demo_tables["households"]
     year = int(h["year"].max())
     result = poverty.households_af(h[h["year"] == year].reset_index(drop=True), demo_tables["monitoring_lines"])

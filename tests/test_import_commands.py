@@ -13,7 +13,7 @@ from analytics.ingest import templates
 from analytics.ingest.reading import ROW, Sheet
 from analytics.ingest.report import Report
 from analytics.ingest.validation import Current, Validator
-from tests.import_helpers import as_text, copy_store, csv_bytes, sample, write
+from tests.import_helpers import as_text, csv_bytes, sample, write
 
 
 def _lines_file(tmp_path, demo_tables, threshold: str = "8100") -> str:
@@ -31,8 +31,9 @@ def test_validate_exits_1_with_errors_and_0_without(tmp_path, demo_tables, demo_
     assert "没有发现问题" in capsys.readouterr().out
 
 
-def test_import_commits_a_snapshot_or_nothing_and_rollback_restores(tmp_path, demo_tables, demo_store, capsys):
-    store = copy_store(demo_store, tmp_path / "store")
+def test_import_commits_a_snapshot_or_nothing_and_rollback_restores(tmp_path, demo_tables, demo_store, store_copy,
+                                                                   capsys):
+    store = store_copy
     first = store.current_id()
     args = ["--store", str(store.root), "--user", "李四"]
     assert main(["import", _lines_file(tmp_path, demo_tables, "—"), *args]) == 1
@@ -55,8 +56,8 @@ def test_import_commits_a_snapshot_or_nothing_and_rollback_restores(tmp_path, de
     assert f"* {first}" in out and second in out and "李四" in out and "回滚" in out
 
 
-def test_an_unknown_snapshot_cannot_be_rolled_back_to(tmp_path, demo_store, capsys):
-    store = copy_store(demo_store, tmp_path / "store")
+def test_an_unknown_snapshot_cannot_be_rolled_back_to(store_copy, capsys):
+    store = store_copy
     assert main(["rollback", "nope", "--store", str(store.root)]) == 1
     assert "找不到数据快照" in capsys.readouterr().err
 

@@ -6,26 +6,19 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.auth_helpers import make_accounts, sign_in
-from tests.conftest import ROOT
-from tests.import_helpers import as_text, copy_store, csv_bytes
+from devtools import ROOT
+from devtools.apptest import sign_in
+from tests.apptest_support import open_page
+from tests.auth_helpers import make_accounts
+from tests.import_helpers import as_text, csv_bytes
 
 PAGE = "app_pages/data_admin.py"
 CSV = "text/csv"
 
 
 @pytest.fixture
-def store(demo_store, tmp_path, monkeypatch):
-    copy = copy_store(demo_store, tmp_path / "store")
-    monkeypatch.setenv("DASHBOARD_STORE", str(copy.root))
-    return copy
-
-
-def _page() -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
-    at.switch_page(PAGE).run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+def store(store_copy, app_on):
+    return app_on(store_copy)
 
 
 def _lines(demo_tables, threshold: str) -> bytes:
@@ -34,12 +27,14 @@ def _lines(demo_tables, threshold: str) -> bytes:
     return csv_bytes(text, "gbk")
 
 
-def _button(at: AppTest, key: str):
-    return next(b for b in at.button if b.key == key)
+def _upload_and_check(at: AppTest, data: bytes) -> None:
+    """Upload one file, as 标准.csv, and press 检查."""
+    at.file_uploader(key="data_admin_files").set_value(("标准.csv", data, CSV)).run()
+    at.button(key="data_admin_check").click().run()
 
 
 def test_the_page_shows_history_and_offers_the_template(store):
-    at = _page()
+    at = open_page(PAGE)
     assert at.title[0].value == "数据管理"
     snapshots = at.dataframe[0].value
     assert store.current_id() in snapshots["快照编号"].tolist() and "示范县" in snapshots["类型"].tolist()
@@ -48,9 +43,8 @@ def test_the_page_shows_history_and_offers_the_template(store):
 
 
 def test_a_broken_upload_shows_the_report_and_cannot_be_imported(store, demo_tables):
-    at = _page()
-    at.file_uploader(key="data_admin_files").set_value(("标准.csv", _lines(demo_tables, "12万"), CSV)).run()
-    _button(at, "data_admin_check").click().run()
+    at = open_page(PAGE)
+    _upload_and_check(at, _lines(demo_tables, "12万"))
     assert not at.exception
     assert any("有错误,不能导入" in e.value for e in at.error)
     report = at.dataframe[0].value
@@ -61,24 +55,22 @@ def test_a_broken_upload_shows_the_report_and_cannot_be_imported(store, demo_tab
 
 
 def test_the_trial_checks_a_clean_upload_but_cannot_import_it(store, demo_tables):
-    at = _page()
-    at.file_uploader(key="data_admin_files").set_value(("标准.csv", _lines(demo_tables, "8100"), CSV)).run()
-    _button(at, "data_admin_check").click().run()
+    at = open_page(PAGE)
+    _upload_and_check(at, _lines(demo_tables, "8100"))
     assert any("没有发现问题" in s.value for s in at.success)
     assert not any(b.key in ("data_admin_import", "data_admin_rollback") for b in at.button)
     assert any("免登录体验只能检查文件" in i.value for i in at.info)
     assert len(store.snapshots()) == 1
 
 
-def test_an_admin_imports_a_clean_upload_as_a_new_snapshot(store, demo_tables, tmp_path, monkeypatch):
+def test_an_admin_imports_a_clean_upload_as_a_new_snapshot(store, demo_tables, tmp_path, app_on):
     first = store.current_id()
     accounts = make_accounts(store, tmp_path / "signed", demo_tables["townships"]["township_code"].iloc[0])
-    monkeypatch.setenv("DASHBOARD_STORE", str(accounts.store.root))
+    app_on(accounts.store)
     at = sign_in("admin01", accounts.passwords["admin01"])
     at.switch_page(PAGE).run()
-    at.file_uploader(key="data_admin_files").set_value(("标准.csv", _lines(demo_tables, "8100"), CSV)).run()
-    _button(at, "data_admin_check").click().run()
-    _button(at, "data_admin_import").click().run()
+    _upload_and_check(at, _lines(demo_tables, "8100"))
+    at.button(key="data_admin_import").click().run()
     assert not at.exception
     info = accounts.store.info()
     assert info.id != first and info.parent == first and info.kind == "import"
@@ -86,7 +78,7 @@ def test_an_admin_imports_a_clean_upload_as_a_new_snapshot(store, demo_tables, t
     assert accounts.store.table("monitoring_lines").set_index("year")["threshold_yuan"][2025] == 8100.0
 
 
-def test_an_admin_rolls_back_and_the_rollback_is_recorded(store, demo_tables, tmp_path, monkeypatch):
+def test_an_admin_rolls_back_and_the_rollback_is_recorded(store, demo_tables, tmp_path, app_on):
     from analytics.ingest import pipeline as ingest
 
     first = store.current_id()
@@ -94,13 +86,13 @@ def test_an_admin_rolls_back_and_the_rollback_is_recorded(store, demo_tables, tm
     path.write_bytes(_lines(demo_tables, "8100"))
     ingest.commit(ingest.check([path], store), store, "李四")
     accounts = make_accounts(store, tmp_path / "signed", demo_tables["townships"]["township_code"].iloc[0])
-    monkeypatch.setenv("DASHBOARD_STORE", str(accounts.store.root))
+    app_on(accounts.store)
     at = sign_in("admin01", accounts.passwords["admin01"])
     at.switch_page(PAGE).run()
     assert not at.exception, [e.value for e in at.exception]
     at.selectbox(key="data_admin_target").set_value(first).run()
     at.checkbox(key="data_admin_sure").check().run()
-    _button(at, "data_admin_rollback").click().run()
+    at.button(key="data_admin_rollback").click().run()
     assert accounts.store.current_id() == first
     last = accounts.store.history().iloc[-1]
     assert (last["action"], last["user"], last["snapshot_id"]) == ("rollback", "admin01", first)
@@ -119,15 +111,15 @@ def _person_csv(demo_tables) -> bytes:
 
 
 def test_person_files_show_their_year_people_and_households_before_import(store, demo_tables):
-    at = _page()
+    at = open_page(PAGE)
     data = _person_csv(demo_tables)
     at.file_uploader(key="data_admin_files").set_value(("家庭成员信息.csv", data, CSV)).run()
-    _button(at, "data_admin_check").click().run()
+    at.button(key="data_admin_check").click().run()
     report = next(d.value for d in at.dataframe if "问题" in d.value.columns)
     assert report["问题"].str.contains("标题行和文件名中都没有年度").any()
     assert not any(b.key == "data_admin_import" for b in at.button)
     at.number_input(key="data_admin_year").set_value(2025).run()
-    _button(at, "data_admin_check").click().run()
+    at.button(key="data_admin_check").click().run()
     assert not at.exception, [e.value for e in at.exception]
     files = next(d.value for d in at.dataframe if "人数" in d.value.columns)
     row = files.iloc[0]

@@ -8,7 +8,6 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from analytics import settings
 from analytics.data.contract import MONITORING_CATEGORIES
@@ -16,27 +15,17 @@ from analytics.risk import metrics as risk_metrics
 from analytics.risk import overview as risk_overview
 from analytics.risk import saved as risk_model_store
 from analytics.risk.features import FEATURES
-from tests.apptest_support import frame, metric
-from tests.conftest import ROOT
+from devtools.apptest import app
+from tests.apptest_support import frame, metric, open_page
 
-TIMEOUT = 300
 CUTOFF = settings.number("risk.high_risk_probability")
 WORKLOAD = settings.number("risk.workload")
 
 
-def _page(path: str, town: str | None = None) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT).run()
-    at.switch_page(path).run()
-    if town:
-        at.selectbox(key="town").set_value(town).run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
-
-
 @pytest.fixture(scope="module")
 def model(demo_store):
-    """The model the pages use (saved in the store by the first page that needed it), its meta
-    and its scored rows."""
+    """The model the pages use (trained and saved with the session's store), its meta and its
+    scored rows."""
     trained, meta, _ = risk_model_store.for_snapshot(demo_store)
     return trained, meta, risk_model_store.predictions(demo_store.root, meta["id"])
 
@@ -54,7 +43,7 @@ def _in_town(demo_tables, town: str) -> set[str]:
 @pytest.mark.parametrize("town_index", [None, 5])
 def test_monitoring_kpis_match_the_data_and_the_model(demo_tables, model, year, town_index):
     town = None if town_index is None else demo_tables["townships"]["township_code"].iloc[town_index]
-    at = _page("app_pages/monitoring.py", town)
+    at = open_page("app_pages/monitoring.py", town=town)
     h = demo_tables["households"]
     h = h[h["year"] == year]
     scored = model[2]
@@ -74,7 +63,7 @@ def test_monitoring_kpis_match_the_data_and_the_model(demo_tables, model, year, 
 
 
 def test_monitoring_map_is_offline_and_charts_show_risk_types():
-    at = _page("app_pages/monitoring.py")
+    at = open_page("app_pages/monitoring.py")
     srcdoc = at.get("iframe")[0].proto.srcdoc
     assert "/app/static/leaflet/leaflet.js" in srcdoc
     assert "http://" not in srcdoc and "https://" not in srcdoc
@@ -85,7 +74,7 @@ def test_monitoring_map_is_offline_and_charts_show_risk_types():
 
 
 def test_warning_list_is_the_workload_sorted_and_masked(demo_tables, model, year):
-    at = _page("app_pages/warning_list.py")
+    at = open_page("app_pages/warning_list.py")
     listed = frame(at, "预测返贫概率(%)")
     h = demo_tables["households"]
     assert len(listed) == risk_metrics.visit_count(int((h["year"] == year).sum()), WORKLOAD)
@@ -103,7 +92,7 @@ def test_warning_list_is_the_workload_sorted_and_masked(demo_tables, model, year
 
 def test_warning_list_follows_the_township_and_the_high_risk_option(demo_tables, model, year):
     town = demo_tables["townships"]["township_code"].iloc[2]
-    at = _page("app_pages/warning_list.py", town)
+    at = open_page("app_pages/warning_list.py", town=town)
     listed = frame(at, "预测返贫概率(%)")
     names = demo_tables["townships"].set_index("township_code")["township_name"]
     assert set(listed["乡镇"]) == {names[town]}
@@ -116,7 +105,7 @@ def test_warning_list_follows_the_township_and_the_high_risk_option(demo_tables,
 
 
 def test_warning_list_of_a_past_year_shows_what_happened(demo_tables, model):
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT).run()
+    at = app().run()
     at.switch_page("app_pages/warning_list.py").run()
     at.selectbox(key="year").set_value(2023).run()
     listed = frame(at, "预测返贫概率(%)")
@@ -128,7 +117,7 @@ def test_warning_list_of_a_past_year_shows_what_happened(demo_tables, model):
 
 def test_model_card_shows_the_saved_evaluation(model):
     trained, meta, _ = model
-    at = _page("app_pages/model_card.py")
+    at = open_page("app_pages/model_card.py")
     ev = trained.evaluation
     metrics = frame(at, "规则预警")
     assert metrics["模型"].tolist() == pytest.approx([ev["model"][k] for k in (
@@ -151,7 +140,7 @@ def test_model_card_shows_the_saved_evaluation(model):
 
 def test_model_card_compares_every_township_in_the_users_scope(demo_tables, model):
     town = demo_tables["townships"]["township_code"].iloc[1]
-    at = _page("app_pages/model_card.py", town)
+    at = open_page("app_pages/model_card.py", town=town)
     towns = frame(at, "模型找到")
     names = demo_tables["townships"].set_index("township_code")["township_name"]
     assert len(towns) == len(demo_tables["townships"])  # the sidebar filter does not narrow the user's scope

@@ -5,10 +5,8 @@ line, and a masked role sees no full name or ID number anywhere."""
 from __future__ import annotations
 
 import io
-import re
 import sys
 
-import openpyxl
 import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -16,63 +14,9 @@ from streamlit.testing.v1 import AppTest
 from analytics.__main__ import main
 from analytics.access.scope import Scope, ScopeError
 from analytics.data import audit, county
-from tests.auth_helpers import capture_downloads, haystack, sign_in
+from devtools.apptest import sign_in
+from tests.auth_helpers import FullNames, Outside, haystack, pages_for, workbook_text
 from ui import session
-from ui.nav import PAGES
-
-ID_NUMBER = re.compile(r"\d{17}[\dX]")
-DIGITS = re.compile(r"\d{9,}")
-
-
-@pytest.fixture
-def with_accounts(accounts, monkeypatch):
-    monkeypatch.setenv("DASHBOARD_STORE", str(accounts.store.root))
-    return accounts
-
-
-@pytest.fixture
-def downloads(monkeypatch):
-    return capture_downloads(monkeypatch)
-
-
-def _pages_for(role: str) -> list[str]:
-    return [p.path for p in PAGES if p.open_to(role)]
-
-
-def _workbook_text(payload: bytes) -> str:
-    if not payload.startswith(b"PK"):  # not a workbook: the HTML briefing, read as text
-        return payload.decode("utf-8", errors="replace")
-    book = openpyxl.load_workbook(io.BytesIO(payload), read_only=True)
-    return "\n".join(",".join("" if v is None else str(v) for v in row)
-                     for ws in book.worksheets for row in ws.iter_rows(values_only=True))
-
-
-class Outside:
-    """What another township's rows would give away: names and codes of its places."""
-
-    def __init__(self, tables: dict, township: str) -> None:
-        towns, villages = tables["townships"], tables["villages"]
-        self.township = township
-        self.names = set(towns.loc[towns["township_code"] != township, "township_name"])
-        self.names |= set(villages.loc[villages["township_code"] != township, "village_name"])
-
-    def leaks(self, text: str) -> list[str]:
-        found = [n for n in self.names if n in text]
-        # codes of the county (990121...) of 9 digits or more: villages 12, households 16
-        found += [d for d in DIGITS.findall(text) if d.startswith("990121") and d[:9] != self.township]
-        return found
-
-
-class FullNames:
-    """Unmasked personal data: 18-digit ID numbers and three-character names of heads."""
-
-    def __init__(self, tables: dict) -> None:
-        names = sorted({n for n in tables["households"]["head_name"] if len(n) == 3})
-        self.pattern = re.compile("|".join(map(re.escape, names)))
-        self.ids = set(tables["households"]["head_id_number"])
-
-    def leaks(self, text: str) -> list[str]:
-        return [i for i in ID_NUMBER.findall(text) if i in self.ids] + self.pattern.findall(text)
 
 
 # --- the rule itself ---------------------------------------------------------------------------
@@ -103,14 +47,14 @@ def test_township_user_sees_only_own_township_on_every_page_and_download(with_ac
     outside = Outside(demo_tables, with_accounts.township)
     at = sign_in("town01", with_accounts.passwords["town01"])
     assert at.selectbox(key="town").options[1:] == ["白岩镇"]
-    for path in _pages_for("乡镇"):
+    for path in pages_for("乡镇"):
         at.switch_page(path).run()
         assert not at.exception, (path, [e.value for e in at.exception])
         text = haystack(at)
         assert not outside.leaks(text), (path, outside.leaks(text)[:5])
     assert downloads, "no page offered a download"
     for name, payload in downloads:
-        assert not outside.leaks(_workbook_text(payload)), name
+        assert not outside.leaks(workbook_text(payload)), name
 
 
 def test_the_scope_line_names_the_users_township_not_the_whole_county(with_accounts, demo_tables):
@@ -129,11 +73,11 @@ def test_url_parameters_cannot_reach_another_township(with_accounts, demo_tables
     outside = Outside(demo_tables, with_accounts.township)
     at = sign_in("town01", with_accounts.passwords["town01"], query={"town": other, "village": other_village})
     assert at.selectbox(key="town").value != other and at.selectbox(key="village").value != other_village
-    for path in _pages_for("乡镇"):
+    for path in pages_for("乡镇"):
         at.switch_page(path).run()
         assert not at.exception and not outside.leaks(haystack(at)), path
     for name, payload in downloads:
-        assert not outside.leaks(_workbook_text(payload)), name
+        assert not outside.leaks(workbook_text(payload)), name
 
 
 def test_edited_session_state_cannot_widen_scope_or_unmask(with_accounts, demo_tables, downloads):
@@ -142,12 +86,12 @@ def test_edited_session_state_cannot_widen_scope_or_unmask(with_accounts, demo_t
     for key, value in {"scope_townships": None, "can_see_personal": True, "user_name": "admin01",
                        "role": "管理员", "town": ""}.items():
         at.session_state[key] = value
-    for path in _pages_for("乡镇"):
+    for path in pages_for("乡镇"):
         at.switch_page(path).run()
         text = haystack(at)
         assert not at.exception and not outside.leaks(text) and not personal.leaks(text), path
     for _, payload in downloads:
-        assert not personal.leaks(_workbook_text(payload))
+        assert not personal.leaks(workbook_text(payload))
     at.session_state[session.TOKEN_KEY] = "forged-" + "x" * 40
     at.run()
     assert at.title[0].value == "登录" and not outside.leaks(haystack(at))
@@ -157,19 +101,19 @@ def test_edited_session_state_cannot_widen_scope_or_unmask(with_accounts, demo_t
 def test_masked_role_sees_no_full_name_or_id_number_anywhere(with_accounts, demo_tables, downloads):
     personal = FullNames(demo_tables)
     at = sign_in("leader01", with_accounts.passwords["leader01"])
-    for path in _pages_for("县领导"):
+    for path in pages_for("县领导"):
         at.switch_page(path).run()
         text = haystack(at)
         assert not at.exception and not personal.leaks(text), (path, personal.leaks(text)[:3])
     assert downloads
     for name, payload in downloads:
-        assert not personal.leaks(_workbook_text(payload)), name
+        assert not personal.leaks(workbook_text(payload)), name
 
 
 def test_admin_downloads_hold_full_personal_data(with_accounts, demo_tables, downloads):
     at = sign_in("admin01", with_accounts.passwords["admin01"])
     at.switch_page("app_pages/guarantees.py").run()
-    texts = "\n".join(_workbook_text(p) for _, p in downloads)
+    texts = "\n".join(workbook_text(p) for _, p in downloads)
     assert FullNames(demo_tables).leaks(texts)  # the admin's files carry full names and ID numbers
     log = audit.read(with_accounts.store, users=["admin01"], actions=["export"])
     assert log["detail"].str.contains("含完整个人信息").any()
@@ -225,7 +169,7 @@ def test_downloads_are_cut_to_scope_even_when_a_page_passes_county_rows(with_acc
     for _, payload in downloads:
         frame = pd.read_excel(io.BytesIO(payload), skiprows=3, dtype=str)
         assert len(frame) > 0 and set(frame["户编号"]) <= own_ids
-        assert not outside.leaks(_workbook_text(payload))
+        assert not outside.leaks(workbook_text(payload))
 
 
 def test_pages_cannot_hold_the_whole_household_table():

@@ -17,13 +17,9 @@ from analytics.access import users
 from analytics.data import audit
 from analytics.data.store import Store
 
+pytestmark = pytest.mark.usefixtures("fast_bcrypt")
 T0 = datetime(2026, 3, 2, 9, 0, 0)
 PASSWORD = "Lanxi-county-2026"
-
-
-@pytest.fixture(autouse=True)
-def _fast_bcrypt(monkeypatch):
-    monkeypatch.setattr(users, "BCRYPT_ROUNDS", 4)
 
 
 @pytest.fixture

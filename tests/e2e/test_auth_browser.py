@@ -9,26 +9,23 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import LOCAL_PREFIXES, serve, settle
-from tests.test_scope import FullNames, Outside, _pages_for, _workbook_text
+from devtools import server
+from tests.auth_helpers import FullNames, Outside, pages_for, workbook_text
+from tests.e2e.conftest import goto, new_tab, rerun, settle
 from ui.nav import PAGES
 
 
 @pytest.fixture(scope="module")
 def auth_url(accounts) -> Iterator[str]:
     """The app served on the store with accounts (so signing in is required)."""
-    with serve(accounts.store.root) as url:
-        yield url
+    with server.serve(accounts.store.root) as app:
+        yield app.url
 
 
 @pytest.fixture
 def tab(browser, auth_url):
     """A fresh browser context (no cookie, no session) that records outside requests."""
-    ctx = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN", accept_downloads=True)
-    page = ctx.new_page()
-    outside: list[str] = []
-    page.on("request", lambda r: outside.append(r.url) if not r.url.startswith(LOCAL_PREFIXES) else None)
-    page.outside = outside
+    ctx, page = new_tab(browser, viewport={"width": 1280, "height": 900}, accept_downloads=True)
     yield page
     ctx.close()
 
@@ -40,8 +37,8 @@ def _url_path(path: str) -> str:
 
 def _open(page, url: str) -> None:
     """Go to a URL of the app, which must answer with the sign-in form (the first request to a
-    fresh server is rerun through app.py first, so wait for the form, not just for quiet)."""
-    page.goto(url)
+    fresh server is rerun through app.py first, so wait for the form as well as for the run)."""
+    goto(page, url)
     page.get_by_label("用户名").wait_for(timeout=120_000)
     settle(page)
 
@@ -51,10 +48,10 @@ def _sign_in(page, name: str, password: str, *, refused: bool = False) -> None:
     an alert under the form. Load the form afresh before each attempt."""
     page.get_by_label("用户名").fill(name)
     page.get_by_label("密码", exact=True).fill(password)
-    page.get_by_role("button", name="登录").click()
+    # a bcrypt check and a first page run on a busy machine
+    rerun(page, page.get_by_role("button", name="登录").click, 180)
     answer = page.locator('[data-testid="stAlert"]') if refused else page.locator('[data-testid="stSidebarNav"]')
-    answer.first.wait_for(timeout=180_000)  # a bcrypt check and a first page run on a busy machine
-    settle(page, 180)
+    answer.first.wait_for(timeout=180_000)
 
 
 def _body(page) -> str:
@@ -75,7 +72,7 @@ def _download_all(page, folder: Path) -> list[str]:
         target = folder / f"{len(list(folder.iterdir()))}-{info.value.suggested_filename}"
         info.value.save_as(target)
         payload = target.read_bytes()
-        texts.append(_workbook_text(payload) if target.suffix == ".xlsx" else payload.decode("utf-8"))
+        texts.append(workbook_text(payload) if target.suffix == ".xlsx" else payload.decode("utf-8"))
         settle(page, 180)
     return texts
 
@@ -97,7 +94,7 @@ def test_township_user_reads_only_own_township_in_pages_and_files(tab, auth_url,
     other_village = villages.loc[villages["township_code"] == other, "village_code"].iloc[0]
     own_name = towns.set_index("township_code").loc[accounts.township, "township_name"]
     files: list[str] = []
-    for path in _pages_for("乡镇"):
+    for path in pages_for("乡镇"):
         _open(tab, f"{auth_url}{_url_path(path)}?town={other}&village={other_village}")
         _sign_in(tab, "town01", accounts.passwords["town01"])
         text = _body(tab)
@@ -116,7 +113,7 @@ def test_masked_role_sees_no_full_name_or_id_number_in_pages_or_files(tab, auth_
                                                                       tmp_path):
     personal = FullNames(demo_tables)
     files: list[str] = []
-    for path in _pages_for("县领导"):
+    for path in pages_for("县领导"):
         _open(tab, auth_url + _url_path(path))
         _sign_in(tab, "leader01", accounts.passwords["leader01"])
         text = _body(tab)

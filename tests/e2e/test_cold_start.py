@@ -1,18 +1,18 @@
-"""Right after a server start, before any session has run app.py's st.navigation, Streamlit
-runs a deep-linked page file on its own (its legacy pages/ mode). Sessions arriving together
-in that window must still meet the sign-in gate and then see the page they asked for."""
+"""Right after a server start, before any session had run app.py's st.navigation, Streamlit used to
+run a deep-linked page file on its own (its legacy pages/ mode, while the pages sat in pages/).
+The pages now sit in app_pages/, which Streamlit never runs on its own; this stays as the
+regression test: sessions arriving together at a fresh server must meet the sign-in gate and
+then see the page they asked for."""
 
 from __future__ import annotations
 
 import asyncio
 import secrets
-import shutil
 from concurrent.futures import ThreadPoolExecutor
 
 from analytics.access import users
-from analytics.data.store import Store
-from bench.protocol import Session
-from tests.e2e.conftest import serve
+from devtools import server
+from devtools.protocol import Session
 
 SESSIONS = 6
 
@@ -26,16 +26,14 @@ async def _deep_link(url: str, name: str, password: str) -> tuple[list[str], lis
     return before, after
 
 
-def test_simultaneous_deep_links_on_a_fresh_server_meet_the_gate_then_the_page(demo_store, tmp_path, monkeypatch):
-    shutil.copytree(demo_store.root, tmp_path / "store")
-    store = Store(tmp_path / "store")
-    monkeypatch.setattr(users, "BCRYPT_ROUNDS", 4)
+def test_simultaneous_deep_links_on_a_fresh_server_meet_the_gate_then_the_page(store_copy, fast_bcrypt):
+    store = store_copy
     people = {f"cold{i}": secrets.token_urlsafe(12) for i in range(SESSIONS)}  # one each: sign-ins are throttled per name
     for name, password in people.items():
         users.add(store, name, users.LEADER, password, (), by="测试")
-    with serve(store.root) as url:
+    with server.serve(store.root) as app:
         async def together():
-            return await asyncio.gather(*(_deep_link(url, name, pw) for name, pw in people.items()))
+            return await asyncio.gather(*(_deep_link(app.url, name, pw) for name, pw in people.items()))
 
         with ThreadPoolExecutor(1) as pool:  # Playwright's sync API may hold this thread's event loop
             results = pool.submit(asyncio.run, together()).result()

@@ -5,11 +5,10 @@ width and in two clicks, and the briefing opens offline with its charts drawn.""
 from __future__ import annotations
 
 import re
-import time
 
 import pytest
 
-from tests.e2e.conftest import LOCAL_PREFIXES, Visit, settle
+from tests.e2e.conftest import rerun, settle
 from ui.nav import PAGES
 
 SIZES = [(1024, 768), (1920, 1080)]
@@ -21,35 +20,6 @@ def _path(page: str) -> str:
     return "/" if spec.default else "/" + page.split("/")[-1].removesuffix(".py")
 
 
-@pytest.fixture
-def visit(browser, app_url):
-    """Like tests/e2e/conftest.py's visit, but patient: several pages train or score a model on
-    their first run, which takes minutes when the machine is busy."""
-    contexts = []
-
-    def _open(path: str = "/", width: int = 1920, height: int = 1080) -> Visit:
-        ctx = browser.new_context(viewport={"width": width, "height": height}, locale="zh-CN", accept_downloads=True)
-        contexts.append(ctx)
-        page = ctx.new_page()
-        page.set_default_timeout(120_000)
-        v = Visit(page)
-        page.on("request", lambda r: v.outside.append(r.url) if not r.url.startswith(LOCAL_PREFIXES) else None)
-        page.goto(app_url + path)
-        settle(page, 300)
-        return v
-
-    yield _open
-    for ctx in contexts:
-        ctx.close()
-
-
-def _ready(page) -> None:
-    """Streamlit shows its running indicator only after about two seconds, so a page that is
-    still computing can look idle at first: wait past that delay, then until it is idle."""
-    time.sleep(2.5)
-    settle(page, 300)
-
-
 def _no_exception(v) -> None:
     errors = v.page.locator('[data-testid="stException"]').all_inner_texts()
     assert not errors, errors[:1]
@@ -59,10 +29,8 @@ def _no_exception(v) -> None:
 @pytest.mark.parametrize("page", [p.path for p in PAGES])
 def test_every_page_renders(visit, page, size):
     v = visit(_path(page), *size)
-    _ready(v.page)
     _no_exception(v)
     assert v.page.locator("h1").count() >= 1
-    time.sleep(0.5)
     assert v.outside == []
 
 
@@ -79,7 +47,7 @@ def test_no_slide_scrolls_in_projector_mode(visit, slide, size):
     # every slide ends in a chart or the map; the window size arrives from the browser and
     # redraws the slide once
     v.page.locator('[data-testid="stPlotlyChart"], iframe').first.wait_for(timeout=120_000)
-    _ready(v.page)
+    settle(v.page, 300)
     _no_exception(v)
     assert v.page.locator('[data-testid="stSidebar"]').is_hidden()
     scroll_height, client_height = _scroll(v)
@@ -91,8 +59,7 @@ def _pick(page, label: str, option: str) -> None:
     box = page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').filter(has_text=label)
     box.click()
     page.keyboard.type(option)  # the list is virtual: type to filter it, as a user would
-    page.get_by_role("option", name=option, exact=True).click()
-    _ready(page)
+    rerun(page, page.get_by_role("option", name=option, exact=True).click)
 
 
 def _metric(page, label: str) -> str:
@@ -103,7 +70,6 @@ def _metric(page, label: str) -> str:
 def test_a_copied_link_reproduces_the_view(visit, demo_tables):
     town = demo_tables["townships"]["township_name"].iloc[6]
     v = visit("/guarantees", 1920, 1080)
-    _ready(v.page)
     before = _metric(v.page, "有未保障项的农户")
     _pick(v.page, "乡镇", town)
     _pick(v.page, "年度", "2023")
@@ -111,7 +77,6 @@ def test_a_copied_link_reproduces_the_view(visit, demo_tables):
     shown = _metric(v.page, "有未保障项的农户")
     assert shown != before
     copied = visit(link[link.index("/guarantees"):], 1024, 768)
-    _ready(copied.page)
     assert _metric(copied.page, "有未保障项的农户") == shown
     assert f"{town} · 2023" in copied.text()  # the scope line: 岚溪县 <township> · 2023年度
     assert f"town={town}" in copied.page.url or "town=" in copied.page.url
@@ -120,10 +85,8 @@ def test_a_copied_link_reproduces_the_view(visit, demo_tables):
 def test_township_desk_in_two_clicks(visit, demo_tables):
     town = demo_tables["townships"]["township_name"].iloc[1]
     v = visit("/", 1024, 768)
-    v.page.locator('[data-testid="stSidebarNav"] a').filter(has_text="乡镇工作台").click()  # click 1
-    _ready(v.page)
-    v.page.get_by_role("button", name=town, exact=True).click()  # click 2
-    _ready(v.page)
+    rerun(v.page, v.page.locator('[data-testid="stSidebarNav"] a').filter(has_text="乡镇工作台").click)  # click 1
+    rerun(v.page, v.page.get_by_role("button", name=town, exact=True).click)  # click 2
     _no_exception(v)
     assert town in v.page.locator("h1").first.inner_text()
     v.page.locator('[data-testid="stTabs"]').wait_for(timeout=120_000)  # the lists come after the risk model
@@ -134,7 +97,6 @@ def test_township_desk_in_two_clicks(visit, demo_tables):
 def test_township_desk_at_phone_width(visit, demo_tables):
     town = demo_tables["townships"]["township_name"].iloc[1]
     v = visit(f"/township?town={town}", 390, 844)
-    _ready(v.page)
     _no_exception(v)
     uncovered = v.page.evaluate(  # the sidebar starts collapsed on a phone: nothing lies over the title
         "() => { const r = document.querySelector('h1').getBoundingClientRect();"
@@ -150,7 +112,6 @@ def test_township_desk_at_phone_width(visit, demo_tables):
 
 def test_briefing_opens_offline_with_its_charts(visit, browser, demo_tables, tmp_path):
     v = visit("/briefing", 1920, 1080)
-    _ready(v.page)
     with v.page.expect_download(timeout=180_000) as download:
         v.page.get_by_role("button", name="生成并下载汇报材料").click()
     path = tmp_path / "briefing.html"

@@ -1,9 +1,10 @@
 """A session spoken in Streamlit's own websocket protocol, without a browser.
 
-The load test uses it for its twenty township heads: in a county each head's browser runs on
-their own PC, so twenty browsers rendering on the server's two cores would measure the
-browsers, not the server. A rerun is timed from the message that changes a widget to the
-server's "script finished".
+The benchmark's load test uses it for its twenty township heads: in a county each head's
+browser runs on their own PC, so twenty browsers rendering on the server's two cores would
+measure the browsers, not the server. A rerun is timed from the message that changes a widget
+to the server's "script finished". The cold-start test uses it to open several sessions at the
+very same moment, which browsers cannot promise.
 """
 
 from __future__ import annotations
