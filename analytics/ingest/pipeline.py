@@ -20,7 +20,7 @@ from analytics.data import aggregates
 from analytics.data import county as county_identity
 from analytics.data.contract import TABLES
 from analytics.data.store import Store
-from analytics.ingest import boundaries
+from analytics.ingest import boundaries, visits
 from analytics.ingest import reading as importer
 from analytics.ingest.report import ERROR, WARNING, Report
 from analytics.ingest.validation import Current, Validator, contract_types
@@ -39,6 +39,7 @@ class Options:
     replace: bool = False  # replace whole tables instead of only the years an import holds
     county_name: str = ""  # needed only when the county code is not in the national division table
     keep_county_name: bool = False  # use county_name even where the division table names the code otherwise
+    townships: tuple[str, ...] | None = None  # the uploader's townships, for visit results (None: county)
 
 
 @dataclass
@@ -48,9 +49,12 @@ class Checked:
     files: list[str] = field(default_factory=list)
     base: str | None = None
     county: county_identity.County | None = None
+    visits: pd.DataFrame | None = None  # a filled visit list's results (kept outside snapshots)
 
     @property
     def ok(self) -> bool:
+        if self.visits is not None:
+            return self.report.ok and not self.visits.empty
         return self.report.ok and bool(self.tables) and self.county is not None
 
 
@@ -88,6 +92,12 @@ def check(paths: Sequence[Path | str], store: Store | None = None, options: Opti
     names = list(names) if names is not None else [p.name for p in paths]
     base = store.current_id() if store is not None else None
     checked = Checked(report, files=names, base=base)
+    if any(visits.recognises(p) for p in paths):  # a filled visit list goes its own way (ingest.visits)
+        if not all(visits.recognises(p) for p in paths):
+            report.add(ERROR, "、".join(names), "入户核实结果名单请单独导入,不要与其他数据表一起导入")
+            return checked
+        checked.visits = visits.check(paths, names, store, options.townships, report)
+        return checked
     sheets = [s for path, name in zip(paths, names) for s in read_file(path, name, options, report)]
     if not sheets:
         if report.ok:
