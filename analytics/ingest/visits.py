@@ -125,7 +125,8 @@ def check(paths: Sequence[Path], names: Sequence[str], store: Store | None, town
     info = store.current() if store is not None else None
     known = set(store.table("households", info.id, columns=["household_id"])["household_id"]) if info else set()
     villages = set(store.table("villages", info.id, columns=["village_code"])["village_code"]) if info else set()
-    on_list = {(int(y), h): t for y, h, t in zip(listed["year"], listed["household_id"], listed["township_code"])}
+    on_list = {(int(y), h): (t, at[:10]) for y, h, t, at in
+               zip(listed["year"], listed["household_id"], listed["township_code"], listed["listed_at"])}
     kept, seen = [], set()
     allowed = "、".join(visits.RESULTS)
     for r in frame.itertuples(index=False):
@@ -161,7 +162,8 @@ def check(paths: Sequence[Path], names: Sequence[str], store: Store | None, town
         if key not in on_list:
             refuse("household_id", f"该户不在 {year} 年度导出的入户核实名单上:请使用本系统导出的名单", household)
             continue
-        if townships is not None and on_list[key] not in townships:
+        township, listed_on = on_list[key]
+        if townships is not None and township not in townships:
             refuse("household_id", "该户不在您负责的乡镇范围内,不能上传其核实结果", household)
             continue
         if key in seen:
@@ -174,6 +176,9 @@ def check(paths: Sequence[Path], names: Sequence[str], store: Store | None, town
             continue
         if day > dt.date.today():
             refuse("checked_on", "核实日期晚于今天", cells["checked_on"])
+            continue
+        if day.isoformat() < listed_on:
+            refuse("checked_on", f"核实日期早于该户列入名单的日期 {listed_on}", cells["checked_on"])
             continue
         kept.append({"year": key[0], "household_id": household, "result": result, "visitor": cells["checked_by"],
                      "visited_on": day.isoformat(), "note": cells["note"]})
