@@ -14,7 +14,6 @@ from analytics.data.store import Store
 from analytics.followup import progress
 
 
-
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("followup", help="入户核实跟踪:名单户数、已核实、待核实、核实结果、逾期未核实,及模型与规则预警的核实对比")
     p.add_argument("--year", type=int, help="名单年度(默认最近导出过名单的年度)")
