@@ -53,3 +53,10 @@ def mask_frame(frame: pd.DataFrame, *, keep_names: bool = False) -> pd.DataFrame
         if key in _MASKERS and not (keep_names and key == "head_name"):
             out[column] = out[column].map(_MASKERS[key])
     return out
+
+
+def note(personal_visible: bool, names_visible: bool = False) -> str:
+    """How an export or view shows personal data, in the words the audit log records."""
+    if personal_visible:
+        return "含完整个人信息"
+    return "含完整姓名,证件号码已脱敏" if names_visible else "个人信息已脱敏"

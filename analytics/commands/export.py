@@ -12,7 +12,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from analytics.access import users
+from analytics.access import privacy, users
 from analytics.access.scope import Scope
 from analytics.commands.users import read_password
 from analytics.data import audit
@@ -56,7 +56,7 @@ def run(args: argparse.Namespace) -> int:
     args.out.write_bytes(excel_bytes(frame, title, f"范围:{scope} · 数据快照 {info.id}",
                                      personal_visible=user.can_see_personal, names_visible=user.can_see_names))
     audit.record(store, user.name, "export", scope,
-                 f"{title} · {len(frame)} 行 · {_privacy(user)}", CLIENT)
+                 f"{title} · {len(frame)} 行 · {privacy.note(user.can_see_personal, user.can_see_names)}", CLIENT)
     audit.record(store, user.name, "sign_out", users.scope_label(user), "命令行导出结束", CLIENT)
     print(f"已导出 {len(frame)} 行到 {args.out}(范围:{scope})。")
     return 0
@@ -76,13 +76,9 @@ def _visit_list(store: Store, user: users.User, args: argparse.Namespace) -> int
                                      f"范围:{scope} · 数据快照 {info.id}", personal_visible=user.can_see_personal,
                                      names_visible=user.can_see_names, headers=visit_lists.VISIT_HEADERS))
     visit_lists.record(store, year, scored, user.name)
-    audit.record(store, user.name, "export", scope, f"{visit_lists.TITLE} · {len(shown)} 行 · {_privacy(user)}", CLIENT)
+    audit.record(store, user.name, "export", scope,
+                 f"{visit_lists.TITLE} · {len(shown)} 行 · {privacy.note(user.can_see_personal, user.can_see_names)}",
+                 CLIENT)
     audit.record(store, user.name, "sign_out", users.scope_label(user), "命令行导出结束", CLIENT)
     print(f"已导出 {len(shown)} 户到 {args.out}(范围:{scope});填写核实结果后可用 import 命令导回。")
     return 0
-
-
-def _privacy(user: users.User) -> str:
-    if user.can_see_personal:
-        return "含完整个人信息"
-    return "含完整姓名,证件号码已脱敏" if user.can_see_names else "个人信息已脱敏"
