@@ -72,21 +72,18 @@ if rows.empty:
     st.stop()
 
 overall = progress.figures(rows)
-layout.cards([
-    layout.Card(t["listed"], layout.num(overall["listed"])),
-    layout.Card(t["verified"], layout.num(overall["verified"])),
-    layout.Card(t["pending"], layout.num(overall["pending"])),
-    layout.Card(t["overdue"], layout.num(overall["overdue"])),
-    layout.Card(t["median_days"], "—" if overall["median_days"] is None else t["days"].format(n=overall["median_days"])),
-    *(layout.Card(value, layout.num(overall["outcomes"][value])) for value in visits.RESULTS),
-], per_row=4)
+layout.cards([layout.Card(t[k], layout.num(overall[k])) for k in ("listed", "verified", "pending", "overdue")])
+days = "—" if overall["median_days"] is None else t["days"].format(n=overall["median_days"])
+st.markdown(f"**{t['outcomes']}**:" + " · ".join(f"{v} {overall['outcomes'][v]:,}" for v in visits.RESULTS)
+            + f" · {t['median_days']} {days}")
 if overall["inferred"]:
     st.caption(t["inferred_note"].format(n=overall["inferred"]))
 _upload()
 
 st.subheader(t["by_township"])
 labels = {c: t[c] for c in ("township_name", "listed", "verified", "pending", "overdue", "inferred", "median_days")}
-tables.show(view.township_table(progress.by_township(rows, town_names)), labels, formats={"median_days": "%.0f"})
+by_town = view.township_table(progress.by_township(rows, town_names))
+tables.show(by_town, labels, formats={"median_days": "%.0f"}, height=min(600, 36 * (len(by_town) + 1) + 4))
 
 st.subheader(t["overdue_list"].format(days=overdue_days))
 late = rows[rows["overdue"]]
@@ -103,8 +100,10 @@ else:
 st.subheader(t["judge"])
 st.caption(t["judge_lead"])
 judged = progress.judge(rows, town_names)
-tables.show(view.judged_table(judged).drop(columns=["enough"]),
-            {c: t[c] for c in ("township_name", "model_visits", "model_confirmed", "rule_visits", "rule_confirmed")},
+few = judged["enough"].map({True: "", False: t["few"].format(n=progress.MIN_VISITS)})
+tables.show(view.judged_table(judged).assign(enough=few),
+            {c: t[c] for c in ("township_name", "model_visits", "model_confirmed", "rule_visits", "rule_confirmed",
+                               "enough")},
             formats={"model_confirmed": "%.1f", "rule_confirmed": "%.1f"})
 if not judged["enough"].all():
     st.warning(t["too_few"].format(n=progress.MIN_VISITS), icon=":material/info:")
