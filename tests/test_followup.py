@@ -264,3 +264,19 @@ def test_model_against_rules_warns_below_thirty_visits():
     ("2025.1.15", None), ("", None)])
 def test_visit_dates(text, expected):
     assert parse_date(text) == expected
+
+
+def test_a_filled_list_saved_as_csv_imports_and_mixing_with_tables_is_refused(monkeypatch, capsys, accounts, store,
+                                                                             tmp_path):
+    listed = tmp_path / "list.xlsx"
+    _export(monkeypatch, capsys, accounts, store, "admin01", listed)
+    frame = pd.read_excel(listed, header=HEADER_ROW - 1, dtype=str)
+    frame.loc[:2, "核实结果"] = ["纳入监测", "未纳入", "无法核实"]
+    frame.loc[:2, "核实日期"] = date.today().strftime("%Y/%-m/%-d")
+    frame.to_csv(tmp_path / "filled.csv", index=False, encoding="gbk")
+    checked = pipeline.check([tmp_path / "filled.csv"], store)
+    assert checked.ok and list(checked.visits["result"]) == ["纳入监测", "未纳入", "无法核实"]
+    lines = store.table("monitoring_lines")
+    lines.to_csv(tmp_path / "lines.csv", index=False)
+    mixed = pipeline.check([tmp_path / "filled.csv", tmp_path / "lines.csv"], store)
+    assert not mixed.ok and "单独导入" in mixed.report.text()
