@@ -23,8 +23,7 @@ st.caption(t["lead"].format(days=overdue_days))
 towns, villages = data.table("townships"), data.table("villages")
 town_names = dict(zip(towns["township_code"], towns["township_name"]))
 village_names = dict(zip(villages["village_code"], villages["village_name"]))
-townships = tuple(f.township_codes(towns)) if f.township or data.allowed_townships() is not None else None
-rows = followup.rows(f.year, townships)
+rows = followup.rows(f.year)
 
 if rows.empty:
     st.info(t["none"].format(year=f.year))

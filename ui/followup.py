@@ -18,13 +18,18 @@ from analytics.ingest import pipeline as ingest
 from analytics.ingest import visits as visit_import
 from analytics.ingest.report import HEADERS
 from analytics.views import followup as view
-from ui import auth, data, scope, tables
+from ui import auth, data, filters, scope, tables
 from ui.text import pick
 from ui.texts.followup import TEXT
 
 
-def rows(year: int, townships: tuple[str, ...] | None) -> pd.DataFrame:
-    """progress.followed of the year's list within `townships` (None: the county), as of today."""
+def rows(year: int, townships: tuple[str, ...] | None = ()) -> pd.DataFrame:
+    """progress.followed of the year's list as of today, within `townships` (None: the county;
+    by default the townships the filters select within the user's scope)."""
+    if townships == ():
+        f, towns = filters.current(), data.table("townships")
+        whole = not f.township and data.allowed_townships() is None
+        townships = None if whole else tuple(f.township_codes(towns))
     return progress.read(data.store(), year, townships, date.today(), settings.integer("followup.overdue_days"))
 
 
