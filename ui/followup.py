@@ -23,13 +23,14 @@ from ui.text import pick
 from ui.texts.followup import TEXT
 
 
-def rows(year: int, townships: tuple[str, ...] | None = ()) -> pd.DataFrame:
-    """progress.followed of the year's list as of today, within `townships` (None: the county;
-    by default the townships the filters select within the user's scope)."""
-    if townships == ():
-        f, towns = filters.current(), data.table("townships")
-        whole = not f.township and data.allowed_townships() is None
-        townships = None if whole else tuple(f.township_codes(towns))
+def rows(year: int, town: str | None = None) -> pd.DataFrame:
+    """progress.followed of the year's list as of today, for `town` or else the townships the
+    filters select within the user's scope."""
+    f, towns = filters.current(), data.table("townships")  # the user's townships only
+    if town is not None:
+        townships: tuple[str, ...] | None = (town,) if town in set(towns["township_code"]) else ()
+    else:
+        townships = None if not f.township and data.allowed_townships() is None else tuple(f.township_codes(towns))
     return progress.read(data.store(), year, townships, date.today(), settings.integer("followup.overdue_days"))
 
 
@@ -55,7 +56,7 @@ def judged(followed: pd.DataFrame) -> None:
 def desk_line(town: str, year: int) -> None:
     """One line for a township head: the visits still pending and overdue, linked to 跟踪核实."""
     t = pick(TEXT)
-    followed = rows(year, (town,))
+    followed = rows(year, town)
     if followed.empty:
         return
     counts = progress.figures(followed)
