@@ -69,3 +69,22 @@ def test_admin_sees_the_county(accounts, store):
     assert any("纳入监测 8 · 未纳入 6 · 无法核实 6" in m.value for m in at.markdown)
     towns = frame(at, "待核实")
     assert list(towns["待核实"]) == [30, 30]
+
+
+def test_township_desk_shows_pending_and_overdue_visits(accounts, store):
+    at = sign_in("town01", accounts.passwords["town01"])
+    at.switch_page("app_pages/township.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("待核实 30 户" in w.value and "逾期(超过 15 天)30 户" in w.value for w in at.warning)
+
+
+def test_model_card_judges_the_model_on_visits(accounts, store):
+    at = _open(accounts, "admin01")
+    at.switch_page("app_pages/model_card.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    judged = frame(at, "模型预警·核实户数")
+    county = judged[judged["乡镇"] == "全县"].iloc[0]
+    # 14 visits with a finding (无法核实 not counted), 8 of them confirmed
+    assert (county["模型预警·核实户数"], county["规则预警·核实户数"]) == (14, 14)
+    assert county["模型预警·纳入监测(%)"] == pytest.approx(57.1)
+    assert any("不足 30 户" in w.value for w in at.warning)
