@@ -92,8 +92,9 @@ def check(paths: Sequence[Path | str], store: Store | None = None, options: Opti
     names = list(names) if names is not None else [p.name for p in paths]
     base = store.current_id() if store is not None else None
     checked = Checked(report, files=names, base=base)
-    if any(visits.recognises(p) for p in paths):  # a filled visit list goes its own way (ingest.visits)
-        if not all(visits.recognises(p) for p in paths):
+    recognised = [visits.recognises(p) for p in paths]
+    if any(recognised):  # a filled visit list goes its own way (ingest.visits)
+        if not all(recognised):
             report.add(ERROR, "、".join(names), "入户核实结果名单请单独导入,不要与其他数据表一起导入")
             return checked
         checked.visits = visits.check(paths, names, store, options.townships, report)

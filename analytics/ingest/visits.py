@@ -123,7 +123,9 @@ def check(paths: Sequence[Path], names: Sequence[str], store: Store | None, town
         return out
     listed = visits.listings(store) if store is not None else pd.DataFrame(columns=["year", "household_id"])
     info = store.current() if store is not None else None
-    known = set(store.table("households", info.id, columns=["household_id"])["household_id"]) if info else set()
+    ids = sorted({_text(v) for v in frame["household_id"]} - {""})
+    known = set(store.rows("households", info.id, columns=["household_id"], where=(("household_id", "in", ids),))
+                ["household_id"]) if info and ids else set()
     villages = set(store.table("villages", info.id, columns=["village_code"])["village_code"]) if info else set()
     on_list = {(int(y), h): (t, at[:10]) for y, h, t, at in
                zip(listed["year"], listed["household_id"], listed["township_code"], listed["listed_at"])}
