@@ -16,6 +16,7 @@ import re
 from collections.abc import Sequence
 from pathlib import Path
 
+import openpyxl
 import pandas as pd
 from python_calamine import CalamineWorkbook
 
@@ -40,6 +41,12 @@ def _grids(path: Path, rows: int | None = None) -> list[tuple[str, list[list[obj
     """Every worksheet of an Excel file (or the one table of a CSV) as rows of cells; with
     `rows`, only the first rows of each."""
     suffix = path.suffix.lower()
+    if rows is not None and suffix in (".xlsx", ".xlsm"):  # streamed: a large data file is not parsed whole
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        try:
+            return [(ws.title, [list(r) for r in ws.iter_rows(max_row=rows, values_only=True)]) for ws in book]
+        finally:
+            book.close()
     if suffix in EXCEL_SUFFIXES:
         book = CalamineWorkbook.from_path(str(path))
         return [(name, book.get_sheet_by_name(name).to_python(skip_empty_area=False, nrows=rows))
