@@ -18,7 +18,7 @@ from analytics.ingest import pipeline as ingest
 from analytics.ingest import visits as visit_import
 from analytics.ingest.report import HEADERS
 from analytics.views import followup as view
-from ui import auth, data, filters, scope, tables
+from ui import data, filters, scope, session, tables
 from ui.text import pick
 from ui.texts.followup import TEXT
 
@@ -72,7 +72,7 @@ def upload() -> None:
     user's townships (rows outside are refused by row), and keep its results on a click."""
     t = pick(TEXT)
     store = data.store()
-    user = auth.current_user()
+    user = session.current_user()
     if user is None or user.role not in (ADMIN, TOWNSHIP):
         return
     with st.expander(t["upload"], icon=":material/upload_file:"):
@@ -98,6 +98,6 @@ def upload() -> None:
         if checked.ok and data.is_trial():
             st.info(t["trial"])
         elif checked.ok and st.button(t["save"], type="primary", key="followup_save"):
-            changed = visit_import.save(store, checked.visits, user.name, checked.files, scope.label(), "网页")
+            changed = visit_import.save(store, checked.visits, user.name, checked.files, scope.label(), session.client())
             st.session_state["followup_saved"] = t["saved"].format(n=len(checked.visits), changed=changed)
             st.rerun()  # the figures above count the new results
