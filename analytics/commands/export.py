@@ -21,6 +21,7 @@ from analytics.data.store import GEO_TABLES, Store
 from analytics.followup import lists as visit_lists
 from analytics.reports.exports import excel_bytes
 from analytics.risk.features import RiskDataError
+from analytics.views import warning
 
 VISIT_LIST = "warning_list"
 EXPORTABLE = (*(name for name in (*TABLES, "village_year") if name not in GEO_TABLES), VISIT_LIST)
@@ -67,14 +68,18 @@ def _visit_list(store: Store, user: users.User, args: argparse.Namespace) -> int
     info = store.info()
     year = args.year if args.year is not None else int(store.table("village_year", info.id)["year"].max())
     try:
-        scored, shown = visit_lists.for_user(store, user, year)
+        scored = visit_lists.for_user(store, user, year)
     except RiskDataError as exc:
         print(f"错误:无法计算返贫风险:{exc}", file=sys.stderr)
         return 1
+    households = store.rows("households", info.id, year=year, columns=list(warning.HOUSEHOLD_COLUMNS),
+                            where=(("household_id", "in", list(scored["household_id"])),)).set_index("household_id")
+    shown = warning.visit_list(scored, households, store.table("townships", info.id),
+                               store.table("villages", info.id), {True: "是", False: "否"})
     scope = f"{users.scope_label(user)} · {year}年度"
-    args.out.write_bytes(excel_bytes(visit_lists.sheet(shown, year), visit_lists.TITLE,
+    args.out.write_bytes(excel_bytes(visit_lists.sheet(shown, scored, year), visit_lists.TITLE,
                                      f"范围:{scope} · 数据快照 {info.id}", personal_visible=user.can_see_personal,
-                                     names_visible=user.can_see_names, headers=visit_lists.VISIT_HEADERS))
+                                     names_visible=user.can_see_names, headers=visit_lists.headers(year)))
     visit_lists.record(store, year, scored, user.name)
     audit.record(store, user.name, "export", scope,
                  f"{visit_lists.TITLE} · {len(shown)} 行 · {privacy.note(user.can_see_personal, user.can_see_names)}",
