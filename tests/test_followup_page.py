@@ -3,6 +3,7 @@ households show whole names to their 乡镇 account (ID numbers masked) and the 
 
 from __future__ import annotations
 
+import io
 import shutil
 from datetime import datetime, timedelta
 
@@ -12,7 +13,7 @@ import pytest
 from analytics.data import audit, visits
 from analytics.data.store import Store
 from tests.apptest_support import frame, metric
-from tests.auth_helpers import sign_in
+from tests.auth_helpers import capture_downloads, sign_in
 
 YEAR = 2025
 
@@ -88,3 +89,21 @@ def test_model_card_judges_the_model_on_visits(accounts, store):
     assert (county["模型预警·核实户数"], county["规则预警·核实户数"]) == (14, 14)
     assert county["模型预警·纳入监测(%)"] == pytest.approx(57.1)
     assert any("不足 30 户" in w.value for w in at.warning)
+
+
+def test_warning_list_download_is_the_visit_sheet_and_notes_its_households(accounts, tmp_path, monkeypatch):
+    shutil.copytree(accounts.store.root, tmp_path / "fresh")
+    fresh = Store(tmp_path / "fresh")
+    monkeypatch.setenv("DASHBOARD_STORE", str(fresh.root))
+    files = capture_downloads(monkeypatch)
+    at = sign_in("town01", accounts.passwords["town01"])
+    at.switch_page("app_pages/warning_list.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    sheet = pd.read_excel(io.BytesIO(files[-1][1]), header=3, dtype=str)
+    assert {"年度", "户编号", "村代码", "核实结果", "核实人", "核实日期", "备注"} <= set(sheet.columns)
+    listed = visits.listings(fresh, YEAR)
+    assert sorted(listed["household_id"]) == sorted(sheet["户编号"])
+    assert set(listed["township_code"]) == {accounts.township} and set(listed["listed_by"]) == {"town01"}
+    assert not sheet["户主姓名"].str.contains(r"\*").any() and sheet["户主证件号码"].str.contains(r"\*").all()
+    exported = audit.read(fresh, users=["town01"], actions=["export"])
+    assert exported["detail"].str.contains("含完整姓名,证件号码已脱敏").any()
