@@ -234,6 +234,10 @@ DECLARED: tuple[Setting, ...] = (
     Setting("checks.measure_map", MATRIX,
             "数据核查“措施与风险不匹配”:每行第一项为风险类型,其后为对应的常规帮扶措施;"
             "未消除的监测户有该风险而没有其中任何一项措施即标记"),
+    Setting("followup.overdue_days", INTEGER,
+            "跟踪核实:预警名单导出后超过该天数仍未录入核实结果的农户列为“逾期未核实”", unit="天", low=1, high=365),
+    Setting("privacy.township_sees_names", FLAG,
+            "乡镇账户在本乡镇范围内查看入户核实名单时是否显示完整姓名(证件号码仍脱敏);每次查看记入审计日志"),
     Setting("import.max_file_mb", NUMBER, "导入时单个文件的大小上限(MB),超过即拒绝并提示拆分",
             unit="MB", low=1, high=2000),
     Setting("import.weak_labor_counts", FLAG,

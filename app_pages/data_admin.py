@@ -10,14 +10,16 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from analytics.data import audit
 from analytics.data.store import Store
 from analytics.ingest import persons, templates
 from analytics.ingest import pipeline as ingest
+from analytics.ingest import visits as visit_import
 from analytics.ingest.boundaries import CRS_CHOICES
 from analytics.ingest.report import HEADERS
 from analytics.risk import saved as risk_model_store
 from analytics.views import snapshots as snapshot_views
-from ui import auth, data, exports, layout
+from ui import auth, data, exports, layout, session
 from ui.text import pick
 from ui.texts.data_admin import TEXT
 
@@ -108,10 +110,15 @@ with tab_import:
             st.info(t["trial"], icon=":material/lock:")
         elif checked.ok and st.button(t["import"], type="primary", key="data_admin_import"):
             with st.spinner(t["importing"]):
-                snapshot = ingest.commit(checked, store, data.current_user())
-                model = risk_model_store.prepare(store)
+                if checked.visits is not None:  # a filled visit list: kept outside snapshots (跟踪核实)
+                    changed = visit_import.save(store, checked.visits, data.current_user(), checked.files,
+                                                audit.COUNTY, session.client())
+                    done = [t["visits_imported"].format(n=len(checked.visits), changed=changed)]
+                else:
+                    snapshot = ingest.commit(checked, store, data.current_user())
+                    done = [t["imported"].format(id=snapshot), risk_model_store.prepare(store)]
             del st.session_state["data_admin_checked"]
-            st.session_state["data_admin_done"] = [t["imported"].format(id=snapshot), model]
+            st.session_state["data_admin_done"] = done
             st.rerun()
 
 with tab_history:

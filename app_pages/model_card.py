@@ -14,6 +14,8 @@ from analytics.views import model_card
 from ui import (
     charts,
     exports,
+    filters,
+    followup,
     layout,
     risk,
     scope,
@@ -93,6 +95,8 @@ else:
                      headers={**{k: zh[k] for k in ("township_name", "n", "events", "model_hits", "baseline_hits",
                                                     "model_roc_auc")},
                               "model_recall": zh["model_recall_col"], "baseline_recall": zh["baseline_recall_col"]})
+
+followup.judged(followup.rows(filters.current().year))  # the model on what visits found (跟踪核实)
 
 st.subheader(t["features_title"])
 st.caption(t["features_lead"].format(reference=model_card.reference_levels()))

@@ -8,7 +8,7 @@ from functools import partial
 import pandas as pd
 import streamlit as st
 
-from ui import auth, data, desk, exports, filters, layout, scope, tables
+from ui import auth, data, desk, exports, filters, followup, layout, scope, tables
 from ui.text import pick
 from ui.texts.township import EXPORT, TEXT
 
@@ -46,6 +46,7 @@ if town is None:
 
 mine = villages[villages["township_code"] == town]
 chosen = desk.desk(town, f.year)
+followup.desk_line(town, f.year)  # the visit list's pending and overdue households (跟踪核实)
 table = chosen.villages
 
 st.subheader(t["villages_title"].format(year=f.year))

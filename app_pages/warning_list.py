@@ -3,18 +3,19 @@ year, with why (the top drivers) and what to offer (一户一策), to download f
 
 from __future__ import annotations
 
+from functools import partial
+
 import streamlit as st
 
 from analytics import settings
-from analytics.risk import metrics as risk_metrics
+from analytics.followup import lists as visit_lists
 from analytics.risk.features import RiskDataError
 from analytics.views import warning
 from ui import auth, data, exports, filters, layout, risk, scope, tables
 from ui.text import pick
-from ui.texts.warning_list import EXPORT, TEXT
+from ui.texts.warning_list import TEXT
 
 t = pick(TEXT)
-zh = TEXT["zh"]  # exports always carry Chinese titles and headers
 f = filters.current()
 workload = settings.number("risk.workload")
 cutoff = settings.number("risk.high_risk_probability")
@@ -32,18 +33,12 @@ choice = st.segmented_control(t["show"], list(options), format_func=options.get,
 
 vy = scope.village_year()
 total = int(vy.loc[vy["year"] == f.year, "households"].sum())
-if choice == "workload":  # the n-th highest probability bounds the rows read: a few thousand, not all
-    n = risk_metrics.visit_count(total, workload)
-    ranked = risk.predictions(f.year, columns=["probability"])["probability"].nlargest(n)
-    floor = float(ranked.min()) if len(ranked) else 2.0
-    scored = risk.predictions(f.year, where=(("probability", ">=", floor),))
+if choice == "workload":  # the visit list, as `python -m analytics export warning_list` selects it
+    scored = visit_lists.workload_rows(partial(risk.predictions, f.year), total, workload)
 elif choice == "high":
-    scored = risk.predictions(f.year, where=(("probability", ">=", cutoff),))
+    scored = visit_lists.ordered(risk.predictions(f.year, where=(("probability", ">=", cutoff),)))
 else:
-    scored = risk.predictions(f.year)
-scored = scored.sort_values(["probability", "household_id"], ascending=[False, True], kind="stable")
-if choice == "workload":
-    scored = scored.head(n)
+    scored = visit_lists.ordered(risk.predictions(f.year))
 
 if scored.empty:
     st.info(t["empty"])
@@ -58,15 +53,16 @@ if "outcome" in shown:
 labels = {c: t[c] for c in ("rank", "township_name", "village_name", "probability", "rule_triggered", "drivers",
                             "risk_types", "measures")}
 labels["outcome"] = t["outcome"].format(next=f.year + 1)
-caption = t["caption_visible"] if data.can_see_personal() else t["caption"]
+caption = t["caption_visible"] if data.can_see_names() else t["caption"]
 st.caption(caption.format(n=len(shown), total=total))
 tables.show(shown, labels, height=520, formats={"probability": "%.1f"})
 auth.audit_view(t["title"], len(shown), scope.label())
 
-visit = shown.assign(check_result="", checked_by="", checked_on="")  # columns the visitor fills in
-visit.insert(visit.columns.get_loc("village_name") + 1, "village_code", scored["village_code"].to_numpy())
-exports.download(visit, EXPORT["export_title"], scope.label(), key="warning_list_xlsx",
-                 headers={**{c: zh[c] for c in ("rank", "township_name", "village_name", "probability",
-                                                "rule_triggered", "drivers", "risk_types", "measures")},
-                          **{c: EXPORT[c] for c in ("check_result", "checked_by", "checked_on")},
-                          "outcome": zh["outcome"].format(next=f.year + 1)})
+if choice == "workload":  # the sheet to fill in; downloading it notes its households as listed (跟踪核实)
+    st.caption(t["visit_sheet"])
+    exports.download(visit_lists.sheet(shown, scored, f.year), visit_lists.TITLE, scope.label(),
+                     key="warning_list_xlsx", headers=visit_lists.headers(f.year),
+                     on_download=partial(visit_lists.record, data.store(), f.year, scored, data.current_user()))
+else:
+    exports.download(shown, visit_lists.TITLE, scope.label(), key="warning_list_xlsx",
+                     headers=visit_lists.headers(f.year))

@@ -120,10 +120,15 @@ class Outside:
 
 
 class FullNames:
-    """Unmasked personal data: 18-digit ID numbers and three-character names of heads."""
+    """Unmasked personal data: 18-digit ID numbers and three-character names of heads; with
+    `outside`, only the names of heads outside that township (a 乡镇 account sees its own)."""
 
-    def __init__(self, tables: dict) -> None:
-        names = sorted({n for n in tables["households"]["head_name"] if len(n) == 3})
+    def __init__(self, tables: dict, outside: str | None = None) -> None:
+        heads = tables["households"][["village_code", "head_name"]]
+        names = {n for n in heads["head_name"] if len(n) == 3}
+        if outside is not None:
+            names -= set(heads.loc[heads["village_code"].str[:9] == outside, "head_name"])
+        names = sorted(names)
         self.pattern = re.compile("|".join(map(re.escape, names)))
         self.ids = set(tables["households"]["head_id_number"])
 

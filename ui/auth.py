@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 import streamlit as st
 
+from analytics.access import privacy
 from analytics.data import audit
 from ui import session
 from ui.nav import PageSpec
@@ -63,11 +64,13 @@ def audit_views(lists: list[tuple[str, int]], scope: str) -> None:
     if st.session_state.get("_audit_last_view") == marker:
         return
     st.session_state["_audit_last_view"] = marker
-    audit.record(session.store(), user.name, "view_households", scope, [f"{what} · {rows} 户" for what, rows in lists],
-                 session.client())
+    names = " · 含完整姓名" if user.can_see_names and not user.can_see_personal else ""
+    audit.record(session.store(), user.name, "view_households", scope,
+                 [f"{what} · {rows} 户{names}" for what, rows in lists], session.client())
 
 
-def export_recorder(title: str, scope: str, rows: int, personal_visible: bool) -> Callable[[], None]:
+def export_recorder(title: str, scope: str, rows: int, personal_visible: bool,
+                    names_visible: bool = False) -> Callable[[], None]:
     """A callable that records a download; ui.exports calls it when the file is generated.
 
     Downloads are generated on another thread, without the session, so who and where are
@@ -78,6 +81,6 @@ def export_recorder(title: str, scope: str, rows: int, personal_visible: bool) -
     def record() -> None:
         if user is not None and not user.demo:
             audit.record(store, user.name, "export", scope,
-                         f"{title} · {rows} 行 · {'含完整个人信息' if personal_visible else '个人信息已脱敏'}", client)
+                         f"{title} · {rows} 行 · {privacy.note(personal_visible, names_visible)}", client)
 
     return record

@@ -189,6 +189,13 @@ def can_see_personal() -> bool:
     return user is not None and user.can_see_personal
 
 
+def can_see_names() -> bool:
+    """Whether names show whole (the admin; a 乡镇 account in its own townships, by setting):
+    household lists are already cut to the user's townships, so this is the only test."""
+    user = _signed_in()
+    return user is not None and user.can_see_names
+
+
 def is_trial() -> bool:
     """Whether this is the no-account trial (免登录体验), where nothing may be written to the store."""
     user = _signed_in()

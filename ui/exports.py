@@ -4,6 +4,7 @@ and snapshot."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 import pandas as pd
 import streamlit as st
@@ -14,19 +15,23 @@ from ui.text import common
 
 
 def download(frame: pd.DataFrame, title: str, scope: str, *, key: str,
-             headers: dict[str, str] | None = None, label: str = "下载 Excel") -> None:
-    """The file is generated when the user clicks, and each download is recorded in the audit log."""
+             headers: dict[str, str] | None = None, label: str = "下载 Excel",
+             on_download: Callable[[], None] | None = None) -> None:
+    """The file is generated when the user clicks, and each download is recorded in the audit log
+    (and `on_download` called: the visit list notes its households as listed)."""
     info = data.snapshot()
     subtitle = f"{common()['scope']}:{scope} · {common()['snapshot']} {info.id if info else '-'}"
     if data.unconfirmed_settings():
         subtitle += f" · {common()['unconfirmed_mark']}"
     frame = data.in_scope(frame)  # a second lock: no export leaves the user's townships
-    visible = data.can_see_personal()
-    record = auth.export_recorder(title, scope, len(frame), visible)
+    visible, names = data.can_see_personal(), data.can_see_names()
+    record = auth.export_recorder(title, scope, len(frame), visible, names)
 
     def payload() -> bytes:
         record()
-        return excel_bytes(frame, title, subtitle, personal_visible=visible, headers=headers)
+        if on_download is not None:
+            on_download()
+        return excel_bytes(frame, title, subtitle, personal_visible=visible, headers=headers, names_visible=names)
 
     filename = re.sub(r"[\\/:*?\"<>| ]+", "_", f"{title}_{scope}") + ".xlsx"
     # on_click="ignore": a download needs no rerun, and a rerun racing the download could lose it

@@ -48,6 +48,7 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("app_pages/monitoring.py", "防返贫监测", "Relapse monitoring", ":material/monitor_heart:", "巩固成果"),
     PageSpec("app_pages/warning_list.py", "预警名单", "Early-warning list", ":material/notification_important:",
              "巩固成果"),
+    PageSpec("app_pages/followup.py", "跟踪核实", "Visit follow-up", ":material/assignment_turned_in:", "巩固成果"),
     PageSpec("app_pages/checks.py", "数据核查", "Policy checks", ":material/fact_check:", "巩固成果"),
     PageSpec("app_pages/model_card.py", "模型说明", "Risk model card", ":material/model_training:", "巩固成果"),
     PageSpec("app_pages/projects.py", "资金项目", "Funds and projects", ":material/account_balance:", "资金"),

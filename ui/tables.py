@@ -23,7 +23,7 @@ def show(frame: pd.DataFrame, labels: dict[str, str] | None = None, *, height: i
     left off the screen.
     """
     table = frame.drop(columns=[c for c in hide if c in frame.columns])
-    table = table if data.can_see_personal() else mask_frame(table)
+    table = table if data.can_see_personal() else mask_frame(table, keep_names=data.can_see_names())
     text = [c for c in table.columns if table[c].dtype == object or pd.api.types.is_string_dtype(table[c])]
     table = table.fillna({c: "" for c in text})  # an empty cell reads better than "None"
     config = {c: st.column_config.NumberColumn(format=fmt) for c, fmt in (formats or {}).items()

@@ -43,12 +43,20 @@ def personal_columns(table: str = "households") -> list[str]:
     return [c.id for c in TABLES[table].columns if c.personal]
 
 
-def mask_frame(frame: pd.DataFrame) -> pd.DataFrame:
-    """A copy with every personal column masked (by English id or by Chinese header)."""
+def mask_frame(frame: pd.DataFrame, *, keep_names: bool = False) -> pd.DataFrame:
+    """A copy with every personal column masked (by English id or by Chinese header); with
+    `keep_names`, names stay whole and only ID numbers and phones are masked."""
     out = frame.copy()
     headers = {c.zh: c.id for t in TABLES.values() for c in t.columns if c.personal}
     for column in out.columns:
         key = headers.get(column, column)
-        if key in _MASKERS:
+        if key in _MASKERS and not (keep_names and key == "head_name"):
             out[column] = out[column].map(_MASKERS[key])
     return out
+
+
+def note(personal_visible: bool, names_visible: bool = False) -> str:
+    """How an export or view shows personal data, in the words the audit log records."""
+    if personal_visible:
+        return "含完整个人信息"
+    return "含完整姓名,证件号码已脱敏" if names_visible else "个人信息已脱敏"

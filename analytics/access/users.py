@@ -84,6 +84,14 @@ class User:
         return self.role == ADMIN and not self.demo
 
     @property
+    def can_see_names(self) -> bool:
+        """Full names on household lists: the admin, and a 乡镇 account within its own townships
+        (it visits those households) unless privacy.township_sees_names is off. ID numbers stay
+        masked for the 乡镇 account."""
+        township = self.role == TOWNSHIP and not self.demo and settings.flag("privacy.township_sees_names")
+        return self.can_see_personal or township
+
+    @property
     def is_admin(self) -> bool:
         return self.role == ADMIN
 

@@ -12,6 +12,7 @@ from pathlib import Path
 from analytics.data.store import Store
 from analytics.ingest import pipeline as ingest
 from analytics.ingest import templates
+from analytics.ingest import visits as visit_import
 from analytics.ingest.boundaries import CRS_CHOICES
 from analytics.risk import saved as risk_model_store
 
@@ -66,6 +67,11 @@ def run_import(args: argparse.Namespace) -> int:
         return 1
     started = time.perf_counter()
     store = Store(args.store)
+    if checked.visits is not None:  # visit results are kept outside snapshots: no new snapshot, no retraining
+        changed = visit_import.save(store, checked.visits, args.user, checked.files, "全县", "命令行")
+        print(f"已导入入户核实结果 {len(checked.visits):,} 户(新增或更改 {changed:,} 户),"
+              "用 python -m analytics followup 查看跟踪核实进度。")
+        return 0
     snapshot = ingest.commit(checked, store, args.user)
     print(f"已导入为新的数据快照 {snapshot}(写入用时 {time.perf_counter() - started:.1f} 秒),现为当前数据。")
     for name, rows in store.info(snapshot).row_counts.items():

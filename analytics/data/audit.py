@@ -31,6 +31,7 @@ ACTIONS: dict[str, str] = {
     "import": "导入数据",
     "rollback": "回滚数据",
     "export": "导出",
+    "visit_results": "导入核实结果",
     "view_households": "查看户级名单",
     "user_add": "新增用户",
     "user_disable": "停用用户",

@@ -2,7 +2,8 @@
 
 A store is a folder:
     store/state.db                 SQLite (WAL): the snapshot registry, the current pointer,
-                                   and the state other modules keep (users, audit, scenarios)
+                                   and the state other modules keep (users, audit, scenarios,
+                                   visit results: analytics.data.visits)
     store/snapshots/<id>/<table>.parquet   one immutable snapshot per import or demo run
     store/tmp/                     snapshots being written; renamed into place when complete
 
@@ -29,7 +30,7 @@ import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
 from analytics import settings
-from analytics.data import audit
+from analytics.data import audit, visits
 from analytics.data.contract import TABLES
 
 DEFAULT_STORE = settings.DATA_DIR / "store"
@@ -107,6 +108,7 @@ class Store:
                 con.execute("PRAGMA journal_mode=WAL")  # kept in the file once set
                 con.executescript(_SCHEMA)
                 audit.ensure_schema(con)
+                visits.ensure_schema(con)
                 _SCHEMA_READY.add(created)
             yield con
             con.commit()

@@ -20,7 +20,7 @@ from analytics.data import aggregates
 from analytics.data import county as county_identity
 from analytics.data.contract import TABLES
 from analytics.data.store import Store
-from analytics.ingest import boundaries, persons
+from analytics.ingest import boundaries, persons, visits
 from analytics.ingest import reading as importer
 from analytics.ingest.report import ERROR, WARNING, Report
 from analytics.ingest.validation import Current, Validator, contract_types
@@ -42,6 +42,7 @@ class Options:
     county_name: str = ""  # needed only when the county code is not in the national division table
     keep_county_name: bool = False  # use county_name even where the division table names the code otherwise
     year: int | None = None  # the year of person-level files whose title and name give none
+    townships: tuple[str, ...] | None = None  # the uploader's townships, for visit results (None: county)
 
 
 @dataclass
@@ -52,9 +53,12 @@ class Checked:
     base: str | None = None
     county: county_identity.County | None = None
     person_files: list[persons.Summary] = field(default_factory=list)  # what each person-level sheet gave
+    visits: pd.DataFrame | None = None  # a filled visit list's results (kept outside snapshots)
 
     @property
     def ok(self) -> bool:
+        if self.visits is not None:
+            return self.report.ok and not self.visits.empty
         return self.report.ok and bool(self.tables) and self.county is not None
 
 
@@ -92,6 +96,13 @@ def check(paths: Sequence[Path | str], store: Store | None = None, options: Opti
     names = list(names) if names is not None else [p.name for p in paths]
     base = store.current_id() if store is not None else None
     checked = Checked(report, files=names, base=base)
+    recognised = [visits.recognises(p) for p in paths]
+    if any(recognised):  # a filled visit list goes its own way (ingest.visits)
+        if not all(recognised):
+            report.add(ERROR, "、".join(names), "入户核实结果名单请单独导入,不要与其他数据表一起导入")
+            return checked
+        checked.visits = visits.check(paths, names, store, options.townships, report)
+        return checked
     sheets = [s for path, name in zip(paths, names) for s in read_file(path, name, options, report)]
     if not sheets:
         if report.ok:

@@ -20,9 +20,10 @@ def chinese_headers(frame: pd.DataFrame, extra: dict[str, str] | None = None) ->
 
 
 def excel_bytes(frame: pd.DataFrame, title: str, subtitle: str, *, personal_visible: bool = False,
-                headers: dict[str, str] | None = None, sheet: str = "数据") -> bytes:
-    """One sheet: the title, the subtitle (scope, snapshot, time), a blank row, then the table."""
-    table = frame if personal_visible else mask_frame(frame)
+                headers: dict[str, str] | None = None, sheet: str = "数据", names_visible: bool = False) -> bytes:
+    """One sheet: the title, the subtitle (scope, snapshot, time), a blank row, then the table;
+    `names_visible` keeps names whole while ID numbers stay masked (a 乡镇 account's visit list)."""
+    table = frame if personal_visible else mask_frame(frame, keep_names=names_visible)
     table = chinese_headers(table, headers)
     buffer = io.BytesIO()
     stamp = datetime.now().strftime("%Y-%m-%d %H:%M")

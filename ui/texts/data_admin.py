@@ -34,6 +34,7 @@ TEXT = {
         "import": "导入为新的数据快照",
         "importing": "正在写入数据快照,并按新数据训练返贫风险模型……",
         "imported": "已导入:新的数据快照 {id} 现为当前数据。",
+        "visits_imported": "已导入入户核实结果 {n} 户(新增或更改 {changed} 户),不生成新的数据快照;进度见“跟踪核实”页。",
         "stale": "所选文件已改变,请重新检查。",
         "snapshots": "数据快照(新的在前)",
         "history": "操作历史",
@@ -85,6 +86,8 @@ TEXT = {
         "import": "Import as a new snapshot",
         "importing": "Writing the snapshot and training the relapse-risk model on it…",
         "imported": "Imported: snapshot {id} is now current.",
+        "visits_imported": "Imported visit results of {n} households ({changed} new or changed); no new snapshot. "
+                           "See Visit follow-up.",
         "stale": "The chosen files changed: check again.",
         "snapshots": "Snapshots (newest first)",
         "history": "History",

@@ -24,6 +24,7 @@ TEXT = {
         "no": "否",
         "past_year": "{year} 年的结果已经知道:最后一列是 {next} 年的实际情况,可用来回看预警是否准确(该年在模型训练数据内)。",
         "empty": "当前范围内没有符合条件的农户。",
+        "visit_sheet": "下载的名单带空白的“核实结果”“核实人”“核实日期”列:入户核实后回填,在“跟踪核实”页或数据管理页上传。",
         "cannot_train": "无法计算返贫风险:{error}",
     },
     "en": {
@@ -50,14 +51,8 @@ TEXT = {
         "past_year": "The outcome of {year} is known: the last column shows {next}, to look back at the warnings "
                      "(that year is in the model's training data).",
         "empty": "No household in this scope qualifies.",
+        "visit_sheet": "The download has blank result, visitor and date columns: fill them in after the visits and "
+                       "upload the file on Visit follow-up or Data management.",
         "cannot_train": "Cannot compute relapse risk: {error}",
     },
-}
-
-# Titles and headers of exported files only: exports always carry Chinese, whatever the page language.
-EXPORT = {
-    "check_result": "核实结果",
-    "checked_by": "核实人",
-    "checked_on": "核实日期",
-    "export_title": "返贫风险预警名单(入户核实)",
 }
