@@ -20,9 +20,13 @@ snapshot = data.pin_snapshot()  # one snapshot for the whole run, read once
 data.apply_county_settings()  # the county's own settings over the shipped defaults
 desk.prewarm()  # once per snapshot, from the first sign-in page on: the township desk's lists, in the background
 signin.gate()  # the sign-in page until someone is signed in (demo mode on a demo-only store)
-if snapshot is None:
-    st.title(common()["app_title"])
-    st.error(common()["no_data"])
+if snapshot is None:  # no data yet: an administrator imports the county's first files on 数据管理
+    if not auth.is_admin():
+        st.title(common()["app_title"])
+        st.error(common()["no_data"])
+        st.stop()
+    st.info(common()["no_data_admin"], icon=":material/upload_file:")
+    nav.navigation([spec for spec in PAGES if spec.path == nav.FIRST_IMPORT_PAGE]).run()
     st.stop()
 
 page = nav.navigation(auth.visible(PAGES))

@@ -42,7 +42,7 @@ def _kind(kind: str, t: dict[str, str]) -> str:
     return t.get(f"kind_{kind}", kind)
 
 
-def _check(store: Store, files: list, crs: str, replace: bool, year: int | None) -> ingest.Checked:
+def _check(store: Store, files: list, options: ingest.Options) -> ingest.Checked:
     """Uploaded files go to a private temporary folder under their own names, then to the checker."""
     with tempfile.TemporaryDirectory() as folder:
         paths = []
@@ -50,7 +50,7 @@ def _check(store: Store, files: list, crs: str, replace: bool, year: int | None)
             path = Path(folder) / f"{i}{Path(upload.name).suffix.lower()}"
             path.write_bytes(upload.getvalue())
             paths.append(path)
-        return ingest.check(paths, store, ingest.Options(crs=crs, replace=replace, year=year),
+        return ingest.check(paths, store, options,
                             names=[f.name for f in files])
 
 
@@ -94,10 +94,14 @@ with tab_import:
     replace = middle.checkbox(t["replace"], help=t["replace_help"], key="data_admin_replace")
     year = right.number_input(t["year"], min_value=1990, max_value=2100, value=None, step=1, placeholder=t["year_auto"],
                               help=t["year_help"], key="data_admin_year")
-    signature = [(f.name, f.size) for f in files or []], crs, replace, year
+    name_col, keep_col = st.columns([3, 4])
+    county_name = name_col.text_input(t["county_name"], help=t["county_name_help"], max_chars=40, key="data_admin_county")
+    keep = keep_col.checkbox(t["keep_county_name"], help=t["keep_county_name_help"], key="data_admin_keep_county")
+    options = ingest.Options(crs=crs, replace=replace, year=year, county_name=county_name, keep_county_name=keep)
+    signature = [(f.name, f.size) for f in files or []], options
     if st.button(t["check"], type="primary", disabled=not files, key="data_admin_check"):
         with st.spinner(t["checking"]):
-            st.session_state["data_admin_checked"] = (signature, _check(store, files, crs, replace, year))
+            st.session_state["data_admin_checked"] = (signature, _check(store, files, options))
     held = st.session_state.get("data_admin_checked")
     if held is not None and held[0] != signature:
         st.info(t["stale"])

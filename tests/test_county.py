@@ -172,3 +172,28 @@ def test_no_page_or_export_of_an_imported_county_names_the_demo_county(weining, 
     for name, data in files:
         if name.endswith(".html"):
             assert demo.NAME not in data.decode("utf-8") and "威宁彝族回族苗族自治县" in data.decode("utf-8"), name
+
+
+def test_an_empty_store_lets_an_administrator_make_the_first_import_on_the_page(
+        weining_files, demo_tables, tmp_path, app_on, fast_bcrypt):
+    """No data yet: an administrator lands on 数据管理, and a county the division table does not
+    know is imported once its name is typed there."""
+    from analytics.access import users
+    from devtools.apptest import sign_in
+
+    store = app_on(Store(tmp_path / "store"))
+    users.add(store, "admin01", users.ADMIN, "管理员的长密码123", (), by="测试")
+    files = templates.export(demo_tables, tmp_path / "files", csv_tables=("households",))
+    at = sign_in("admin01", "管理员的长密码123")
+    assert not at.exception and at.title[0].value == "数据管理"
+    assert any("还没有数据" in i.value for i in at.info)
+    uploads = [(f.name, f.read_bytes(), "application/octet-stream") for f in files]
+    at.file_uploader(key="data_admin_files").set_value(uploads).run()
+    at.button(key="data_admin_check").click().run()
+    assert any("县代码 990121 不在国家行政区划代码表中" in e for e in haystack(at).splitlines())
+    assert not any(b.key == "data_admin_import" for b in at.button)
+    at.text_input(key="data_admin_county").input("新设县").run()
+    at.button(key="data_admin_check").click().run()
+    at.button(key="data_admin_import").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert county.read(store).name == "新设县"

@@ -66,6 +66,9 @@ PAGES: tuple[PageSpec, ...] = (
 )
 
 
+FIRST_IMPORT_PAGE = "app_pages/data_admin.py"  # the one page an empty store offers (to administrators)
+
+
 def navigation(pages: list[PageSpec]) -> st.Page:
     """The st.navigation menu of these pages, in the session's language; returns the chosen page."""
     english = lang() == "en"

@@ -19,6 +19,7 @@ COMMON = {
         "all_towns": "全县",
         "filters": "筛选",
         "no_data": "数据仓库中还没有数据。请运行 `make run`(会自动生成示范县),或在数据管理页导入数据。",
+        "no_data_admin": "数据仓库中还没有数据:请在本页导入本县的文件(乡镇、行政村、监测标准和农户或家庭成员信息),导入后其他页面即可使用。",
         "scope": "范围",
         "unit_households": "户",
         "unit_people": "人",
@@ -40,6 +41,8 @@ COMMON = {
         "all_towns": "Whole county",
         "filters": "Filters",
         "no_data": "The store holds no data yet. Run `make run` (it generates the demo county) or import data.",
+        "no_data_admin": "The store holds no data yet: import the county's files on this page (townships, villages, "
+                         "monitoring lines and households or household members); the other pages open after that.",
         "scope": "Scope",
         "unit_households": "households",
         "unit_people": "people",

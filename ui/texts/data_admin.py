@@ -16,6 +16,10 @@ TEXT = {
         "replace": "整表替换",
         "replace_help": "默认只替换导入文件中出现的年度(如只导入 2025 年农户,其他年度保留);勾选后带年度的表也整表替换。",
         "check": "检查",
+        "county_name": "县名(仅新设或虚构的县代码需要)",
+        "county_name_help": "县名通常由县代码按国家行政区划代码自动确定;代码不在区划表中时必须填写。",
+        "keep_county_name": "使用填写的县名(与区划表不一致时)",
+        "keep_county_name_help": "县代码在区划表中、但填写的县名与区划表不同时,勾选后使用填写的名称;否则使用区划表的名称并给出警告。",
         "year": "人员信息的年度",
         "year_auto": "自动识别",
         "year_help": ("从全国防返贫监测信息系统导出的家庭成员信息没有“年度”列:年度取自标题行(如“2023年度”)或文件名;"
@@ -67,6 +71,12 @@ TEXT = {
         "replace": "Replace whole tables",
         "replace_help": "By default only the years present in the files are replaced; tick to replace whole tables.",
         "check": "Check",
+        "county_name": "County name (only for a new or fictional county code)",
+        "county_name_help": "The name normally follows from the county code and the national division table; "
+                            "a code the table does not know needs it.",
+        "keep_county_name": "Use the name typed (where it differs from the division table)",
+        "keep_county_name_help": "Where the code is in the division table but the name typed differs, use the typed "
+                                 "name; otherwise the table's name is used with a warning.",
         "year": "Year of person files",
         "year_auto": "Recognised",
         "year_help": ("Person-level exports of the national monitoring system have no year column: the year comes from "
