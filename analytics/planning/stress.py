@@ -256,6 +256,8 @@ def _by(per_row: pd.DataFrame, keys: str | list[str], names: pd.DataFrame | None
     code = keys if isinstance(keys, str) else keys[-1]
     if names is not None:
         out.insert(out.columns.get_loc(code) + 1, name, out[code].map(dict(zip(names[code], names[name]))))
+    people = [c for c in out.columns if c.startswith("people")]
+    out[people] = out[people].astype(int)
     return out.sort_values(["newly_below_line", code], ascending=[False, True]).reset_index(drop=True)
 
 
