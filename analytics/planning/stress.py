@@ -312,11 +312,16 @@ PRESETS: dict[str, dict] = {
 
 def preset_scope(name: str, villages: pd.DataFrame) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """Default places of a preset: migrant work falls in the townships where most villages are
-    山区, a disaster in the 平原 villages (along the rivers); the user edits them."""
+    山区; a flood hits the 平原 villages of the township that has most of them (along the river).
+    The user edits them."""
     kind = PRESETS[name].get("scope")
     if kind == "townships":
         mountain = villages.assign(m=villages["terrain"].eq("山区")).groupby("township_code")["m"].mean()
         return tuple(sorted(mountain[mountain > 0.5].index)), ()
     if kind == "villages":
-        return (), tuple(sorted(villages.loc[villages["terrain"].eq("平原"), "village_code"]))
+        plain = villages[villages["terrain"].eq("平原")]
+        if plain.empty:
+            return (), ()
+        town = plain["township_code"].value_counts().sort_index().idxmax()
+        return (), tuple(sorted(plain.loc[plain["township_code"].eq(town), "village_code"]))
     return (), ()

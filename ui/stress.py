@@ -1,0 +1,98 @@
+"""The 压力测试 page's inputs and caches: the year's baseline in the user's selection (built once
+per snapshot, model, scope and year), each scenario's run (once per scenario), and the preset
+editors that turn widgets into an analytics.planning.stress.Scenario."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import streamlit as st
+
+from analytics.data.contract import HOUSEHOLD_TYPES
+from analytics.planning import scenarios, stress
+from ui import data, risk, scope
+
+
+@st.cache_resource(show_spinner="正在准备压力测试基准(每个数据快照和范围只需一次)……", max_entries=4)
+def _baseline(scope_key: tuple, model_key: str, year: int) -> stress.Baseline:
+    households = data.households(None, scope.selected_villages(), where=(("year", "in", [year - 1, year]),))
+    tables = {"households": households, "monitoring_lines": data.table("monitoring_lines"),
+              "villages": data.table("villages"), "projects": data.table("projects")}
+    return stress.baseline(tables, risk.trained()[0].model, year)
+
+
+def baseline(year: int) -> stress.Baseline:
+    """The recorded households of `year` (and the year before) that the filters select, scored."""
+    return _baseline(scope.key(), risk.model_key(), year)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _run(scope_key: tuple, model_key: str, year: int, request: str) -> stress.Result:
+    return stress.run(baseline(year), stress.Scenario.from_dict(json.loads(request)),
+                      data.table("townships"), data.table("villages"))
+
+
+def run(year: int, scenario: stress.Scenario) -> stress.Result:
+    return _run(scope.key(), risk.model_key(), year, json.dumps(scenario.to_dict(), sort_keys=True))
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _line_range(scope_key: tuple, model_key: str, year: int, top: float) -> pd.DataFrame:
+    base = baseline(year)
+    return stress.line_range(base, stress.line_steps(base.line, top), data.table("townships"))
+
+
+def line_range(year: int, top: float) -> pd.DataFrame:
+    return _line_range(scope.key(), risk.model_key(), year, top)
+
+
+def scenario_scope() -> str:
+    """Stress scenarios list apart from the fund planner's, in the same store and scope rules."""
+    return scenarios.scope_key(data.allowed_townships(), stress.SCENARIO_KIND)
+
+
+def editors(t: dict[str, str], line: float) -> stress.Scenario:
+    """The preset pills and, for each chosen preset, its editable size and scope."""
+    towns, villages = data.table("townships"), data.table("villages")
+    town_names = dict(zip(towns["township_code"], towns["township_name"]))
+    village_names = dict(zip(villages["village_code"], villages["village_name"]))
+    chosen = st.pills(t["presets"], list(stress.PRESETS), selection_mode="multi", default=[next(iter(stress.PRESETS))],
+                      format_func=lambda n: t[f"preset_{n}"], key="stress_presets", help=t["presets_help"])
+    shocks, new_line, notes = [], None, []
+    for name in chosen:
+        preset = stress.PRESETS[name]
+        with st.expander(t["edit"].format(name=t[f"preset_{name}"])):
+            if "line_rise" in preset:
+                rise = st.number_input(t["line_rise"], value=preset["line_rise"], step=100.0, key=f"stress_{name}_rise")
+                new_line = line + rise
+                notes.append(f"{t[f'preset_{name}']}:{rise:+,.0f} {t['yuan']}")
+                continue
+            part, change = next(iter(preset["changes"].items()))
+            left, middle, right = st.columns(3)
+            part = left.selectbox(t["part"], list(stress.PARTS), index=list(stress.PARTS).index(part),
+                                  format_func=lambda p: t[f"part_{p}"], key=f"stress_{name}_part")
+            pct = middle.number_input(t["change"], -100.0, 200.0, value=change * 100, step=5.0,
+                                      key=f"stress_{name}_change")
+            medical = right.number_input(t["medical"], -100.0, 500.0, value=0.0, step=10.0, key=f"stress_{name}_medical")
+            default_towns, default_villages = stress.preset_scope(name, villages)
+            left, middle, right = st.columns(3)
+            picked_towns = left.multiselect(t["townships"], list(town_names),
+                                            default=[c for c in default_towns if c in town_names],
+                                            format_func=town_names.get, key=f"stress_{name}_towns")
+            picked_villages = middle.multiselect(t["villages"], list(village_names),
+                                                 default=[c for c in default_villages if c in village_names],
+                                                 format_func=village_names.get, key=f"stress_{name}_villages")
+            types = ["", *HOUSEHOLD_TYPES]
+            kind = right.selectbox(t["household_type"], types, index=types.index(preset.get("household_type", "")),
+                                   format_func=lambda v: v or t["any_type"], key=f"stress_{name}_type")
+        shocks.append(stress.Shock({part: pct / 100}, medical / 100, tuple(picked_towns), tuple(picked_villages),
+                                   kind or None, name))
+        places = [town_names[c] for c in picked_towns] + [village_names[c] for c in picked_villages]
+        where = "、".join(places[:4]) + ("…" if len(places) > 4 else "") if places else t["everywhere"]
+        notes.append(f"{t[f'preset_{name}']}:{t[f'part_{part}']} {pct:+.0f}%" +
+                     (f",{t['medical_short']} {medical:+.0f}%" if medical else "") +
+                     f",{where}" + (f",{kind}" if kind else ""))
+    if notes:
+        st.caption(" · ".join(notes))
+    return stress.Scenario(tuple(shocks), new_line)
