@@ -77,10 +77,9 @@ with right:
     st.subheader(t["town_title"])
     charts.show(figures.before_after(result.by_township, {"before": t["below_line_before"],
                                                           "after": t["below_line_after"]}), height=420)
-town_table = result.by_township.drop(columns="township_code")
-tables.show(town_table, labels, height=300, formats={"expected_relapse_before": "%.1f",
-                                                      "expected_relapse_after": "%.1f", "lift_cost_wan": "%.1f"})
-exports.download(town_table, zh["export_towns"], scope.label(), key="stress_towns_xlsx",
+tables.show(result.by_township.drop(columns="township_code"), labels, height=300,
+            formats={"expected_relapse_before": "%.1f", "expected_relapse_after": "%.1f", "lift_cost_wan": "%.1f"})
+exports.download(result.by_township, zh["export_towns"], scope.label(), key="stress_towns_xlsx",
                  headers={k: zh[k] for k in labels})
 
 st.subheader(t["list_title"])
@@ -93,7 +92,7 @@ else:
     st.caption(t["list_caption"].format(n=len(listed)))
     tables.show(listed.drop(columns="village_code"), list_labels, height=360)
     auth.audit_view(t["list_title"], len(listed), scope.label())
-    exports.download(listed.drop(columns="village_code"), zh["export_list"], scope.label(), key="stress_list_xlsx",
+    exports.download(listed, zh["export_list"], scope.label(), key="stress_list_xlsx",
                      headers={"village_name": zh["village_name"], "household_type": zh["household_type_col"],
                               **{k: zh[k] for k in ("household_size", "income_before", "income_after", "gap_yuan",
                                                     "monitored")}})
