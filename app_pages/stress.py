@@ -100,7 +100,8 @@ else:
 st.subheader(t["whatif_title"])
 top = st.slider(t["whatif_top"], 5, 50, 20, step=5, key="stress_whatif_top")
 whatif = ui_stress.line_range(f.year, top / 100)
-charts.show(figures.line_whatif(whatif, {"below_line": t["below_line"], "extra_visits": t["workload"]}),
+charts.show(figures.line_whatif(whatif, {"below_line": t["below_line"], "extra_visits": t["workload"],
+                                         "line": t["line_col"]}),
             height=380, title=t["whatif_chart"])
 pivot = whatif.pivot_table(index="township_name", columns="line", values="below_line", aggfunc="sum")
 pivot.columns = [f"{c:,.0f}" for c in pivot.columns]

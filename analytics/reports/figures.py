@@ -74,7 +74,8 @@ def line_whatif(table: pd.DataFrame, names: dict[str, str] | None = None) -> go.
     """Households below each monitoring line (bars, labelled) and those of them not yet monitoring
     objects (the extra workload, line): a projector reads the step from one line to the next.
     `table` is planning.stress.line_range (per line and township)."""
-    names = {"below_line": "低于监测线(户)", "extra_visits": "其中尚非监测对象(户)", **(names or {})}
+    names = {"below_line": "低于监测线(户)", "extra_visits": "其中尚非监测对象(户)", "line": "监测线(元)",
+             **(names or {})}
     total = table.groupby("line")[["below_line", "extra_visits"]].sum().reset_index()
     labels = [f"{v:,.0f}" for v in total["line"]]
     fig = go.Figure([
@@ -84,6 +85,7 @@ def line_whatif(table: pd.DataFrame, names: dict[str, str] | None = None) -> go.
                    text=[f"{v:,}" for v in total["extra_visits"]], textposition="top center",
                    line={"width": 4, "color": COLOURS[0]}),
     ])
+    fig.update_xaxes(type="category", title=names["line"])  # "8,320" is a label, not a number to re-tick
     fig.update_yaxes(range=[0, float(total["below_line"].max() or 1) * 1.25])
     return fig
 
