@@ -48,6 +48,8 @@ def _num(text: str) -> float:
 def test_the_cards_show_the_default_preset_and_move_when_presets_combine(county):
     at = _page()
     expected = _expected(county, "务工收入下降")
+    base, tables = county
+    assert expected == stress.run(base, stress.default_scenario(tables["villages"])).summary()
     assert expected["newly_below_line"] > 0
     assert _num(metric(at, "新跌破监测线(户)")) == expected["newly_below_line"]
     assert _num(metric(at, "低于监测线(人)")) == expected["people_below_line_after"]

@@ -13,6 +13,8 @@ from analytics.data.contract import HOUSEHOLD_TYPES
 from analytics.planning import scenarios, stress
 from ui import data, risk, scope
 
+CURRENT = "stress_current"  # session key of the scenario last set on the page
+
 
 @st.cache_resource(show_spinner="正在准备压力测试基准(每个数据快照和范围只需一次)……", max_entries=4)
 def _baseline(scope_key: tuple, model_key: str, year: int) -> stress.Baseline:
@@ -95,4 +97,15 @@ def editors(t: dict[str, str], line: float) -> stress.Scenario:
                      f",{where}" + (f",{kind}" if kind else ""))
     if notes:
         st.caption(" · ".join(notes))
-    return stress.Scenario(tuple(shocks), new_line)
+    chosen_scenario = stress.Scenario(tuple(shocks), new_line)
+    st.session_state[CURRENT] = (chosen_scenario.to_dict(), " · ".join(notes))  # for the meeting deck
+    return chosen_scenario
+
+
+def current() -> tuple[stress.Scenario, str]:
+    """The scenario last set on the 压力测试 page in this session (and its description), or the
+    default one: the meeting deck shows it."""
+    saved, notes = st.session_state.get(CURRENT, (None, ""))
+    if saved is None:
+        return stress.default_scenario(data.table("villages")), ""
+    return stress.Scenario.from_dict(saved), notes

@@ -325,3 +325,12 @@ def preset_scope(name: str, villages: pd.DataFrame) -> tuple[tuple[str, ...], tu
         town = plain["township_code"].value_counts().sort_index().idxmax()
         return (), tuple(sorted(plain.loc[plain["township_code"].eq(town), "village_code"]))
     return (), ()
+
+
+def default_scenario(villages: pd.DataFrame) -> Scenario:
+    """The first preset with its default places: what the page opens with, and what the meeting
+    deck shows before anyone has chosen a scenario."""
+    name = next(iter(PRESETS))
+    towns, places = preset_scope(name, villages)
+    preset = PRESETS[name]
+    return Scenario((Shock(dict(preset["changes"]), 0.0, towns, places, preset.get("household_type"), name),))
