@@ -225,3 +225,11 @@ def test_the_command_refuses_bad_input_in_chinese(demo_store, capsys):
         assert main(["stress", "--store", str(demo_store.root), *argv]) == 2
         err = capsys.readouterr().err
         assert message in err and "Traceback" not in err
+
+
+def test_a_medical_change_moves_only_the_models_figure(county):
+    """Per-capita net income does not subtract medical spending (the contract), so the counts stay."""
+    base, _ = county
+    result = stress.run(base, Scenario((Shock({}, medical=1.0),))).totals
+    assert result["below_line_after"] == result["below_line_before"] and result["newly_below_line"] == 0
+    assert result["expected_relapse_after"] > result["expected_relapse_before"]

@@ -142,7 +142,7 @@ TEXT = {
         "lift": "Income needed (10k yuan)",
         "visits": "Extra visits (households)",
         "before": "before {v}",
-        "map_title": "Households newly below the line",
+        "map_title": "Where households fall below the line",
         "map_unit": "households",
         "town_title": "By township",
         "list_title": "Households newly below the line",
