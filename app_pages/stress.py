@@ -22,8 +22,8 @@ t = pick(TEXT)
 zh = TEXT["zh"]  # exports carry Chinese titles and headers
 f = filters.current()
 FIGURE_KEYS = ("below_line_before", "below_line_after", "newly_below_line", "people_below_line_before",
-               "people_below_line_after", "expected_relapse_before", "expected_relapse_after", "lift_cost_wan",
-               "extra_visits")
+               "people_below_line_after", "newly_people_below_line", "expected_relapse_before",
+               "expected_relapse_after", "lift_cost_wan", "extra_visits")
 
 layout.header(t["title"], scope.label())
 st.caption(t["intro"])

@@ -97,6 +97,7 @@ def test_falling_exactly_to_the_line_is_not_below_it(hand):
     assert on_line.totals["below_line_after"] == 0 and on_line.totals["newly_below_line"] == 0
     below = stress.run(base, Scenario((Shock({"wage": -0.2002}),)))
     assert below.totals["newly_below_line"] == 4 and below.totals["people_below_line_after"] == 8
+    assert below.totals["newly_people_below_line"] == 8
     assert below.totals["lift_cost_wan"] == pytest.approx(4 * 2 * (8000 - _formula({"wage": -0.2002})) / 10_000)
     assert below.totals["extra_visits"] == 4  # none of them is a monitoring object
     assert len(below.newly_below) == 4

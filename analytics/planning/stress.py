@@ -166,12 +166,15 @@ def shocked_rows(rows: pd.DataFrame, scenario: Scenario) -> tuple[pd.DataFrame, 
 
 
 FIGURES = ("households", "people", "below_line_before", "below_line_after", "newly_below_line",
-           "people_below_line_before", "people_below_line_after", "expected_relapse_before",
-           "expected_relapse_after", "lift_cost_wan", "extra_visits")
+           "people_below_line_before", "people_below_line_after", "newly_people_below_line",
+           "expected_relapse_before", "expected_relapse_after", "lift_cost_wan", "extra_visits")
 
 
 @dataclass(frozen=True)
 class Result:
+    """A run's figures: `totals` over every household of the baseline (FIGURES), the same by
+    township and village, and the households newly below the line for the desk."""
+
     year: int
     line_before: float
     line_after: float
@@ -189,8 +192,8 @@ class Result:
                 "households": self.households_in_scope, "households_total": int(t["households"]),
                 "people_total": int(t["people"]),
                 **{k: int(t[k]) for k in ("below_line_before", "below_line_after", "newly_below_line",
-                                          "people_below_line_before", "people_below_line_after", "extra_visits")},
-                "newly_people_below_line": int(t["people_below_line_after"] - t["people_below_line_before"]),
+                                          "people_below_line_before", "people_below_line_after",
+                                          "newly_people_below_line", "extra_visits")},
                 "expected_relapse_before": round(float(t["expected_relapse_before"]), 1),
                 "expected_relapse_after": round(float(t["expected_relapse_after"]), 1),
                 "lift_cost_wan": round(float(t["lift_cost_wan"]), 2),
@@ -233,6 +236,7 @@ def run(base: Baseline, scenario: Scenario, townships: pd.DataFrame | None = Non
         "newly_below_line": newly.astype(int),
         "people_below_line_before": people.where(below_before, 0.0),
         "people_below_line_after": people.where(below_after, 0.0),
+        "newly_people_below_line": people.where(newly, 0.0),
         "expected_relapse_before": base.probability, "expected_relapse_after": probability,
         "lift_cost_wan": gap_yuan / 10_000, "extra_visits": (newly & unmonitored).astype(int),
     })
