@@ -37,6 +37,7 @@ except (RiskDataError, stress_test.StressError) as exc:
     st.stop()
 
 scenario = ui_stress.editors(t, base.line)
+st.caption(ui_stress.describe(t, scenario, base.line))
 if not scenario.shocks and scenario.line is None:
     st.info(t["nothing"])
     st.stop()

@@ -54,21 +54,25 @@ def scenario_scope() -> str:
     return scenarios.scope_key(data.allowed_townships(), stress.SCENARIO_KIND)
 
 
+def _names() -> tuple[dict[str, str], dict[str, str]]:
+    towns, villages = data.table("townships"), data.table("villages")
+    return (dict(zip(towns["township_code"], towns["township_name"])),
+            dict(zip(villages["village_code"], villages["village_name"])))
+
+
 def editors(t: dict[str, str], line: float) -> stress.Scenario:
     """The preset pills and, for each chosen preset, its editable size and scope."""
-    towns, villages = data.table("townships"), data.table("villages")
-    town_names = dict(zip(towns["township_code"], towns["township_name"]))
-    village_names = dict(zip(villages["village_code"], villages["village_name"]))
+    town_names, village_names = _names()
+    villages = data.table("villages")
     chosen = st.pills(t["presets"], list(stress.PRESETS), selection_mode="multi", default=[next(iter(stress.PRESETS))],
                       format_func=lambda n: t[f"preset_{n}"], key="stress_presets", help=t["presets_help"])
-    shocks, new_line, notes = [], None, []
+    shocks, new_line = [], None
     for name in chosen:
         preset = stress.PRESETS[name]
         with st.expander(t["edit"].format(name=t[f"preset_{name}"])):
             if "line_rise" in preset:
-                rise = st.number_input(t["line_rise"], value=preset["line_rise"], step=100.0, key=f"stress_{name}_rise")
-                new_line = line + rise
-                notes.append(f"{t[f'preset_{name}']}:{rise:+,.0f} {t['yuan']}")
+                new_line = line + st.number_input(t["line_rise"], value=preset["line_rise"], step=100.0,
+                                                  key=f"stress_{name}_rise")
                 continue
             part, change = next(iter(preset["changes"].items()))
             left, middle, right = st.columns(3)
@@ -90,22 +94,29 @@ def editors(t: dict[str, str], line: float) -> stress.Scenario:
                                    format_func=lambda v: v or t["any_type"], key=f"stress_{name}_type")
         shocks.append(stress.Shock({part: pct / 100}, medical / 100, tuple(picked_towns), tuple(picked_villages),
                                    kind or None, name))
-        places = [town_names[c] for c in picked_towns] + [village_names[c] for c in picked_villages]
-        where = "、".join(places[:4]) + ("…" if len(places) > 4 else "") if places else t["everywhere"]
-        notes.append(f"{t[f'preset_{name}']}:{t[f'part_{part}']} {pct:+.0f}%" +
-                     (f",{t['medical_short']} {medical:+.0f}%" if medical else "") +
-                     f",{where}" + (f",{kind}" if kind else ""))
-    if notes:
-        st.caption(" · ".join(notes))
     chosen_scenario = stress.Scenario(tuple(shocks), new_line)
-    st.session_state[CURRENT] = (chosen_scenario.to_dict(), " · ".join(notes))  # for the meeting deck
+    st.session_state[CURRENT] = chosen_scenario.to_dict()  # the meeting deck shows it
     return chosen_scenario
 
 
-def current() -> tuple[stress.Scenario, str]:
-    """The scenario last set on the 压力测试 page in this session (and its description), or the
-    default one: the meeting deck shows it."""
-    saved, notes = st.session_state.get(CURRENT, (None, ""))
-    if saved is None:
-        return stress.default_scenario(data.table("villages")), ""
-    return stress.Scenario.from_dict(saved), notes
+def describe(t: dict[str, str], scenario: stress.Scenario, line: float) -> str:
+    """One line per scenario in words: each shock's size, places and type, and the line."""
+    town_names, village_names = _names()
+    notes = []
+    for shock in scenario.shocks:
+        label = t.get(f"preset_{shock.name}", shock.name)
+        changes = "、".join(f"{t[f'part_{p}']} {c:+.0%}" for p, c in shock.changes.items())
+        places = [town_names.get(c, c) for c in shock.townships] + [village_names.get(c, c) for c in shock.villages]
+        where = "、".join(places[:4]) + ("…" if len(places) > 4 else "") if places else t["everywhere"]
+        notes.append(f"{label}:{changes}" + (f",{t['medical_short']} {shock.medical:+.0%}" if shock.medical else "")
+                     + f",{where}" + (f",{shock.household_type}" if shock.household_type else ""))
+    if scenario.line is not None:
+        notes.append(f"{t['preset_监测线上调']}:{scenario.line - line:+,.0f} {t['yuan']}")
+    return " · ".join(notes)
+
+
+def current() -> stress.Scenario:
+    """The scenario last set on the 压力测试 page in this session, or the default one: the
+    meeting deck shows it."""
+    saved = st.session_state.get(CURRENT)
+    return stress.default_scenario(data.table("villages")) if saved is None else stress.Scenario.from_dict(saved)
