@@ -1,17 +1,22 @@
 """The 压力测试 page's inputs and caches: the year's baseline in the user's selection (built once
-per snapshot, model, scope and year), each scenario's run (once per scenario), and the preset
-editors that turn widgets into an analytics.planning.stress.Scenario."""
+per snapshot, model, scope and year), each scenario's run (once per scenario), the preset
+editors that turn widgets into an analytics.planning.stress.Scenario, and the meeting deck's
+slide of the scenario last set."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
 from analytics.data.contract import HOUSEHOLD_TYPES
 from analytics.planning import scenarios, stress
-from ui import data, risk, scope
+from analytics.reports import figures
+from analytics.risk.features import RiskDataError
+from ui import data, filters, layout, risk, scope
 
 CURRENT = "stress_current"  # session key of the scenario last set on the page
 
@@ -120,3 +125,30 @@ def current() -> stress.Scenario:
     meeting deck shows it."""
     saved = st.session_state.get(CURRENT)
     return stress.default_scenario(data.table("villages")) if saved is None else stress.Scenario.from_dict(saved)
+
+
+def slide(t: dict[str, str], height: int, show: Callable[[go.Figure, int, str | None], None]) -> None:
+    """The meeting deck's slide of the current scenario: the before/after cards, the scenario in
+    words and the townships where households fall below the line, in `height` pixels."""
+    year = filters.current().year
+    try:
+        base = baseline(year)
+        scenario = current()
+        result = run(year, scenario)
+    except (RiskDataError, stress.StressError) as exc:
+        st.error(str(exc))
+        return
+    s = result.summary()
+    layout.cards([
+        layout.Card(t["below_households"], layout.num(s["below_line_after"]),
+                    t["before"].format(v=layout.num(s["below_line_before"])), delta_color="off"),
+        layout.Card(t["below_people"], layout.num(s["people_below_line_after"]),
+                    t["before"].format(v=layout.num(s["people_below_line_before"])), delta_color="off"),
+        layout.Card(t["relapse"], layout.num(s["expected_relapse_after"], digits=1),
+                    t["before"].format(v=layout.num(s["expected_relapse_before"], digits=1)), delta_color="off"),
+        layout.Card(t["lift"], layout.num(s["lift_cost_wan"], digits=1),
+                    t["visits_note"].format(n=s["extra_visits"]), delta_color="off"),
+    ])
+    st.caption(describe(t, scenario, base.line) + "".join(f" · {w}" for w in result.extrapolation))
+    show(figures.before_after(result.by_township, {"before": t["below_line_before"], "after": t["below_line_after"]},
+                              top=10), height, t["slide_chart"])
