@@ -97,7 +97,7 @@ def before_after(by_township: pd.DataFrame, names: dict[str, str] | None = None,
     rows = by_township.head(top).iloc[::-1]
     label = rows["township_name"] if "township_name" in rows else rows["township_code"]
     return go.Figure([
-        go.Bar(y=label, x=rows["below_line_before"], name=names["before"], orientation="h", marker_color="#9e9e9e"),
+        go.Bar(y=label, x=rows["below_line_before"], name=names["before"], orientation="h", marker_color=GREY),
         go.Bar(y=label, x=rows["below_line_after"], name=names["after"], orientation="h", marker_color=COLOURS[0],
                text=[f"+{v:,}" for v in rows["newly_below_line"]], textposition="outside", cliponaxis=False),
     ])
