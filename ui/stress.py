@@ -17,6 +17,8 @@ from analytics.planning import scenarios, stress
 from analytics.reports import figures
 from analytics.risk.features import RiskDataError
 from ui import data, filters, layout, risk, scope
+from ui.text import pick
+from ui.texts.stress import TEXT
 
 CURRENT = "stress_current"  # session key of the scenario last set on the page
 
@@ -127,10 +129,11 @@ def current() -> stress.Scenario:
     return stress.default_scenario(data.table("villages")) if saved is None else stress.Scenario.from_dict(saved)
 
 
-def slide(t: dict[str, str], height: int, show: Callable[[go.Figure, int, str | None], None]) -> None:
+def slide(height: int, show: Callable[[go.Figure, int, str | None], None]) -> None:
     """The meeting deck's slide of the current scenario: the before/after cards, the scenario in
-    words and the townships where households fall below the line, in `height` pixels."""
-    year = filters.current().year
+    words and the townships where households fall below the line; the chart takes `height`
+    pixels and is drawn by the deck's `show`."""
+    t, year = pick(TEXT), filters.current().year
     try:
         base = baseline(year)
         scenario = current()
