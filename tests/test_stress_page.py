@@ -98,3 +98,15 @@ def test_a_township_user_sees_only_its_township(accounts, monkeypatch):
     assert len(picker.options) == 1 and set(picker.value) <= {accounts.township}
     whatif = frame(at, "8,000")
     assert len(whatif) == 1
+
+
+def test_the_deck_shows_the_scenario_last_set_on_the_page(county):
+    at = _page()
+    at.button_group(key="stress_presets").set_value(["务工收入下降", "监测线上调"]).run()
+    at.switch_page("app_pages/slides.py").run()
+    at.selectbox(key="slide").set_value("stress").run()
+    assert not at.exception, [e.value for e in at.exception]
+    combined = _expected(county, "务工收入下降", line_rise=stress.PRESETS["监测线上调"]["line_rise"])
+    assert _num(metric(at, "低于监测线(户)")) == combined["below_line_after"]
+    assert _num(metric(at, "预计次年返贫(户)")) == combined["expected_relapse_after"]
+    assert any("+500" in c.value for c in at.caption)
