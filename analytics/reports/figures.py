@@ -99,7 +99,8 @@ def before_after(by_township: pd.DataFrame, names: dict[str, str] | None = None,
     return go.Figure([
         go.Bar(y=label, x=rows["below_line_before"], name=names["before"], orientation="h", marker_color=GREY),
         go.Bar(y=label, x=rows["below_line_after"], name=names["after"], orientation="h", marker_color=COLOURS[0],
-               text=[f"+{v:,}" for v in rows["newly_below_line"]], textposition="outside", cliponaxis=False),
+               text=[f"+{v:,}" if v else "" for v in rows["newly_below_line"]], textposition="outside",
+               constraintext="none", cliponaxis=False),  # the newly-below count, read from the back of the room
     ])
 
 
