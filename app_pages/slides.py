@@ -20,10 +20,11 @@ from analytics.views.township import high_risk_by_township
 from ui import cards, data, filters, layout, maps, projector, scope, scores, tables
 from ui import ranking as ranking_table
 from ui import risk as relapse
+from ui import stress as stress_test
 from ui.text import lang, pick
 from ui.texts.slides import TEXT
 
-SLIDES = ("kpis", "map", "dimensions", "risk", "guarantees", "funds", "ranking")
+SLIDES = ("kpis", "map", "dimensions", "risk", "stress", "guarantees", "funds", "ranking")
 INTERVALS = (10, 20, 30, 60)
 
 
@@ -171,6 +172,11 @@ def ranking(d: projector.Deck) -> None:
     st.caption(t["weights"].format(weights=",".join(f"{components[c]} {w:.0%}" for c, w in weight.items())))
 
 
+def stress_scenario(d: projector.Deck) -> None:
+    """The scenario last set on 压力测试 (the default one otherwise); built in ui.stress."""
+    stress_test.slide(d.screen.body - d.screen.cards_height() - 40, d.show)
+
+
 t = pick(TEXT)
 names = dict(zip(SLIDES, t["names"].split("|")))
 titles = dict(zip(SLIDES, t["titles"].split("|")))
@@ -181,4 +187,4 @@ deck = projector.Deck(t, filters.current(), screen, slide, scope.village_year(),
             projects.with_places(scope.projects(), villages, townships), villages, townships,
             IndustryRule.from_settings())
 {"kpis": kpis, "map": county_map, "dimensions": dimensions, "risk": risk, "guarantees": guarantee,
- "funds": funds, "ranking": ranking}[slide](deck)
+ "funds": funds, "ranking": ranking, "stress": stress_scenario}[slide](deck)

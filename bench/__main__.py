@@ -40,7 +40,7 @@ def run(sizes: list[int], work: Path, sessions: int, changes: int) -> dict:
         store = work / f"county_{size}"
         shutil.rmtree(store, ignore_errors=True)
         row = {"generate": _worker("generate", str(store), str(size))}
-        for kind in ("load", "import", "risk", "allocate", "pages"):
+        for kind in ("load", "import", "risk", "allocate", "stress", "pages"):
             row[kind] = _worker(kind, str(store))
         if sessions and size == sizes[0]:
             row["load_test"] = load_test(store, sessions, changes)
@@ -65,6 +65,10 @@ def table(sizes: dict) -> str:
                      f"(peak {rk['peak_rss_mb']} MB), recall@workload model {rk['recall_at_workload']['model']} "
                      f"vs rules {rk['recall_at_workload']['baseline']}")
         lines.append(f"optimiser: solve {al['solve_s']} s, gap {al['gap']:.1e}, command {al['command_s']} s")
+        st = row["stress"]
+        lines.append(f"stress test: baseline {st['baseline_s']} s, one run median {st['run_median_s']} s "
+                     f"(max {st['run_max_s']} s), line what-if {st['line_range_s']} s; page cold {st['page_cold_s']} s, "
+                     f"rerun with a new scenario {st['page_rerun_new_scenario_s']} s, cached {st['page_rerun_cached_s']} s")
         lines.append(f"{'page':<14}{'cold s':>8}{'warm s':>8}{'peak MB':>9}{'map KB':>8}{'errors':>7}")
         for p in row["pages"]:
             lines.append(f"{p['page']:<14}{p['cold_s']:>8}{p['warm_s']:>8}{p['peak_rss_mb']:>9}"

@@ -1,6 +1,6 @@
 """Runs one measurement in a fresh process, so its peak memory is its own: prints JSON.
 
-python -m bench.worker generate STORE HOUSEHOLDS | load | import | risk | allocate | pages STORE
+python -m bench.worker generate STORE HOUSEHOLDS | load | import | risk | allocate | stress | pages STORE
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ import json
 import sys
 from pathlib import Path
 
-from bench import measure, risk
+from bench import measure, risk, stress
 
 
 def main(argv: list[str]) -> None:
@@ -24,6 +24,8 @@ def main(argv: list[str]) -> None:
         result = risk.measure(str(store))
     elif kind == "allocate":
         result = measure.allocate(store)
+    elif kind == "stress":
+        result = stress.measure(store)
     elif kind == "pages":
         result = measure.pages(store)
     else:

@@ -31,6 +31,17 @@ def _bins(values: pd.Series, classes: int = len(PALETTE)) -> np.ndarray:
     return edges if len(edges) > 1 else np.array([edges[0], edges[0] + 1])
 
 
+def count_bins(values: pd.Series, classes: int = len(PALETTE)) -> np.ndarray:
+    """Class edges for counts where most areas have none: 0 is a class of its own, the areas
+    with some are split by quantiles (quantiles over all areas would put them in one class)."""
+    some = values[values > 0].dropna()
+    if some.empty:
+        return np.array([0.0, 1.0])
+    upper = np.quantile(some, np.linspace(0, 1, classes))
+    edges = np.unique(np.concatenate([[0.0, 1.0], np.maximum(upper, 1.0)]))
+    return edges if len(edges) > 2 else np.array([0.0, 1.0, 2.0])
+
+
 def _colour(value: float, edges: np.ndarray, palette: tuple[str, ...]) -> str:
     if value is None or not np.isfinite(value):
         return MISSING
@@ -54,16 +65,16 @@ def _legend(title: str, unit: str, edges: np.ndarray, fmt: str, palette: tuple[s
 
 def choropleth(shapes: gpd.GeoDataFrame, values: pd.Series, names: pd.Series, *, title: str,
                unit: str, fmt: str = ",.0f", highlight: str | None = None,
-               reverse: bool = False) -> folium.Map:
+               reverse: bool = False, edges: np.ndarray | None = None) -> folium.Map:
     """Shapes coloured by `values` (indexed like the shapes' first column), with a tooltip
-    naming each area and its value, and a Chinese legend."""
+    naming each area and its value, and a Chinese legend; `edges` replaces the quantile classes."""
     key = shapes.columns[0]
     frame = shapes[[key, "geometry"]].copy()
     frame["value"] = frame[key].map(values)
     frame["name"] = frame[key].map(names).fillna(frame[key])
     frame["label"] = [f"{v:{fmt}} {unit}" if pd.notna(v) else common()["legend_missing"] for v in frame["value"]]
     palette = PALETTE[::-1] if reverse else PALETTE
-    edges = _bins(frame["value"])
+    edges = _bins(frame["value"]) if edges is None else edges
     colours = {code: _colour(v, edges, palette) for code, v in zip(frame[key], frame["value"])}
     minx, miny, maxx, maxy = frame.total_bounds
     tile_url = settings.text("map.tile_url")

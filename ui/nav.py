@@ -50,6 +50,7 @@ PAGES: tuple[PageSpec, ...] = (
              "巩固成果"),
     PageSpec("app_pages/followup.py", "跟踪核实", "Visit follow-up", ":material/assignment_turned_in:", "巩固成果"),
     PageSpec("app_pages/checks.py", "数据核查", "Policy checks", ":material/fact_check:", "巩固成果"),
+    PageSpec("app_pages/stress.py", "压力测试", "Stress test", ":material/thunderstorm:", "巩固成果"),
     PageSpec("app_pages/model_card.py", "模型说明", "Risk model card", ":material/model_training:", "巩固成果"),
     PageSpec("app_pages/projects.py", "资金项目", "Funds and projects", ":material/account_balance:", "资金"),
     PageSpec("app_pages/assessment.py", "乡镇考核", "Township assessment", ":material/leaderboard:", "考核"),

@@ -15,4 +15,5 @@ COMMAND_MODULES = (
     "analytics.commands.county",
     "analytics.commands.checks",
     "analytics.commands.followup",
+    "analytics.commands.stress",
 )

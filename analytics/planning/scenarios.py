@@ -65,9 +65,11 @@ class Scenario:
     result: dict
 
 
-def scope_key(townships: tuple[str, ...] | None) -> str:
-    """The scope a user works in: COUNTY, or the township codes joined."""
-    return COUNTY if townships is None else ",".join(sorted(townships))
+def scope_key(townships: tuple[str, ...] | None, kind: str = "") -> str:
+    """The scope a user works in: COUNTY, or the township codes joined. Another planner than the
+    fund planner (the stress test, say) names its `kind`, so its scenarios list apart."""
+    key = COUNTY if townships is None else ",".join(sorted(townships))
+    return f"{kind}:{key}" if kind else key
 
 
 def _clean(name: str) -> str:

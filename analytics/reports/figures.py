@@ -70,6 +70,40 @@ def income_vs_line(trend: pd.DataFrame, names: dict[str, str] | None = None) -> 
     return fig
 
 
+def line_whatif(table: pd.DataFrame, names: dict[str, str] | None = None) -> go.Figure:
+    """Households below each monitoring line (bars, labelled) and those of them not yet monitoring
+    objects (the extra workload, line): a projector reads the step from one line to the next.
+    `table` is planning.stress.line_range (per line and township)."""
+    names = {"below_line": "低于监测线(户)", "extra_visits": "其中尚非监测对象(户)", "line": "监测线(元)",
+             **(names or {})}
+    total = table.groupby("line")[["below_line", "extra_visits"]].sum().reset_index()
+    labels = [f"{v:,.0f}" for v in total["line"]]
+    fig = go.Figure([
+        go.Bar(x=labels, y=total["below_line"], name=names["below_line"], marker_color=COLOURS[1],
+               text=[f"{v:,}" for v in total["below_line"]], textposition="outside", cliponaxis=False),
+        go.Scatter(x=labels, y=total["extra_visits"], name=names["extra_visits"], mode="lines+markers+text",
+                   text=[f"{v:,}" for v in total["extra_visits"]], textposition="top center",
+                   line={"width": 4, "color": COLOURS[0]}),
+    ])
+    fig.update_xaxes(type="category", title=names["line"])  # "8,320" is a label, not a number to re-tick
+    fig.update_yaxes(range=[0, float(total["below_line"].max() or 1) * 1.25])
+    return fig
+
+
+def before_after(by_township: pd.DataFrame, names: dict[str, str] | None = None, top: int = 12) -> go.Figure:
+    """Households below the line before and after a stress scenario, for the townships with most
+    newly below (planning.stress Result.by_township), first on top."""
+    names = {"before": "冲击前", "after": "冲击后", **(names or {})}
+    rows = by_township.head(top).iloc[::-1]
+    label = rows["township_name"] if "township_name" in rows else rows["township_code"]
+    return go.Figure([
+        go.Bar(y=label, x=rows["below_line_before"], name=names["before"], orientation="h", marker_color=GREY),
+        go.Bar(y=label, x=rows["below_line_after"], name=names["after"], orientation="h", marker_color=COLOURS[0],
+               text=[f"+{v:,}" if v else "" for v in rows["newly_below_line"]], textposition="outside",
+               constraintext="none", cliponaxis=False),  # the newly-below count, read from the back of the room
+    ])
+
+
 def funds_by_category(projects: pd.DataFrame, unit: str = "万元", paid_label: str = "已付") -> go.Figure:
     """Funds of one year's projects per category, largest on top, paid share in the label."""
     by = projects.groupby("category").agg(funds=("funds_wan", "sum"), paid=("disbursed_wan", "sum"))

@@ -199,7 +199,7 @@ def _complete(households: pd.DataFrame) -> pd.DataFrame:
     return h.assign(**absent) if absent else h
 
 
-def _net_income(h: pd.DataFrame) -> pd.Series:
+def net_income(h: pd.DataFrame) -> pd.Series:
     """Per-capita net income; filled from its parts where the optional column is empty."""
     parts = h[list(INCOME_PARTS)].sum(axis=1) - h["production_expense"]
     computed = parts / h["household_size"].clip(lower=1)
@@ -256,10 +256,9 @@ def _measures(h: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(out, index=h.index)
 
 
-def _village_context(h: pd.DataFrame, income: pd.Series, line: pd.Series, villages: pd.DataFrame | None,
-                     projects: pd.DataFrame | None) -> pd.DataFrame:
-    """Per village and year: the share below the line, the mean income, the change of business
-    income (a disaster shows here) and the funds of year t per household."""
+def _village_levels(h: pd.DataFrame, income: pd.Series, line: pd.Series) -> pd.DataFrame:
+    """Per village and year: the share below the line, the mean income (by people) and the
+    mean business income per household, the income-driven part of the village context."""
     frame = pd.DataFrame({
         "village_code": h["village_code"], "year": h["year"],
         "below": (income < line).astype(float), "income_total": income * h["household_size"],
@@ -268,10 +267,24 @@ def _village_context(h: pd.DataFrame, income: pd.Series, line: pd.Series, villag
     v = frame.groupby(["village_code", "year"], observed=True).sum()
     v["village_below_share"] = v["below"] / v["households"]
     v["village_income"] = v["income_total"] / v["people"].where(v["people"] > 0)
-    business = v["business"] / v["households"]
-    before = business.rename(lambda y: y + 1, level="year")
-    v["village_business_change"] = (business / before.reindex(business.index) - 1).clip(-1, 2)
-    v = v[["village_below_share", "village_income", "village_business_change", "households"]].reset_index()
+    v["business_mean"] = v["business"] / v["households"]
+    return v[["village_below_share", "village_income", "business_mean", "households"]]
+
+
+def _business_change(now: pd.Series, before: pd.Series) -> pd.Series:
+    """Village business income per household against the year before (a disaster shows here);
+    both indexed by (village_code, year), `before` by its own year."""
+    previous = before.rename(lambda y: y + 1, level="year").reindex(now.index)
+    return (now / previous - 1).clip(-1, 2)
+
+
+def _village_context(h: pd.DataFrame, income: pd.Series, line: pd.Series, villages: pd.DataFrame | None,
+                     projects: pd.DataFrame | None) -> pd.DataFrame:
+    """Per village and year: the share below the line, the mean income, the change of business
+    income and the funds of year t per household."""
+    v = _village_levels(h, income, line)
+    v["village_business_change"] = _business_change(v["business_mean"], v["business_mean"])
+    v = v.drop(columns="business_mean").reset_index()
     for feature, categories in FUND_GROUPS.items():
         v[feature] = _funds(projects, categories, v)
     if villages is not None:
@@ -318,12 +331,10 @@ def build(tables: dict[str, pd.DataFrame], label: LabelSpec | None = None) -> Fe
     provincial, warnings = provincial_income(years)
     if system_population(h):
         warnings.append(SYSTEM_POPULATION_NOTE)
-    income = _net_income(h)
+    income = net_income(h)
     state = monitoring_state(h)
     size = h["household_size"].clip(lower=1).astype(float)
     labour = h["labor_count"].astype(float)
-    gross = h[list(INCOME_PARTS)].sum(axis=1)
-    family_net = income * size
 
     prev = pd.DataFrame({"household_id": h["household_id"], "year": h["year"] + 1,
                          "income_prev": income, "months_prev": h["migrant_work_months"].astype(float)})
@@ -341,20 +352,10 @@ def build(tables: dict[str, pd.DataFrame], label: LabelSpec | None = None) -> Fe
         "serious_illness_count": h["serious_illness_count"].astype(float),
         "disabled_count": h["disabled_count"].astype(float),
         "head_education_level": education.astype(float),
-        "income_to_line": income / line,
-        "income_log": np.log((income / line).clip(lower=0.25)),
-        "income_gap": (1.5 - income / line).clip(lower=0),
-        "below_line": (income < line).astype(float),
+        **_income_features(h, income, line, lagged["income_prev"].set_axis(h.index), h["year"].map(provincial)),
         "no_previous_year": lagged["income_prev"].isna().astype(float).to_numpy(),
-        "income_change": ((income - lagged["income_prev"].to_numpy()) / line).clip(-3, 3),
-        "wage_share": _share(h["wage_income"], gross),
-        "business_share": _share(h["business_income"], gross),
-        "transfer_share": _share(h["transfer_income"], gross),
-        "business_loss": (h["business_income"] < h["production_expense"]).astype(float),
         "work_months_per_labour": h["migrant_work_months"].astype(float) / labour.where(labour > 0),
         "work_months_change": h["migrant_work_months"].astype(float) - lagged["months_prev"].to_numpy(),
-        "medical_to_provincial": h["medical_out_of_pocket"] / h["year"].map(provincial),
-        "medical_to_income": (h["medical_out_of_pocket"] / family_net.clip(lower=1)).clip(upper=5),
         "housing_unsafe": 1 - _bool(h["housing_safe"]),
         "water_unsafe": 1 - _bool(h["drinking_water_safe"]),
         "education_gap": 1 - _bool(h["compulsory_education_ok"]),
@@ -374,9 +375,8 @@ def build(tables: dict[str, pd.DataFrame], label: LabelSpec | None = None) -> Fe
     features["former_poor_village"] = _bool(context["is_former_poor_village"]).to_numpy()
     features["key_village"] = _bool(context["is_key_village"]).to_numpy()
     features["relocation_site"] = _bool(context["is_relocation_site"]).to_numpy()
-    features["village_below_share"] = context["village_below_share"].to_numpy()
-    features["village_income_to_line"] = (context["village_income"].to_numpy() / line).to_numpy()
-    features["village_business_change"] = context["village_business_change"].to_numpy()
+    for name, values in _village_features(context, line).items():
+        features[name] = values
     for feature in FUND_GROUPS:
         features[feature] = context[feature].to_numpy()
 
@@ -400,3 +400,62 @@ def _label(h: pd.DataFrame, income: pd.Series, line: pd.Series, state: pd.DataFr
         event = event | state["identified"]
     nxt = pd.DataFrame({"household_id": h["household_id"], "year": h["year"] - 1, "label": event.astype(float)})
     return h[["household_id", "year"]].merge(nxt, on=["household_id", "year"], how="left")["label"].set_axis(h.index)
+
+
+# The features an income or a monitoring line moves; `reprice` recomputes these and only these.
+INCOME_DRIVEN = ("income_to_line", "income_log", "income_gap", "below_line", "income_change", "wage_share",
+                 "business_share", "transfer_share", "business_loss", "medical_to_provincial", "medical_to_income",
+                 "village_below_share", "village_income_to_line", "village_business_change")
+
+
+def _income_features(h: pd.DataFrame, income: pd.Series, line: pd.Series, income_prev: pd.Series,
+                     provincial: pd.Series) -> dict[str, pd.Series]:
+    """The household's income-driven features (all aligned on h's index)."""
+    gross = h[list(INCOME_PARTS)].sum(axis=1)
+    family_net = income * h["household_size"].clip(lower=1).astype(float)
+    return {
+        "income_to_line": income / line,
+        "income_log": np.log((income / line).clip(lower=0.25)),
+        "income_gap": (1.5 - income / line).clip(lower=0),
+        "below_line": (income < line).astype(float),
+        "income_change": ((income - income_prev) / line).clip(-3, 3),
+        "wage_share": _share(h["wage_income"], gross),
+        "business_share": _share(h["business_income"], gross),
+        "transfer_share": _share(h["transfer_income"], gross),
+        "business_loss": (h["business_income"] < h["production_expense"]).astype(float),
+        "medical_to_provincial": h["medical_out_of_pocket"] / provincial,
+        "medical_to_income": (h["medical_out_of_pocket"] / family_net.clip(lower=1)).clip(upper=5),
+    }
+
+
+def _village_features(context: pd.DataFrame, line: pd.Series) -> dict[str, np.ndarray]:
+    """The village's income-driven features from its context rows (one per household)."""
+    return {
+        "village_below_share": context["village_below_share"].to_numpy(),
+        "village_income_to_line": context["village_income"].to_numpy() / np.asarray(line, dtype=float),
+        "village_business_change": context["village_business_change"].to_numpy(),
+    }
+
+
+def reprice(frame: pd.DataFrame, rows: pd.DataFrame, previous: pd.DataFrame, line: float) -> pd.DataFrame:
+    """Feature rows of one year (`frame`, from `build`) with the income-driven features recomputed
+    from `rows`: that year's household rows in the same order, with changed income parts,
+    per-capita income or medical spending, against the monitoring line `line`. `previous` holds
+    the year before's household rows (for the changes). Everything else stays as recorded: this
+    is how a stress test feeds shocked incomes through the model's own features."""
+    year = int(rows["year"].iloc[0])
+    h, before = _complete(rows), _complete(previous)
+    income = net_income(h)
+    lines = pd.Series(float(line), index=h.index)
+    provincial, _ = provincial_income([year])
+    income_prev = h["household_id"].map(pd.Series(net_income(before).to_numpy(), index=before["household_id"]))
+    out = frame.copy()
+    for name, values in _income_features(h, income, lines, income_prev, pd.Series(provincial[year], index=h.index)).items():
+        out[name] = values.to_numpy(dtype=np.float32)
+    now = _village_levels(h, income, lines)
+    prior = _village_levels(before, net_income(before), pd.Series(np.inf, index=before.index))["business_mean"]
+    now["village_business_change"] = _business_change(now["business_mean"], prior)
+    context = h[["village_code", "year"]].merge(now.reset_index(), on=["village_code", "year"], how="left")
+    for name, values in _village_features(context, lines).items():
+        out[name] = values.astype(np.float32)
+    return out
