@@ -236,6 +236,10 @@ def stability_rules(context: Context, constraints: Constraints, support: np.ndar
     if short > 0:  # the industry-share rule forces its categories up
         weights = share[industry] if share[industry].sum() > 0 else np.ones(len(industry))
         high[industry] += short * weights / weights.sum() + 1e-9
+    others = [i for i in range(len(share)) if i not in industry]
+    room = 1.0 - constraints.industry_min_share
+    if low[others].sum() > room:  # ... and the other categories' floors down
+        low[others] *= room / low[others].sum()
     mins, maxs = dict(constraints.category_min_share), dict(constraints.category_max_share)
     return replace(constraints,
                    category_min_share=tuple((c, max(float(lo), mins.get(c, 0.0)))
