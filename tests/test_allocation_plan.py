@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from analytics import settings
 from analytics.__main__ import main
 from analytics.planning import allocation, response
 from analytics.planning import plan as planning
@@ -132,7 +133,8 @@ def test_every_effect_says_whether_it_is_estimated_or_assumed(context, model):
 
 def test_an_override_moves_the_plan(context, model):
     """A planner who assumes 乡村建设 cuts relapse three times as much as the best estimated
-    category sees most of the money not bound to 产业发展 move there."""
+    category: the cautious plan moves money there by the stability band (max_share_change of the
+    budget); without the band, most of the money not bound to 产业发展 moves there."""
     budget = context.default_budget()
     rules = Constraints.from_settings(budget, _towns(context), len(context.villages))
     plain = response.Effects(model)
@@ -141,7 +143,9 @@ def test_an_override_moves_the_plan(context, model):
     assumed = response.Effects(model, [response.Override(response.RELAPSE, "乡村建设", strong)])
     after = planning.run(context, assumed, planning.Request(rules, "risk"))
     moved = after["totals_by_category"]["乡村建设"] - before["totals_by_category"]["乡村建设"]
-    assert moved > 0.25 * budget
+    assert moved == pytest.approx(settings.number("allocation.max_share_change") * budget, rel=1e-3)
+    free = planning.run(context, assumed, planning.Request(rules, "risk", cautious=False))
+    assert free["totals_by_category"]["乡村建设"] - before["totals_by_category"]["乡村建设"] > 0.25 * budget
     assert after["overrides"] == [{"outcome": response.RELAPSE, "category": "乡村建设", "value": strong,
                                    "low": None, "high": None}]
 
