@@ -135,3 +135,14 @@ def test_a_planners_ceiling_tighter_than_the_band_holds():
                                      np.array([True, True]))
     assert dict(rules.category_max_share)["产业发展"] == pytest.approx(0.55)
     assert "产业发展不超过预算的 55.0%(55.0 万元)" in allocation.rule_names(context, rules)
+
+
+def test_a_planners_ceiling_below_last_year_makes_room_in_the_other_categories():
+    """其他 capped at 10% (last year 40%), nothing supported: 产业发展's band widens to 90%."""
+    context = _tiny_county()
+    rules = planning.stability_rules(context, Constraints(100.0, 0.0, category_max_share=(("其他", 0.1),)),
+                                     np.array([False, False]))
+    assert dict(rules.category_max_share) == pytest.approx({"产业发展": 0.9, "其他": 0.1}, abs=1e-8)
+    funds = allocation.optimise(context, np.zeros((2, 2)), rules).funds
+    assert allocation.violations(context, rules, funds) == []
+    assert funds[:, 1].sum() == pytest.approx(10.0, abs=1e-3)

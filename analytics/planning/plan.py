@@ -224,28 +224,48 @@ def supported(context: Context, effects: Effects, objective: str) -> np.ndarray:
 
 def stability_rules(context: Context, constraints: Constraints, support: np.ndarray) -> Constraints:
     """The planner's rules plus the stability band around last year's category shares (module
-    docstring); where the planner set a floor or ceiling, the tighter bound holds."""
+    docstring). A floor or ceiling the planner set replaces the band for its category; where a
+    rule (the planner's bounds, the industry share) needs room, the band of the categories the
+    planner left alone widens, in proportion to last year's shares, just enough to make it."""
+    cats = list(context.categories)
     totals = context.last_year.sum(axis=0)
     share = totals / totals.sum() if totals.sum() > 0 else np.full(len(totals), 1 / len(totals))
     change = settings.number("allocation.max_share_change")
     rise = settings.number("allocation.uncertain_share_rise")
     low = np.where(support, share - change, share - np.minimum(change, share / 2)).clip(0, 1)
-    high = np.where(support, share + change, share + rise).clip(0, 1) + 1e-9
-    industry = context.industry
-    short = constraints.industry_min_share - high[industry].sum()
-    if short > 0:  # the industry-share rule forces its categories up
-        weights = share[industry] if share[industry].sum() > 0 else np.ones(len(industry))
-        high[industry] += short * weights / weights.sum() + 1e-9
-    others = [i for i in range(len(share)) if i not in industry]
-    room = 1.0 - constraints.industry_min_share
-    if low[others].sum() > room:  # ... and the other categories' floors down
-        low[others] *= room / low[others].sum()
+    high = np.where(support, share + change, share + rise).clip(0, 1)
     mins, maxs = dict(constraints.category_min_share), dict(constraints.category_max_share)
+    set_low = np.array([c in mins for c in cats])
+    set_high = np.array([c in maxs for c in cats])
+    low = np.where(set_low, [mins.get(c, 0.0) for c in cats], low)
+    high = np.where(set_high, [maxs.get(c, 1.0) for c in cats], high)
+    low = np.where(set_high & ~set_low, np.minimum(low, high), low)
+    high = np.where(set_low & ~set_high, np.maximum(low, high), high)
+    industry = np.isin(np.arange(len(cats)), context.industry)
+    every = np.ones(len(cats), bool)
+    _widen(high, constraints.industry_min_share, industry, industry & ~set_high, share, up=True)
+    _widen(low, 1.0 - constraints.industry_min_share, ~industry, ~industry & ~set_low, share, up=False)
+    _widen(high, 1.0, every, ~set_high, share, up=True)
+    _widen(low, 1.0, every, ~set_low, share, up=False)
     return replace(constraints,
-                   category_min_share=tuple((c, max(float(lo), mins.get(c, 0.0)))
-                                            for c, lo in zip(context.categories, low)),
-                   category_max_share=tuple((c, min(float(hi), maxs.get(c, 1.0)))
-                                            for c, hi in zip(context.categories, high)))
+                   category_min_share=tuple((c, float(lo)) for c, lo in zip(cats, low)),
+                   category_max_share=tuple((c, float(hi) + 1e-9) for c, hi in zip(cats, high)))
+
+
+def _widen(bound: np.ndarray, target: float, over: np.ndarray, free: np.ndarray, share: np.ndarray,
+           up: bool) -> None:
+    """Move the `free` entries of `bound` (ceilings up, or floors down) until the sum over
+    `over` reaches `target` (at least it for ceilings, at most it for floors)."""
+    total = bound[over].sum()
+    gap = target - total if up else total - target
+    if gap <= 0 or not free.any():
+        return
+    if up:
+        weights = np.where(free, share if share[free].sum() > 0 else 1.0, 0.0)
+        bound += gap * weights / weights.sum()
+    else:
+        cut = min(gap / max(bound[free].sum(), 1e-12), 1.0)
+        bound[free] *= 1 - cut
 
 
 def corner_notes(context: Context, result: dict) -> list[str]:
@@ -348,7 +368,6 @@ def run(context: Context, effects: Effects, request: Request, tol: float = 1e-5)
     result["rules"] = rule_names(context, rules)
     result["cautious"] = request.cautious
     result["effects_used"] = "shrunk" if effects.shrunk else "raw"
-    result["effects_used_zh"] = "收缩后的效果" if effects.shrunk else "原始估计"
     result["supported"] = {c: bool(v) for c, v in zip(context.categories, support)}
     result["solver"] = {"objective": request.objective, "objective_zh": OBJECTIVES[request.objective],
                         "value": solution.objective, "upper_bound": solution.upper_bound, "gap": solution.gap,
