@@ -187,6 +187,24 @@ def test_command_refuses_an_unknown_village_in_chinese(demo_store, capsys):
     assert code != 0 and "不存在的村代码:123" in capsys.readouterr().err
 
 
+def test_command_json_shows_shrunk_and_raw_effects_and_the_rules(demo_store, capsys):
+    code = main(["allocate", "--store", str(demo_store.root), "--budget", "9000", "--category-max", "其他=0.001",
+                 "--json"])
+    out = json.loads(capsys.readouterr().out)
+    assert code == 0 and out["effects_used"] == "shrunk" and out["cautious"] is True
+    assert all({"estimate", "raw_estimate", "raw_low", "raw_high"} <= set(e) for e in out["effect_sources"])
+    assert "其他不超过预算的 0.1%(9.0 万元)" in out["rules"]
+    assert out["totals_by_category"]["其他"] <= 9.0 + 1e-3 and out["violations"] == []
+    code = main(["allocate", "--store", str(demo_store.root), "--budget", "9000", "--raw-effects", "--json"])
+    assert code == 0 and json.loads(capsys.readouterr().out)["effects_used"] == "raw"
+
+
+def test_command_refuses_a_bad_category_share_in_chinese(demo_store, capsys):
+    code = main(["allocate", "--store", str(demo_store.root), "--budget", "9000", "--category-min", "产业发展=1.5"])
+    err = capsys.readouterr().err
+    assert code != 0 and "--category-min 的“产业发展=1.5”有误" in err and "Traceback" not in err
+
+
 def test_default_township_bounds_always_leave_room_for_a_plan():
     for n in (1, 2, 3, 5, 16, 40):
         low, high = allocation.township_shares(n)
