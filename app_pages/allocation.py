@@ -140,9 +140,14 @@ with tab_effects:
     st.caption(t["effects_caption"].format(level=result["effects"][0]["level"],
                                            assumed="、".join(assumed) if assumed else t["none_assumed"]))
     st.markdown(f"**{t['sources_title']}**")
+    used = t["used"] if result.get("cautious", False) else t["used_free"]
+    st.caption(used.format(used=t["used_names"][result.get("effects_used", "raw")]))
     effect_frame = allocation.effect_sources(result, context.categories)
     tables.show(effect_frame, {"category": t["category"], "relapse": t["relapse_effect"],
-                               "overall": t["score_effect"], "source": t["source"]})
+                               "relapse_raw": t["relapse_raw"], "overall": t["score_effect"],
+                               "overall_raw": t["score_raw"], "supported": t["supported"], "source": t["source"]})
+    with st.expander(t["rules_title"]):
+        st.markdown("\n".join(f"- {rule}" for rule in result.get("rules", [])))
 
 with tab_saved:
     left, right = st.columns(2)

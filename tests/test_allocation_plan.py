@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from analytics import settings
 from analytics.__main__ import main
 from analytics.planning import allocation, response
 from analytics.planning import plan as planning
@@ -132,7 +133,8 @@ def test_every_effect_says_whether_it_is_estimated_or_assumed(context, model):
 
 def test_an_override_moves_the_plan(context, model):
     """A planner who assumes 乡村建设 cuts relapse three times as much as the best estimated
-    category sees most of the money not bound to 产业发展 move there."""
+    category: the cautious plan moves money there by the stability band (max_share_change of the
+    budget); without the band, most of the money not bound to 产业发展 moves there."""
     budget = context.default_budget()
     rules = Constraints.from_settings(budget, _towns(context), len(context.villages))
     plain = response.Effects(model)
@@ -141,7 +143,9 @@ def test_an_override_moves_the_plan(context, model):
     assumed = response.Effects(model, [response.Override(response.RELAPSE, "乡村建设", strong)])
     after = planning.run(context, assumed, planning.Request(rules, "risk"))
     moved = after["totals_by_category"]["乡村建设"] - before["totals_by_category"]["乡村建设"]
-    assert moved > 0.25 * budget
+    assert moved == pytest.approx(settings.number("allocation.max_share_change") * budget, rel=1e-3)
+    free = planning.run(context, assumed, planning.Request(rules, "risk", cautious=False))
+    assert free["totals_by_category"]["乡村建设"] - before["totals_by_category"]["乡村建设"] > 0.25 * budget
     assert after["overrides"] == [{"outcome": response.RELAPSE, "category": "乡村建设", "value": strong,
                                    "low": None, "high": None}]
 
@@ -181,6 +185,24 @@ def test_command_names_the_conflict_and_exits_non_zero(demo_store, capsys):
 def test_command_refuses_an_unknown_village_in_chinese(demo_store, capsys):
     code = main(["allocate", "--store", str(demo_store.root), "--budget", "9000", "--keep-last-year", "123"])
     assert code != 0 and "不存在的村代码:123" in capsys.readouterr().err
+
+
+def test_command_json_shows_shrunk_and_raw_effects_and_the_rules(demo_store, capsys):
+    code = main(["allocate", "--store", str(demo_store.root), "--budget", "9000", "--category-max", "其他=0.001",
+                 "--json"])
+    out = json.loads(capsys.readouterr().out)
+    assert code == 0 and out["effects_used"] == "shrunk" and out["cautious"] is True
+    assert all({"estimate", "raw_estimate", "raw_low", "raw_high"} <= set(e) for e in out["effect_sources"])
+    assert "其他不超过预算的 0.1%(9.0 万元)" in out["rules"]
+    assert out["totals_by_category"]["其他"] <= 9.0 + 1e-3 and out["violations"] == []
+    code = main(["allocate", "--store", str(demo_store.root), "--budget", "9000", "--raw-effects", "--json"])
+    assert code == 0 and json.loads(capsys.readouterr().out)["effects_used"] == "raw"
+
+
+def test_command_refuses_a_bad_category_share_in_chinese(demo_store, capsys):
+    code = main(["allocate", "--store", str(demo_store.root), "--budget", "9000", "--category-min", "产业发展=1.5"])
+    err = capsys.readouterr().err
+    assert code != 0 and "--category-min 的“产业发展=1.5”有误" in err and "Traceback" not in err
 
 
 def test_default_township_bounds_always_leave_room_for_a_plan():

@@ -141,7 +141,7 @@ def test_override_replaces_the_estimate_and_is_marked_assumed(county, x):
     assert estimate == pytest.approx(2.0) and low == pytest.approx(1.0) and high == pytest.approx(3.0)
     assert changed.assumed_terms(weights) == ["乡村建设→卫生厕所普及率"]
     assert plain.assumed_terms(weights) == []
-    assert plain.combine(weights)[0] == pytest.approx(model.effects_.set_index(["outcome", "category"])
+    assert plain.combine(weights, raw=True)[0] == pytest.approx(model.effects_.set_index(["outcome", "category"])
                                                      .loc[("ECO01", "乡村建设"), "estimate"])
 
 
@@ -156,5 +156,32 @@ def test_combined_interval_matches_the_sandwich_of_one_coefficient(county, x):
     model = response.ResponseModel().fit(_simulated(county), x, county["villages"])
     effects = response.Effects(model)
     row = model.effects_.set_index(["outcome", "category"]).loc[("IND03", "产业发展")]
-    estimate, low, high = effects.combine({"IND03": np.eye(8)[0]})
+    estimate, low, high = effects.combine({"IND03": np.eye(8)[0]}, raw=True)
     assert (estimate, low, high) == pytest.approx((row["estimate"], row["low"], row["high"]))
+
+
+def _effects_rows(estimates: list[float], se: list[float], source: str = response.ESTIMATED) -> pd.DataFrame:
+    rows = pd.DataFrame({"outcome": "Y", "category": [f"c{i}" for i in range(len(estimates))],
+                         "estimate": estimates, "se": se, "source": source})
+    return rows.assign(low=rows["estimate"] - 2 * rows["se"], high=rows["estimate"] + 2 * rows["se"])
+
+
+def test_estimates_that_spread_no_more_than_their_noise_shrink_to_zero():
+    """τ² = mean(b² - se²) = mean(1 - 1, 0.25 - 1) < 0 → 0: every effect is 0, intervals keep their width."""
+    out = response.shrink(_effects_rows([1.0, -0.5], [1.0, 1.0]))
+    assert out["estimate"].tolist() == [0.0, 0.0] and out["shrink_factor"].tolist() == [0.0, 0.0]
+    assert out["low"].tolist() == [-2.0, -2.0] and out["high"].tolist() == [2.0, 2.0]
+    assert out["raw_estimate"].tolist() == [1.0, -0.5]
+
+
+def test_a_clear_effect_is_shrunk_less_than_a_noisy_one():
+    """b = (4, 4), se = (1, 3): τ² = mean(16 - 1, 16 - 9) = 11; factors 11/12 and 11/20."""
+    out = response.shrink(_effects_rows([4.0, 4.0], [1.0, 3.0]))
+    assert out["shrink_factor"].tolist() == pytest.approx([11 / 12, 11 / 20])
+    assert out["estimate"].tolist() == pytest.approx([4 * 11 / 12, 4 * 11 / 20])
+    assert out["high"].tolist() == pytest.approx([4 * 11 / 12 + 2, 4 * 11 / 20 + 6])
+
+
+def test_assumed_effects_are_not_shrunk():
+    out = response.shrink(_effects_rows([0.7], [0.0], source=response.ASSUMED))
+    assert out["estimate"].tolist() == [0.7] and out["shrink_factor"].tolist() == [1.0]

@@ -43,7 +43,7 @@ def _plan(root: str, snapshot_id: str, townships: tuple[str, ...] | None, reques
     context = context.within(data.table("villages")["village_code"])
     request, overrides = planning.request_from_dict(json.loads(request_json))
     try:
-        return planning.run(context, response.Effects(model, overrides), request)
+        return planning.run(context, response.Effects(model, overrides, shrunk=request.cautious), request)
     except ValueError as exc:  # AllocationError and bad overrides carry a Chinese message
         return {"error": str(exc)}
 
@@ -63,7 +63,7 @@ def start(context: Context) -> None:
     rules = Constraints.from_settings(budget, sorted(context.township_names), len(context.villages))
     defaults = {"budget": budget, "objective": "risk", "blend": settings.number("allocation.blend_risk_weight"),
                 "share": rules.industry_min_share, "cap": rules.village_cap_wan or 0.0,
-                "keymin": rules.key_village_min_wan, "pool": False, "keep": []}
+                "keymin": rules.key_village_min_wan, "pool": False, "keep": [], "cautious": True}
     for key, value in defaults.items():
         st.session_state.setdefault(f"alloc_{key}", value)
     st.session_state.setdefault("alloc_overrides", {})
@@ -85,7 +85,8 @@ def load(name: str) -> None:
     s.update({"alloc_budget": float(c["budget_wan"]), "alloc_objective": request["objective"],
               "alloc_blend": float(request["blend_weight"]), "alloc_share": float(c["industry_min_share"]),
               "alloc_cap": float(c["village_cap_wan"] or 0.0), "alloc_keymin": float(c["key_village_min_wan"]),
-              "alloc_pool": bool(c["pool_only"]), "alloc_keep": list(c["keep_last_year"])})
+              "alloc_pool": bool(c["pool_only"]), "alloc_keep": list(c["keep_last_year"]),
+              "alloc_cautious": bool(request.get("cautious", True))})
     s["alloc_towns_base"] = allocation.saved_bounds(fitted()[0], c)
     _bump("alloc_towns_version")
     s["alloc_overrides"] = {}
@@ -136,6 +137,7 @@ def inputs(t: dict, context: Context) -> tuple[pd.DataFrame, bool]:
                            placeholder=t["keep_placeholder"],
                            format_func=lambda code: f"{names[code]}({towns_of[code]})")
             st.checkbox(t["pool"], key="alloc_pool", help=t["pool_help"])
+            st.checkbox(t["cautious"], key="alloc_cautious", help=t["cautious_help"])
             submitted = st.form_submit_button(t["submit"], type="primary", icon=":material/calculate:")
     return towns, submitted
 
@@ -169,7 +171,7 @@ def request(towns: pd.DataFrame, submitted: bool) -> dict:
     s = st.session_state
     if submitted or "alloc_submitted" not in s:
         rules = allocation.constraints({k: s[f"alloc_{k}"] for k in INPUTS}, towns)
-        chosen = planning.Request(rules, s["alloc_objective"], float(s["alloc_blend"]))
+        chosen = planning.Request(rules, s["alloc_objective"], float(s["alloc_blend"]), bool(s["alloc_cautious"]))
         listed = tuple(Override(**o) for items in s["alloc_overrides"].values() for o in items)
         s["alloc_submitted"] = json.dumps(planning.request_to_dict(chosen, listed), ensure_ascii=False,
                                           sort_keys=True)

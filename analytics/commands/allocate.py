@@ -25,6 +25,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--key-village-min", type=float, help="每个重点帮扶村的下限(万元;默认为村均 × 设置的倍数)")
     p.add_argument("--keep-last-year", nargs="+", default=[], metavar="村代码", help="这些村不少于上年")
     p.add_argument("--pool-only", action="store_true", help="只安排项目库中的储备项目")
+    p.add_argument("--category-min", nargs="+", default=[], metavar="类别=占比", help="类别资金下限(占预算比例 0-1)")
+    p.add_argument("--category-max", nargs="+", default=[], metavar="类别=占比", help="类别资金上限(占预算比例 0-1)")
+    p.add_argument("--raw-effects", action="store_true",
+                   help="按原始估计求最优,不收缩效果、不设占比稳定约束(结果可能是角点方案)")
     p.add_argument("--json", action="store_true", help="输出 JSON")
     p.set_defaults(run=run)
 
@@ -36,7 +40,9 @@ def _constraints(args: argparse.Namespace, context) -> Constraints:
     unknown = [c for c in args.keep_last_year if c not in known]
     if unknown:
         raise AllocationError(f"--keep-last-year 中有不存在的村代码:{'、'.join(unknown)}")
-    changes = {"keep_last_year": tuple(args.keep_last_year), "pool_only": args.pool_only}
+    changes = {"keep_last_year": tuple(args.keep_last_year), "pool_only": args.pool_only,
+               "category_min_share": _shares(args.category_min, "--category-min"),
+               "category_max_share": _shares(args.category_max, "--category-max")}
     if args.min_industry_share is not None:
         if not 0 <= args.min_industry_share <= 1:
             raise AllocationError(f"产业发展资金最低占比应在 0 到 1 之间,当前为 {args.min_industry_share}。")
@@ -49,13 +55,29 @@ def _constraints(args: argparse.Namespace, context) -> Constraints:
     return Constraints.from_settings(args.budget, towns, len(context.villages), **changes)
 
 
+def _shares(items: list[str], option: str) -> tuple[tuple[str, float], ...]:
+    """"类别=占比" pairs; a bad item gets a Chinese message naming it."""
+    out = []
+    for item in items:
+        category, _, value = item.partition("=")
+        try:
+            share = float(value)
+        except ValueError:
+            share = -1.0
+        if not 0 <= share <= 1:
+            raise AllocationError(f"{option} 的“{item}”有误:应写成 类别=占比,占比在 0 到 1 之间,如 产业发展=0.6。")
+        out.append((category.strip(), share))
+    return tuple(out)
+
+
 def run(args: argparse.Namespace) -> int:
     tables = planning.snapshot_tables(Store(args.store))
     try:
         context = planning.build_context(tables, args.year)
-        effects = response.Effects(response.fit_snapshot(tables))
+        effects = response.Effects(response.fit_snapshot(tables), shrunk=not args.raw_effects)
         blend = args.blend_weight if args.blend_weight is not None else settings.number("allocation.blend_risk_weight")
-        request = planning.Request(_constraints(args, context), args.objective, float(blend))
+        request = planning.Request(_constraints(args, context), args.objective, float(blend),
+                                   cautious=not args.raw_effects)
         result = planning.run(context, effects, request)
     except (AllocationError, ValueError) as exc:
         print(f"错误:{exc}", file=sys.stderr)
@@ -73,9 +95,19 @@ def _text(result: dict, towns: dict[str, str]) -> str:
              f"产业发展占比 {result['industry_share']:.1%} · 求解 {solver['seconds']:.2f} 秒,最优性差距 {solver['gap']:.1e}",
              "分类别(万元):" + ",".join(f"{c} {v:,.1f}" for c, v in result["totals_by_category"].items() if v > 0),
              "分乡镇(万元):" + ",".join(f"{towns.get(t, t)} {v:,.1f}" for t, v in result["totals_by_township"].items()),
+             "所用效果:" + ("收缩后的效果(稳健方案,只有数据支持有效的类别计入目标:"
+                            + ("、".join(c for c, ok in result["supported"].items() if ok) or "无") + ")"
+                            if result["cautious"] else "原始估计(不设占比稳定约束)"),
              "预计效果(区间为 {:.0%} 置信区间):".format(result["effects"][0]["level"])]
     for e in result["effects"]:
         lines.append(f"  {e['label']}:{e['estimate']:,.1f} {e['unit']}({e['low']:,.1f} ~ {e['high']:,.1f})")
+    lines.append("各类资金每单位效果 · 返贫致贫风险发生率(百分点):收缩后 / 原始估计")
+    for e in result["effect_sources"]:
+        if e["outcome"] == "relapse":
+            lines.append(f"  {e['category']}:{e['estimate']:.3f}({e['low']:.3f} ~ {e['high']:.3f}) / "
+                         f"{e['raw_estimate']:.3f}({e['raw_low']:.3f} ~ {e['raw_high']:.3f})")
+    lines.append("约束:" + ";".join(result["rules"]))
+    lines.extend(f"说明:{note}" for note in result["notes"])
     lines.append("基准方案:")
     for b in result["baselines"].values():
         first = b["effects"][0]

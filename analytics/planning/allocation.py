@@ -73,6 +73,10 @@ class Constraints:
     township_max_wan: tuple[tuple[str, float], ...] = ()
     keep_last_year: tuple[str, ...] = ()
     pool_only: bool = False
+    # Per category share of the budget (0-1): floors and ceilings, the planner's or the stability
+    # rules of a cautious plan (analytics.planning.plan.stability_rules).
+    category_min_share: tuple[tuple[str, float], ...] = ()
+    category_max_share: tuple[tuple[str, float], ...] = ()
 
     @classmethod
     def from_settings(cls, budget_wan: float, township_codes: list[str], villages: int,
@@ -217,12 +221,30 @@ def _groups(context: Context, c: Constraints) -> list[_Group]:
     industry = np.full(n, c.industry_min_share)
     for column in context.industry:
         industry[column::c_count] -= 1.0
+    for kind, bounds in (("min", c.category_min_share), ("max", c.category_max_share)):
+        for category, share in bounds:
+            if category not in context.categories:
+                raise AllocationError(f"资金类别“{category}”不存在,可选:{'、'.join(context.categories)}。")
+            column = np.zeros(n)
+            column[context.categories.index(category)::c_count] = 1.0
+            amount = share * c.budget_wan
+            if kind == "min":
+                groups.append(_Group(f"{category}不少于预算的 {share:.1%}({_wan(amount)})",
+                                     sparse.csr_array(column[None, :]), np.array([amount]), np.array([np.inf])))
+            else:
+                groups.append(_Group(f"{category}不超过预算的 {share:.1%}({_wan(amount)})",
+                                     sparse.csr_array(column[None, :]), np.array([-np.inf]), np.array([amount])))
     groups.append(_Group(f"{context.industry_label()}资金占比不低于 {c.industry_min_share:.0%}",
                          sparse.csr_array(industry[None, :]),
                          np.array([-np.inf]), np.array([0.0])))
     groups.append(_Group(f"总预算 {_wan(c.budget_wan)} 全部分配", sparse.csr_array(np.ones((1, n))),
                          np.array([c.budget_wan]), np.array([c.budget_wan])))
     return groups
+
+
+def rule_names(context: Context, constraints: Constraints) -> list[str]:
+    """Every rule of a plan in words, as a planner would list it on a slide."""
+    return [g.name for g in _groups(context, constraints)]
 
 
 def _linear_parts(groups: list[_Group], n: int) -> tuple:

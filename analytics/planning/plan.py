@@ -11,11 +11,20 @@ Objectives, per unit of g = log(1 + thousand yuan per household) in village v, c
 - score: 1 for lagging villages (the last tier of analytics.scoring.composite) × overall-score points,
   derived from the indicator effects with the scorer's points per indicator unit;
 - blend: both, each divided by its value under the equal-per-village split, weighted.
+
+Cautious plans (the default, Request.cautious). Effects are shrunk toward zero
+(response.shrink) and only a category whose effect on the objective is supported by the data
+(its interval excludes zero on the good side: `supported`) is valued; the others count as zero.
+Stability rules (`stability_rules`) then keep every category near last year's share: a
+supported one moves at most allocation.max_share_change; an unsupported one keeps at least half
+its share (and at most that change less) and rises at most allocation.uncertain_share_rise,
+unless the industry-share rule needs its categories to rise. So money moves away from last
+year's pattern only where the evidence supports it.
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -34,6 +43,7 @@ from analytics.planning.allocation import (
     baselines,
     objective_value,
     optimise,
+    rule_names,
     violations,
 )
 from analytics.planning.response import HOUSEHOLD_COLUMNS as RESPONSE_COLUMNS
@@ -51,6 +61,7 @@ class Request:
     constraints: Constraints
     objective: str = "risk"
     blend_weight: float = field(default_factory=lambda: settings.number("allocation.blend_risk_weight"))
+    cautious: bool = True
 
     def __post_init__(self) -> None:
         if self.objective not in OBJECTIVES:
@@ -62,16 +73,18 @@ class Request:
 def request_to_dict(request: Request, overrides: tuple[Override, ...] = ()) -> dict:
     """A request and the planner's effect overrides as plain JSON data (for saved scenarios)."""
     return {"constraints": asdict(request.constraints), "objective": request.objective,
-            "blend_weight": request.blend_weight, "overrides": [asdict(o) for o in overrides]}
+            "blend_weight": request.blend_weight, "cautious": request.cautious,
+            "overrides": [asdict(o) for o in overrides]}
 
 
 def request_from_dict(data: dict) -> tuple[Request, tuple[Override, ...]]:
     """The inverse of `request_to_dict`."""
     c = dict(data["constraints"])
-    for key in ("township_min_wan", "township_max_wan"):
+    for key in ("township_min_wan", "township_max_wan", "category_min_share", "category_max_share"):
         c[key] = tuple((str(t), float(v)) for t, v in c.get(key, ()))
     c["keep_last_year"] = tuple(c.get("keep_last_year", ()))
-    request = Request(Constraints(**c), data.get("objective", "risk"), float(data.get("blend_weight", 0.5)))
+    request = Request(Constraints(**c), data.get("objective", "risk"), float(data.get("blend_weight", 0.5)),
+                      bool(data.get("cautious", True)))
     return request, tuple(Override(**o) for o in data.get("overrides", ()))
 
 
@@ -199,6 +212,78 @@ def objective_weights(context: Context, effects: Effects, objective: str, blend_
                np.zeros_like(risk))
 
 
+def supported(context: Context, effects: Effects, objective: str) -> np.ndarray:
+    """Per category: does the data support a benefit on the objective? The fall of the relapse
+    rate (risk) or the overall score gain (score) must have its whole interval above zero;
+    blend needs either."""
+    eye = np.eye(len(context.categories))
+    risk = np.array([-effects.combine({RELAPSE: row})[2] > 0 for row in eye])
+    score = np.array([effects.combine(_score_weights(context, "overall", row))[1] > 0 for row in eye])
+    return {"risk": risk, "score": score}.get(objective, risk | score)
+
+
+def stability_rules(context: Context, constraints: Constraints, support: np.ndarray) -> Constraints:
+    """The planner's rules plus the stability band around last year's category shares (module
+    docstring). A floor or ceiling the planner set replaces the band for its category; where a
+    rule (the planner's bounds, the industry share) needs room, the band of the categories the
+    planner left alone widens, in proportion to last year's shares, just enough to make it."""
+    cats = list(context.categories)
+    totals = context.last_year.sum(axis=0)
+    share = totals / totals.sum() if totals.sum() > 0 else np.full(len(totals), 1 / len(totals))
+    change = settings.number("allocation.max_share_change")
+    rise = settings.number("allocation.uncertain_share_rise")
+    low = np.where(support, share - change, share - np.minimum(change, share / 2)).clip(0, 1)
+    high = np.where(support, share + change, share + rise).clip(0, 1)
+    mins, maxs = dict(constraints.category_min_share), dict(constraints.category_max_share)
+    set_low = np.array([c in mins for c in cats])
+    set_high = np.array([c in maxs for c in cats])
+    low = np.where(set_low, [mins.get(c, 0.0) for c in cats], low)
+    high = np.where(set_high, [maxs.get(c, 1.0) for c in cats], high)
+    low = np.where(set_high & ~set_low, np.minimum(low, high), low)
+    high = np.where(set_low & ~set_high, np.maximum(low, high), high)
+    industry = np.isin(np.arange(len(cats)), context.industry)
+    every = np.ones(len(cats), bool)
+    _widen(high, constraints.industry_min_share, industry, industry & ~set_high, share, up=True)
+    _widen(low, 1.0 - constraints.industry_min_share, ~industry, ~industry & ~set_low, share, up=False)
+    _widen(high, 1.0, every, ~set_high, share, up=True)
+    _widen(low, 1.0, every, ~set_low, share, up=False)
+    return replace(constraints,
+                   category_min_share=tuple((c, float(lo)) for c, lo in zip(cats, low)),
+                   category_max_share=tuple((c, float(hi) + 1e-9) for c, hi in zip(cats, high)))
+
+
+def _widen(bound: np.ndarray, target: float, over: np.ndarray, free: np.ndarray, share: np.ndarray,
+           up: bool) -> None:
+    """Move the `free` entries of `bound` (ceilings up, or floors down) until the sum over
+    `over` reaches `target` (at least it for ceilings, at most it for floors)."""
+    total = bound[over].sum()
+    gap = target - total if up else total - target
+    if gap <= 0 or not free.any():
+        return
+    if up:
+        weights = np.where(free, share if share[free].sum() > 0 else 1.0, 0.0)
+        bound += gap * weights / weights.sum()
+    else:
+        cut = min(gap / max(bound[free].sum(), 1e-12), 1.0)
+        bound[free] *= 1 - cut
+
+
+def corner_notes(context: Context, result: dict) -> list[str]:
+    """A plan at a corner says so: categories emptied that had funds last year, and a category
+    taking far more than last year."""
+    totals = context.last_year.sum(axis=0)
+    last = totals / totals.sum() if totals.sum() > 0 else totals
+    now = np.array([result["totals_by_category"][c] for c in context.categories]) / max(result["total_wan"], 1e-9)
+    notes = []
+    emptied = [c for c, a, b in zip(context.categories, last, now) if a > 0.01 and b < 1e-4]
+    if emptied:
+        notes.append(f"角点方案:{'、'.join(emptied)}上年有资金,本方案为 0。")
+    for c, a, b in zip(context.categories, last, now):
+        if b - a > 0.15:
+            notes.append(f"角点方案:{c}占比由上年 {a:.0%} 升至 {b:.0%}。")
+    return notes
+
+
 def predicted_effects(context: Context, effects: Effects, funds: np.ndarray) -> list[dict]:
     """What the allocation is expected to achieve in the next year, with intervals."""
     x = context.intensity(funds)
@@ -234,9 +319,11 @@ def effect_table(context: Context, effects: Effects) -> pd.DataFrame:
         combos += [(d, f"{d}得分(分)", _score_weights(context, d, eye[i])) for d in DIMENSIONS]
         for key, label, weights in combos:
             estimate, low, high = effects.combine(weights)
+            raw, raw_low, raw_high = effects.combine(weights, raw=True)
             assumed = effects.assumed_terms(weights)
             rows.append({"category": category, "outcome": key, "label": label, "estimate": estimate,
-                         "low": low, "high": high, "source": "assumed" if assumed else "estimated",
+                         "low": low, "high": high, "raw_estimate": raw, "raw_low": raw_low, "raw_high": raw_high,
+                         "source": "assumed" if assumed else "estimated",
                          "source_zh": SOURCE_ZH["assumed" if assumed else "estimated"]})
     return pd.DataFrame(rows)
 
@@ -271,8 +358,17 @@ def summary(context: Context, effects: Effects, constraints: Constraints, funds:
 def run(context: Context, effects: Effects, request: Request, tol: float = 1e-5) -> dict:
     """Solve the request and report it next to the baselines (each with the same figures)."""
     weights = objective_weights(context, effects, request.objective, request.blend_weight)
-    solution = optimise(context, weights, request.constraints, tol=tol)
-    result = summary(context, effects, request.constraints, solution.funds)
+    rules = request.constraints
+    support = supported(context, effects, request.objective)
+    if request.cautious:
+        weights = np.where(support[None, :], weights, 0.0)
+        rules = stability_rules(context, rules, support)
+    solution = optimise(context, weights, rules, tol=tol)
+    result = summary(context, effects, rules, solution.funds)
+    result["rules"] = rule_names(context, rules)
+    result["cautious"] = request.cautious
+    result["effects_used"] = "shrunk" if effects.shrunk else "raw"
+    result["supported"] = {c: bool(v) for c, v in zip(context.categories, support)}
     result["solver"] = {"objective": request.objective, "objective_zh": OBJECTIVES[request.objective],
                         "value": solution.objective, "upper_bound": solution.upper_bound, "gap": solution.gap,
                         "iterations": solution.iterations, "seconds": solution.seconds}
@@ -282,7 +378,7 @@ def run(context: Context, effects: Effects, request: Request, tol: float = 1e-5)
     result["effect_sources"] = effect_table(context, effects).to_dict("records")
     result["overrides"] = [asdict(o) for o in effects.overrides]
     result["year"] = context.year
-    result["notes"] = list(context.notes)
+    result["notes"] = list(context.notes) + corner_notes(context, result)
     if not context.lagging.any():
         result["notes"].append("范围内没有“滞后”档的村:滞后村得分提高计为 0。")
     return result

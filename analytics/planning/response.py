@@ -19,6 +19,14 @@ Dimension and overall score effects are derived: the fitted scorer of analytics.
 indicator units into score points, so a planner's override of an indicator effect flows into
 the scores. Effects whose direction planners doubt can be overridden; every effect carries its
 source, `estimated` or `assumed`.
+
+Shrinkage. Maximising over noisy estimates selects the noise (the optimiser's curse), so the
+effects planned with are shrunk toward zero (`shrink`): per outcome, the categories' estimates
+are a sample from N(0, τ²) seen with their own noise se²; τ² is estimated by moments
+(mean of estimate² - se², at least 0) and each estimate is multiplied by τ² / (τ² + se²).
+When the estimates spread no more than their noise, τ² = 0 and every effect of that outcome is 0.
+Intervals keep the raw width around the shrunk estimate: the posterior width would treat τ² as
+known, and a plan should not look surer than the regression that fed it.
 """
 
 from __future__ import annotations
@@ -222,6 +230,25 @@ def _cluster_ols(design: np.ndarray, y: np.ndarray, groups: np.ndarray, intercep
     return estimates, se, influence, n, years
 
 
+def shrink(effects: pd.DataFrame) -> pd.DataFrame:
+    """Empirical-Bayes shrinkage toward zero, per outcome across categories (module docstring).
+
+    Adds raw_estimate, raw_low, raw_high and shrink_factor (1 = kept, 0 = shrunk to nothing);
+    estimate, low and high become the shrunk values. Assumed (not estimable) effects stay."""
+    out = effects.copy()
+    out["raw_estimate"], out["raw_low"], out["raw_high"] = out["estimate"], out["low"], out["high"]
+    factor = pd.Series(1.0, index=out.index)
+    for _, rows in out[out["source"] == ESTIMATED].groupby("outcome"):
+        b, se = rows["estimate"].to_numpy(float), rows["se"].to_numpy(float)
+        tau2 = max(float(np.mean(b ** 2 - se ** 2)), 0.0)
+        factor[rows.index] = np.where(se > 0, tau2 / (tau2 + se ** 2) if tau2 > 0 else 0.0, 1.0)
+    out["shrink_factor"] = factor
+    half = out["raw_high"] - out["raw_estimate"]
+    out["estimate"] = out["raw_estimate"] * factor
+    out["low"], out["high"] = out["estimate"] - half, out["estimate"] + half
+    return out
+
+
 @dataclass(frozen=True)
 class Override:
     """A planner's assumption for one effect (per unit x), with an optional interval."""
@@ -234,15 +261,20 @@ class Override:
 
 
 class Effects:
-    """The effects planned with: estimates, with the planner's overrides applied.
+    """The effects planned with: estimates (shrunk by default, `shrink`), with the planner's
+    overrides applied; the table keeps the raw estimates beside them.
 
     `combine` gives the estimate and interval of any weighted sum of effects."""
 
-    def __init__(self, model: ResponseModel, overrides: tuple[Override, ...] | list[Override] = ()) -> None:
+    def __init__(self, model: ResponseModel, overrides: tuple[Override, ...] | list[Override] = (),
+                 shrunk: bool = True) -> None:
         self.quantile = model.quantile_
         self.level = model.level
         self.categories = list(model.categories_)
-        table = model.effects_.copy()
+        self.shrunk = shrunk
+        table = shrink(model.effects_)
+        if not shrunk:
+            table[["estimate", "low", "high"]] = table[["raw_estimate", "raw_low", "raw_high"]].to_numpy()
         influence = {o: m.copy() for o, m in model.influence_.items()}
         table["assumed_se"] = 0.0
         for item in overrides:
@@ -262,6 +294,8 @@ class Effects:
         self.overrides = tuple(overrides)
         by_outcome = {o: f.set_index("category").reindex(self.categories) for o, f in table.groupby("outcome")}
         self._estimate = {o: f["estimate"].fillna(0.0).to_numpy(float) for o, f in by_outcome.items()}
+        self._raw = {o: f["raw_estimate"].where(f["source"] == ESTIMATED, f["estimate"]).fillna(0.0).to_numpy(float)
+                     for o, f in by_outcome.items()}
         self._assumed_se = {o: f["assumed_se"].fillna(0.0).to_numpy(float) for o, f in by_outcome.items()}
         self._assumed = {o: f["source"].ne(ESTIMATED).to_numpy() for o, f in by_outcome.items()}
 
@@ -273,8 +307,9 @@ class Effects:
         """The effects of each category on one outcome (per unit x), in category order."""
         return self._estimate.get(outcome, np.zeros(len(self.categories)))
 
-    def combine(self, weights: dict[str, np.ndarray]) -> tuple[float, float, float]:
-        """Estimate, low, high of Σ_outcome Σ_category w[outcome][c] × effect[outcome, c].
+    def combine(self, weights: dict[str, np.ndarray], raw: bool = False) -> tuple[float, float, float]:
+        """Estimate, low, high of Σ_outcome Σ_category w[outcome][c] × effect[outcome, c]
+        (`raw`: of the unshrunk estimates, with the same interval width).
 
         Estimated effects vary together as their regressions say (cluster influence); an
         assumed effect with an interval adds its own, independent variance."""
@@ -282,7 +317,7 @@ class Effects:
         for outcome, w in weights.items():
             if outcome not in self._estimate:
                 continue
-            estimate += float(self._estimate[outcome] @ w)
+            estimate += float((self._raw if raw else self._estimate)[outcome] @ w)
             infl = infl + self.influence[outcome] @ w
             assumed_var += float(((self._assumed_se[outcome] * w) ** 2).sum())
         sd = float(np.sqrt(np.sum(np.square(infl)) + assumed_var))

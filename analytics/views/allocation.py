@@ -77,12 +77,26 @@ def overrides_from_frame(edited: pd.DataFrame, outcome: str) -> list[dict]:
 
 def effect_sources(result: dict, categories: tuple[str, ...]) -> pd.DataFrame:
     """Per category: the effect on the relapse rate and on the overall score as
-    "estimate(low ~ high)", and whether any of the two was assumed (设定) or estimated (估计)."""
+    "estimate(low ~ high)", planned with (shrunk) and raw side by side, whether the data
+    supports a benefit on the plan's objective, and whether any effect was assumed (设定) or
+    estimated (估计). Plans saved before shrinkage have no raw column: it repeats the estimate."""
     sources = pd.DataFrame(result["effect_sources"])
-    sources = sources[sources["outcome"].isin(["relapse", "overall"])]
-    sources["text"] = [f"{e:.3f}({lo:.3f} ~ {hi:.3f})" for e, lo, hi in
-                       zip(sources["estimate"], sources["low"], sources["high"])]
+    sources = sources[sources["outcome"].isin(["relapse", "overall"])].copy()
+    for column in ("estimate", "low", "high"):
+        if f"raw_{column}" not in sources:
+            sources[f"raw_{column}"] = sources[column]
+
+    def text(prefix: str) -> list[str]:
+        return [f"{e:.3f}({lo:.3f} ~ {hi:.3f})" for e, lo, hi in
+                zip(sources[f"{prefix}estimate"], sources[f"{prefix}low"], sources[f"{prefix}high"])]
+
+    sources["text"], sources["raw_text"] = text(""), text("raw_")
     wide = sources.pivot(index="category", columns="outcome", values="text").reindex(list(categories))
+    raw = sources.pivot(index="category", columns="outcome", values="raw_text").reindex(list(categories))
     origin = sources.groupby("category")["source_zh"].agg(lambda s: "设定" if (s == "设定").any() else "估计")
+    support = pd.Series(result.get("supported", {}), dtype=object).reindex(wide.index)
     return pd.DataFrame({"category": wide.index, "relapse": wide["relapse"].to_numpy(),
-                         "overall": wide["overall"].to_numpy(), "source": origin.reindex(wide.index).to_numpy()})
+                         "relapse_raw": raw["relapse"].to_numpy(), "overall": wide["overall"].to_numpy(),
+                         "overall_raw": raw["overall"].to_numpy(),
+                         "supported": support.map({True: "是", False: "否"}).fillna("-").to_numpy(),
+                         "source": origin.reindex(wide.index).to_numpy()})
