@@ -23,8 +23,8 @@ if saved := st.session_state.pop("_setting_saved", None):
 
 identity = county.read(store, data.snapshot().id)
 st.markdown(t["identity"].format(**vars(identity)) if identity else t["no_identity"])
-pending = county_settings.unconfirmed(store)
-(st.warning if pending else st.success)(t["pending"].format(keys="、".join(pending)) if pending else t["all_confirmed"])
+if not county_settings.unconfirmed(store):  # the ones still to confirm are listed in the banner above
+    st.success(t["all_confirmed"])
 
 rows = county_settings.in_force(store)
 table = pd.DataFrame([{

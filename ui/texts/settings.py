@@ -5,8 +5,6 @@ TEXT = {
         "title": "系统设置",
         "identity": "本县:**{province} {name}**(代码 {code},名称来源:{source})",
         "no_identity": "当前数据快照没有记录县的身份(数据写于记录县名之前):重新导入一次即可记录。",
-        "pending": "待确认的本县参数:{keys}。确认前,汇报材料、演示和导出文件的页脚注明“参数未确认”。",
-        "all_confirmed": "本县参数均已确认。",
         "table": "全部设置",
         "key": "设置", "doc": "含义", "kind": "类型", "unit": "单位", "range": "允许范围", "value": "当前值",
         "origin": "来源", "county": "须本县确认",
@@ -23,8 +21,6 @@ TEXT = {
         "identity": "County: **{province} {name}** (code {code}, name from: {source})",
         "no_identity": "The current snapshot records no county identity (written before counties were recorded); "
                        "import once more to record it.",
-        "pending": "County parameters to confirm: {keys}. Until then, briefings, slides and exports say "
-                   "'parameters not confirmed'.",
         "all_confirmed": "Every county parameter is confirmed.",
         "table": "All settings",
         "key": "Setting", "doc": "Meaning", "kind": "Type", "unit": "Unit", "range": "Allowed range", "value": "Value",
