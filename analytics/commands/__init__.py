@@ -14,4 +14,5 @@ COMMAND_MODULES = (
     "analytics.commands.score",
     "analytics.commands.county",
     "analytics.commands.checks",
+    "analytics.commands.tasks",
 )
