@@ -224,3 +224,25 @@ def for_township(reports: pd.DataFrame, township: str) -> pd.DataFrame:
 
 def departments(tasks: pd.DataFrame) -> list[str]:
     return sorted(set(tasks["lead"]))
+
+
+def worst(statuses: pd.Series) -> str:
+    """The worst colour among tasks (red before amber before green)."""
+    return min(statuses, key=ORDER.__getitem__) if len(statuses) else GREEN
+
+
+def tree(table: pd.DataFrame) -> list[tuple[str, str, list[tuple[str, str, pd.DataFrame]]]]:
+    """The plan's outline: (group such as 三(一), its title, [(section, task heading, its rows)])."""
+    out: list[tuple[str, str, list[tuple[str, str, pd.DataFrame]]]] = []
+    for section, rows in table.groupby("section", sort=False):
+        group = section[:4] if section.startswith("三") else section[:1]
+        if not out or out[-1][0] != group:
+            out.append((group, rows["section_title"].iloc[0], []))
+        out[-1][2].append((section, rows["task"].iloc[0], rows))
+    return out
+
+
+def history(reports: pd.DataFrame, task_id: str) -> pd.DataFrame:
+    """One task's reports, newest first."""
+    mine = reports[reports["task_id"] == task_id]
+    return mine.sort_values(["month", "township_code"], ascending=[False, True]).reset_index(drop=True)

@@ -1,0 +1,158 @@
+"""任务推进: the county plan as a ledger. The plan's sections as a tree with each task's status,
+filters by department, township and status, each task's history and evidence, the 督办单
+export per lead department, and progress reporting through the Excel template."""
+
+from __future__ import annotations
+
+import re
+import tempfile
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from analytics.data.store import Store
+from analytics.ingest.report import HEADERS
+from analytics.ledger import notices, workbook
+from analytics.ledger import plan as ledger_plan
+from analytics.ledger import progress as ledger_progress
+from analytics.ledger import status as ledger_status
+from ui import auth, data, layout, session, tables
+from ui.nav import PAGES
+from ui.text import pick
+from ui.texts.tasks import TEXT
+
+ICON = {ledger_status.RED: "🔴", ledger_status.AMBER: "🟡", ledger_status.GREEN: "🟢"}
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _measured(root: str, snapshot_id: str, township: str | None, where: str) -> ledger_status.Measured:
+    """The data measures of one scope, once per snapshot (the page reruns on every click)."""
+    return ledger_status.measured(Store(root), (township,) if township else None, where)
+
+
+def _recorded(make: Callable[[], bytes], record: Callable[[], None]) -> Callable[[], bytes]:
+    """A download's payload that records the export in the audit log when it is generated."""
+    def payload() -> bytes:
+        record()
+        return make()
+    return payload
+
+
+t = pick(TEXT)
+store = data.store()
+user = session.current_user()
+info = data.snapshot()
+layout.header(t["title"])
+st.caption(t["caption"])
+
+tasks = ledger_plan.load(store)
+reports = ledger_progress.read(store)
+towns = data.table("townships")[["township_code", "township_name"]] if info else pd.DataFrame(
+    columns=["township_code", "township_name"])
+town_name = dict(zip(towns["township_code"], towns["township_name"]))
+allowed = data.allowed_townships()
+
+c1, c2, c3 = st.columns(3)
+department = c1.selectbox(t["department"], [t["all"], *ledger_status.departments(tasks)], key="tasks_department")
+town_options = list(allowed) if allowed is not None else [None, *town_name]
+township = c2.selectbox(t["township"], town_options, key="tasks_township",
+                        format_func=lambda c: town_name.get(c, c) if c else t["county"])
+statuses = {None: t["all"], "red": t["red"], "amber": t["amber"], "green": t["green"], "overdue": t["overdue"]}
+status = c3.selectbox(t["status"], list(statuses), format_func=statuses.__getitem__, key="tasks_status")
+
+scoped = ledger_status.for_township(reports, township) if township else reports
+where = town_name.get(township, t["county"]) if township else t["county"]
+measured = _measured(str(store.root), info.id, township, where) if info else ledger_status.Measured(where)
+table = ledger_status.evaluate(tasks, scoped, measured, date.today())
+shown = ledger_status.select(table, status=status, department=None if department == t["all"] else department,
+                             township=township)
+layout.cards([layout.Card(t[f"n_{s}"], f"{int((shown['status'] == s).sum())} {t['unit_tasks']}".strip())
+              for s in ("red", "amber", "green")] +
+             [layout.Card(t["n_overdue"], f"{int(shown['overdue'].sum())} {t['unit_tasks']}".strip())])
+
+labels = {"task_id": t["col_id"], "measure": t["col_measure"], "lead": t["col_lead"], "status_zh": t["col_status"],
+          "reason": t["col_reason"], "basis": t["col_basis"], "last": t["col_last"], "overdue_reason": t["col_overdue"]}
+if shown.empty:
+    st.info(t["empty"])
+for group, title, sections in ledger_status.tree(shown):
+    counts = " ".join(f"{ICON[s]} {n}" for s, n in pd.Series([r for _, _, rows in sections for r in rows["status"]])
+                      .value_counts().reindex(list(ICON)).dropna().astype(int).items())
+    with st.expander(f"{group} {title} · {counts}", expanded=any((rows["status"] == "red").any() for _, _, rows in sections)):
+        for section, heading, rows in sections:
+            st.markdown(f"{ICON[ledger_status.worst(rows['status'])]} **{section} {heading}**")
+            view = rows.assign(status_zh=[f"{ICON[s]} {z}" for s, z in zip(rows["status"], rows["status_zh"])],
+                               last=[ledger_status.say(int(m)) if pd.notna(m) else "" for m in rows["last_report"]])
+            tables.show(view[list(labels)], labels, key=f"tasks_{section}")
+
+st.subheader(t["detail"])
+pick_from = shown if not shown.empty else table
+task_id = st.selectbox(t["pick_task"], list(pick_from["task_id"]), key="tasks_task",
+                       format_func=lambda i: f"{i} · {pick_from.set_index('task_id').loc[i, 'measure']}")
+task = table.set_index("task_id").loc[task_id]
+st.markdown(f"{ICON[task['status']]} **{task['section']} {task['task']}** · {task['measure']}  \n"
+            f"{t['col_reason']}:{task['reason']}" + (f"  \n⚠️ {task['overdue_reason']}" if task["overdue"] else ""))
+facts = {t["col_lead"]: task["lead"], t["partners"]: task["partners"], t["target"]: task["target"],
+         t["deadline"]: ledger_status.say(int(task["deadline"])) if task["deadline"] else t["long_term"],
+         t["frequency"]: task["frequency"], t["towns"]: task["townships"],
+         t["link"]: ledger_plan.link_label(task["link"]) or "—"}
+st.markdown("  \n".join(f"{k}:{v}" for k, v in facts.items() if v))
+page = next((p for p in auth.visible(PAGES) if p.path == task["page"]), None)
+if page is not None:
+    st.page_link(page.path, label=f"{t['open_page']}:{page.label()}", icon=page.icon)
+past = ledger_status.history(scoped, task_id)
+if past.empty:
+    st.caption(t["no_history"])
+else:
+    past = past.assign(month=[ledger_status.say(int(m)) for m in past["month"]],
+                       town=[town_name.get(c, c) if c else t["county"] for c in past["township_code"]])
+    tables.show(past[["month", "town", "text", "percent", "number", "evidence", "reporter", "account"]],
+                {"month": t["col_month"], "town": t["col_town"], "text": t["col_text"], "percent": t["col_percent"],
+                 "number": t["col_number"], "evidence": t["col_evidence"], "reporter": t["col_reporter"],
+                 "account": t["col_account"]}, key="tasks_history")
+    files = sorted({f for e in past["evidence"] for f in re.split(r"[、;;,,]+", e or "") if f.strip()})
+    if files:
+        st.markdown(f"**{t['evidence']}**:" + "、".join(files))
+
+st.subheader(t["notice"])
+st.caption(t["notice_caption"])
+lead = st.selectbox(t["notice_dept"], ledger_status.departments(table), key="notice_dept")
+flagged = notices.for_department(table, lead)
+if flagged.empty:
+    st.caption(t["notice_none"])
+else:
+    record = auth.export_recorder(f"督办单 {lead}", where, len(flagged), False)
+    name = re.sub(r"[\\/:*?\"<>| ]+", "_", f"督办单_{lead}_{date.today():%Y%m%d}")
+    files = {"docx": (t["notice_docx"], DOCX, lambda: notices.docx_bytes(flagged, lead, date.today())),
+             "xlsx": (t["notice_xlsx"], XLSX, lambda: notices.xlsx_bytes(flagged, lead))}
+    for column, (kind, (label, mime, make)) in zip(st.columns(2), files.items()):
+        with column:
+            st.download_button(label, _recorded(make, record), file_name=f"{name}.{kind}", mime=mime,
+                               on_click="ignore", icon=":material/download:")
+    with st.expander(t["notice_preview"]):
+        st.text(notices.text(flagged, lead, date.today()))
+
+st.subheader(t["report"])
+reporter = ledger_progress.Reporter.of(user, user.name if user else "")
+if user is None or user.demo or not reporter.may_report:
+    st.caption(t["read_only"])
+else:
+    st.caption(t["report_caption"])
+    st.download_button(t["template"], lambda: workbook.template_bytes(tasks, plan=False), file_name="任务进展模板.xlsx",
+                       mime=XLSX, on_click="ignore", icon=":material/download:")
+    upload = st.file_uploader(t["upload"], type=["xlsx", "csv"], key="tasks_upload")
+    if upload is not None:
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / Path(upload.name).name
+            path.write_bytes(upload.getvalue())
+            checked = workbook.check([path], store, user.name, names=[upload.name])
+        if checked.ok:
+            st.success(t["check_ok"])
+            if st.button(t["import"], type="primary"):
+                st.success(workbook.commit(checked, store))
+        else:
+            tables.show(checked.report.frame(), HEADERS, key="tasks_problems")
