@@ -21,10 +21,16 @@ from analytics.ledger import progress as ledger_progress
 from analytics.ledger import status as ledger_status
 from ui import auth, data, layout, session, tables
 from ui.nav import PAGES
-from ui.text import pick
+from ui.text import lang, pick
 from ui.texts.tasks import TEXT
 
-ICON = {ledger_status.RED: "🔴", ledger_status.AMBER: "🟡", ledger_status.GREEN: "🟢"}
+COLOUR = {ledger_status.RED: "red", ledger_status.AMBER: "orange", ledger_status.GREEN: "green"}
+
+
+def badge(status: str, count: int | None = None) -> str:
+    """The status as a coloured badge with its word (colour alone is not enough to read)."""
+    word = ledger_status.STATUS_ZH[status] if lang() == "zh" else status
+    return f":{COLOUR[status]}-badge[{word}{'' if count is None else f' {count}'}]"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -75,18 +81,17 @@ layout.cards([layout.Card(t[f"n_{s}"], f"{int((shown['status'] == s).sum())} {t[
               for s in ("red", "amber", "green")] +
              [layout.Card(t["n_overdue"], f"{int(shown['overdue'].sum())} {t['unit_tasks']}".strip())])
 
-labels = {"task_id": t["col_id"], "measure": t["col_measure"], "lead": t["col_lead"], "status_zh": t["col_status"],
-          "reason": t["col_reason"], "basis": t["col_basis"], "last": t["col_last"], "overdue_reason": t["col_overdue"]}
+labels = {"task_id": t["col_id"], "status_zh": t["col_status"], "reason": t["col_reason"], "measure": t["col_measure"],
+          "lead": t["col_lead"], "basis": t["col_basis"], "last": t["col_last"], "overdue_reason": t["col_overdue"]}
 if shown.empty:
     st.info(t["empty"])
 for group, title, sections in ledger_status.tree(shown):
-    counts = " ".join(f"{ICON[s]} {n}" for s, n in pd.Series([r for _, _, rows in sections for r in rows["status"]])
-                      .value_counts().reindex(list(ICON)).dropna().astype(int).items())
+    counts = " ".join(badge(s, n) for s, n in pd.Series([r for _, _, rows in sections for r in rows["status"]])
+                      .value_counts().reindex(list(COLOUR)).dropna().astype(int).items())
     with st.expander(f"{group} {title} · {counts}", expanded=any((rows["status"] == "red").any() for _, _, rows in sections)):
         for section, heading, rows in sections:
-            st.markdown(f"{ICON[ledger_status.worst(rows['status'])]} **{section} {heading}**")
-            view = rows.assign(status_zh=[f"{ICON[s]} {z}" for s, z in zip(rows["status"], rows["status_zh"])],
-                               last=[ledger_status.say(int(m)) if pd.notna(m) else "" for m in rows["last_report"]])
+            st.markdown(f"{badge(ledger_status.worst(rows['status']))} **{section} {heading}**")
+            view = rows.assign(last=[ledger_status.say(int(m)) if pd.notna(m) else "" for m in rows["last_report"]])
             tables.show(view[list(labels)], labels, key=f"tasks_{section}")
 
 st.subheader(t["detail"])
@@ -94,7 +99,7 @@ pick_from = shown if not shown.empty else table
 task_id = st.selectbox(t["pick_task"], list(pick_from["task_id"]), key="tasks_task",
                        format_func=lambda i: f"{i} · {pick_from.set_index('task_id').loc[i, 'measure']}")
 task = table.set_index("task_id").loc[task_id]
-st.markdown(f"{ICON[task['status']]} **{task['section']} {task['task']}** · {task['measure']}  \n"
+st.markdown(f"{badge(task['status'])} **{task['section']} {task['task']}** · {task['measure']}  \n"
             f"{t['col_reason']}:{task['reason']}" + (f"  \n⚠️ {task['overdue_reason']}" if task["overdue"] else ""))
 facts = {t["col_lead"]: task["lead"], t["partners"]: task["partners"], t["target"]: task["target"],
          t["deadline"]: ledger_status.say(int(task["deadline"])) if task["deadline"] else t["long_term"],
@@ -120,7 +125,9 @@ else:
 
 st.subheader(t["notice"])
 st.caption(t["notice_caption"])
-lead = st.selectbox(t["notice_dept"], ledger_status.departments(table), key="notice_dept")
+load = notices.flagged(table)["lead"].value_counts()  # the departments with most to answer for first
+lead = st.selectbox(t["notice_dept"], sorted(ledger_status.departments(table), key=lambda d: (-load.get(d, 0), d)),
+                    key="notice_dept", format_func=lambda d: f"{d}({load.get(d, 0)})")
 flagged = notices.for_department(table, lead)
 if flagged.empty:
     st.caption(t["notice_none"])

@@ -184,7 +184,7 @@ def test_a_linked_indicator_at_near_and_far_from_its_target() -> None:
 def test_a_reported_indicator_takes_the_county_figure_and_without_one_falls_back_to_progress() -> None:
     task = _task(link="reported:ECN01")  # 集体经济薄弱村数量, lower is better, target 0
     row = _status(task, _reports(("X1", 202605, "", None, 3.0)))
-    assert row["status"] == "red" and "3.0个" in row["reason"]
+    assert row["status"] == "red" and "3个,目标 0个" in row["reason"]
     assert _status(task, _reports(("X1", 202605, "", None, 0.0)))["status"] == "green"
     fallback = _status(task, _reports(("X1", 202605, "990199101", 30.0, 2.0)))
     assert fallback["basis"] == "进展报告"

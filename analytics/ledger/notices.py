@@ -59,7 +59,7 @@ def docx_bytes(rows: pd.DataFrame, department: str, today: date) -> bytes:
     doc.add_paragraph(
         f"根据《巩固拓展脱贫攻坚成果同乡村振兴有效衔接实施方案》任务台账,截至 {today:%Y年%m月%d日},贵单位牵头的下列 "
         f"{len(rows)} 项任务为红色或逾期未报。请对照原因逐项说明情况、提出整改措施和完成时限,"
-        f"补报逾期的进展,并于 5 个工作日内书面报送{OFFICE}。")
+        f"补报逾期的进展,并于 {settings.integer('ledger.notice_reply_days')} 个工作日内书面报送{OFFICE}。")
     grid = doc.add_table(rows=1, cols=len(COLUMNS))
     grid.style = "Table Grid"
     for cell, label in zip(grid.rows[0].cells, COLUMNS.values()):

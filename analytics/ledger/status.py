@@ -124,7 +124,8 @@ def _from_data(task: pd.Series, m: Measured, reports: pd.DataFrame) -> tuple[str
 
 def _against_target(value: float, row: pd.Series, label: str, gap: float) -> tuple[str, str]:
     target, unit = float(row["target"]), row["unit"]
-    words = f"{label} {value:,.1f}{unit},目标 {target:,.0f}{unit}"
+    digits = 0 if float(value).is_integer() else 1
+    words = f"{label} {value:,.{digits}f}{unit},目标 {target:,.0f}{unit}"
     met = value >= target if row["higher_is_better"] else value <= target
     if met:
         return GREEN, words + ",已达到"
@@ -176,7 +177,7 @@ def _overdue(task: pd.Series, latest: pd.DataFrame, as_of: int) -> str:
     for unit in units:
         mine = latest if unit is None else latest[latest["township_code"] == unit]
         if mine.empty or int(mine["month"].max()) < due:
-            late.append(unit or "牵头单位")
+            late.append(unit or task["lead"])
     if not late:
         return ""
     return f"{'、'.join(late)}逾期未报:应{task['frequency']}报告,{say(due)}的进展尚未报"
