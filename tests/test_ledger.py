@@ -259,6 +259,21 @@ def test_an_edited_plan_replaces_the_shipped_one(ledger_store: Store, tmp_path: 
     assert ledger_plan.load(ledger_store)["task_id"].tolist() == ledger_plan.shipped()["task_id"].head(3).tolist()
 
 
+def test_the_written_template_filled_in_imports_and_left_empty_is_refused(ledger_store: Store,
+                                                                        tmp_path: Path) -> None:
+    path = tmp_path / "任务进展模板.xlsx"
+    assert main(["tasks-template", str(path), "--store", str(ledger_store.root)]) == 0
+    book = openpyxl.load_workbook(path)
+    assert book.sheetnames == [workbook.PROGRESS_SHEET, workbook.LIST_SHEET, workbook.HELP_SHEET]
+    assert [c.value for c in book[workbook.PROGRESS_SHEET][1]] == PROGRESS_HEADER
+    empty = workbook.check([path], ledger_store, "plan01")
+    assert not empty.ok and "没有填写任何一行" in empty.report.text()
+    book[workbook.PROGRESS_SHEET].append(["T4302", "202605", "", "督查发现问题 14 个", "64", "", "督查通报.pdf", "陈某"])
+    book.save(path)
+    assert main(["import", str(path), "--user", "plan01", "--store", str(ledger_store.root)]) == 0
+    assert ledger_progress.read(ledger_store)["task_id"].tolist() == ["T4302"]
+
+
 def test_template_cells_are_inert_text(tmp_path: Path) -> None:
     tasks = pd.DataFrame([_task(measure="=HYPERLINK(\"http://x\")", target="+1")])
     book = openpyxl.load_workbook(io.BytesIO(workbook.template_bytes(tasks, plan=True)))

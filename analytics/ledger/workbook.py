@@ -277,6 +277,8 @@ def check(paths: list[Path], store: Store, account: str, *, names: list[str] | N
             parts.append(check_progress(frame, name, sheet, report, tasks, reporter, store, today or date.today()))
     if parts:
         checked.progress = pd.concat(parts, ignore_index=True)
+        if checked.progress.empty and checked.plan is None:
+            report.add(ERROR, reports[0][2], "任务进展工作表没有填写任何一行", sheet=reports[0][1])
     if not grids and report.ok:
         report.add(ERROR, "、".join(names), f"没有“{PLAN_SHEET}”或“{PROGRESS_SHEET}”工作表")
     if not report.ok:
