@@ -7,6 +7,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
@@ -36,7 +37,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def evaluate(store: Store) -> pd.DataFrame:
     return ledger_status.evaluate(ledger_plan.load(store), ledger_progress.read(store),
-                                  ledger_status.measured(store), pd.Timestamp.today().date())
+                                  ledger_status.measured(store), date.today())
 
 
 def run(args: argparse.Namespace) -> int:

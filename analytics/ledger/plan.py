@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+import sqlite3
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -83,7 +84,7 @@ def shipped() -> pd.DataFrame:
     return pd.read_csv(PLAN_FILE, dtype=str, keep_default_na=False)
 
 
-def ensure(con) -> None:
+def ensure(con: sqlite3.Connection) -> None:
     con.executescript(_SCHEMA)
 
 

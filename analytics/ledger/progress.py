@@ -9,6 +9,7 @@ departments' returns) for any task, county-level or any township; 县领导 acco
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -69,7 +70,7 @@ class Reporter:
 READ_ONLY = f"{LEADER}账户只能查看任务进展,不能上报;请由{PLANNER}、{ADMIN}或乡镇账户导入。"
 
 
-def ensure(con) -> None:
+def ensure(con: sqlite3.Connection) -> None:
     con.executescript(_SCHEMA)
 
 

@@ -90,7 +90,7 @@ def _sheets(path: Path, name: str, report: Report) -> list[tuple[str, str, list[
 def _frame(grid: list[list[object]], headers: dict[str, str], name: str, sheet: str,
            report: Report) -> pd.DataFrame | None:
     """Rows by column id plus `row` (the Excel row number); None when the header is wrong."""
-    rows = [r for r in grid]
+    rows = grid
     first = next((i for i, r in enumerate(rows) if any(str(c).strip() for c in r)), None)
     if first is None:
         return pd.DataFrame(columns=[*dict.fromkeys(headers.values()), "row"])
