@@ -13,13 +13,12 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from analytics.data.store import Store
 from analytics.ingest.report import HEADERS
 from analytics.ledger import notices, workbook
 from analytics.ledger import plan as ledger_plan
 from analytics.ledger import progress as ledger_progress
 from analytics.ledger import status as ledger_status
-from ui import auth, data, layout, session, tables
+from ui import auth, data, layout, ledger, session, tables
 from ui.nav import PAGES
 from ui.text import lang, pick
 from ui.texts.tasks import TEXT
@@ -33,12 +32,6 @@ def badge(status: str, count: int | None = None) -> str:
     return f":{COLOUR[status]}-badge[{word}{'' if count is None else f' {count}'}]"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-@st.cache_resource(show_spinner=False, max_entries=32)
-def _measured(root: str, snapshot_id: str, township: str | None, where: str) -> ledger_status.Measured:
-    """The data measures of one scope, once per snapshot (the page reruns on every click)."""
-    return ledger_status.measured(Store(root), (township,) if township else None, where)
 
 
 def _recorded(make: Callable[[], bytes], record: Callable[[], None]) -> Callable[[], bytes]:
@@ -57,7 +50,6 @@ layout.header(t["title"])
 st.caption(t["caption"])
 
 tasks = ledger_plan.load(store)
-reports = ledger_progress.read(store)
 towns = data.table("townships")[["township_code", "township_name"]] if info else pd.DataFrame(
     columns=["township_code", "township_name"])
 town_name = dict(zip(towns["township_code"], towns["township_name"]))
@@ -71,10 +63,8 @@ township = c2.selectbox(t["township"], town_options, key="tasks_township",
 statuses = {None: t["all"], "red": t["red"], "amber": t["amber"], "green": t["green"], "overdue": t["overdue"]}
 status = c3.selectbox(t["status"], list(statuses), format_func=statuses.__getitem__, key="tasks_status")
 
-scoped = ledger_status.for_township(reports, township) if township else reports
 where = town_name.get(township, t["county"]) if township else t["county"]
-measured = _measured(str(store.root), info.id, township, where) if info else ledger_status.Measured(where)
-table = ledger_status.evaluate(tasks, scoped, measured, date.today())
+table, scoped = ledger.evaluated((township,) if township else None, where)
 shown = ledger_status.select(table, status=status, department=None if department == t["all"] else department,
                              township=township)
 layout.cards([layout.Card(t[f"n_{s}"], f"{int((shown['status'] == s).sum())} {t['unit_tasks']}".strip())

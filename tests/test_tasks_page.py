@@ -30,7 +30,7 @@ def _open() -> AppTest:
 def _expected(store: Store, township: str | None = None):
     reports = ledger_progress.read(store)
     if township:
-        reports = ledger_status.for_township(reports, township)
+        reports = ledger_status.for_townships(reports, (township,))
     return ledger_status.evaluate(ledger_plan.load(store), reports,
                                   ledger_status.measured(store, (township,) if township else None), date.today())
 

@@ -218,9 +218,9 @@ def select(frame: pd.DataFrame, *, status: str | None = None, department: str | 
     return out
 
 
-def for_township(reports: pd.DataFrame, township: str) -> pd.DataFrame:
-    """A township's own reports (the view a township filter shows)."""
-    return reports[reports["township_code"] == township]
+def for_townships(reports: pd.DataFrame, townships: tuple[str, ...] | None) -> pd.DataFrame:
+    """The townships' own reports (what a township view shows); all reports for None."""
+    return reports if townships is None else reports[reports["township_code"].isin(townships)]
 
 
 def departments(tasks: pd.DataFrame) -> list[str]:

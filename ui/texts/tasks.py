@@ -41,6 +41,10 @@ TEXT = {
         "imported": "已导入。",
         "read_only": "当前账户只能查看任务进展(县领导账户或免登录体验不能填报)。",
         "unit_tasks": "项",
+        "slide_name": "任务推进",
+        "slide_title": "实施方案任务推进:红色与逾期未报",
+        "slide_none": "没有红色或逾期未报的任务。",
+        "slide_rest": "另有 {n} 项红色或逾期未报的任务未列出,见“任务推进”页。",
     },
     "en": {
         "title": "Plan tasks",
@@ -83,5 +87,9 @@ TEXT = {
         "imported": "Imported.",
         "read_only": "This account may only view progress (leaders and the no-account trial cannot report).",
         "unit_tasks": "",
+        "slide_name": "Plan tasks",
+        "slide_title": "Plan tasks: red and overdue",
+        "slide_none": "No red or overdue task.",
+        "slide_rest": "{n} more red or overdue tasks not listed; see the Plan tasks page.",
     },
 }
