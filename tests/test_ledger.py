@@ -10,6 +10,7 @@ import json
 from datetime import date
 from pathlib import Path
 
+import docx
 import openpyxl
 import pandas as pd
 import pytest
@@ -19,10 +20,10 @@ from analytics.__main__ import main
 from analytics.data import audit
 from analytics.data.store import Store
 from analytics.ingest.report import Report
+from analytics.ledger import notices, workbook
 from analytics.ledger import plan as ledger_plan
 from analytics.ledger import progress as ledger_progress
 from analytics.ledger import status as ledger_status
-from analytics.ledger import workbook
 from tests.import_helpers import copy_store, xlsx_bytes
 
 # The ten sub-task headings of 三 in the county plan (000_f592dc03d4eaaa5f.txt), with their sections.
@@ -309,3 +310,37 @@ def test_tasks_command_refuses_an_unknown_department_in_chinese(demo_store: Stor
     with contextlib.redirect_stderr(err):
         assert main(["tasks", "--department", "不存在局", "--store", str(demo_store.root)]) == 1
     assert "没有单位“不存在局”" in err.getvalue()
+
+
+# --- 督办单 and the deck's list ------------------------------------------------------------------
+def _evaluated(n_red: int, n_overdue_green: int, n_green: int) -> pd.DataFrame:
+    rows = [{**_task(task_id=f"R{i:02d}"), "status": "red", "overdue": False} for i in range(n_red)]
+    rows += [{**_task(task_id=f"O{i:02d}"), "status": "green", "overdue": True} for i in range(n_overdue_green)]
+    rows += [{**_task(task_id=f"G{i:02d}"), "status": "green", "overdue": False} for i in range(n_green)]
+    frame = pd.DataFrame(rows)
+    frame["status_zh"] = frame["status"].map(ledger_status.STATUS_ZH)
+    frame["reason"], frame["overdue_reason"] = "原因", ""
+    return frame
+
+
+def test_the_slide_lists_at_most_ten_red_or_overdue_tasks_red_first_and_counts_the_rest() -> None:
+    rows, rest = notices.slide(_evaluated(8, 5, 4))
+    assert len(rows) == notices.SLIDE_LIMIT == 10 and rest == 3
+    assert rows["task_id"].tolist()[:8] == [f"R{i:02d}" for i in range(8)]
+    assert not rows["task_id"].str.startswith("G").any()
+    rows, rest = notices.slide(_evaluated(2, 1, 4))
+    assert len(rows) == 3 and rest == 0
+
+
+def test_the_notice_names_the_department_its_tasks_and_the_reply_period() -> None:
+    table = _evaluated(2, 1, 1)
+    table.loc[0, "lead"] = "别的局"
+    rows = notices.for_department(table, "自然资源局")
+    assert rows["task_id"].tolist() == ["R01", "O00"]
+    document = docx.Document(io.BytesIO(notices.docx_bytes(rows, "自然资源局", date(2026, 6, 30))))
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "督办单(自然资源局)" in text and "2026年06月30日" in text
+    assert f"{settings.integer('ledger.notice_reply_days')} 个工作日内" in text
+    assert [r.cells[0].text for r in document.tables[0].rows[1:]] == ["R01", "O00"]
+    sheet = openpyxl.load_workbook(io.BytesIO(notices.xlsx_bytes(rows, "自然资源局"))).active
+    assert [c.value for c in sheet["A"]][1:] == ["R01", "O00"]
