@@ -344,3 +344,37 @@ def test_the_notice_names_the_department_its_tasks_and_the_reply_period() -> Non
     assert [r.cells[0].text for r in document.tables[0].rows[1:]] == ["R01", "O00"]
     sheet = openpyxl.load_workbook(io.BytesIO(notices.xlsx_bytes(rows, "自然资源局"))).active
     assert [c.value for c in sheet["A"]][1:] == ["R01", "O00"]
+
+
+def test_hand_made_plan_and_progress_files_give_the_status_through_the_commands(ledger_store: Store,
+                                                                               tmp_path: Path) -> None:
+    """On time, late, missing and linked to a failing rule, as of December 2025."""
+    vy = ledger_store.table("village_year")
+    assert vy.loc[vy["year"] == vy["year"].max(), "guarantee_problem"].sum() > 0  # the rule fails on this data
+    header = [c.zh for c in ledger_plan.COLUMNS]
+    plan_rows = [[_task(task_id=i, deadline=d, link=link)[c.id] for c in ledger_plan.COLUMNS]
+                 for i, d, link in (("ONTIME", "202612", ""), ("LATE", "202506", ""), ("MISSING", "", ""),
+                                    ("RULE", "", "rule:guarantee_gaps"))]
+    plan_file = tmp_path / "任务台账.xlsx"
+    plan_file.write_bytes(xlsx_bytes({workbook.PLAN_SHEET: [header, *plan_rows]}))
+    # 202101..202612 is 72 months; at 202512 (60 months in) 83% is expected: 75% is within the amber points
+    progress_file = _progress_file(tmp_path, [
+        ["ONTIME", "202509", "", "按计划推进", "75", "", "", "甲"],
+        ["LATE", "202509", "", "尚未完成", "60", "", "", "乙"],
+        ["RULE", "202509", "", "已全部整改", "100", "", "", "丙"],
+    ])
+    for path in (plan_file, progress_file):
+        assert main(["import", str(path), "--user", "plan01", "--store", str(ledger_store.root)]) == 0
+
+    def tasks(*extra: str) -> dict[str, dict]:
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out):
+            assert main(["tasks", "--json", "--as-of", "202512", "--store", str(ledger_store.root), *extra]) == 0
+        return {t["task_id"]: t for t in json.loads(out.getvalue())["tasks"]}
+
+    found = tasks()
+    assert {k: (v["status"], v["overdue"]) for k, v in found.items()} == {
+        "ONTIME": ("green", False), "LATE": ("red", False), "MISSING": ("red", True), "RULE": ("red", False)}
+    assert "已过完成时限 2025年6月" in found["LATE"]["reason"] and "未清零" in found["RULE"]["reason"]
+    assert found["RULE"]["basis"] == "数据" and found["ONTIME"]["last_report"] == 202509
+    assert set(tasks("--status", "overdue")) == {"MISSING"}

@@ -10,8 +10,6 @@ import sys
 from datetime import date
 from pathlib import Path
 
-import pandas as pd
-
 from analytics.data.store import Store
 from analytics.ledger import plan as ledger_plan
 from analytics.ledger import progress as ledger_progress
@@ -27,6 +25,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("tasks", help="任务台账:各项任务的章节、任务、牵头单位、状态(红/黄/绿)与原因")
     p.add_argument("--status", choices=STATUSES, help="只列出该状态(overdue:逾期未报)")
     p.add_argument("--department", help="只列出该单位牵头或配合的任务")
+    p.add_argument("--as-of", type=int, metavar="YYYYMM", help="按该年月评估状态与逾期(默认本月),如会议所在月份")
     p.add_argument("--json", action="store_true", help="输出 JSON")
     p.set_defaults(run=run)
     p = sub.add_parser("tasks-template", help="写出任务进展填报模板(.xlsx);加 --plan 写出可编辑的任务台账")
@@ -35,14 +34,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(run=run_template)
 
 
-def evaluate(store: Store) -> pd.DataFrame:
-    return ledger_status.evaluate(ledger_plan.load(store), ledger_progress.read(store),
-                                  ledger_status.measured(store), date.today())
-
-
 def run(args: argparse.Namespace) -> int:
     store = Store(args.store)
-    table = evaluate(store)
+    if args.as_of is not None and workbook.month_of(str(args.as_of)) is None:
+        print(f"错误:--as-of 应为年月(6 位,如 202512),而不是“{args.as_of}”", file=sys.stderr)
+        return 1
+    table = ledger_status.evaluate(ledger_plan.load(store), ledger_progress.read(store), ledger_status.measured(store),
+                                   args.as_of or date.today())
     known = set(table["lead"]) | {p for ps in table["partners"] for p in ps.split("、") if p}
     if args.department and args.department not in known:
         print(f"错误:任务台账中没有单位“{args.department}”;牵头单位有:{'、'.join(ledger_status.departments(table))}",
