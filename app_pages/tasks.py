@@ -122,16 +122,17 @@ flagged = notices.for_department(table, lead)
 if flagged.empty:
     st.caption(t["notice_none"])
 else:
+    county = data.county_name()  # read now: the download is generated on another thread
     record = auth.export_recorder(f"督办单 {lead}", where, len(flagged), False)
     name = re.sub(r"[\\/:*?\"<>| ]+", "_", f"督办单_{lead}_{date.today():%Y%m%d}")
-    files = {"docx": (t["notice_docx"], DOCX, lambda: notices.docx_bytes(flagged, lead, date.today())),
+    files = {"docx": (t["notice_docx"], DOCX, lambda: notices.docx_bytes(flagged, county, lead, date.today())),
              "xlsx": (t["notice_xlsx"], XLSX, lambda: notices.xlsx_bytes(flagged, lead))}
     for column, (kind, (label, mime, make)) in zip(st.columns(2), files.items()):
         with column:
             st.download_button(label, _recorded(make, record), file_name=f"{name}.{kind}", mime=mime,
                                on_click="ignore", icon=":material/download:")
     with st.expander(t["notice_preview"]):
-        st.text(notices.text(flagged, lead, date.today()))
+        st.text(notices.text(flagged, county, lead, date.today()))
 
 st.subheader(t["report"])
 reporter = ledger_progress.Reporter.of(user, user.name if user else "")

@@ -337,9 +337,9 @@ def test_the_notice_names_the_department_its_tasks_and_the_reply_period() -> Non
     table.loc[0, "lead"] = "别的局"
     rows = notices.for_department(table, "自然资源局")
     assert rows["task_id"].tolist() == ["R01", "O00"]
-    document = docx.Document(io.BytesIO(notices.docx_bytes(rows, "自然资源局", date(2026, 6, 30))))
+    document = docx.Document(io.BytesIO(notices.docx_bytes(rows, "岚溪县", "自然资源局", date(2026, 6, 30))))
     text = "\n".join(p.text for p in document.paragraphs)
-    assert "督办单(自然资源局)" in text and "2026年06月30日" in text
+    assert "岚溪县乡村振兴任务督办单(自然资源局)" in text and "2026年06月30日" in text
     assert f"{settings.integer('ledger.notice_reply_days')} 个工作日内" in text
     assert [r.cells[0].text for r in document.tables[0].rows[1:]] == ["R01", "O00"]
     sheet = openpyxl.load_workbook(io.BytesIO(notices.xlsx_bytes(rows, "自然资源局"))).active

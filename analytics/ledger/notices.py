@@ -41,11 +41,11 @@ def slide(table: pd.DataFrame) -> tuple[pd.DataFrame, int]:
     return rows.head(SLIDE_LIMIT), max(len(rows) - SLIDE_LIMIT, 0)
 
 
-def _title(department: str) -> str:
-    return f"{settings.text('county_name')}乡村振兴任务督办单({department})"
+def _title(county: str, department: str) -> str:
+    return f"{county}乡村振兴任务督办单({department})"
 
 
-def docx_bytes(rows: pd.DataFrame, department: str, today: date) -> bytes:
+def docx_bytes(rows: pd.DataFrame, county: str, department: str, today: date) -> bytes:
     """The notice: whom, which tasks and why, what to do by when, and who sends it."""
     doc = Document()
     style = doc.styles["Normal"]
@@ -53,7 +53,7 @@ def docx_bytes(rows: pd.DataFrame, department: str, today: date) -> bytes:
     style.element.rPr.rFonts.set(qn("w:eastAsia"), "SimSun")
     heading = doc.add_paragraph()
     heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    run = heading.add_run(_title(department))
+    run = heading.add_run(_title(county, department))
     run.bold, run.font.size = True, Pt(16)
     doc.add_paragraph(f"{department}:")
     doc.add_paragraph(
@@ -88,9 +88,9 @@ def xlsx_bytes(rows: pd.DataFrame, department: str) -> bytes:
     return buffer.getvalue()
 
 
-def text(rows: pd.DataFrame, department: str, today: date) -> str:
+def text(rows: pd.DataFrame, county: str, department: str, today: date) -> str:
     """The notice as plain text (what the .docx says), for a preview where Word is not at hand."""
-    lines = [_title(department), f"{department}:", f"截至 {today:%Y年%m月%d日},贵单位牵头的下列 {len(rows)} 项任务为红色或逾期未报:"]
+    lines = [_title(county, department), f"{department}:", f"截至 {today:%Y年%m月%d日},贵单位牵头的下列 {len(rows)} 项任务为红色或逾期未报:"]
     for _, r in rows.iterrows():
         lines.append(f"[{r['status_zh']}] {r['task_id']} {r['section']} {r['measure']} —— {r['reason']}"
                      + (f";{r['overdue_reason']}" if r["overdue_reason"] else ""))
