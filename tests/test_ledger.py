@@ -17,13 +17,15 @@ import pytest
 
 from analytics import settings
 from analytics.__main__ import main
-from analytics.data import audit
+from analytics.data import audit, indicators
+from analytics.data.funds import IndustryRule
 from analytics.data.store import Store
 from analytics.ingest.report import Report
 from analytics.ledger import notices, workbook
 from analytics.ledger import plan as ledger_plan
 from analytics.ledger import progress as ledger_progress
 from analytics.ledger import status as ledger_status
+from analytics.views.projects import industry_share
 from tests.import_helpers import copy_store, xlsx_bytes
 
 # The ten sub-task headings of 三 in the county plan (000_f592dc03d4eaaa5f.txt), with their sections.
@@ -148,38 +150,52 @@ def test_each_named_township_must_report_and_the_slowest_sets_the_progress() -> 
 def test_guarantee_gaps_are_red_while_any_gap_remains_whatever_the_reports_say() -> None:
     task = _task(link="rule:guarantee_gaps")
     reported_done = _reports(("X1", 202605, "", 100.0, None))
-    row = _status(task, reported_done, ledger_status.Measured(year=2025, guarantee_gaps=1))
+    row = _status(task, reported_done, ledger_status.Measured(year=2025, gaps={"guarantee_problem": 1}))
     assert (row["status"], row["basis"]) == ("red", "数据") and "仍有 1 户" in row["reason"]
-    assert _status(task, NO_REPORTS, ledger_status.Measured(year=2025, guarantee_gaps=0))["status"] == "green"
+    assert _status(task, NO_REPORTS, ledger_status.Measured(year=2025, gaps={"guarantee_problem": 0}))["status"] == "green"
+    water = _task(link="rule:water_gaps")
+    only_housing = ledger_status.Measured(year=2025, gaps={"guarantee_problem": 2, "housing_safe_problem": 2,
+                                                           "drinking_water_safe_problem": 0})
+    assert _status(water, NO_REPORTS, only_housing)["status"] == "green"
+    assert _status(_task(link="rule:housing_gaps"), NO_REPORTS, only_housing)["reason"].endswith("2 户住房安全问题未清零")
 
 
 def test_industry_share_at_the_rule_is_green_and_below_it_red() -> None:
-    rule = settings.number("funds.industry_min_share")
+    rule = IndustryRule.from_settings()
     task = _task(link="rule:industry_share")
 
-    def share(value: float) -> ledger_status.Measured:
-        funds = pd.DataFrame({"year": [2025], "funds_wan": [100.0], "share": [value]})
-        return ledger_status.Measured(year=2025, funds=funds)
+    def share(industry_wan: float) -> ledger_status.Measured:
+        """Counted funds of 100 万元, `industry_wan` of them in an industry category."""
+        projects = pd.DataFrame({"year": [2025, 2025], "fund_source": [rule.sources[0]] * 2,
+                                 "category": [rule.categories[0], "基础设施"],
+                                 "funds_wan": [industry_wan, 100.0 - industry_wan]})
+        return ledger_status.Measured(year=2025, funds=industry_share(projects, rule), industry_rule=rule)
 
-    assert _status(task, NO_REPORTS, share(rule))["status"] == "green"
-    row = _status(task, NO_REPORTS, share(rule - 0.001))
-    assert row["status"] == "red" and f"规定不低于 {rule:.0%}" in row["reason"]
+    at_rule = _status(task, NO_REPORTS, share(rule.minimum * 100))
+    assert at_rule["status"] == "green", at_rule["reason"]
+    row = _status(task, NO_REPORTS, share(rule.minimum * 100 - 0.1))
+    assert row["status"] == "red" and f"规定不低于 {rule.minimum:.0%}" in row["reason"]
 
 
 def test_funds_falling_below_last_year_is_red() -> None:
-    funds = pd.DataFrame({"year": [2024, 2025], "funds_wan": [100.0, 99.0], "share": [0.6, 0.6]})
+    funds = pd.DataFrame({"year": [2024, 2025], "funds_wan": [80.0, 80.0], "other_sources_wan": [20.0, 19.0],
+                          "share": [0.6, 0.6]})
     row = _status(_task(link="rule:funds_growth"), NO_REPORTS, ledger_status.Measured(year=2025, funds=funds))
     assert row["status"] == "red" and "减少 1.0%" in row["reason"]
+    funds.loc[1, "other_sources_wan"] = 20.0
+    assert _status(_task(link="rule:funds_growth"), NO_REPORTS,
+                   ledger_status.Measured(year=2025, funds=funds))["status"] == "green"
 
 
 def test_a_linked_indicator_at_near_and_far_from_its_target() -> None:
-    task = _task(link="indicator:LIV03")  # 饮水安全保障率, higher is better, target 100
+    task = _task(link="indicator:ECO01")  # 卫生厕所普及率, higher is better
+    target = float(indicators.catalogue().loc["ECO01", "target"])
     gap = settings.number("ledger.indicator_amber_gap")
 
     def at(value: float) -> str:
-        return _status(task, NO_REPORTS, ledger_status.Measured(year=2025, indicator_values={"LIV03": value}))["status"]
+        return _status(task, NO_REPORTS, ledger_status.Measured(year=2025, indicator_values={"ECO01": value}))["status"]
 
-    assert (at(100.0), at(100 * (1 - gap)), at(100 * (1 - gap) - 0.1)) == ("green", "amber", "red")
+    assert (at(target), at(target * (1 - gap)), at(target * (1 - gap) - 0.1)) == ("green", "amber", "red")
 
 
 def test_a_reported_indicator_takes_the_county_figure_and_without_one_falls_back_to_progress() -> None:
@@ -295,7 +311,7 @@ def test_tasks_command_json_lists_status_and_reason_from_the_store(demo_store: S
     gaps = int(vy.loc[vy["year"] == vy["year"].max(), "guarantee_problem"].sum())
     assert by_id["T1101"]["status"] == ("red" if gaps else "green")
     assert f"{gaps:,} 户" in by_id["T1101"]["reason"] or not gaps
-    assert by_id["T1103"]["status"] == "red" and by_id["T1103"]["reason"] == "尚无进展报告"
+    assert by_id["T1201"]["status"] == "red" and by_id["T1201"]["reason"] == "尚无进展报告"
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
         assert main(["tasks", "--json", "--status", "red", "--department", "财政局",

@@ -27,6 +27,10 @@ ALL_TOWNSHIPS = "全部"
 FREQUENCIES: dict[str, int] = {"每月": 1, "每季度": 3, "每半年": 6, "每年": 12}  # months between reports
 RULES: dict[str, str] = {
     "guarantee_gaps": "三保障及饮水安全问题动态清零:仍有问题户即为红色",
+    "housing_gaps": "住房安全问题清零:仍有住房不安全的户即为红色",
+    "water_gaps": "饮水安全问题清零:仍有饮水不安全的户即为红色",
+    "education_gaps": "义务教育保障问题清零:仍有未保障的户即为红色",
+    "medical_gaps": "基本医疗保险参保问题清零:仍有未全员参保的户即为红色",
     "industry_share": "衔接资金用于产业发展的比例不低于 funds.industry_min_share",
     "funds_growth": "衔接资金总额不低于上一年度(财政投入逐年增长)",
 }

@@ -1,8 +1,8 @@
 """Each task's status, red / amber / green with the reason in words.
 
 A task linked to something the product measures takes its colour from the data: 三保障动态清零
-is red while any household still has a gap; the industry share is red below
-funds.industry_min_share; funds are red when they fell below last year; a linked indicator is
+(and each of its items) is red while any household still has a gap; the industry share is red when it misses the
+IndustryRule (analytics.data.funds); funds are red when they fell below last year; a linked indicator is
 green at its target, amber within ledger.indicator_amber_gap of it and red beyond. Any other
 task takes it from the reported progress against its deadline (ledger.amber_behind_points,
 ledger.red_behind_points). Independently, a task whose last report is older than its
@@ -19,6 +19,7 @@ import pandas as pd
 from analytics import settings
 from analytics.data import indicators
 from analytics.data.contract import PROJECT_STATUSES, township_of
+from analytics.data.funds import IndustryRule
 from analytics.data.store import Store
 from analytics.ledger import plan as ledger_plan
 from analytics.views.projects import industry_share
@@ -27,6 +28,14 @@ RED, AMBER, GREEN = "red", "amber", "green"
 STATUS_ZH = {RED: "红", AMBER: "黄", GREEN: "绿"}
 ORDER = {RED: 0, AMBER: 1, GREEN: 2}
 OVERDUE = "overdue"
+# Rules on the guarantee gaps: rule id -> (village_year column, the gap in words)
+GAP_RULES: dict[str, tuple[str, str]] = {
+    "guarantee_gaps": ("guarantee_problem", "三保障及饮水安全问题"),
+    "housing_gaps": ("housing_safe_problem", "住房安全问题"),
+    "water_gaps": ("drinking_water_safe_problem", "饮水安全问题"),
+    "education_gaps": ("compulsory_education_ok_problem", "义务教育保障问题"),
+    "medical_gaps": ("medical_insured_all_problem", "基本医疗参保问题"),
+}
 COUNTY_LEVEL = ""  # township_code of a report made for the whole county (by the lead department)
 
 
@@ -36,8 +45,9 @@ class Measured:
 
     where: str = "全县"
     year: int | None = None
-    guarantee_gaps: int | None = None
-    funds: pd.DataFrame = field(default_factory=pd.DataFrame)  # industry_share(): year, funds_wan, share
+    gaps: dict[str, int] = field(default_factory=dict)  # village_year gap column -> households in `year`
+    funds: pd.DataFrame = field(default_factory=pd.DataFrame)  # views.projects.industry_share() per year
+    industry_rule: IndustryRule | None = None
     indicator_values: dict[str, float] = field(default_factory=dict)  # code -> village mean in `year`
 
 
@@ -58,8 +68,8 @@ def measured(store: Store, townships: tuple[str, ...] | None = None, where: str 
     latest = values[values["year"] == values["year"].max()] if not values.empty else values
     return Measured(
         where=where, year=year,
-        guarantee_gaps=int(vy.loc[vy["year"] == year, "guarantee_problem"].sum()) if year else None,
-        funds=industry_share(projects, settings.number("funds.industry_min_share")),
+        gaps={c: int(vy.loc[vy["year"] == year, c].sum()) for c, _ in GAP_RULES.values()} if year else {},
+        funds=industry_share(projects, rule := IndustryRule.from_settings()), industry_rule=rule,
         indicator_values=latest.groupby("indicator_code")["value"].mean().to_dict(),
     )
 
@@ -93,20 +103,22 @@ def _from_data(task: pd.Series, m: Measured, reports: pd.DataFrame) -> tuple[str
     """(status, reason) from the linked measure, or None when the task has none or no data."""
     kind, ref = ledger_plan.split_link(task["link"])
     gap = settings.number("ledger.indicator_amber_gap")
-    if kind == "rule" and ref == "guarantee_gaps" and m.guarantee_gaps is not None:
-        if m.guarantee_gaps:
-            return RED, f"{m.where} {m.year} 年仍有 {m.guarantee_gaps:,} 户三保障及饮水安全问题未清零"
-        return GREEN, f"{m.where} {m.year} 年三保障及饮水安全问题已清零"
+    if kind == "rule" and ref in GAP_RULES and GAP_RULES[ref][0] in m.gaps:
+        column, words = GAP_RULES[ref]
+        if m.gaps[column]:
+            return RED, f"{m.where} {m.year} 年仍有 {m.gaps[column]:,} 户{words}未清零"
+        return GREEN, f"{m.where} {m.year} 年{words}已清零"
     funds = m.funds.dropna(subset=["share"]) if not m.funds.empty else m.funds
-    if kind == "rule" and ref == "industry_share" and not funds.empty:
-        last, rule = funds.iloc[-1], settings.number("funds.industry_min_share")
-        words = f"{m.where} {int(last['year'])} 年衔接资金产业占比 {last['share']:.1%},规定不低于 {rule:.0%}"
-        return (GREEN, words) if last["share"] >= rule else (RED, words)
+    if kind == "rule" and ref == "industry_share" and not funds.empty and m.industry_rule is not None:
+        last, rule = funds.iloc[-1], m.industry_rule
+        words = (f"{m.where} {int(last['year'])} 年衔接资金产业占比 {last['share']:.1%},"
+                 f"规定不低于 {rule.minimum:.0%}(力争 {rule.target:.0%})")
+        return (GREEN, words) if last["meets_rule"] else (RED, words)
     if kind == "rule" and ref == "funds_growth" and len(funds) >= 2:
-        last, before = funds.iloc[-1], funds.iloc[-2]
-        change = last["funds_wan"] / before["funds_wan"] - 1
-        words = (f"{m.where} {int(last['year'])} 年衔接资金 {last['funds_wan']:,.0f} 万元,"
-                 f"比上年{'增长' if change >= 0 else '减少'} {abs(change):.1%}")
+        totals = funds["funds_wan"] + funds["other_sources_wan"]  # every source: 财政投入 as a whole
+        last, before, year = totals.iloc[-1], totals.iloc[-2], int(funds["year"].iloc[-1])
+        change = last / before - 1
+        words = f"{m.where} {year} 年衔接资金 {last:,.0f} 万元,比上年{'增长' if change >= 0 else '减少'} {abs(change):.1%}"
         return (GREEN, words) if change >= 0 else (RED, words)
     if kind == "indicator" and ref in m.indicator_values:
         row = indicators.catalogue().loc[ref]
