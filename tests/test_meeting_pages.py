@@ -19,7 +19,7 @@ from ui.nav import PAGES
 
 MINE = ("app_pages/township.py", "app_pages/guarantees.py", "app_pages/relocation.py", "app_pages/projects.py",
         "app_pages/assessment.py", "app_pages/village_profile.py", "app_pages/slides.py", "app_pages/briefing.py")
-SLIDES = ("kpis", "map", "dimensions", "risk", "guarantees", "funds", "ranking")
+SLIDES = ("kpis", "map", "dimensions", "risk", "guarantees", "funds", "tasks", "ranking")
 
 
 def _open(page: str, query: dict[str, str] | None = None) -> AppTest:

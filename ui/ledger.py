@@ -40,7 +40,8 @@ def slide_scope(township: str | None) -> tuple[tuple[str, ...] | None, str]:
 
 
 def slide(township: str | None, height: int) -> None:
-    """The deck's slide: counts, then at most ten red or overdue tasks and how many more there are."""
+    """The deck's slide: counts, then at most ten red or overdue tasks and how many more there are;
+    the table leaves 90 px of `height` for the counts and the line under it, so the slide does not scroll."""
     t = pick(TEXT)
     table, _ = evaluated(*slide_scope(township))
     rows, rest = notices.slide(table)
@@ -55,6 +56,6 @@ def slide(township: str | None, height: int) -> None:
         ["task_id", "status_zh", "measure", "lead", "reason", "flag"]]
     st.dataframe(view.rename(columns={"task_id": t["col_id"], "status_zh": t["col_status"], "measure": t["col_measure"],
                                       "lead": t["col_lead"], "reason": t["col_reason"], "flag": t["col_overdue"]}),
-                 hide_index=True, width="stretch", height=min(height, 38 * (len(view) + 1) + 3))
+                 hide_index=True, width="stretch", height=max(120, min(height - 90, 35 * (len(view) + 1) + 3)))
     if rest:
         st.caption(t["slide_rest"].format(n=rest))

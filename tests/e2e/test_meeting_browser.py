@@ -13,7 +13,7 @@ from tests.e2e.conftest import LOCAL_PREFIXES, Visit, settle
 from ui.nav import PAGES
 
 SIZES = [(1024, 768), (1920, 1080)]
-SLIDES = ("kpis", "map", "dimensions", "risk", "guarantees", "funds", "ranking")
+SLIDES = ("kpis", "map", "dimensions", "risk", "guarantees", "funds", "tasks", "ranking")
 
 
 def _path(page: str) -> str:
