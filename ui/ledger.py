@@ -53,7 +53,7 @@ def slide(township: str | None, height: int) -> None:
         st.success(t["slide_none"])
         return
     view = rows.assign(flag=[t["overdue"] if o else "" for o in rows["overdue"]])[
-        ["task_id", "status_zh", "measure", "lead", "reason", "flag"]]
+        ["task_id", "status_zh", "lead", "reason", "measure", "flag"]]
     st.dataframe(view.rename(columns={"task_id": t["col_id"], "status_zh": t["col_status"], "measure": t["col_measure"],
                                       "lead": t["col_lead"], "reason": t["col_reason"], "flag": t["col_overdue"]}),
                  hide_index=True, width="stretch", height=max(120, min(height - 90, 35 * (len(view) + 1) + 3)))
