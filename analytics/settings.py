@@ -254,6 +254,20 @@ DECLARED: tuple[Setting, ...] = (
     Setting("import.simplify_tolerance_deg", NUMBER,
             "导入村界时一次性简化的容差(度,约 1 度 = 100 公里);共用边界保持一致,0 表示不简化",
             unit="度", low=0, high=0.1),
+    Setting("ledger.plan_start", INTEGER, "任务台账:方案执行期的第一个月(年月,如 202101);早于它的进展报告被拒绝",
+            unit="年月", low=200001, high=209912, county=True),
+    Setting("ledger.plan_end", INTEGER, "任务台账:方案执行期的最后一个月(年月);晚于它的进展报告与完成时限被拒绝",
+            unit="年月", low=200001, high=209912, county=True),
+    Setting("ledger.amber_behind_points", NUMBER,
+            "任务台账:有完成时限的任务,报告进度落后按时间应达进度超过该百分点即为黄色",
+            unit="百分点", low=0, high=100),
+    Setting("ledger.red_behind_points", NUMBER, "任务台账:落后超过该百分点即为红色",
+            unit="百分点", low=0, high=100),
+    Setting("ledger.indicator_amber_gap", NUMBER,
+            "任务台账:关联指标未达目标、但与目标相差不超过目标值的该比例(0-1)时为黄色,超过为红色",
+            unit="比例", low=0, high=1),
+    Setting("ledger.notice_reply_days", INTEGER, "督办单:牵头单位书面回复整改情况的期限(工作日)",
+            unit="工作日", low=1, high=60),
 )
 
 

@@ -17,14 +17,14 @@ from analytics.scoring.composite import OVERALL, Method
 from analytics.views import assessment, guarantees, overview, projects
 from analytics.views.five_dimensions import dimension_means, ranked_villages
 from analytics.views.township import high_risk_by_township
-from ui import cards, data, filters, layout, maps, projector, scope, scores, tables
+from ui import cards, data, filters, layout, ledger, maps, projector, scope, scores, tables
 from ui import ranking as ranking_table
 from ui import risk as relapse
 from ui import stress as stress_test
 from ui.text import lang, pick
 from ui.texts.slides import TEXT
 
-SLIDES = ("kpis", "map", "dimensions", "risk", "stress", "guarantees", "funds", "ranking")
+SLIDES = ("kpis", "map", "dimensions", "risk", "stress", "guarantees", "funds", "tasks", "ranking")
 INTERVALS = (10, 20, 30, 60)
 
 
@@ -163,6 +163,10 @@ def funds(d: projector.Deck) -> None:
         d.show(figures.industry_share(shares, rule, d.series()), rest, t["share_chart"])
 
 
+def tasks(d: projector.Deck) -> None:
+    ledger.slide(d.f.township, d.screen.body)
+
+
 def ranking(d: projector.Deck) -> None:
     t, year = d.t, d.f.year
     components = dict(zip(assessment.COMPONENTS, t["components"].split("|")))
@@ -187,4 +191,4 @@ deck = projector.Deck(t, filters.current(), screen, slide, scope.village_year(),
             projects.with_places(scope.projects(), villages, townships), villages, townships,
             IndustryRule.from_settings())
 {"kpis": kpis, "map": county_map, "dimensions": dimensions, "risk": risk, "guarantees": guarantee,
- "funds": funds, "ranking": ranking, "stress": stress_scenario}[slide](deck)
+ "funds": funds, "tasks": tasks, "ranking": ranking, "stress": stress_scenario}[slide](deck)

@@ -20,7 +20,7 @@ from ui.nav import PAGES
 
 MINE = ("app_pages/township.py", "app_pages/guarantees.py", "app_pages/relocation.py", "app_pages/projects.py",
         "app_pages/assessment.py", "app_pages/village_profile.py", "app_pages/slides.py", "app_pages/briefing.py")
-SLIDES = ("kpis", "map", "dimensions", "risk", "stress", "guarantees", "funds", "ranking")
+SLIDES = ("kpis", "map", "dimensions", "risk", "stress", "guarantees", "funds", "tasks", "ranking")
 
 
 def _last_year(tables: dict) -> pd.DataFrame:

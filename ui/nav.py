@@ -43,6 +43,7 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("app_pages/slides.py", "演示", "Slides", ":material/co_present:", "总览"),
     PageSpec("app_pages/township.py", "乡镇工作台", "Township desk", ":material/location_city:", "总览"),
     PageSpec("app_pages/briefing.py", "会议汇报材料", "Meeting briefing", ":material/description:", "总览"),
+    PageSpec("app_pages/tasks.py", "任务推进", "Plan tasks", ":material/checklist:", "总览"),
     PageSpec("app_pages/guarantees.py", "三保障动态清零", "Basic guarantees", ":material/home_health:", "巩固成果"),
     PageSpec("app_pages/relocation.py", "易地搬迁后扶", "Relocation follow-up", ":material/apartment:", "巩固成果"),
     PageSpec("app_pages/monitoring.py", "防返贫监测", "Relapse monitoring", ":material/monitor_heart:", "巩固成果"),

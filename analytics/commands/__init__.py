@@ -16,4 +16,5 @@ COMMAND_MODULES = (
     "analytics.commands.checks",
     "analytics.commands.followup",
     "analytics.commands.stress",
+    "analytics.commands.tasks",
 )

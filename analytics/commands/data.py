@@ -14,6 +14,7 @@ from analytics.ingest import pipeline as ingest
 from analytics.ingest import templates
 from analytics.ingest import visits as visit_import
 from analytics.ingest.boundaries import CRS_CHOICES
+from analytics.ledger import workbook as ledger_workbook
 from analytics.risk import saved as risk_model_store
 
 CRS_HELP = ("村界文件没有声明坐标系时:declared(拒绝,默认)、wgs84(注明坐标是 WGS84 经纬度)、"
@@ -56,11 +57,36 @@ def _check(args: argparse.Namespace) -> ingest.Checked:
     return checked
 
 
+def _ledger(args: argparse.Namespace, commit: bool) -> int | None:
+    """Ledger files (任务台账 / 任务进展 sheets) are checked and kept in state.db, not in a
+    snapshot; None when the import holds none. Mixed with data files, nothing is imported."""
+    ledger = [p for p in args.paths if ledger_workbook.is_ledger_file(p)]
+    if not ledger:
+        return None
+    if len(ledger) < len(args.paths):
+        print("错误:任务台账、任务进展文件请与其他数据文件分开导入;未导入任何数据。")
+        return 1
+    checked = ledger_workbook.check(ledger, Store(args.store), getattr(args, "user", getpass.getuser()))
+    print(checked.report.text())
+    if not checked.ok:
+        print("未导入任何数据。")
+        return 1
+    if commit:
+        print(ledger_workbook.commit(checked, Store(args.store)))
+    return 0
+
+
 def run_validate(args: argparse.Namespace) -> int:
+    ledger = _ledger(args, commit=False)
+    if ledger is not None:
+        return ledger
     return 0 if _check(args).ok else 1
 
 
 def run_import(args: argparse.Namespace) -> int:
+    ledger = _ledger(args, commit=True)
+    if ledger is not None:
+        return ledger
     checked = _check(args)
     if not checked.ok:
         print("未导入任何数据。")

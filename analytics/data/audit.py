@@ -38,6 +38,8 @@ ACTIONS: dict[str, str] = {
     "user_enable": "启用用户",
     "user_password": "修改密码",
     "settings_change": "修改设置",
+    "ledger_plan": "导入任务台账",
+    "ledger_progress": "上报任务进展",
 }
 COLUMNS_ZH: dict[str, str] = {
     "seq": "序号", "at": "时间", "user": "用户", "action": "操作", "scope": "范围",

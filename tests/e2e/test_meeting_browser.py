@@ -12,7 +12,7 @@ from tests.e2e.conftest import rerun, settle
 from ui.nav import PAGES
 
 SIZES = [(1024, 768), (1920, 1080)]
-SLIDES = ("kpis", "map", "dimensions", "risk", "guarantees", "funds", "ranking")
+SLIDES = ("kpis", "map", "dimensions", "risk", "guarantees", "funds", "tasks", "ranking")
 
 
 def _path(page: str) -> str:
@@ -44,9 +44,10 @@ def _scroll(v) -> tuple[int, int]:
 @pytest.mark.parametrize("slide", SLIDES)
 def test_no_slide_scrolls_in_projector_mode(visit, slide, size):
     v = visit(f"/slides?present=true&slide={slide}", *size)
-    # every slide ends in a chart or the map; the window size arrives from the browser and
-    # redraws the slide once
-    v.page.locator('[data-testid="stPlotlyChart"], iframe').first.wait_for(timeout=120_000)
+    # every slide ends in a chart, the map or (the task slide) its table; the window size
+    # arrives from the browser and redraws the slide once
+    v.page.locator('[data-testid="stPlotlyChart"], iframe, [data-testid="stDataFrame"]').first.wait_for(
+        timeout=120_000)
     settle(v.page, 300)
     _no_exception(v)
     assert v.page.locator('[data-testid="stSidebar"]').is_hidden()

@@ -2,12 +2,12 @@
 
 TEXT = {
     "zh": {
-        "names": "总体情况|全县地图|五大振兴|返贫风险|压力测试|三保障|衔接资金|乡镇排名",
+        "names": "总体情况|全县地图|五大振兴|返贫风险|压力测试|三保障|衔接资金|任务|乡镇排名",
         "series": "脱贫户人均纯收入|监测收入标准|未消除风险|当年新识别|已消除风险|产业发展占比|规定下限|力争",
         "components": "五大振兴综合得分|风险消除率|及时识别率|资金执行率|产业资金占比达标",
         "titles": ("巩固拓展脱贫攻坚成果总体情况|分村地图|乡村振兴五大维度|防止返贫监测|规模性返贫压力测试|"
                    "两不愁三保障及饮水安全动态清零|"
-                   "衔接资金使用|乡镇考核排名"),
+                   "衔接资金使用|实施方案任务推进:红色与逾期未报|乡镇考核排名"),
         "prev": "上一页",
         "next": "下一页",
         "auto": "自动播放",
@@ -69,11 +69,12 @@ TEXT = {
         "no_projects": "当前范围内没有项目。",
     },
     "en": {
-        "names": "Overview|Map|Five dimensions|Relapse risk|Stress test|Guarantees|Funds|Townships",
+        "names": "Overview|Map|Five dimensions|Relapse risk|Stress test|Guarantees|Funds|Tasks|Townships",
         "series": "Formerly poor|Monitoring line|Unresolved|Newly identified|Eliminated|Industry share|Minimum|Aim",
         "components": "Five-dimension score|Risk elimination|Timely identification|Fund execution|Industry share met",
         "titles": ("Consolidating poverty-alleviation gains|Villages on the map|Five dimensions of revitalization|"
                    "Monitoring against relapse|Relapse stress test|Basic guarantees and safe water|Linkage funds|"
+                   "Plan tasks: red and overdue|"
                    "Township assessment"),
         "prev": "Previous",
         "next": "Next",
