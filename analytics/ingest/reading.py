@@ -36,6 +36,9 @@ HEAD_ROWS = 30  # the header must start within the first 30 rows
 INSTRUCTION_SHEETS = {"说明", "填表说明", "instructions"}
 TOTAL_LABELS = ("合计", "总计", "小计")
 ROW = "_row"  # the column holding each data row's number as Excel shows it
+# csv's default 128 KB field limit would end a check with csv.Error; an over-long cell is instead a
+# row-level error in validation (import.max_cell_chars), and files are bounded by import.max_file_mb
+csv.field_size_limit(2**31 - 1)
 
 # Header names seen in national monitoring system exports, beyond the contract's own headers.
 EXTRA_ALIASES: dict[str, dict[str, str]] = {
