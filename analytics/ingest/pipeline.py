@@ -143,11 +143,13 @@ def _validate(sheets: list[importer.Sheet], current: Current, options: Options,
 
 
 def commit(checked: Checked, store: Store, user: str) -> str:
-    """Write the checked tables as a new current snapshot; refuse when the check found errors."""
+    """Write the checked tables as a new current snapshot; refuse when the check found errors, and
+    with StaleSnapshot ("数据已被他人更新,请重新检查") when another import or a rollback made a
+    different snapshot current after the check: committing would silently drop that change."""
     if not checked.ok:
         raise ImportRefused(checked.report.verdict() if not checked.report.ok else "没有可导入的数据,未导入。")
     parts = "、".join(f"{TABLES[n].zh} {len(f):,} 行" for n, f in checked.tables.items())
     source = f"{'、'.join(checked.files)}({parts})"
     tables = aggregates.with_derived(store.complete(checked.tables, checked.base))
     tables[county_identity.TABLE] = checked.county.frame()
-    return store.write_snapshot(tables, kind="import", source=source, user=user, base=checked.base)
+    return store.write_snapshot(tables, kind="import", source=source, user=user, base=checked.base, if_current=True)
