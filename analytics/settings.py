@@ -214,6 +214,8 @@ DECLARED: tuple[Setting, ...] = (
     Setting("assessment.weights.industry", NUMBER,
             "乡镇考核权重:产业发展资金占比达标程度(占比 / funds.industry_min_share,最高 100%)",
             unit="权重", low=0),
+    Setting("audit.key_file", TEXT,
+            "审计日志密钥文件的路径;空表示数据仓库目录下的 audit.key。应只有运行本系统的账户可读"),
     Setting("import.max_file_mb", NUMBER, "导入时单个文件的大小上限(MB),超过即拒绝并提示拆分",
             unit="MB", low=1, high=2000),
     Setting("import.max_uncompressed_mb", NUMBER,

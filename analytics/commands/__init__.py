@@ -13,4 +13,5 @@ COMMAND_MODULES = (
     "analytics.commands.risk",
     "analytics.commands.score",
     "analytics.commands.county",
+    "analytics.commands.audit",
 )
