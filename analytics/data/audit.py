@@ -207,7 +207,10 @@ def verify(store: Store) -> Integrity:
         rows = con.execute(
             "SELECT seq, at, user, action, scope, detail, client, digest FROM audit ORDER BY seq").fetchall()
         database = _database(con)
-    key, first_keyed = _key(database) if rows else (b"", 1)
+    try:
+        key, first_keyed = _key(database) if rows else (b"", 1)
+    except AuditKeyError as exc:
+        return Integrity(False, len(rows), rows[0][0], str(exc))
     previous, expected = _GENESIS, 1
     for seq, at, user, action, scope, detail, client, digest in rows:
         fields = (at, user, action, scope, detail, client)
