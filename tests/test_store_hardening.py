@@ -9,6 +9,7 @@ import errno
 import multiprocessing
 import os
 import stat
+import subprocess
 
 import pandas as pd
 import pytest
@@ -73,7 +74,7 @@ def test_two_processes_importing_at_once_never_lose_one(tmp_path, demo_tables, d
     store = copy_store(demo_store, tmp_path / "store")
     base = store.current_id()
     checks = [ingest.check([_lines(tmp_path, demo_tables, 8100 + i, f"{i}.csv")], store) for i in range(2)]
-    context = multiprocessing.get_context("fork")
+    context = multiprocessing.get_context("spawn")  # fresh processes, as two users' commands would be
     barrier, results = context.Barrier(2), context.Queue()
     workers = [context.Process(target=_commit, args=(c, str(store.root), barrier, results)) for c in checks]
     for w in workers:
@@ -169,9 +170,8 @@ def test_files_and_folder_are_fsynced_before_the_snapshot_is_registered(tmp_path
 def test_tmp_folders_of_killed_writes_are_removed_before_the_next_write(tmp_path):
     store = Store(tmp_path)
     store.write_snapshot(_townships(2), kind="import", source="a")
-    dead = multiprocessing.get_context("fork").Process(target=lambda: None)
-    dead.start()
-    dead.join()
+    dead = subprocess.Popen(["true"])
+    dead.wait()
     tmp = tmp_path / "tmp"
     (tmp / f"20260101-000000-aaaaaa.{dead.pid}").mkdir()
     (tmp / "20250101-000000-bbbbbb").mkdir()  # written before tmp folders named their writer
