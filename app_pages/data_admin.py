@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from analytics.data.store import Store
+from analytics.data.store import StaleSnapshot, Store
 from analytics.ingest import pipeline as ingest
 from analytics.ingest import templates
 from analytics.ingest.boundaries import CRS_CHOICES
@@ -29,6 +29,8 @@ store = data.store()
 layout.header(t["title"])
 for message in st.session_state.pop("data_admin_done", []):
     st.success(message, icon=":material/check_circle:")
+if refused := st.session_state.pop("data_admin_refused", None):
+    st.error(refused, icon=":material/sync_problem:")
 
 
 @st.cache_data(show_spinner=False)
@@ -100,11 +102,14 @@ with tab_import:
         if checked.ok and trial:
             st.info(t["trial"], icon=":material/lock:")
         elif checked.ok and st.button(t["import"], type="primary", key="data_admin_import"):
-            with st.spinner(t["importing"]):
-                snapshot = ingest.commit(checked, store, data.current_user())
-                model = risk_model_store.prepare(store)
-            del st.session_state["data_admin_checked"]
-            st.session_state["data_admin_done"] = [t["imported"].format(id=snapshot), model]
+            del st.session_state["data_admin_checked"]  # a check commits once: a refused one must be redone
+            try:
+                with st.spinner(t["importing"]):
+                    snapshot = ingest.commit(checked, store, data.current_user())
+                    model = risk_model_store.prepare(store)
+                st.session_state["data_admin_done"] = [t["imported"].format(id=snapshot), model]
+            except StaleSnapshot:  # someone imported or rolled back after this check
+                st.session_state["data_admin_refused"] = t["overtaken"]
             st.rerun()
 
 with tab_history:

@@ -27,6 +27,7 @@ TEXT = {
         "import": "导入为新的数据快照",
         "importing": "正在写入数据快照,并按新数据训练返贫风险模型……",
         "imported": "已导入:新的数据快照 {id} 现为当前数据。",
+        "overtaken": "数据已被他人更新,请重新检查:检查之后有人导入了数据或回滚了快照,本次没有导入任何数据。",
         "stale": "所选文件已改变,请重新检查。",
         "snapshots": "数据快照(新的在前)",
         "history": "操作历史",
@@ -70,6 +71,8 @@ TEXT = {
         "import": "Import as a new snapshot",
         "importing": "Writing the snapshot and training the relapse-risk model on it…",
         "imported": "Imported: snapshot {id} is now current.",
+        "overtaken": "The data was updated by someone else, please check again: after your check someone imported "
+                     "or rolled back, so nothing was imported.",
         "stale": "The chosen files changed: check again.",
         "snapshots": "Snapshots (newest first)",
         "history": "History",
