@@ -6,7 +6,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from ui import auth, data, desk, filters, nav, projector, signin
+from ui import auth, data, desk, filters, nav, projector, signin, startup
 from ui.nav import PAGES
 from ui.text import LANGUAGES, common
 
@@ -20,6 +20,7 @@ snapshot = data.pin_snapshot()  # one snapshot for the whole run, read once
 data.apply_county_settings()  # the county's own settings over the shipped defaults
 desk.prewarm()  # once per snapshot, from the first sign-in page on: the township desk's lists, in the background
 signin.gate()  # the sign-in page until someone is signed in (demo mode on a demo-only store)
+startup.check_store()  # the store must be private: admins are warned while it is not
 if snapshot is None:  # no data yet: an administrator imports the county's first files on 数据管理
     if not auth.is_admin():
         st.title(common()["app_title"])

@@ -11,7 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from analytics.data import audit
-from analytics.data.store import Store
+from analytics.data.store import StaleSnapshot, Store
 from analytics.ingest import persons, templates
 from analytics.ingest import pipeline as ingest
 from analytics.ingest import visits as visit_import
@@ -31,6 +31,8 @@ store = data.store()
 layout.header(t["title"])
 for message in st.session_state.pop("data_admin_done", []):
     st.success(message, icon=":material/check_circle:")
+if refused := st.session_state.pop("data_admin_refused", None):
+    st.error(refused, icon=":material/sync_problem:")
 
 
 @st.cache_data(show_spinner=False)
@@ -113,16 +115,19 @@ with tab_import:
         if checked.ok and trial:
             st.info(t["trial"], icon=":material/lock:")
         elif checked.ok and st.button(t["import"], type="primary", key="data_admin_import"):
-            with st.spinner(t["importing"]):
-                if checked.visits is not None:  # a filled visit list: kept outside snapshots (跟踪核实)
-                    changed = visit_import.save(store, checked.visits, data.current_user(), checked.files,
-                                                audit.COUNTY, session.client())
-                    done = [t["visits_imported"].format(n=len(checked.visits), changed=changed)]
-                else:
-                    snapshot = ingest.commit(checked, store, data.current_user())
-                    done = [t["imported"].format(id=snapshot), risk_model_store.prepare(store)]
-            del st.session_state["data_admin_checked"]
-            st.session_state["data_admin_done"] = done
+            del st.session_state["data_admin_checked"]  # a check commits once: a refused one must be redone
+            try:
+                with st.spinner(t["importing"]):
+                    if checked.visits is not None:  # a filled visit list: kept outside snapshots (跟踪核实)
+                        changed = visit_import.save(store, checked.visits, data.current_user(), checked.files,
+                                                    audit.COUNTY, session.client())
+                        done = [t["visits_imported"].format(n=len(checked.visits), changed=changed)]
+                    else:
+                        snapshot = ingest.commit(checked, store, data.current_user())
+                        done = [t["imported"].format(id=snapshot), risk_model_store.prepare(store)]
+                st.session_state["data_admin_done"] = done
+            except StaleSnapshot:  # someone imported or rolled back after this check
+                st.session_state["data_admin_refused"] = t["overtaken"]
             st.rerun()
 
 with tab_history:

@@ -17,4 +17,5 @@ COMMAND_MODULES = (
     "analytics.commands.followup",
     "analytics.commands.stress",
     "analytics.commands.tasks",
+    "analytics.commands.audit",
 )

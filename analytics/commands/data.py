@@ -6,10 +6,12 @@ from __future__ import annotations
 import argparse
 import getpass
 import json
+import sqlite3
+import sys
 import time
 from pathlib import Path
 
-from analytics.data.store import Store
+from analytics.data.store import StaleSnapshot, Store
 from analytics.ingest import pipeline as ingest
 from analytics.ingest import templates
 from analytics.ingest import visits as visit_import
@@ -24,7 +26,8 @@ KIND_ZH = {"demo": "示范县", "import": "导入", "rollback": "回滚"}
 
 def register(sub: argparse._SubParsersAction) -> None:
     for name, help_text in (("validate", "检查要导入的文件,打印检查报告;没有错误时退出码为 0,有错误为 1"),
-                            ("import", "检查后导入为新的数据快照;有错误时什么也不导入,退出码为 1")):
+                            ("import", "检查后导入为新的数据快照;有错误、或检查后数据已被他人更新时什么也不导入,退出码为 1;"
+                                      "已导入但风险模型训练失败时退出码为 3")):
         p = sub.add_parser(name, help=help_text)
         p.add_argument("paths", nargs="+", type=Path, help="Excel、CSV、GeoJSON 或压缩的 Shapefile 文件")
         p.add_argument("--crs", choices=CRS_CHOICES, default="declared", help=CRS_HELP)
@@ -98,11 +101,20 @@ def run_import(args: argparse.Namespace) -> int:
         print(f"已导入入户核实结果 {len(checked.visits):,} 户(新增或更改 {changed:,} 户),"
               "用 python -m analytics followup 查看跟踪核实进度。")
         return 0
-    snapshot = ingest.commit(checked, store, args.user)
+    try:
+        snapshot = ingest.commit(checked, store, args.user)
+    except StaleSnapshot as exc:
+        print(f"未导入任何数据:{exc}(检查之后,有人导入了数据或回滚了快照)。")
+        return 1
     print(f"已导入为新的数据快照 {snapshot}(写入用时 {time.perf_counter() - started:.1f} 秒),现为当前数据。")
     for name, rows in store.info(snapshot).row_counts.items():
         print(f"  {name}: {rows:,} 行")
-    print(risk_model_store.prepare(store))
+    try:
+        print(risk_model_store.prepare(store))
+    except (OSError, sqlite3.Error, MemoryError) as exc:
+        print(f"数据已导入,但返贫风险模型训练失败({type(exc).__name__}: {exc}):"
+              "请处理后运行 python -m analytics risk train;退出码 3。", file=sys.stderr)
+        return 3
     return 0
 
 

@@ -280,4 +280,4 @@ def id_check_digit(first17: str) -> str:
 
 def valid_id_number(value: str) -> bool:
     v = str(value).strip().upper()
-    return len(v) == 18 and v[:17].isdigit() and id_check_digit(v[:17]) == v[17]
+    return len(v) == 18 and v[:17].isascii() and v[:17].isdigit() and id_check_digit(v[:17]) == v[17]

@@ -7,8 +7,13 @@ A store is a folder:
     store/snapshots/<id>/<table>.parquet   one immutable snapshot per import or demo run
     store/tmp/                     snapshots being written; renamed into place when complete
 
-A snapshot is written whole into tmp/ and then renamed, so a failed or interrupted write
-changes nothing, and no snapshot is ever modified after its rename.
+A snapshot is written whole into tmp/, fsynced, and then renamed and registered under the
+database's write lock, so a failed or interrupted write (or a power cut) changes nothing, and no
+snapshot is ever modified after its rename. A write may be compare-and-swap (`if_current`): two
+imports at once end with both applied or one clearly refused, never one silently lost.
+
+The store is private: folders 0700, files 0600, whatever the umask (`private_umask` makes the
+commands and the app create everything else that way too); `loose_permissions` lists what is not.
 """
 
 from __future__ import annotations
@@ -70,6 +75,42 @@ class StoreError(Exception):
     """A store problem the user can act on; the message is Chinese and complete."""
 
 
+class StaleSnapshot(StoreError):
+    """The snapshot a check was based on is no longer current: someone else imported meanwhile."""
+
+
+STALE = "数据已被他人更新,请重新检查"
+DIR_MODE, FILE_MODE = 0o700, 0o600
+
+
+def private_umask() -> None:
+    """New files readable by the service account only (the store holds names and ID numbers)."""
+    os.umask(0o077)
+
+
+def _private_dir(path: Path) -> None:
+    path.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
+    os.chmod(path, DIR_MODE)
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 @dataclass(frozen=True)
 class SnapshotInfo:
     id: str
@@ -98,8 +139,10 @@ class Store:
     # --- database -------------------------------------------------------------------------
     @contextmanager
     def db(self) -> Iterator[sqlite3.Connection]:
-        self.root.mkdir(parents=True, exist_ok=True)
         path = self.root / "state.db"
+        if not path.exists():
+            _private_dir(self.root)
+            path.touch(mode=FILE_MODE)  # sqlite gives its -wal and -shm files the database's mode
         con = sqlite3.connect(path, timeout=30)
         try:
             stat = path.stat()
@@ -114,6 +157,15 @@ class Store:
             con.commit()
         finally:
             con.close()
+
+    def loose_permissions(self) -> list[str]:
+        """Store paths others than the service account may read or enter (the app warns of them)."""
+        loose = []
+        for path in [self.root, *sorted(self.root.rglob("*"))] if self.root.exists() else []:
+            mode = path.stat().st_mode & 0o777
+            if mode & 0o077:
+                loose.append(f"{path} ({mode:o})")
+        return loose
 
     def _record(self, con: sqlite3.Connection, user: str, action: str, snapshot_id: str,
                 detail: str = "") -> None:
@@ -176,38 +228,66 @@ class Store:
         return full
 
     def write_snapshot(self, tables: dict[str, pd.DataFrame], *, kind: str, source: str,
-                       user: str = "系统", base: str | None = None) -> str:
+                       user: str = "系统", base: str | None = None, if_current: bool = False) -> str:
         """Write these tables as a complete snapshot and make it current.
 
         The caller hands over every table the snapshot keeps, derived ones included
         (`complete` adds what a partial import leaves out): the store knows files, not the domain.
+        With `if_current`, the write is refused with StaleSnapshot unless `base` is still the
+        current snapshot when the snapshot is registered (commits are serialised by SQLite's
+        write lock, so this compare-and-swap cannot race).
         """
         snapshot_id = datetime.now().strftime("%Y%m%d-%H%M%S-") + uuid.uuid4().hex[:6]
-        tmp = self.root / "tmp" / snapshot_id
-        tmp.mkdir(parents=True)
+        _private_dir(self.root / "tmp")
+        self._remove_stale_tmp()
+        tmp = self.root / "tmp" / f"{snapshot_id}.{os.getpid()}"
+        final = self.root / "snapshots" / snapshot_id
+        tmp.mkdir(mode=DIR_MODE)
         try:
             for name, frame in tables.items():
-                _write(name, frame, tmp / f"{name}.parquet")
+                path = tmp / f"{name}.parquet"
+                _write(name, frame, path)
+                os.chmod(path, FILE_MODE)
+                _fsync(path)
+            _fsync(tmp)
             counts = {name: int(len(frame)) for name, frame in tables.items() if name in TABLES}
-            final = self.root / "snapshots" / snapshot_id
-            final.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(tmp, final)
+            _private_dir(final.parent)
+            with self.db() as con:
+                con.execute("BEGIN IMMEDIATE")  # one writer at a time from here to the commit
+                current = con.execute("SELECT value FROM state WHERE key='current_snapshot'").fetchone()
+                if if_current and (current[0] if current else None) != base:
+                    raise StaleSnapshot(STALE)
+                os.replace(tmp, final)
+                _fsync(final.parent)
+                con.execute(
+                    "INSERT INTO snapshots VALUES (?,?,?,?,?,?,?)",
+                    (snapshot_id, now(), user, kind, source, json.dumps(counts, ensure_ascii=False), base),
+                )
+                self._set_current(con, snapshot_id)
+                self._record(con, user, kind, snapshot_id, source)
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
+            if final.exists() and snapshot_id not in self._registered():
+                shutil.rmtree(final, ignore_errors=True)
             raise
-        with self.db() as con:
-            con.execute(
-                "INSERT INTO snapshots VALUES (?,?,?,?,?,?,?)",
-                (snapshot_id, now(), user, kind, source, json.dumps(counts, ensure_ascii=False), base),
-            )
-            self._set_current(con, snapshot_id)
-            self._record(con, user, kind, snapshot_id, source)
         return snapshot_id
+
+    def _registered(self) -> set[str]:
+        with self.db() as con:
+            return {row[0] for row in con.execute("SELECT id FROM snapshots")}
+
+    def _remove_stale_tmp(self) -> None:
+        """Folders left in tmp/ by a write that was killed: their writing process is gone."""
+        for folder in (self.root / "tmp").iterdir():
+            pid = folder.suffix.lstrip(".")
+            if not (pid.isdigit() and _alive(int(pid))):
+                shutil.rmtree(folder, ignore_errors=True)
 
     def rollback(self, snapshot_id: str, user: str = "系统") -> None:
         """Make an earlier snapshot current again; the rollback is itself recorded."""
         self.info(snapshot_id)  # raises a clear message when unknown
         with self.db() as con:
+            con.execute("BEGIN IMMEDIATE")
             self._set_current(con, snapshot_id)
             self._record(con, user, "rollback", snapshot_id)
 

@@ -27,6 +27,9 @@ from analytics.ingest.validation import as_text
 GEO_SUFFIXES = (".geojson", ".json", ".zip")
 CRS_CHOICES = ("declared", "wgs84", "gcj02")
 CHINA = (72.004, 0.8293, 137.8347, 55.8271)  # lon/lat box outside which GCJ-02 adds no shift
+MAINLAND = (73.4, 18.1, 135.1, 53.6)  # lon/lat box of China's land borders: a county's villages lie in it
+MIN_AREA_M2 = 100.0  # no village is smaller; a polygon this small is a unit or axis mix-up
+_M_PER_DEG = 111_320.0
 _A, _EE = 6378245.0, 0.00669342162296594323  # the Krasovsky ellipsoid used by GCJ-02
 
 
@@ -153,6 +156,8 @@ def read(path: Path, file: str, crs: str, report: Report) -> list[Sheet]:
     if out.empty:
         report.add(ERROR, file, "文件中没有可用的村界图形")
         return []
+    if not _plausible(out, file, report):
+        return []
     out = out.set_geometry(simplify(out.geometry.values, settings.number("import.simplify_tolerance_deg")))
     report.notes.append(f"{file}:识别为“村界”,{len(out):,} 个图形,已统一为 WGS84 经纬度")
     return [Sheet(file, "", "boundaries", 0, {"village_code": code_column}, out)]
@@ -184,9 +189,34 @@ def _to_wgs84(frame: gpd.GeoDataFrame, declared: bool, crs: str, file: str, repo
             report.add(ERROR, file, f"坐标超出经纬度范围(x {minx:.0f}—{maxx:.0f},y {miny:.0f}—{maxy:.0f}):"
                                     "这多半是以米为单位的投影坐标;请在文件中声明坐标系(如 .prj)后重新导入")
             return None
-        if minx < CHINA[0] or maxx > CHINA[2] or miny < CHINA[1] or maxy > CHINA[3]:
-            report.add(WARNING, file, "部分坐标不在中国范围内,请核对坐标系")
     return frame
+
+
+def _plausible(out: gpd.GeoDataFrame, file: str, report: Report) -> bool:
+    """After reprojection, villages must lie in China and have a village's area: boundaries in
+    degrees declared as EPSG:3857 land near 0°,0° with areas of square millimetres."""
+    points = shapely.get_coordinates(shapely.point_on_surface(out.geometry.values))
+    inside = ((points[:, 0] >= MAINLAND[0]) & (points[:, 0] <= MAINLAND[2])
+              & (points[:, 1] >= MAINLAND[1]) & (points[:, 1] <= MAINLAND[3]))
+    lon, lat = np.median(points, axis=0)
+    if inside.mean() < 0.5:
+        report.add(ERROR, file, f"{int((~inside).sum()):,} / {len(out):,} 个村界换算后不在中国境内"
+                                f"(中心约在经度 {lon:.2f}、纬度 {lat:.2f}):坐标系多半声明错了"
+                                "(例如把经纬度坐标声明成了 EPSG:3857 等以米为单位的坐标系),请核对后重新导入")
+        return False
+    if not inside.all():
+        for n in out.loc[~inside, ROW]:
+            report.add(WARNING, file, f"第 {n} 个图形要素不在中国境内,请核对", row=int(n))
+    area = shapely.area(out.geometry.values) * _M_PER_DEG ** 2 * np.cos(np.radians(points[:, 1]))
+    tiny = area < MIN_AREA_M2
+    if tiny.mean() >= 0.5:
+        report.add(ERROR, file, f"{int(tiny.sum()):,} / {len(out):,} 个村界的面积几乎为零(中位数约 {np.median(area):.3g} 平方米):"
+                                "坐标单位或坐标系多半有误,请核对后重新导入")
+        return False
+    for n, m2 in zip(out.loc[tiny, ROW], area[tiny]):
+        report.add(ERROR, file, f"第 {n} 个图形要素的面积几乎为零(约 {m2:.3g} 平方米),不是一个村的范围", row=int(n))
+    return not tiny.any()
+
 
 
 def _is_wgs84(crs: CRS) -> bool:
@@ -200,7 +230,7 @@ def _code_column(frame: gpd.GeoDataFrame, file: str, report: Report) -> str | No
         return named[0]
     for column in columns:
         text = as_text(frame[column].astype(object))
-        if len(text) and text.str.fullmatch(r"\d{12}").fillna(False).astype(bool).mean() >= 0.8:
+        if len(text) and text.str.fullmatch(r"[0-9]{12}").fillna(False).astype(bool).mean() >= 0.8:
             report.add(WARNING, file, f"没有 village_code(村代码)属性,按内容使用属性“{column}”作为村代码", column=str(column))
             return column
     report.add(ERROR, file, f"找不到村代码:每个图形要有 village_code 或“村代码”属性(现有属性:{'、'.join(map(str, columns)) or '无'})")
@@ -209,7 +239,7 @@ def _code_column(frame: gpd.GeoDataFrame, file: str, report: Report) -> str | No
 
 def _check_codes(out: gpd.GeoDataFrame, file: str, column: str, report: Report) -> gpd.GeoDataFrame:
     codes = out["village_code"]
-    bad = codes.isna() | ~codes.str.fullmatch(r"\d{12}").fillna(False).astype(bool)
+    bad = codes.isna() | ~codes.str.fullmatch(r"[0-9]{12}").fillna(False).astype(bool)
     for n, value in zip(out.loc[bad, ROW], codes[bad]):
         report.add(ERROR, file, f"第 {n} 个图形要素的村代码应为 12 位数字", row=int(n), column=column,
                    value="" if pd.isna(value) else str(value))

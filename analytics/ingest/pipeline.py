@@ -20,7 +20,7 @@ from analytics.data import aggregates
 from analytics.data import county as county_identity
 from analytics.data.contract import TABLES
 from analytics.data.store import Store
-from analytics.ingest import boundaries, persons, visits
+from analytics.ingest import boundaries, isolation, persons, visits
 from analytics.ingest import reading as importer
 from analytics.ingest.report import ERROR, WARNING, Report
 from analytics.ingest.validation import Current, Validator, contract_types
@@ -63,7 +63,8 @@ class Checked:
 
 
 def read_file(path: Path, name: str, options: Options, report: Report) -> list[importer.Sheet]:
-    """One file's sheets; anything unreadable becomes an error naming the file."""
+    """One file's sheets, read within the import limits in a child process; anything unreadable
+    becomes an error naming the file."""
     limit_mb = settings.number("import.max_file_mb")
     suffix = path.suffix.lower()
     if not path.is_file():
@@ -77,12 +78,10 @@ def read_file(path: Path, name: str, options: Options, report: Report) -> list[i
     if suffix not in SUFFIXES:
         report.add(ERROR, name, f"不支持的文件类型“{suffix or '无扩展名'}”:请使用 .xlsx、.xls、.csv、.geojson 或压缩的 Shapefile(.zip)")
         return []
+    if not isolation.scan(path, name, report):
+        return []
     try:
-        if suffix in importer.EXCEL_SUFFIXES:
-            return importer.read_excel(path, name, report)
-        if suffix in importer.CSV_SUFFIXES:
-            return importer.read_csv(path.read_bytes(), name, report)
-        return boundaries.read(path, name, options.crs, report)
+        return isolation.read_isolated(path, name, options.crs, report)
     except Exception as exc:  # a reader library failing on a strange file must not end the check
         report.add(ERROR, name, f"{INTERNAL}:读取文件时出错({type(exc).__name__}: {exc})")
         return []
@@ -166,11 +165,13 @@ def _validate(sheets: list[importer.Sheet], current: Current, options: Options,
 
 
 def commit(checked: Checked, store: Store, user: str) -> str:
-    """Write the checked tables as a new current snapshot; refuse when the check found errors."""
+    """Write the checked tables as a new current snapshot; refuse when the check found errors, and
+    with StaleSnapshot ("数据已被他人更新,请重新检查") when another import or a rollback made a
+    different snapshot current after the check: committing would silently drop that change."""
     if not checked.ok:
         raise ImportRefused(checked.report.verdict() if not checked.report.ok else "没有可导入的数据,未导入。")
     parts = "、".join(f"{TABLES[n].zh} {len(f):,} 行" for n, f in checked.tables.items())
     source = f"{'、'.join(checked.files)}({parts})"
     tables = aggregates.with_derived(store.complete(checked.tables, checked.base))
     tables[county_identity.TABLE] = checked.county.frame()
-    return store.write_snapshot(tables, kind="import", source=source, user=user, base=checked.base)
+    return store.write_snapshot(tables, kind="import", source=source, user=user, base=checked.base, if_current=True)

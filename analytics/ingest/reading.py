@@ -15,6 +15,7 @@ import io
 import re
 import unicodedata
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from xml.etree import ElementTree
@@ -39,6 +40,10 @@ ROW = "_row"  # the column holding each data row's number as Excel shows it
 # its sheet keeps every column by letter and analytics.ingest.persons aggregates it.
 PERSON_MARK = "与户主关系"
 PERSONS = "persons"
+
+# csv's default 128 KB field limit would end a check with csv.Error; an over-long cell is instead a
+# row-level error in validation (import.max_cell_chars), and files are bounded by import.max_file_mb
+csv.field_size_limit(2**31 - 1)
 
 # Header names seen in national monitoring system exports, beyond the contract's own headers.
 EXTRA_ALIASES: dict[str, dict[str, str]] = {
@@ -355,14 +360,7 @@ def _uncomputed_formulas(path: Path) -> dict[str, list[tuple[int, int, str]]]:
     out: dict[str, list[tuple[int, int, str]]] = {}
     try:
         with zipfile.ZipFile(path) as archive:
-            ns = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
-                  "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships"}
-            book = ElementTree.fromstring(archive.read("xl/workbook.xml"))
-            rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
-            targets = {r.get("Id"): r.get("Target") for r in rels}
-            for sheet in book.iterfind("m:sheets/m:sheet", ns):
-                target = targets.get(sheet.get(f"{{{ns['r']}}}id"), "")
-                part = target.lstrip("/") if target.startswith("/") else "xl/" + target
+            for name, part in worksheet_parts(archive):
                 xml = archive.read(part)
                 if b"<f" not in xml:
                     continue
@@ -372,11 +370,23 @@ def _uncomputed_formulas(path: Path) -> dict[str, list[tuple[int, int, str]]]:
                         text = re.search(rb"<f[^>]*>(.*?)</f>", cell, re.S)
                         letters = m.group(1).decode()
                         col = sum((ord(ch) - 64) * 26 ** i for i, ch in enumerate(reversed(letters))) - 1
-                        out.setdefault(sheet.get("name"), []).append(
+                        out.setdefault(name, []).append(
                             (int(m.group(2)), col, text.group(1).decode("utf-8", "replace") if text else "…"))
     except (KeyError, zipfile.BadZipFile, ElementTree.ParseError):
         return out  # calamine reports a damaged file on its own
     return out
+
+
+def worksheet_parts(archive: zipfile.ZipFile) -> Iterator[tuple[str, str]]:
+    """(sheet name, archive member) of each worksheet of an .xlsx, in workbook order."""
+    ns = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+          "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships"}
+    book = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+    rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    targets = {r.get("Id"): r.get("Target") or "" for r in rels}
+    for sheet in book.iterfind("m:sheets/m:sheet", ns):
+        target = targets.get(sheet.get(f"{{{ns['r']}}}id"), "")
+        yield sheet.get("name") or "", target.lstrip("/") if target.startswith("/") else "xl/" + target
 
 
 # --- common ----------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from collections.abc import Callable
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import shapely
 
 from analytics import settings
 from analytics.data import indicators
@@ -36,6 +37,7 @@ from analytics.ingest.report import ERROR, WARNING, Report, display
 SRC = "_src"  # index of the sheet a row came from; -1 for rows kept from the current snapshot
 CURRENT = "当前数据"  # how the report names rows kept from the current snapshot
 LIMIT = 1e12  # larger magnitudes are typing slips or overflows, never a county figure
+MIN_OVERLAP = 0.5  # new boundaries whose extent the current extent covers less than this are flagged
 INCOME_TOLERANCE_YUAN = 1.0  # per-capita income may differ from its parts by rounding only
 YEAR_RANGE = (1990, 2100)
 COUNTS = ("household_size", "labor_count", "elderly_count", "students_count", "chronic_illness_count",
@@ -45,6 +47,11 @@ NON_NEGATIVE_MONEY = ("wage_income", "property_income", "transfer_income", "prod
 # Enums stored as pandas categoricals in the contract's order, as the demo county stores them,
 # so pages see the same types whichever way the data came in.
 CATEGORICAL = {"terrain"}
+FORMULA_PREFIXES = ("=", "+", "-", "@")  # after stripping; a leading tab or CR never reaches the store
+CONTROL = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"  # C0 controls but tab, line feed and CR; DEL
+_CONTROL_NAMES = {0x00: "空字符", 0x07: "响铃符", 0x08: "退格符", 0x0B: "垂直制表符", 0x0C: "换页符",
+                  0x1B: "转义符 ESC", 0x7F: "删除符 DEL"}
+FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
 _DASHES = {"无", "—", "——", "-", "--", "/", "空", "null", "none", "n/a", "na", "#n/a", "不详", "暂无"}
 
 
@@ -86,7 +93,9 @@ def _code_reason(value: str, length: int | None) -> str:
     if re.fullmatch(r"\d(\.\d+)?[eE]\+?\d+", value):
         return "代码被存成了数字、显示为科学计数法,后几位已经丢失:请把该列设为“文本”格式,重新填写后再导出"
     digits = re.sub(r"\.0+$", "", value)
-    if not digits.isdigit():
+    if not re.fullmatch(r"[0-9]+", digits):
+        if any(ch.isdigit() for ch in digits):
+            return "代码只能由半角数字 0-9 组成,这里含有其他文字的数字字符"
         return "代码只能由数字组成"
     expected = f"{length} 位" if length else "12 位(村)或 9 位(乡镇)"
     return f"代码应为 {expected}数字,这里是 {len(digits)} 位"
@@ -127,7 +136,7 @@ def _numbers(raw: pd.Series, column: Column) -> Parsed:
 
 
 def _codes(text: pd.Series, column: Column) -> Parsed:
-    pattern = rf"\d{{{column.length}}}" if column.length else r"\d{9}|\d{12}"
+    pattern = rf"[0-9]{{{column.length}}}" if column.length else r"[0-9]{9}|[0-9]{12}"
     bad = text.notna() & ~text.str.fullmatch(pattern).fillna(False).astype(bool)
     reasons = pd.Series("", index=text.index, dtype="object")
     reasons[bad] = [_code_reason(v, column.length) for v in text[bad]]
@@ -275,14 +284,51 @@ class Validator:
                 out[column.id] = parse(pd.Series(pd.NA, index=sheet.frame.index, dtype=object), column)[0]
                 continue
             raw = sheet.frame[column.id]
+            if column.kind == "code":
+                raw = self._full_width(raw, probe, column, table.name)
             value, bad, reasons = parse(raw, column)
             shown = raw.map(cell_text, na_action="ignore") if bad.any() else raw
             probe[column.id] = shown
             self.flag(ERROR, probe, bad, column.id, table.name, reasons)
+            if column.kind not in ("int", "float", "year"):
+                self._text_cells(as_text(raw), bad, probe, column, table.name)
             if column.required:
                 self.flag(ERROR, probe, value.isna() & ~bad, column.id, table.name, "必填,不能为空")
             out[column.id] = value
         return pd.DataFrame(out)
+
+    def _full_width(self, raw: pd.Series, probe: pd.DataFrame, column: Column, table: str) -> pd.Series:
+        """Full-width digits in a code (９９０１…) become ASCII digits, with a warning per cell."""
+        text = as_text(raw)
+        wide = text.str.contains("[０-９]", regex=True).fillna(False).astype(bool)
+        if not wide.any():
+            return raw
+        probe[column.id] = text
+        self.flag(WARNING, probe, wide, column.id, table, "代码中有全角数字,已换成半角数字(0-9)")
+        return text.where(~wide, text.str.translate(FULL_WIDTH_DIGITS))
+
+    def _text_cells(self, text: pd.Series, bad: pd.Series, probe: pd.DataFrame, column: Column,
+                    table: str) -> None:
+        """Control characters and over-long cells are errors; text that a spreadsheet could take
+        for a formula is a warning (exports write it as text)."""
+        filled = text.notna() & ~bad
+        if not filled.any():
+            return
+        probe[column.id] = text
+        limit = settings.integer("import.max_cell_chars")
+        length = text.str.len()
+        long = filled & length.gt(limit)
+        self.flag(ERROR, probe, long, column.id, table,
+                  "单元格有 " + length.astype("Int64").astype("str") + f" 个字符,超过上限 {limit:,} 个"
+                  "(import.max_cell_chars):请核对是否误粘贴了大段内容")
+        control = filled & ~long & text.str.contains(CONTROL, regex=True).fillna(False).astype(bool)
+        if control.any():
+            self.flag(ERROR, probe, control, column.id, table, text[control].map(_control_reason))
+        formula = filled & ~long & ~control & text.str.startswith(FORMULA_PREFIXES).fillna(False).astype(bool)
+        if column.kind == "text" and formula.any():
+            self.flag(WARNING, probe, formula, column.id, table,
+                      "以“" + text[formula].str[0] + "”开头,电子表格可能把它当作公式:已按文字导入,"
+                      "导出到 Excel 时也只作为文字显示;如不是有意为之请改正")
 
     # stage 2: rules within a table -------------------------------------------------------------
     def rules(self, tables: dict[str, pd.DataFrame]) -> None:
@@ -489,6 +535,21 @@ class Validator:
                 self.report.add(WARNING, next(s.file for s in self.sheets if s.table == "boundaries"),
                                 f"{len(missing)} 个村没有村界,地图上不会显示(例如 {'、'.join(sorted(missing)[:5])})")
         self._years(tables)
+        self._extent(tables)
+
+    def _extent(self, tables: dict[str, pd.DataFrame]) -> None:
+        """New boundaries that barely overlap the county's current ones: shifted, or another county."""
+        new = tables.get("boundaries")
+        if new is None or not self.current.has("boundaries"):
+            return
+        imported = new[new[SRC].ge(0)] if SRC in new else new
+        if imported.empty:
+            return
+        shared = _overlap(imported.geometry.values, self.current.table("boundaries").geometry.values)
+        if shared < MIN_OVERLAP:
+            file = next(s.file for s in self.sheets if s.table == "boundaries")
+            self.report.add(WARNING, file, f"新村界的范围与当前村界只重合 {shared:.0%}:请核对坐标系"
+                                           "(是否整体平移),以及是否为本县的村界")
 
     def _refer(self, tables: dict[str, pd.DataFrame], name: str, column: str, valid: set[str] | None,
                reason: str, target: str, level: str = ERROR) -> None:
@@ -532,13 +593,25 @@ class Validator:
                           f"年度超出数据范围({low}—{last})")
 
 
+def _overlap(new: np.ndarray, current: np.ndarray) -> float:
+    """Share of the new boundaries' extent that the current boundaries' extent covers."""
+    a, b = shapely.box(*shapely.total_bounds(new)), shapely.box(*shapely.total_bounds(current))
+    return float(shapely.area(shapely.intersection(a, b)) / shapely.area(a)) if shapely.area(a) > 0 else 0.0
+
+
+def _control_reason(value: str) -> str:
+    code = ord(re.search(CONTROL, value).group())
+    name = _CONTROL_NAMES.get(code, "控制字符")
+    return f"含有不可见的{name}(U+{code:04X}),Excel 无法保存:请删去这个字符后再导入"
+
+
 def _id_reason(value: str) -> str:
     text = str(value).strip().upper()
     if re.fullmatch(r"\d(\.\d+)?E\+?\d+", text):
         return "证件号码被存成了数字、显示为科学计数法,后几位已经丢失:请把该列设为“文本”格式后重新填写"
     if len(text) != 18:
         return f"身份证号码应为 18 位,这里是 {len(text)} 位"
-    if not text[:17].isdigit() or not (text[17].isdigit() or text[17] == "X"):
+    if not re.fullmatch(r"[0-9]{17}[0-9X]", text):
         return "身份证号码前 17 位应为数字,末位为数字或 X"
     return "身份证号码校验位不对(末位与前 17 位不符),请核对是否输错"
 

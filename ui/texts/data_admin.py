@@ -39,6 +39,7 @@ TEXT = {
         "importing": "正在写入数据快照,并按新数据训练返贫风险模型……",
         "imported": "已导入:新的数据快照 {id} 现为当前数据。",
         "visits_imported": "已导入入户核实结果 {n} 户(新增或更改 {changed} 户),不生成新的数据快照;进度见“跟踪核实”页。",
+        "overtaken": "数据已被他人更新,请重新检查:检查之后有人导入了数据或回滚了快照,本次没有导入任何数据。",
         "stale": "所选文件已改变,请重新检查。",
         "snapshots": "数据快照(新的在前)",
         "history": "操作历史",
@@ -98,6 +99,8 @@ TEXT = {
         "imported": "Imported: snapshot {id} is now current.",
         "visits_imported": "Imported visit results of {n} households ({changed} new or changed); no new snapshot. "
                            "See Visit follow-up.",
+        "overtaken": "The data was updated by someone else, please check again: after your check someone imported "
+                     "or rolled back, so nothing was imported.",
         "stale": "The chosen files changed: check again.",
         "snapshots": "Snapshots (newest first)",
         "history": "History",
