@@ -6,7 +6,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from ui import auth, data, desk, filters, nav, projector, signin
+from ui import auth, chrome, data, desk, filters, guard, nav, projector, signin
 from ui.nav import PAGES
 from ui.text import LANGUAGES, common
 
@@ -31,5 +31,6 @@ if auth.is_admin() and (pending := data.unconfirmed_settings()):
 with st.sidebar:
     st.markdown(f"### {data.county_name()}")
 filters.sidebar()
+chrome.library_texts()  # the uploader and chart toolbar in Chinese (or hidden)
 projector.switch()  # 演示模式: ?present=true hides the chrome for a projector
-page.run()
+guard.run(page)  # an error shows a Chinese message with a reference, never Streamlit's box

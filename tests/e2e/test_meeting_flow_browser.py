@@ -104,3 +104,19 @@ def test_signing_out_ends_the_cookie(context, signed_url, accounts):
     settle(page, 120)
     page.reload()
     assert not _signed_in(page)
+
+
+def test_library_strings_are_chinese_in_the_chinese_ui(visit):
+    """The uploader reads 选择文件 and 单个文件不超过 200MB; Plotly's English toolbar is hidden."""
+    v = visit("/data_admin", 1280, 900)
+    v.page.locator('[data-testid="stFileUploaderDropzoneInstructions"]').first.wait_for(timeout=120_000)
+    shown = v.page.evaluate("""() => [
+        '[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p',
+        '[data-testid="stFileUploaderDropzoneInstructions"] span'].map(s => {
+            const e = document.querySelector(s);
+            return [getComputedStyle(e, '::after').content, getComputedStyle(e).fontSize]; })""")
+    assert shown == [['"选择文件"', "0px"], ['"单个文件不超过 200MB"', "0px"]]
+    v = visit("/", 1280, 900)
+    v.page.locator(".modebar-container").first.wait_for(state="attached", timeout=120_000)
+    bars = v.page.locator(".modebar-container")
+    assert bars.count() > 0 and all(not bars.nth(i).is_visible() for i in range(bars.count()))
