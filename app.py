@@ -19,13 +19,13 @@ with st.sidebar:  # 中文 / English, before anything is drawn so every text fol
 snapshot = data.pin_snapshot()  # one snapshot for the whole run, read once
 data.apply_county_settings()  # the county's own settings over the shipped defaults
 desk.prewarm()  # once per snapshot, from the first sign-in page on: the township desk's lists, in the background
-signin.gate()  # the sign-in page until someone is signed in (demo mode on a demo-only store)
+user = signin.gate()  # the sign-in page until someone is signed in (demo mode on a demo-only store)
 if snapshot is None:
     st.title(common()["app_title"])
     st.error(common()["no_data"])
     st.stop()
 
-page = nav.navigation(auth.visible(PAGES))
+page = nav.navigation(auth.visible(PAGES), user.role)
 if auth.is_admin() and (pending := data.unconfirmed_settings()):
     st.warning(common()["unconfirmed"].format(keys="、".join(pending)), icon=":material/tune:")
 with st.sidebar:
