@@ -1,4 +1,10 @@
-"""Library strings in the Chinese UI: Streamlit's uploader says "Upload" and "200MB per file", and
+"""The sidebar's order, and library strings in the Chinese UI.
+
+The language switch and the filters (乡镇, 村, 年度) come first in the sidebar, above the page menu,
+so they are in sight at 1024x768 without scrolling (Streamlit draws its menu above the app's own
+sidebar content; CSS reverses that).
+
+Library strings in the Chinese UI: Streamlit's uploader says "Upload" and "200MB per file", and
 Plotly's toolbar has English tooltips with no Chinese locale bundled. CSS relabels the uploader
 and hides the toolbar (zoom by dragging and double-click to reset still work); the English UI
 keeps both as they are."""
@@ -20,7 +26,15 @@ _CSS = """<style>
 </style>"""
 
 
+_SIDEBAR = """<style>
+[data-testid="stSidebarContent"] { display: flex; flex-direction: column; }
+[data-testid="stSidebarUserContent"] { order: -1; padding-top: 0.5rem; padding-bottom: 0.5rem; }
+[data-testid="stSidebarHeader"] { order: -2; }
+</style>"""
+
+
 def library_texts() -> None:
-    """Call once per run (app.py): the Chinese UI's relabelled library strings."""
+    """Call once per run (app.py): the sidebar order, and the Chinese UI's relabelled strings."""
+    st.html(_SIDEBAR)
     if lang() == "zh":
         st.html(_CSS % int(st.get_option("server.maxUploadSize")))

@@ -120,3 +120,21 @@ def test_library_strings_are_chinese_in_the_chinese_ui(visit):
     v.page.locator(".modebar-container").first.wait_for(state="attached", timeout=120_000)
     bars = v.page.locator(".modebar-container")
     assert bars.count() > 0 and all(not bars.nth(i).is_visible() for i in range(bars.count()))
+
+
+def test_township_head_lands_on_the_desk_with_filters_in_sight_at_1024x768(browser, signed_url, accounts):
+    ctx = browser.new_context(viewport={"width": 1024, "height": 768}, locale="zh-CN")
+    try:
+        page = ctx.new_page()
+        _sign_in(page, signed_url, "town01", accounts.passwords["town01"])
+        assert page.locator("h1").first.inner_text().startswith("乡镇工作台:")
+        sidebar = page.locator('[data-testid="stSidebar"]')
+        for control in (sidebar.get_by_text("English", exact=True), sidebar.get_by_label("乡镇"),
+                        sidebar.get_by_label("村", exact=True), sidebar.get_by_label("年度")):
+            box = control.bounding_box()
+            assert box is not None and box["y"] >= 0 and box["y"] + box["height"] <= 768
+        page.get_by_role("button", name="预测高风险").click()
+        settle(page, 120)
+        assert page.locator(ERROR_BOX).count() == 0
+    finally:
+        ctx.close()
