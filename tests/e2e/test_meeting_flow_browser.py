@@ -133,7 +133,7 @@ def test_township_head_lands_on_the_desk_with_filters_in_sight_at_1024x768(brows
                         sidebar.get_by_label("村", exact=True), sidebar.get_by_label("年度")):
             box = control.bounding_box()
             assert box is not None and box["y"] >= 0 and box["y"] + box["height"] <= 768
-        page.get_by_role("button", name="预测高风险").click()
+        page.locator(".st-key-desk_sort button", has_text="预测高风险").click()
         settle(page, 120)
         assert page.locator(ERROR_BOX).count() == 0
     finally:
