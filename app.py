@@ -6,7 +6,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from ui import auth, data, desk, filters, nav, projector, signin, startup
+from ui import auth, chrome, data, desk, filters, guard, nav, projector, signin, startup
 from ui.nav import PAGES
 from ui.text import LANGUAGES, common
 
@@ -19,7 +19,7 @@ with st.sidebar:  # 中文 / English, before anything is drawn so every text fol
 snapshot = data.pin_snapshot()  # one snapshot for the whole run, read once
 data.apply_county_settings()  # the county's own settings over the shipped defaults
 desk.prewarm()  # once per snapshot, from the first sign-in page on: the township desk's lists, in the background
-signin.gate()  # the sign-in page until someone is signed in (demo mode on a demo-only store)
+user = signin.gate()  # the sign-in page until someone is signed in (demo mode on a demo-only store)
 startup.check_store()  # the store must be private: admins are warned while it is not
 if snapshot is None:  # no data yet: an administrator imports the county's first files on 数据管理
     if not auth.is_admin():
@@ -27,14 +27,15 @@ if snapshot is None:  # no data yet: an administrator imports the county's first
         st.error(common()["no_data"])
         st.stop()
     st.info(common()["no_data_admin"], icon=":material/upload_file:")
-    nav.navigation([spec for spec in PAGES if spec.path == nav.FIRST_IMPORT_PAGE]).run()
+    guard.run(nav.navigation([spec for spec in PAGES if spec.path == nav.FIRST_IMPORT_PAGE], user.role))
     st.stop()
 
-page = nav.navigation(auth.visible(PAGES))
+page = nav.navigation(auth.visible(PAGES), user.role)
 if auth.is_admin() and (pending := data.unconfirmed_settings()):
     st.warning(common()["unconfirmed"].format(keys="、".join(pending)), icon=":material/tune:")
 with st.sidebar:
     st.markdown(f"### {data.county_name()}")
 filters.sidebar()
+chrome.library_texts()  # the uploader and chart toolbar in Chinese (or hidden)
 projector.switch()  # 演示模式: ?present=true hides the chrome for a projector
-page.run()
+guard.run(page)  # an error shows a Chinese message with a reference, never Streamlit's box

@@ -8,6 +8,7 @@ from functools import partial
 import pandas as pd
 import streamlit as st
 
+from analytics.views import township as views
 from ui import auth, data, desk, exports, filters, followup, layout, scope, tables
 from ui.text import pick
 from ui.texts.township import EXPORT, TEXT
@@ -47,9 +48,11 @@ if town is None:
 mine = villages[villages["township_code"] == town]
 chosen = desk.desk(town, f.year)
 followup.desk_line(town, f.year)  # the visit list's pending and overdue households (跟踪核实)
-table = chosen.villages
 
 st.subheader(t["villages_title"].format(year=f.year))
+first = st.segmented_control(t["sort"], views.SORTS, default="guarantee_problem", required=True, key="desk_sort",
+                             format_func=lambda c: t[f"sort_{c}"], label_visibility="collapsed")
+table = views.sort_villages(chosen.villages, first)
 st.caption(t["villages_caption"])
 st.dataframe(
     table.drop(columns="village_code"), hide_index=True, selection_mode="single-row", key="township_table",

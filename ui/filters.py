@@ -50,6 +50,13 @@ def _names(frame: pd.DataFrame, kind: str) -> dict[str, str]:
     return dict(zip(frame[f"{kind}_code"], frame[f"{kind}_name"]))
 
 
+def _label(code: str, names: dict[str, str], everything: str) -> str:
+    """An option's label. The URL carries labels (bind="query-params"), and a label Streamlit reads
+    back that is no option (the other language's "全县" after 中文 → English) must format as itself,
+    so Streamlit resets it to 全部 instead of keeping it as a township code."""
+    return everything if code == ALL else names.get(code, code)
+
+
 def _reset_village() -> None:
     st.session_state["village"] = ALL
 
@@ -64,11 +71,11 @@ def sidebar() -> Filters:
         st.markdown(f"**{t['filters']}**")
         township = st.selectbox(
             t["town"], [ALL, *townships["township_code"]], key="town", bind="query-params",
-            format_func=lambda c: town_names.get(c, t["all_towns"]), on_change=_reset_village)
+            format_func=lambda c: _label(c, town_names, t["all_towns"]), on_change=_reset_village)
         in_town = villages if not township else villages[villages["township_code"] == township]
         village = st.selectbox(
             t["village"], [ALL, *in_town["village_code"]], key="village", bind="query-params",
-            format_func=lambda c: village_names.get(c, t["all"]))
+            format_func=lambda c: _label(c, village_names, t["all"]))
         year = st.selectbox(t["year"], list(reversed(years)), key="year", bind="query-params")
     chosen = Filters(township or None, village or None, int(year), years)
     st.session_state["filters"] = chosen

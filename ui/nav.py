@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from analytics.access.users import ADMIN
+from analytics.access.users import ADMIN, TOWNSHIP
 from ui.text import lang
 
 
@@ -69,14 +69,19 @@ PAGES: tuple[PageSpec, ...] = (
 
 
 FIRST_IMPORT_PAGE = "app_pages/data_admin.py"  # the one page an empty store offers (to administrators)
+# The page a role opens on (at /), when not the overview: a 乡镇 head starts on the desk.
+HOME = {TOWNSHIP: "app_pages/township.py"}
 
 
-def navigation(pages: list[PageSpec]) -> st.Page:
-    """The st.navigation menu of these pages, in the session's language; returns the chosen page."""
+def navigation(pages: list[PageSpec], role: str) -> st.Page:
+    """The st.navigation menu of these pages, in the session's language, opening on the role's
+    home page; returns the chosen page."""
     english = lang() == "en"
+    home = HOME.get(role) if any(p.path == HOME.get(role) for p in pages) else None
     sections: dict[str, list[st.Page]] = {}
     for spec in pages:
         section = SECTIONS_EN.get(spec.section, spec.section) if english else spec.section
         sections.setdefault(section, []).append(
-            st.Page(spec.path, title=spec.label(), icon=spec.icon, default=spec.default))
+            st.Page(spec.path, title=spec.label(), icon=spec.icon,
+                    default=spec.path == home if home else spec.default))
     return st.navigation(sections, expanded=True)  # every page listed, none behind "View more"

@@ -183,6 +183,8 @@ def controls(t: dict[str, str], slides: tuple[str, ...], names: dict[str, str],
     if st.session_state.get("slide") not in slides:  # first run here: the slide named in the link
         asked = st.query_params.get("slide")
         st.session_state["slide"] = asked if asked in slides else slides[0]
+    else:  # the list below changes kind with projector mode, and a new kind of widget starts empty
+        st.session_state["slide"] = st.session_state["slide"]  # (?slide=None): hand it the slide shown
     with bar[1]:  # all slide names in a row on the projector; a compact list beside the sidebar
         if presenting:
             slide = st.segmented_control(t["slide"], slides, required=True, key="slide", format_func=names.get,

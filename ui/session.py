@@ -31,6 +31,8 @@ def store() -> Store:
 
 
 TOKEN_KEY = "_auth_token"
+COOKIE = "dashboard_session"  # holds the registry's random token, nothing else
+COOKIE_SET_KEY = "_cookie_token"  # the token this browser session has put in the cookie
 DEMO_USER = User("演示用户", users.ADMIN, demo=True)
 VIA_PASSWORD, VIA_OIDC, VIA_DEMO = "密码", "统一身份认证", "免登录体验"
 
@@ -60,11 +62,17 @@ def client() -> str:
 
 
 def found(store: Store) -> Session | None:
-    """This browser session's server-side record, if it is one of this store's and still fresh."""
+    """This browser session's server-side record, if it is one of this store's and still fresh.
+
+    A new browser session (a reload, a new tab) takes the token from the cookie `remember` set,
+    if the registry still holds it: the caller then checks idleness and the account as for any run."""
     token = st.session_state.get(TOKEN_KEY)
-    if not isinstance(token, str):
-        return None
     sessions, _ = registry()
+    if not isinstance(token, str):
+        token = st.context.cookies.get(COOKIE)
+        if not isinstance(token, str) or token not in sessions:
+            return None
+        st.session_state[TOKEN_KEY] = token
     found = sessions.get(token)
     if found is None or found.root != str(store.root):
         return None
@@ -121,3 +129,32 @@ def still_valid(store: Store, record: Session) -> bool:
         return False
     record.user = account  # role and township changes apply at once
     return True
+
+
+# The cookie is written by the page's script: `streamlit run` offers no hook on HTTP responses, so
+# it cannot be HttpOnly. It holds only the random registry token (no name, no role) with
+# SameSite=Strict; the server can end it at any time by dropping the token from the registry.
+_COOKIE_JS = """
+export default function(component) {
+  const { data } = component;
+  if (!data) return;
+  const secure = window.location.protocol === 'https:' ? '; Secure' : '';
+  const value = data.token ? encodeURIComponent(data.token) : '';
+  const age = data.token ? '' : '; Max-Age=0';  // a browser-session cookie, or gone
+  document.cookie = `${data.name}=${value}; Path=/; SameSite=Strict${age}${secure}`;
+}
+"""
+_cookie = st.components.v2.component("session_cookie", js=_COOKIE_JS)
+
+
+def remember() -> None:
+    """Put this session's token in the browser's cookie once, so a reload or a new tab stays signed
+    in while the server keeps the session (it ends idle ones); on the sign-in page (no token), clear a cookie left behind."""
+    token = st.session_state.get(TOKEN_KEY)
+    if token == st.session_state.get(COOKIE_SET_KEY):
+        return
+    if token is None and COOKIE not in st.context.cookies and COOKIE_SET_KEY not in st.session_state:
+        return
+    st.html("<style>.st-key-session_cookie { display: none !important; }</style>")
+    _cookie(key="session_cookie", data={"name": COOKIE, "token": token})
+    st.session_state[COOKIE_SET_KEY] = token

@@ -143,6 +143,8 @@ def gate() -> User:
             audit.record(store, account.name, "sign_in", users.scope_label(account), "统一身份认证", session.client())
     if found is None and session.demo_mode_allowed(store):
         found = session.start(store, session.DEMO_USER, session.VIA_DEMO)
+    with st.sidebar:
+        session.remember()
     if found is None:
         page = _sign_in_page if users.has_accounts(store) else _first_run_page
         st.navigation(_at_every_address(page), position="hidden").run()

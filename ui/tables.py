@@ -9,9 +9,16 @@ import streamlit as st
 from analytics.access.privacy import mask_frame
 from analytics.reports.exports import chinese_headers
 from ui import data
+from ui.text import lang
 
 HIDDEN = ("township_code", "village_code")  # kept in frames (scoping, exports), not worth screen width
 MISSING = "—"  # shown for a missing number (a paid share without funds), instead of Streamlit's "None"
+
+
+def english_headers(table: pd.DataFrame) -> dict[str, str]:
+    """In the English UI a column without a page label reads as its id ("per_capita_income" →
+    "Per capita income"): the contract's headers are Chinese only."""
+    return {c: str(c).replace("_", " ").capitalize() for c in table.columns}
 
 
 def show(frame: pd.DataFrame, labels: dict[str, str] | None = None, *, height: int | str = "auto",
@@ -28,7 +35,8 @@ def show(frame: pd.DataFrame, labels: dict[str, str] | None = None, *, height: i
     table = table.fillna({c: "" for c in text})  # an empty cell reads better than "None"
     config = {c: st.column_config.NumberColumn(format=fmt) for c, fmt in (formats or {}).items()
               if c in table.columns}
-    renamed = chinese_headers(table, labels)
+    renamed = table.rename(columns={**english_headers(table), **(labels or {})}) if lang() == "en" \
+        else chinese_headers(table, labels)
     config = {renamed.columns[list(table.columns).index(c)]: v for c, v in config.items()}
     st.dataframe(renamed, hide_index=True, height=height, column_config=config, key=key,
                  width="stretch", placeholder=MISSING)

@@ -44,8 +44,18 @@ def villages_table(village_year: pd.DataFrame, villages: pd.DataFrame, year: int
         out["paid_share"] = (money["disbursed_wan"] / money["funds_wan"] * 100).reindex(out.index)
     counts = ["households", "monitored_unresolved", "guarantee_problem", "high_risk", "jobless"]
     out[counts] = out[counts].astype(int)
-    out = out.sort_values(["guarantee_problem", "high_risk", "monitored_unresolved"], ascending=False)
-    return out.reset_index()
+    return sort_villages(out.reset_index(), "guarantee_problem")
+
+
+# The desk's one-tap orders: the count a township head wants first, then the others as tie-breaks.
+SORTS = ("high_risk", "guarantee_problem", "monitored_unresolved")
+
+
+def sort_villages(table: pd.DataFrame, first: str) -> pd.DataFrame:
+    """Villages by `first` (one of SORTS), most first; ties by the other counts, then by name."""
+    keys = [first, *(k for k in ("guarantee_problem", "high_risk", "monitored_unresolved") if k != first)]
+    ordered = table.sort_values([*keys, "village_name"], ascending=[False] * len(keys) + [True], kind="stable")
+    return ordered.reset_index(drop=True)
 
 
 def open_cases(households: pd.DataFrame, villages: pd.DataFrame, year: int) -> pd.DataFrame:
