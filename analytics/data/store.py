@@ -35,7 +35,7 @@ import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
 from analytics import settings
-from analytics.data import audit, visits
+from analytics.data import audit
 from analytics.data.contract import TABLES
 
 DEFAULT_STORE = settings.DATA_DIR / "store"
@@ -151,7 +151,6 @@ class Store:
                 con.execute("PRAGMA journal_mode=WAL")  # kept in the file once set
                 con.executescript(_SCHEMA)
                 audit.ensure_schema(con)
-                visits.ensure_schema(con)
                 _SCHEMA_READY.add(created)
             yield con
             con.commit()

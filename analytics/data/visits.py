@@ -12,6 +12,8 @@ state.db. Three tables:
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -60,6 +62,14 @@ CREATE INDEX IF NOT EXISTS visit_results_household ON visit_results (year, house
 """
 
 
+@contextmanager
+def _db(store: Store) -> Iterator[sqlite3.Connection]:
+    """The store's database with this module's tables: the store itself knows nothing of visits."""
+    with store.db() as con:
+        ensure_schema(con)
+        yield con
+
+
 def ensure_schema(con: sqlite3.Connection) -> None:
     """Create the tables; Store.db() calls this with the store's own schema."""
     con.executescript(_SCHEMA)
@@ -71,7 +81,7 @@ def record_listing(store: Store, year: int, listed: pd.DataFrame, user: str, at:
     from which overdue days count. Returns how many were newly listed."""
     rows = [(int(year), str(r.household_id), str(r.township_code), str(r.village_code), float(r.probability),
              int(bool(r.rule_triggered)), at, user) for r in listed.itertuples()]
-    with store.db() as con:
+    with _db(store) as con:
         before = con.total_changes
         con.executemany("INSERT OR IGNORE INTO visit_listings VALUES (?,?,?,?,?,?,?,?)", rows)
         return con.total_changes - before
@@ -80,7 +90,7 @@ def record_listing(store: Store, year: int, listed: pd.DataFrame, user: str, at:
 def listings(store: Store, year: int | None = None) -> pd.DataFrame:
     """The households listed for visits (of one year, or all)."""
     sql = "SELECT * FROM visit_listings" + (" WHERE year = ?" if year is not None else "")
-    with store.db() as con:
+    with _db(store) as con:
         frame = pd.read_sql_query(sql + " ORDER BY year, household_id", con,
                                   params=[int(year)] if year is not None else [])
     frame["rule_triggered"] = frame["rule_triggered"].astype(bool)
@@ -101,7 +111,7 @@ def save_results(store: Store, rows: pd.DataFrame, user: str, file: str, scope: 
         old = current.loc[keyed.index[known], fields]
         same[known] = (old.to_numpy() == keyed[known].to_numpy()).all(axis=1)
     changed = keyed[~same.to_numpy()].reset_index()
-    with store.db() as con:
+    with _db(store) as con:
         audit.append(con, user, "visit_results", scope,
                      f"{file} · {len(rows)} 户 · 新增或更改 {len(changed)} 户", client)
         upload = con.execute("INSERT INTO visit_uploads (at, user, file, rows, changed) VALUES (?,?,?,?,?)",
@@ -124,10 +134,10 @@ def results(store: Store, *, history: bool = False) -> pd.DataFrame:
     if not history:
         sql += (" WHERE r.seq = (SELECT MAX(seq) FROM visit_results l "
                 "WHERE l.year = r.year AND l.household_id = r.household_id)")
-    with store.db() as con:
+    with _db(store) as con:
         return pd.read_sql_query(sql + " ORDER BY r.seq", con)
 
 
 def uploads(store: Store) -> pd.DataFrame:
-    with store.db() as con:
+    with _db(store) as con:
         return pd.read_sql_query("SELECT * FROM visit_uploads ORDER BY id", con)
