@@ -10,7 +10,8 @@ from collections.abc import Iterator
 import pytest
 
 from analytics.access import users
-from tests.e2e.conftest import serve, settle
+from devtools import server
+from tests.e2e.conftest import settle
 
 ERROR_BOX = '[data-testid="stException"]'
 
@@ -18,8 +19,8 @@ ERROR_BOX = '[data-testid="stException"]'
 @pytest.fixture(scope="module")
 def signed_url(accounts) -> Iterator[str]:
     """The app on the store with accounts, so every visit must sign in."""
-    with serve(accounts.store.root) as url:
-        yield url
+    with server.serve(accounts.store.root) as app:
+        yield app.url
 
 
 @pytest.fixture
