@@ -20,7 +20,6 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from analytics.access import users
-from analytics.data import aggregates
 from analytics.data.store import Store
 from analytics.demo import county as demo
 from analytics.risk import saved as risk_model_store
@@ -46,8 +45,7 @@ def demo_store(demo_tables: dict, tmp_path_factory: pytest.TempPathFactory) -> S
     """The store as `python -m analytics demo` leaves it: the county as the current snapshot and its
     risk model trained, so that no page test pays for (or times out on) the first training."""
     store = Store(tmp_path_factory.mktemp("store"))
-    store.write_snapshot(aggregates.with_derived(demo_tables), kind="demo",
-                         source=f"示范县 households={SMALL_HOUSEHOLDS} seed={SEED}")
+    demo.write(store, demo_tables, f"示范县 households={SMALL_HOUSEHOLDS} seed={SEED}")
     risk_model_store.prepare(store)
     return store
 

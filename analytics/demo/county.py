@@ -536,6 +536,12 @@ def generate(households: int = 80_000, seed: int = 2024) -> dict[str, pd.DataFra
 
 def build(store: Store, households: int = 80_000, seed: int = 2024) -> str:
     """Generate the demo county and commit it as a snapshot; returns its id."""
-    tables = aggregates.with_derived(generate(households, seed))
+    return write(store, generate(households, seed), f"示范县 households={households} seed={seed}")
+
+
+def write(store: Store, tables: dict[str, pd.DataFrame], source: str) -> str:
+    """Commit generated demo tables as the current snapshot, with their aggregates and the demo
+    county's identity (its fictional name; its code from its data)."""
+    tables = aggregates.with_derived(tables)
     tables[identity.TABLE] = identity.demo(tables, NAME, PROVINCE).frame()
-    return store.write_snapshot(tables, kind="demo", source=f"示范县 households={households} seed={seed}")
+    return store.write_snapshot(tables, kind="demo", source=source)

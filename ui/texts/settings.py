@@ -5,6 +5,7 @@ TEXT = {
         "title": "系统设置",
         "identity": "本县:**{province} {name}**(代码 {code},名称来源:{source})",
         "no_identity": "当前数据快照没有记录县的身份(数据写于记录县名之前):重新导入一次即可记录。",
+        "all_confirmed": "本县参数均已确认。",
         "table": "全部设置",
         "key": "设置", "doc": "含义", "kind": "类型", "unit": "单位", "range": "允许范围", "value": "当前值",
         "origin": "来源", "county": "须本县确认",
