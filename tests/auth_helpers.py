@@ -8,6 +8,7 @@ import io
 import re
 import secrets
 import shutil
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -98,6 +99,9 @@ def workbook_text(payload: bytes) -> str:
     """A downloaded file as text: every cell of a workbook, or the file itself (the briefing)."""
     if not payload.startswith(b"PK"):  # not a workbook: the HTML briefing, read as text
         return payload.decode("utf-8", errors="replace")
+    with zipfile.ZipFile(io.BytesIO(payload)) as archive:
+        if "word/document.xml" in archive.namelist():  # a Word file (督办单): its text, tags removed
+            return re.sub(r"<[^>]+>", " ", archive.read("word/document.xml").decode("utf-8"))
     book = openpyxl.load_workbook(io.BytesIO(payload), read_only=True)
     return "\n".join(",".join("" if v is None else str(v) for v in row)
                      for ws in book.worksheets for row in ws.iter_rows(values_only=True))

@@ -206,3 +206,26 @@ def test_a_degenerate_polygon_is_an_error_naming_the_feature(tmp_path, demo_tabl
     problem = one(checked, "面积几乎为零")
     assert problem["row"] == 3 and problem["file"] == "村界.geojson"
     assert not checked.ok
+
+
+def test_the_isolated_reader_does_not_run_the_parents_main_script(tmp_path, monkeypatch):
+    """Under AppTest the parent's __main__ is a page or a temporary script: a child that imported it
+    again died, and every Excel or boundary file read as 'over the memory limit'."""
+    import sys
+    import types
+
+    import geopandas as gpd
+    import shapely
+
+    from analytics.ingest import isolation
+    from analytics.ingest.report import Report
+
+    script = types.ModuleType("__main__")
+    script.__file__, script.__spec__ = str(tmp_path / "gone_script.py"), None
+    monkeypatch.setitem(sys.modules, "__main__", script)
+    path = tmp_path / "村界.geojson"
+    gpd.GeoDataFrame({"village_code": ["990121100201"]}, geometry=[shapely.box(107, 26, 107.1, 26.1)],
+                     crs=4326).to_file(path)
+    report = Report()
+    sheets = isolation.read_isolated(path, "村界.geojson", "declared", report)
+    assert len(sheets) == 1 and report.ok, [p.reason for p in report.problems]

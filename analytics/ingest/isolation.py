@@ -21,10 +21,14 @@ import multiprocessing
 import os
 import re
 import resource
+import sys
+import threading
+import types
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from pathlib import Path
 from xml.etree import ElementTree
 
@@ -118,6 +122,24 @@ def _context() -> multiprocessing.context.BaseContext:
     return _POOL_CONTEXT
 
 
+@contextmanager
+def _main_not_inherited() -> Iterator[None]:
+    """A child started by multiprocessing imports the parent's __main__ first; under AppTest that is
+    a page script (or a test's temporary script) that must not run again, so while the child starts
+    the parent's __main__ is an empty module: the child needs only this module."""
+    with _MAIN_LOCK:
+        main = sys.modules.get("__main__")
+        sys.modules["__main__"] = types.ModuleType("__main__")
+        try:
+            yield
+        finally:
+            if main is not None:
+                sys.modules["__main__"] = main
+
+
+_MAIN_LOCK = threading.Lock()
+
+
 def _limit_memory(megabytes: float) -> None:
     os.environ["RUST_BACKTRACE"] = "0"  # a parser that aborts leaves one line in the log, not a page
     limit = int(megabytes * 1024 * 1024)
@@ -163,7 +185,9 @@ def read_isolated(path: Path, file: str, crs: str, report: Report,
     with ProcessPoolExecutor(max_workers=1, mp_context=_context(), initializer=_limit_memory,
                              initargs=(limit,)) as pool:
         try:
-            sheets, own = pool.submit(reader, path, file, crs).result()
+            with _main_not_inherited():
+                job = pool.submit(reader, path, file, crs)  # the child starts here
+            sheets, own = job.result()
         except BrokenProcessPool:
             report.add(ERROR, file, memory_message())
             return []
