@@ -93,6 +93,13 @@ def _private_dir(path: Path) -> None:
     os.chmod(path, DIR_MODE)
 
 
+def make_private(folder: Path) -> None:
+    """A folder other modules write into the store (saved models), private as the store's own."""
+    _private_dir(folder)
+    for path in folder.rglob("*"):
+        os.chmod(path, DIR_MODE if path.is_dir() else FILE_MODE)
+
+
 def _fsync(path: Path) -> None:
     fd = os.open(path, os.O_RDONLY)
     try:

@@ -25,7 +25,7 @@ import pandas as pd
 import sklearn
 
 from analytics import settings
-from analytics.data.store import Store, read_slice, write_sliced
+from analytics.data.store import Store, make_private, read_slice, write_sliced
 from analytics.risk import features as risk_features
 from analytics.risk import training as risk_training
 from analytics.risk.features import FEATURES, LabelSpec
@@ -72,7 +72,9 @@ def save(root: Path | str, trained: TrainedRisk, snapshot_id: str, print_: str) 
         _write_json(tmp / "meta.json", meta)
         _write_json(tmp / "metrics.json", trained.evaluation)
         write_sliced(trained.predictions, tmp / "predictions.parquet")
+        make_private(tmp)  # scored rows hold household ids: as private as the snapshots
         os.replace(tmp, base / model_id)
+        os.chmod(base, 0o700)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise

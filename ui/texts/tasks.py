@@ -68,7 +68,7 @@ TEXT = {
         "col_month": "Month", "col_town": "Township", "col_text": "Progress", "col_percent": "Progress (%)",
         "col_number": "Number", "col_evidence": "Evidence", "col_reporter": "Reporter", "col_account": "Account",
         "evidence": "Evidence",
-        "notice": "Supervision notice (督办单)",
+        "notice": "Supervision notice",
         "notice_caption": "Red and overdue tasks per lead department: a Word notice to print and an Excel list.",
         "notice_dept": "Lead department",
         "notice_none": "No red or overdue task led by this department.",
