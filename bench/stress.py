@@ -15,7 +15,8 @@ from analytics.access import users
 from analytics.data.store import Store
 from analytics.planning import stress
 from analytics.risk import saved
-from bench.measure import _signed_in_app, add_accounts, timed
+from bench.measure import add_accounts, timed
+from devtools import apptest
 
 PAGE = "app_pages/stress.py"
 
@@ -42,7 +43,7 @@ def measure(store_dir: Path) -> dict:
 
     os.environ["DASHBOARD_STORE"] = str(store_dir)
     ((name, password),) = add_accounts(store_dir, users.ADMIN, 1).items()
-    at = _signed_in_app(name, password)
+    at = apptest.sign_in(name, password, timeout=600)
     cold_s, _ = timed(lambda: at.switch_page(PAGE).run())
     edits = [timed(lambda v=v: at.number_input(key="stress_务工收入下降_change").set_value(v).run())[0]
              for v in (-25.0, -35.0, -40.0)]

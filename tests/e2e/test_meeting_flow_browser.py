@@ -11,7 +11,7 @@ import pytest
 
 from analytics.access import users
 from devtools import server
-from tests.e2e.conftest import settle
+from tests.e2e.conftest import settle, watch
 
 ERROR_BOX = '[data-testid="stException"]'
 
@@ -21,6 +21,13 @@ def signed_url(accounts) -> Iterator[str]:
     """The app on the store with accounts, so every visit must sign in."""
     with server.serve(accounts.store.root) as app:
         yield app.url
+
+
+def _watched(context):
+    """A new tab whose Streamlit runs `settle` can wait for."""
+    page = context.new_page()
+    watch(page)
+    return page
 
 
 @pytest.fixture
@@ -60,7 +67,7 @@ def test_entering_projector_mode_from_the_deck_keeps_the_slide(visit):
 
 
 def test_english_after_signing_in_keeps_filters_and_data(context, signed_url, accounts):
-    page = context.new_page()
+    page = _watched(context)
     _sign_in(page, signed_url, "admin01", accounts.passwords["admin01"])
     page.locator('[data-testid="stSidebar"]').get_by_text("English", exact=True).click()
     settle(page, 120)
@@ -78,14 +85,14 @@ def test_english_after_signing_in_keeps_filters_and_data(context, signed_url, ac
 
 def test_reload_and_new_tab_stay_signed_in_until_the_account_is_disabled(context, signed_url, accounts):
     users.add(accounts.store, "keep01", users.PLANNER, "keep-password-01", by="test")
-    page = context.new_page()
+    page = _watched(context)
     _sign_in(page, signed_url, "keep01", "keep-password-01")
     page.wait_for_function("document.cookie.includes('dashboard_session=')", timeout=60_000)
     cookie = next(c for c in context.cookies() if c["name"] == "dashboard_session")
     assert cookie["sameSite"] == "Strict" and "keep01" not in cookie["value"]
     page.reload()
     assert _signed_in(page)
-    other = context.new_page()
+    other = _watched(context)
     other.goto(signed_url + "/projects")
     assert _signed_in(other)
     assert "keep01" in other.locator('[data-testid="stSidebar"]').inner_text()
@@ -99,7 +106,7 @@ def test_reload_and_new_tab_stay_signed_in_until_the_account_is_disabled(context
 
 
 def test_signing_out_ends_the_cookie(context, signed_url, accounts):
-    page = context.new_page()
+    page = _watched(context)
     _sign_in(page, signed_url, "plan01", accounts.passwords["plan01"])
     page.get_by_role("button", name="退出登录").click()
     settle(page, 120)
@@ -126,7 +133,7 @@ def test_library_strings_are_chinese_in_the_chinese_ui(visit):
 def test_township_head_lands_on_the_desk_with_filters_in_sight_at_1024x768(browser, signed_url, accounts):
     ctx = browser.new_context(viewport={"width": 1024, "height": 768}, locale="zh-CN")
     try:
-        page = ctx.new_page()
+        page = _watched(ctx)
         _sign_in(page, signed_url, "town01", accounts.passwords["town01"])
         assert page.locator("h1").first.inner_text().startswith("乡镇工作台:")
         sidebar = page.locator('[data-testid="stSidebar"]')
