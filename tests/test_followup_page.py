@@ -18,12 +18,22 @@ from tests.auth_helpers import capture_downloads, sign_in
 YEAR = 2025
 
 
+def _without_visits(accounts, folder) -> Store:
+    """A copy of the shared accounts store with no visit list or result: other page tests that
+    download the warning list from it have noted households as listed."""
+    shutil.copytree(accounts.store.root, folder)
+    store = Store(folder)
+    with store.db() as con:
+        for table in ("visit_results", "visit_uploads", "visit_listings"):
+            con.execute(f"DROP TABLE IF EXISTS {table}")
+    return store
+
+
 @pytest.fixture
 def store(accounts, tmp_path, monkeypatch) -> Store:
     """A copy with 40 listed households per township in two townships (listed 20 days ago), of
     which the first 10 of each have a result: 4 纳入监测, 3 未纳入, 3 无法核实."""
-    shutil.copytree(accounts.store.root, tmp_path / "store")
-    store = Store(tmp_path / "store")
+    store = _without_visits(accounts, tmp_path / "store")
     monkeypatch.setenv("DASHBOARD_STORE", str(store.root))
     households = store.rows("households", year=YEAR, columns=["household_id", "village_code"])
     households["township_code"] = households["village_code"].str[:9]
@@ -92,8 +102,7 @@ def test_model_card_judges_the_model_on_visits(accounts, store):
 
 
 def test_warning_list_download_is_the_visit_sheet_and_notes_its_households(accounts, tmp_path, monkeypatch):
-    shutil.copytree(accounts.store.root, tmp_path / "fresh")
-    fresh = Store(tmp_path / "fresh")
+    fresh = _without_visits(accounts, tmp_path / "fresh")
     monkeypatch.setenv("DASHBOARD_STORE", str(fresh.root))
     files = capture_downloads(monkeypatch)
     at = sign_in("town01", accounts.passwords["town01"])
