@@ -37,7 +37,9 @@ def _url_path(path: str) -> str:
 
 def _open(page, url: str) -> None:
     """Go to a URL of the app, which must answer with the sign-in form (the first request to a
-    fresh server is rerun through app.py first, so wait for the form as well as for the run)."""
+    fresh server is rerun through app.py first, so wait for the form as well as for the run). The
+    session cookie is dropped first: it would sign the tab straight back in, as it does for a user."""
+    page.context.clear_cookies()
     goto(page, url)
     page.get_by_label("用户名").wait_for(timeout=120_000)
     settle(page)
@@ -72,7 +74,7 @@ def _download_all(page, folder: Path) -> list[str]:
         target = folder / f"{len(list(folder.iterdir()))}-{info.value.suggested_filename}"
         info.value.save_as(target)
         payload = target.read_bytes()
-        texts.append(workbook_text(payload) if target.suffix == ".xlsx" else payload.decode("utf-8"))
+        texts.append(workbook_text(payload))  # a workbook, a Word file (督办单) or the HTML briefing
         settle(page, 180)
     return texts
 
