@@ -34,7 +34,7 @@ def main() -> None:
               + ", ".join(f"{f.name} {f.stat().st_size / 1e6:.1f} MB" for f in files))
         store = Store(Path(tmp) / "store")
         started, cpu = time.perf_counter(), time.process_time()
-        checked = ingest.check(files, store)
+        checked = ingest.check(files, store, ingest.Options(county_name=demo.NAME))
         validated = time.perf_counter() - started
         assert checked.ok, checked.report.text()
         snapshot = ingest.commit(checked, store, user="bench")

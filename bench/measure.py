@@ -17,6 +17,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from analytics.access import users
+from analytics.data import county
 from analytics.data.contract import TABLES
 from analytics.data.store import Store
 from analytics.demo import county as demo
@@ -86,7 +87,8 @@ def import_files(store_dir: Path) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         files = templates.export(tables, Path(tmp) / "files", csv_tables=("households",))
         target = Store(Path(tmp) / "store")
-        validate_s, checked = timed(lambda: ingest.check(files, target))
+        named = ingest.Options(county_name=county.read(source).name)  # the demo's code is in no division table
+        validate_s, checked = timed(lambda: ingest.check(files, target, named))
         if not checked.ok:
             return {"error": checked.report.text()[:500]}
         files_mb = sum(f.stat().st_size for f in files) / 2**20
