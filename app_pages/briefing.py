@@ -39,7 +39,7 @@ st.caption(t["contents"])
 
 notes = []
 try:
-    score_table = scores.scores(Method.default())
+    score_table = scores.scores(Method.from_settings())
 except ScoringError as error:
     score_table = None
     notes.append(zh["no_scores"].format(error=error))

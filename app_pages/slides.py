@@ -63,7 +63,7 @@ def county_map(d: projector.Deck) -> None:
 
 def dimensions(d: projector.Deck) -> None:
     t, f, body = d.t, d.f, d.screen.body
-    table = scores.scores(Method.default())
+    table = scores.scores(Method.from_settings())
     now = table[table["year"] == f.year]
     mean_now, mean_before = dimension_means(table, f.year, english=lang() == "en")
     left, right = st.columns([3, 2])

@@ -53,7 +53,7 @@ st.markdown(t["tags"].format(town=town_names.get(row["township_code"], ""), flag
 
 # --- scores and indicators --------------------------------------------------------------------
 st.subheader(t["scores_title"])
-method = Method.default()
+method = Method.from_settings()
 table = scores.scores(method)
 dims = village_profile.dimensions(table, code, f.year)
 mine = table[(table["village_code"] == code) & (table["year"] == f.year)]

@@ -22,6 +22,7 @@ from analytics.risk import features as risk_features
 from analytics.risk import saved as risk_model_store
 from analytics.risk import training as risk_training
 from analytics.risk.baseline import RuleTriggers
+from analytics.risk.features import LabelSpec
 from analytics.risk.model import RiskModel
 
 
@@ -47,7 +48,7 @@ def measure(store_dir: str) -> dict:
     workload = settings.number("risk.workload")
     clock = _Clock()
     tables = clock.run("load", lambda: risk_model_store.snapshot_tables(store, snapshot))
-    features = clock.run("features", lambda: risk_features.build(tables))
+    features = clock.run("features", lambda: risk_features.build(tables, LabelSpec.from_settings()))
     labelled = features.labelled()
     evaluation = clock.run("evaluate", lambda: risk_training.evaluate(features, workload))
     model = clock.run("final_fit", lambda: RiskModel().fit(labelled, labelled["label"], labelled["year"]))

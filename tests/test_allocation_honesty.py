@@ -21,6 +21,7 @@ from analytics.demo import county as demo
 from analytics.planning import allocation, response
 from analytics.planning import plan as planning
 from analytics.planning.allocation import Constraints, Context
+from analytics.risk.features import LabelSpec
 
 HOUSEHOLDS = 6000
 SEEDS = (3, 11, 29)
@@ -31,13 +32,13 @@ def _plan_tables(seed: int) -> dict[str, pd.DataFrame]:
     """The tables snapshot_tables reads, built in memory from the generator."""
     tables = aggregates.with_derived(demo.generate(HOUSEHOLDS, seed))
     tables["indicator_values"] = indicators.values(tables["village_indicators"], tables["derived_indicators"])
-    tables["relapse"] = response.relapse_rates(tables["households"], tables["monitoring_lines"])
+    tables["relapse"] = response.relapse_rates(tables["households"], tables["monitoring_lines"], LabelSpec.from_settings())
     return tables
 
 
 def _default_plan(tables: dict[str, pd.DataFrame]) -> tuple[Context, dict]:
     context = planning.build_context(tables)
-    effects = response.Effects(response.fit_snapshot(tables))
+    effects = response.Effects(response.fit_snapshot(tables, response.ResponseModel.from_settings()))
     towns = sorted(set(context.villages["township_code"]))
     rules = Constraints.from_settings(context.default_budget(), towns, len(context.villages))
     return context, planning.run(context, effects, planning.Request(rules))

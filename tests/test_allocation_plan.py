@@ -14,6 +14,7 @@ from analytics.__main__ import main
 from analytics.planning import allocation, response
 from analytics.planning import plan as planning
 from analytics.planning.allocation import Constraints
+from analytics.risk.features import LabelSpec
 
 
 @pytest.fixture(scope="module")
@@ -23,7 +24,7 @@ def tables(demo_store):
 
 def test_relapse_counted_two_years_at_a_time_equals_counting_all_rows(tables, demo_tables):
     """The planner never holds every household row: its year-pair counts must be the same."""
-    whole = response.relapse_rates(demo_tables["households"], demo_tables["monitoring_lines"])
+    whole = response.relapse_rates(demo_tables["households"], demo_tables["monitoring_lines"], LabelSpec.from_settings())
     paired = tables["relapse"]
     assert len(whole) > 0 and paired["year"].nunique() == demo_tables["households"]["year"].nunique() - 1
     pd.testing.assert_frame_equal(paired.sort_values(["village_code", "year"], ignore_index=True),
@@ -37,7 +38,7 @@ def context(tables):
 
 @pytest.fixture(scope="module")
 def model(tables):
-    return response.fit_snapshot(tables)
+    return response.fit_snapshot(tables, response.ResponseModel.from_settings())
 
 
 @pytest.fixture(scope="module")

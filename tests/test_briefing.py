@@ -23,7 +23,8 @@ SECTIONS = ("一、总体情况", "二、防止返贫动态监测", "三、两�
 
 def _inputs(store: Store, tables: dict, township: str | None = None, with_scores: bool = True) -> briefing.Inputs:
     year = int(tables["households"]["year"].max())
-    scores = scoring.score_villages(indicators.load_values(store), tables["villages"]) if with_scores else None
+    scores = scoring.score_villages(values := indicators.load_values(store), tables["villages"],
+                                    scoring.CompositeScorer.from_settings(scoring.Method.from_settings()).fit(values), scoring.Tiers.from_settings()) if with_scores else None
     return briefing.Inputs(
         county="岚溪县", year=year, snapshot_id=store.current_id(), is_demo=True, townships=tables["townships"],
         villages=tables["villages"], village_year=store.table("village_year"), households=tables["households"],

@@ -25,7 +25,7 @@ PAGE = "app_pages/five_dimensions.py"
 @pytest.fixture(scope="module")
 def expected(demo_store) -> pd.DataFrame:
     values = indicators.load_values(demo_store)
-    return scoring.score_villages(values, demo_store.table("villages"))
+    return scoring.score_villages(values, demo_store.table("villages"), scoring.CompositeScorer.from_settings(scoring.Method.from_settings()).fit(values), scoring.Tiers.from_settings())
 
 
 def test_cards_and_ranking_match_the_scores(expected):
@@ -75,7 +75,8 @@ def test_a_dimension_and_another_normalisation_can_be_chosen(demo_store):
     at.selectbox(key="fd_norm").set_value("target").run()
     assert not at.exception
     values = indicators.load_values(demo_store)
-    table = scoring.score_villages(values, demo_store.table("villages"), scoring.Method("target", "equal"))
+    table = scoring.score_villages(values, demo_store.table("villages"),
+                                   scoring.CompositeScorer(scoring.Method("target", "equal")).fit(values), scoring.Tiers())
     now = table[table["year"] == table["year"].max()]
     assert metric(at, "全县平均生态宜居") == f"{now['生态宜居'].mean():,.1f}"
     titles = [json.loads(c.proto.spec)["layout"].get("title", {}).get("text") for c in at.get("plotly_chart")]
@@ -151,13 +152,15 @@ def test_multidimensional_page_matches_alkire_foster(demo_tables):
     at = open_page("app_pages/multidimensional.py")
     h = demo_tables["households"]
     year = int(h["year"].max())
-    result = poverty.households_af(h[h["year"] == year].reset_index(drop=True), demo_tables["monitoring_lines"])
+    result = poverty.households_af(h[h["year"] == year].reset_index(drop=True), demo_tables["monitoring_lines"],
+                                   settings.number("poverty.k"), poverty.household_weights())
     assert result.k == settings.number("poverty.k")
     assert metric(at, "多维贫困发生率 H") == f"{result.H * 100:.2f}%"
     assert metric(at, "平均剥夺强度 A") == f"{result.A * 100:.1f}%"
     assert metric(at, "多维贫困户(户)") == f"{int(result.poor.sum()):,}"
     at.slider(key="md_k").set_value(1.0).run()
-    strict = poverty.households_af(h[h["year"] == year].reset_index(drop=True), demo_tables["monitoring_lines"], k=1.0)
+    strict = poverty.households_af(h[h["year"] == year].reset_index(drop=True), demo_tables["monitoring_lines"], 1.0,
+                                   poverty.household_weights())
     assert metric(at, "多维贫困户(户)") == f"{int(strict.poor.sum()):,}"
     towns = frame(at, "M0")
     assert len(towns) == demo_tables["townships"].shape[0]

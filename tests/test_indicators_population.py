@@ -59,7 +59,8 @@ def test_a_partial_table_derives_only_what_it_can_and_keeps_the_reasons():
 
 def test_the_demo_county_covers_all_households_and_scores(demo_store):
     assert indicators.load_notes(demo_store) == {}
-    table = scoring.score_villages(indicators.load_values(demo_store), demo_store.table("villages"))
+    table = scoring.score_villages(values := indicators.load_values(demo_store), demo_store.table("villages"),
+                                   scoring.CompositeScorer.from_settings(scoring.Method.from_settings()).fit(values), scoring.Tiers.from_settings())
     assert table[scoring.OVERALL].notna().all()
 
 

@@ -154,7 +154,8 @@ def test_household_measure_by_township_and_village_adds_up(demo_tables):
     h = demo_tables["households"]
     now = h[h["year"] == 2025].reset_index(drop=True)
     villages = demo_tables["villages"]
-    result, towns, per_village = poverty.by_area(now, demo_tables["monitoring_lines"], villages, k=0.4)
+    result, towns, per_village = poverty.by_area(now, demo_tables["monitoring_lines"], villages, 0.4,
+                                                     poverty.household_weights())
     assert towns["n"].sum() == per_village["n"].sum() == len(now)
     assert set(towns["group"]) <= set(villages["township_code"])
     for table in (towns, per_village):

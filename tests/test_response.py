@@ -10,6 +10,7 @@ from analytics.data import aggregates, indicators
 from analytics.data.contract import PROJECT_CATEGORIES
 from analytics.demo import county as demo
 from analytics.planning import response
+from analytics.risk.features import LabelSpec
 
 HOUSEHOLDS = 30_000  # enough households per village for household-derived outcomes
 SEED = 7
@@ -116,10 +117,10 @@ def test_relapse_rates_follow_the_risk_label():
         "monitoring_start": [None, "202403", None, None, "202403", "202506"],
     })
     lines = pd.DataFrame({"year": [2024, 2025], "threshold_yuan": [7600.0, 8000.0]})
-    rates = response.relapse_rates(h, lines, line_ratio=1.0, count_identified=True).set_index("year")
+    rates = response.relapse_rates(h, lines, LabelSpec(line_ratio=1.0, count_identified=True)).set_index("year")
     # eligible in 2025: a and c (b is under unresolved monitoring); a is below the line, c identified
     assert rates.loc[2025, "eligible"] == 2 and rates.loc[2025, "relapsed"] == 2
-    only_income = response.relapse_rates(h, lines, line_ratio=1.0, count_identified=False).set_index("year")
+    only_income = response.relapse_rates(h, lines, LabelSpec(line_ratio=1.0, count_identified=False)).set_index("year")
     assert only_income.loc[2025, "relapsed"] == 1 and only_income.loc[2025, "value"] == pytest.approx(50.0)
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import math
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
@@ -120,9 +121,12 @@ def test_custom_weights_refuse_mixed_keys(values):
         scoring.CompositeScorer(method).fit(values)
 
 
+AHP = scoring.Method.from_settings().ahp_matrix  # the county's judgement matrix, for the AHP weighting
+
+
 def test_every_weighting_sums_to_one(values):
     for weights in ("equal", "entropy", "ahp"):
-        fitted = scoring.CompositeScorer(scoring.Method("minmax", weights)).fit(values)
+        fitted = scoring.CompositeScorer(scoring.Method("minmax", weights, ahp_matrix=AHP)).fit(values)
         assert fitted.weights_.sum() == pytest.approx(1.0), weights
         assert fitted.dimension_weights_.sum() == pytest.approx(1.0), weights
         within = fitted.within_.groupby(fitted.catalogue_["dimension"]).sum()
@@ -130,7 +134,7 @@ def test_every_weighting_sums_to_one(values):
 
 
 # --- properties of the scores ----------------------------------------------------------------
-FIXED_WEIGHTS = [scoring.Method(n, w, c) for n in scoring.NORMALISATIONS
+FIXED_WEIGHTS = [scoring.Method(n, w, c, AHP) for n in scoring.NORMALISATIONS
                  for w, c in (("equal", ()), ("ahp", ()), ("custom", (("产业兴旺", 2.0), ("生活富裕", 1.0))))]
 
 
@@ -169,7 +173,8 @@ def test_changing_an_indicators_unit_leaves_minmax_scores_unchanged(values, weig
 
 def test_scores_are_within_0_and_100_for_every_method(values, villages):
     for normalisation in scoring.NORMALISATIONS:
-        table = scoring.score_villages(values, villages, scoring.Method(normalisation, "equal"))
+        table = scoring.score_villages(values, villages, scoring.CompositeScorer(scoring.Method(normalisation, "equal")).fit(values),
+                                       scoring.Tiers())
         scores = table[[*DIMENSIONS, scoring.OVERALL]]
         assert scores.notna().all().all() and (scores >= 0).all().all() and (scores <= 100).all().all()
 
@@ -177,7 +182,8 @@ def test_scores_are_within_0_and_100_for_every_method(values, villages):
 @pytest.mark.parametrize("normalisation", list(scoring.NORMALISATIONS))
 def test_points_per_unit_give_the_score_gain_of_a_change(values, normalisation):
     """The fund planner's question: how many overall points does +1 unit of an indicator buy?"""
-    fitted = scoring.CompositeScorer(scoring.Method(normalisation, "ahp")).fit(values)
+    method = replace(scoring.Method.from_settings(), normalisation=normalisation, weights="ahp")
+    fitted = scoring.CompositeScorer(method).fit(values)
     candidates = values[(values["indicator_code"] == "ECO01") & (values["year"] == 2024)]
     scores = fitted.normalise(candidates)["ECO01"]
     inside = scores[(scores > 5) & (scores < 95)].index  # no bound crossed by +1 unit
@@ -227,7 +233,7 @@ def test_missing_values_follow_the_stated_policy():
     out = scorer.fit(values).transform(values).set_index("village_code")
     assert out.loc["V2", "产业兴旺"] == 50 and out.loc["V2", scoring.OVERALL] == 50
     villages = pd.DataFrame({"village_code": ["V0", "V1", "V2"], "township_code": "T"})
-    table = scoring.score_villages(_long({**wide, "A2": [0.0, 100.0, nan]}), villages, scorer=scorer)
+    table = scoring.score_villages(_long({**wide, "A2": [0.0, 100.0, nan]}), villages, scorer, scoring.Tiers())
     assert table.set_index("village_code").loc["V2", "rank"] is pd.NA
 
 
@@ -240,7 +246,7 @@ def test_constant_indicator_is_named_in_the_notes():
 
 
 def test_score_table_ranks_tiers_and_changes(values, villages):
-    table = scoring.score_villages(values, villages)
+    table = scoring.score_villages(values, villages, scoring.CompositeScorer().fit(values), scoring.Tiers())
     assert set(table.columns) >= {"village_code", "township_code", "year", *DIMENSIONS, "overall", "rank",
                                   "tier", "change", "rank_change", "n_missing"}
     for year, rows in table.groupby("year"):
@@ -260,10 +266,10 @@ def test_score_table_ranks_tiers_and_changes(values, villages):
 
 def test_tier_cut_points_are_configurable():
     scores = pd.Series([95.0, 80.0, 79.9, 10.0, math.nan])
-    tiers = scoring.tier(scores, [80, 50], ["A", "B", "C"])
+    tiers = scoring.Tiers((80, 50), ("A", "B", "C")).assign(scores)
     assert list(tiers[:4]) == ["A", "A", "B", "C"] and pd.isna(tiers.iloc[4])
     with pytest.raises(scoring.ScoringError, match="分档"):
-        scoring.tier(scores, [50, 80], ["A", "B", "C"])
+        scoring.Tiers((50, 80), ("A", "B", "C"))
 
 
 def test_unknown_method_is_refused_in_chinese():
@@ -283,8 +289,8 @@ def test_a_dominant_village_has_a_rank_interval_of_one(monkeypatch):
     values = _long(wide)
     villages = pd.DataFrame({"village_code": [f"V{i}" for i in range(30)], "township_code": "T"})
     monkeypatch.setattr(indicators, "catalogue", lambda *a, **k: _catalogue(dims))
-    out = scoring.robustness(values, villages, scoring.Method(), 2025, draws=200, spread=0.5,
-                             max_width=0.15).set_index("village_code")
+    out = scoring.robustness(values, villages, scoring.CompositeScorer(), 2025,
+                             scoring.Robustness(draws=200, spread=0.5, max_width=0.15)).set_index("village_code")
     assert (out.loc["V0", ["rank", "rank_p05", "rank_p95"]] == 1).all()
     assert out.loc["V0", "robust"]
     assert ((out["rank_p05"] <= out["rank_p95"]) & (out["rank_p05"] >= 1) & (out["rank_p95"] <= 30)).all()
@@ -292,14 +298,17 @@ def test_a_dominant_village_has_a_rank_interval_of_one(monkeypatch):
 
 
 def test_robustness_is_reproducible_and_flags_wide_intervals(values, villages):
-    a = scoring.robustness(values, villages, year=2025, draws=100, seed=5)
-    b = scoring.robustness(values, villages, year=2025, draws=100, seed=5)
+    a = scoring.robustness(values, villages, scoring.CompositeScorer(), 2025, scoring.Robustness(draws=100, seed=5))
+    b = scoring.robustness(values, villages, scoring.CompositeScorer(), 2025, scoring.Robustness(draws=100, seed=5))
     pd.testing.assert_frame_equal(a, b)
     assert len(a) == len(villages)
-    narrow = scoring.robustness(values, villages, year=2025, draws=100, seed=5, max_width=0.0)
+    narrow = scoring.robustness(values, villages, scoring.CompositeScorer(), 2025,
+                                scoring.Robustness(draws=100, seed=5, max_width=0.0))
     assert not narrow["robust"].all()
-    by_dimension = scoring.robustness(values, villages, year=2025, draws=50, dimension="生态宜居")
-    ranks = scoring.score_villages(values, villages).query("year == 2025").set_index("village_code")
+    by_dimension = scoring.robustness(values, villages, scoring.CompositeScorer(), 2025, scoring.Robustness(draws=50),
+                                      "生态宜居")
+    ranks = scoring.score_villages(values, villages, scoring.CompositeScorer().fit(values),
+                                   scoring.Tiers()).query("year == 2025").set_index("village_code")
     assert (by_dimension.set_index("village_code")["rank"] == ranks["rank_生态宜居"]).all()
 
 

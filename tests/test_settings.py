@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ast
+
 import pytest
 
 from analytics import settings
@@ -59,3 +61,32 @@ def test_a_county_value_applies_over_the_default_until_cleared():
     finally:
         settings.use({})
     assert settings.number("risk.workload") == shipped
+
+
+def _reads_settings(node: ast.AST) -> bool:
+    """Whether an expression calls a settings reader or a `from_settings()` constructor."""
+    for call in ast.walk(node):
+        if isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute):
+            owner = call.func.value
+            if call.func.attr == "from_settings" or (isinstance(owner, ast.Name) and owner.id == "settings"):
+                return True
+    return False
+
+
+def test_settings_are_read_by_the_caller_never_behind_a_none_default():
+    """One convention: a function takes its parameters, and the caller that wants the county's
+    values passes `settings.number(...)` or `X.from_settings()`; "None means the setting"
+    (`x if x is not None else settings...`, `x or X.from_settings()`) hides which one applies."""
+    found = []
+    for path in (ROOT / "analytics").rglob("*.py"):
+        if path.parent.name == "commands":  # a command line's absent flag means the setting: the caller's choice
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            fallback = (isinstance(node, ast.IfExp) and isinstance(node.test, ast.Compare)
+                        and any(isinstance(c, ast.Constant) and c.value is None for c in node.test.comparators)
+                        and (_reads_settings(node.body) or _reads_settings(node.orelse)))
+            fallback |= isinstance(node, ast.BoolOp) and isinstance(node.op, ast.Or) \
+                and isinstance(node.values[0], ast.Name) and any(_reads_settings(v) for v in node.values[1:])
+            if fallback:
+                found.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert not found, f"settings behind a None default: {found}"

@@ -35,7 +35,8 @@ def test_household_summary_of_one_village(demo_tables, year, village):
 
 
 def test_dimension_scores_against_township_and_county(demo_store, demo_tables, year, village):
-    scores = scoring.score_villages(indicators.load_values(demo_store), demo_tables["villages"])
+    scores = scoring.score_villages(values := indicators.load_values(demo_store), demo_tables["villages"],
+                                    scoring.CompositeScorer.from_settings(scoring.Method.from_settings()).fit(values), scoring.Tiers.from_settings())
     dims = village_profile.dimensions(scores, village, year).set_index("dimension")
     now = scores[scores["year"] == year]
     mine = now[now["village_code"] == village].iloc[0]

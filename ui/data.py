@@ -6,6 +6,7 @@ must treat them as read-only. Every public loader returns rows in the signed-in 
 
 from __future__ import annotations
 
+import json
 import threading
 
 import geopandas as gpd
@@ -163,13 +164,16 @@ def county_name() -> str:
 
 
 def apply_county_settings() -> None:
-    """The store's own settings over the shipped defaults, once per run (app.py), so that a change
-    on the 系统设置 page applies at the next click."""
-    county_settings.apply(store())
+    """The store's own settings over the shipped defaults, read once per run (app.py) and kept
+    for the run's banner and exports, so that a change on the 系统设置 page applies at the next
+    click without the database being asked again by every download button."""
+    own = county_settings.values(store())
+    settings.use(own)
+    _run.county_settings = tuple(sorted((key, json.dumps(value, sort_keys=True)) for key, value in own.items()))
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def _unconfirmed(root: str, snapshot_id: str, own: tuple[str, ...]) -> list[str]:
+def _unconfirmed(root: str, snapshot_id: str, own: tuple[tuple[str, str], ...]) -> list[str]:
     return county_settings.unconfirmed(Store(root))
 
 
@@ -179,7 +183,9 @@ def unconfirmed_settings() -> list[str]:
     info = snapshot()
     if info is None:
         return []
-    own = tuple(sorted(county_settings.values(store())))
+    own = getattr(_run, "county_settings", None)
+    if own is None:  # a run that did not start in app.py (a page test): ask the store
+        own = tuple(sorted((k, json.dumps(v, sort_keys=True)) for k, v in county_settings.values(store()).items()))
     return _unconfirmed(str(store().root), info.id, own)
 
 

@@ -26,7 +26,7 @@ def _fitted(root: str, snapshot_id: str) -> tuple[Context, response.ResponseMode
     """The county and the response model: once per snapshot (all villages: effects are
     county-wide estimates; each user then plans within their own scope)."""
     tables_ = planning.snapshot_tables(Store(root), snapshot_id)
-    return planning.build_context(tables_), response.fit_snapshot(tables_)
+    return planning.build_context(tables_), response.fit_snapshot(tables_, response.ResponseModel.from_settings())
 
 
 def fitted() -> tuple[Context, response.ResponseModel]:

@@ -30,7 +30,7 @@ def _components(snapshot_id: str, allowed: tuple[str, ...] | None, year: int) ->
     coverage = assessment.identification(households, lines, year)
     elimination = assessment.eliminations(households, lines, year, checks.Config.from_settings())
     return assessment.components(year, data.table("villages"), data.table("townships"), coverage, elimination,
-                                 data.table("projects"), IndustryRule.from_settings(), scores.scores(Method.default()),
+                                 data.table("projects"), IndustryRule.from_settings(), scores.scores(Method.from_settings()),
                                  settings.number("assessment.flag_deduction"))
 
 

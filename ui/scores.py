@@ -7,6 +7,8 @@ Frames come from st.cache_resource: treat them as read-only.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pandas as pd
 import streamlit as st
 
@@ -45,21 +47,22 @@ def not_computable() -> dict[str, str]:
 
 @st.cache_resource(show_spinner=False, max_entries=16)
 def _scorer(root: str, snapshot_id: str, method: scoring.Method) -> scoring.CompositeScorer:
-    return scoring.CompositeScorer(method).fit(_values(root, snapshot_id))
+    return scoring.CompositeScorer.from_settings(method).fit(_values(root, snapshot_id))
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
 def _table(root: str, snapshot_id: str, method: scoring.Method) -> pd.DataFrame:
     villages = Store(root).table("villages", snapshot_id)
-    return scoring.score_villages(_values(root, snapshot_id), villages, scorer=_scorer(root, snapshot_id, method))
+    return scoring.score_villages(_values(root, snapshot_id), villages, _scorer(root, snapshot_id, method),
+                                  scoring.Tiers.from_settings())
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
 def _robustness(root: str, snapshot_id: str, method: scoring.Method, year: int,
                 dimension: str) -> pd.DataFrame:
     villages = Store(root).table("villages", snapshot_id)
-    return scoring.robustness(_values(root, snapshot_id), villages, method, year,
-                              dimension=None if dimension == scoring.OVERALL else dimension)
+    return scoring.robustness(_values(root, snapshot_id), villages, scoring.CompositeScorer.from_settings(method), year,
+                              scoring.Robustness.from_settings(), None if dimension == scoring.OVERALL else dimension)
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
@@ -160,7 +163,7 @@ def method_panel(t: dict[str, str], labels: dict[str, str],
             custom = tuple((d, float(col.number_input(labels[d], 0, 100, 20, 5, key=f"fd_custom_{i}")))
                            for i, (d, col) in enumerate(zip(DIMENSIONS, inputs)))
         try:
-            method = scoring.Method(normalisation, weighting, custom)
+            method = replace(scoring.Method.from_settings(), normalisation=normalisation, weights=weighting, custom=custom)
             fitted = scorer(method)
         except scoring.ScoringError as exc:
             st.error(str(exc))

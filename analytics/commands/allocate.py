@@ -7,6 +7,7 @@ import json
 import sys
 
 from analytics import settings
+from analytics.commands import options
 from analytics.data.store import Store
 from analytics.planning import plan as planning
 from analytics.planning import response
@@ -16,7 +17,7 @@ from analytics.planning.allocation import AllocationError, Constraints
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("allocate", help="资金推演:按目标和约束分配衔接资金,并与基准方案比较")
     p.add_argument("--budget", type=float, required=True, help="总预算(万元)")
-    p.add_argument("--year", type=int, help="规划年度(默认:项目库储备项目所在年度)")
+    options.year(p, "项目库储备项目所在的规划年度")
     p.add_argument("--min-industry-share", type=float, help="产业发展资金最低占比 0-1(默认取设置 funds.industry_min_share)")
     p.add_argument("--objective", choices=list(planning.OBJECTIVES), default="risk",
                    help="目标:risk 减少返贫致贫风险户;score 提高滞后村得分;blend 两者加权")
@@ -29,7 +30,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--category-max", nargs="+", default=[], metavar="类别=占比", help="类别资金上限(占预算比例 0-1)")
     p.add_argument("--raw-effects", action="store_true",
                    help="按原始估计求最优,不收缩效果、不设占比稳定约束(结果可能是角点方案)")
-    p.add_argument("--json", action="store_true", help="输出 JSON")
+    options.json_output(p)
     p.set_defaults(run=run)
 
 
@@ -74,7 +75,7 @@ def run(args: argparse.Namespace) -> int:
     tables = planning.snapshot_tables(Store(args.store))
     try:
         context = planning.build_context(tables, args.year)
-        effects = response.Effects(response.fit_snapshot(tables), shrunk=not args.raw_effects)
+        effects = response.Effects(response.fit_snapshot(tables, response.ResponseModel.from_settings()), shrunk=not args.raw_effects)
         blend = args.blend_weight if args.blend_weight is not None else settings.number("allocation.blend_risk_weight")
         request = planning.Request(_constraints(args, context), args.objective, float(blend),
                                    cautious=not args.raw_effects)

@@ -7,15 +7,16 @@ import argparse
 import json
 import sys
 
+from analytics.commands import options
 from analytics.data import checks
 from analytics.data.store import Store
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("checks", help="数据核查:消除过快、应纳未纳等七条规则标记的农户数")
-    p.add_argument("--year", type=int, help="年度(默认最近一年)")
-    p.add_argument("--township", help="乡镇代码(默认全县)")
-    p.add_argument("--json", action="store_true", help="输出 JSON")
+    options.year(p, "最近一年")
+    options.township(p)
+    options.json_output(p)
     p.set_defaults(run=run)
 
 

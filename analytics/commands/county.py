@@ -9,6 +9,7 @@ import getpass
 import json
 
 from analytics import settings
+from analytics.commands import options
 from analytics.data import county, county_settings
 from analytics.data.store import Store
 
@@ -18,7 +19,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--set", nargs=2, metavar=("KEY", "VALUE"),
                    help="修改或确认一项设置(列表、按年份的数值用 JSON,例如 '{\"2024\": 17100}'),记入审计日志")
     p.add_argument("--user", default=getpass.getuser(), help="记入审计日志的操作人(默认当前系统用户)")
-    p.add_argument("--json", action="store_true", help="输出 JSON")
+    options.json_output(p)
     p.set_defaults(run=run)
 
 

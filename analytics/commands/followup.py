@@ -10,15 +10,16 @@ import sys
 from datetime import date
 
 from analytics import settings
+from analytics.commands import options
 from analytics.data.store import Store
 from analytics.followup import progress
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("followup", help="入户核实跟踪:名单户数、已核实、待核实、核实结果、逾期未核实,及模型与规则预警的核实对比")
-    p.add_argument("--year", type=int, help="名单年度(默认最近导出过名单的年度)")
-    p.add_argument("--township", help="只看这个乡镇(乡镇代码)")
-    p.add_argument("--json", action="store_true", help="以 JSON 输出")
+    options.year(p, "最近导出过走访名单的年度")
+    options.township(p)
+    options.json_output(p)
     p.set_defaults(run=run)
 
 

@@ -9,6 +9,7 @@ import time
 import unicodedata
 
 from analytics import settings
+from analytics.commands import options
 from analytics.data.store import Store
 from analytics.risk import features as risk_features
 from analytics.risk import saved as risk_model_store
@@ -27,7 +28,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     ev.add_argument("--store", default=argparse.SUPPRESS, help=_STORE_HELP)
     ev.add_argument("--workload", type=float, default=None, help="入户核实工作量(前 k 比例,默认取设置 risk.workload)")
     ev.add_argument("--test-year", type=int, default=None, help="检验年度(默认最后一个有次年结果的年度)")
-    ev.add_argument("--json", action="store_true", help="输出 JSON")
+    options.json_output(ev)
     ev.set_defaults(run=run)
     tr = actions.add_parser("train", help="在全部有结果的年度上训练并保存到数据仓库")
     tr.add_argument("--store", default=argparse.SUPPRESS, help=_STORE_HELP)

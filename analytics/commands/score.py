@@ -6,9 +6,11 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from dataclasses import replace
 
 import pandas as pd
 
+from analytics.commands import options
 from analytics.data import indicators
 from analytics.data.contract import DIMENSIONS
 from analytics.data.store import Store
@@ -17,28 +19,30 @@ from analytics.scoring import composite as scoring
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("score", help="五大振兴评分:各村维度得分、综合得分、排名与排名区间")
-    p.add_argument("--year", type=int, help="年度(默认最近一年)")
+    options.year(p, "最近一年")
     p.add_argument("--weights", choices=["equal", "entropy", "ahp"], help="赋权方法(默认见 settings.toml)")
     p.add_argument("--normalisation", choices=list(scoring.NORMALISATIONS), help="标准化方法(默认见 settings.toml)")
-    p.add_argument("--json", action="store_true", help="输出 JSON")
+    options.json_output(p)
     p.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
     store = Store(args.store)
-    default = scoring.Method.default()
+    default = scoring.Method.from_settings()
     try:
-        method = scoring.Method(args.normalisation or default.normalisation, args.weights or default.weights)
+        method = replace(default, normalisation=args.normalisation or default.normalisation,
+                         weights=args.weights or default.weights)
         values = indicators.load_values(store)
         villages = store.table("villages")
         year = args.year if args.year is not None else int(values["year"].max())
         if year not in set(values["year"]):
             years = "、".join(str(y) for y in sorted(values["year"].unique()))
             raise scoring.ScoringError(f"没有 {year} 年的指标数据;可选年度:{years}")
-        scorer = scoring.CompositeScorer(method).fit(values)
-        table = scoring.score_villages(values, villages, scorer=scorer)
+        scorer = scoring.CompositeScorer.from_settings(method).fit(values)
+        table = scoring.score_villages(values, villages, scorer, scoring.Tiers.from_settings())
         table = table[table["year"] == year]
-        intervals = scoring.robustness(values, villages, method, year)
+        intervals = scoring.robustness(values, villages, scoring.CompositeScorer.from_settings(method), year,
+                                       scoring.Robustness.from_settings())
     except (scoring.ScoringError, indicators.CatalogueError) as exc:
         print(f"错误:{exc}", file=sys.stderr)
         return 1

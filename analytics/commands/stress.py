@@ -7,6 +7,7 @@ import argparse
 import json
 import sys
 
+from analytics.commands import options
 from analytics.data.contract import HOUSEHOLD_TYPES
 from analytics.data.store import Store
 from analytics.planning import stress
@@ -16,7 +17,7 @@ from analytics.risk.features import RiskDataError
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("stress", help="规模性返贫压力测试:收入下降、医疗支出变化或监测线上调后有多少户跌破监测线")
-    p.add_argument("--year", type=int, help="年度(默认:最新年度)")
+    options.year(p, "最近一年")
     p.add_argument("--line", type=float, help="替换该年监测收入标准(元/人·年),用于冲击后的统计")
     p.add_argument("--income-change", nargs="+", default=[], metavar="PART=CHANGE",
                    help="收入项相对变化,PART 为 wage/business/property/transfer,CHANGE 如 -0.3 表示下降 30%%")
@@ -24,7 +25,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--township", nargs="+", default=[], metavar="乡镇代码", help="只冲击这些乡镇的农户")
     p.add_argument("--village", nargs="+", default=[], metavar="村代码", help="只冲击这些村的农户(与 --township 取并集)")
     p.add_argument("--household-type", choices=list(HOUSEHOLD_TYPES), help="只冲击该类型的农户")
-    p.add_argument("--json", action="store_true", help="输出 JSON")
+    options.json_output(p)
     p.set_defaults(run=run)
 
 

@@ -10,6 +10,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
+from analytics.commands import options
 from analytics.data.store import Store
 from analytics.ledger import plan as ledger_plan
 from analytics.ledger import progress as ledger_progress
@@ -26,7 +27,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--status", choices=STATUSES, help="只列出该状态(overdue:逾期未报)")
     p.add_argument("--department", help="只列出该单位牵头或配合的任务")
     p.add_argument("--as-of", type=int, metavar="YYYYMM", help="按该年月评估状态与逾期(默认本月),如会议所在月份")
-    p.add_argument("--json", action="store_true", help="输出 JSON")
+    options.json_output(p)
     p.set_defaults(run=run)
     p = sub.add_parser("tasks-template", help="写出任务进展填报模板(.xlsx);加 --plan 写出可编辑的任务台账")
     p.add_argument("out", type=Path, nargs="?", help="输出文件(默认 任务进展模板.xlsx 或 任务台账.xlsx)")

@@ -48,6 +48,7 @@ from analytics.planning.allocation import (
 )
 from analytics.planning.response import HOUSEHOLD_COLUMNS as RESPONSE_COLUMNS
 from analytics.planning.response import RELAPSE, SOURCE_ZH, Effects, Override, outcome_info, relapse_rates
+from analytics.risk.features import LabelSpec
 from analytics.scoring import composite as scoring
 
 POOL_STATUS = "储备"
@@ -108,8 +109,9 @@ def _relapse(store: Store, snapshot_id: str | None, years: list[int], lines: pd.
     def rows(**where: object) -> pd.DataFrame:
         return store.rows("households", snapshot_id, columns=list(RESPONSE_COLUMNS), **where)
 
-    parts = [relapse_rates(rows(where=(("year", "in", [year, year + 1]),)), lines) for year in years[:-1]]
-    return pd.concat(parts, ignore_index=True) if parts else relapse_rates(rows(villages=[]), lines)
+    label = LabelSpec.from_settings()
+    parts = [relapse_rates(rows(where=(("year", "in", [year, year + 1]),)), lines, label) for year in years[:-1]]
+    return pd.concat(parts, ignore_index=True) if parts else relapse_rates(rows(villages=[]), lines, label)
 
 
 def plan_year(projects: pd.DataFrame, households: pd.DataFrame) -> int:
@@ -152,14 +154,14 @@ def _year_matrix(funds: pd.DataFrame, codes: pd.Series, year: int) -> np.ndarray
 def _scores(values: pd.DataFrame, villages: pd.DataFrame) -> tuple[np.ndarray, pd.DataFrame, list[str]]:
     """Lagging villages in the latest year, and score points per indicator unit (overall and
     per dimension) from the county's scoring method, with bounds fixed on the history."""
-    scorer = scoring.CompositeScorer().fit(values)
+    scorer = scoring.CompositeScorer.from_settings(scoring.Method.from_settings()).fit(values)
     latest = int(values["year"].max())
-    table = scoring.score_villages(values[values["year"] == latest], villages, scorer=scorer)
-    last_tier = settings.texts("scoring.tier_names")[-1]
-    lagging = villages["village_code"].isin(table.loc[table["tier"] == last_tier, "village_code"]).to_numpy()
+    tiers = scoring.Tiers.from_settings()
+    table = scoring.score_villages(values[values["year"] == latest], villages, scorer, tiers)
+    lagging = villages["village_code"].isin(table.loc[table["tier"] == tiers.last, "village_code"]).to_numpy()
     notes = list(scorer.notes_)
     if not lagging.any():
-        notes.append(f"{latest} 年没有“{last_tier}”档的村:“提高滞后村得分”按全部村计算。")
+        notes.append(f"{latest} 年没有“{tiers.last}”档的村:“提高滞后村得分”按全部村计算。")
         lagging = np.ones(len(villages), bool)
     overall = scorer.points_per_unit_
     dims = scorer.catalogue_["dimension"]

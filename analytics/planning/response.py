@@ -41,6 +41,7 @@ from analytics import settings
 from analytics.data import indicators
 from analytics.data.contract import is_unresolved, year_of
 from analytics.data.funds import fund_intensity, village_funds
+from analytics.risk.features import LabelSpec
 
 RELAPSE = "relapse_rate"
 CONTROLS = ("is_former_poor_village", "is_key_village", "is_relocation_site", "terrain")
@@ -69,16 +70,11 @@ def outcome_info(code: str) -> Outcome:
     return Outcome(code, str(row["name_zh"]), str(row["unit"]), bool(row["higher_is_better"]))
 
 
-def relapse_rates(households: pd.DataFrame, lines: pd.DataFrame, line_ratio: float | None = None,
-                  count_identified: bool | None = None) -> pd.DataFrame:
+def relapse_rates(households: pd.DataFrame, lines: pd.DataFrame, label: LabelSpec) -> pd.DataFrame:
     """Per village and year t+1: the share (%) of households not under unresolved monitoring at
-    the end of t that relapse in t+1: per-capita net income below `line_ratio` x that year's
-    monitoring line or, when `count_identified`, newly identified for monitoring.
-
-    It is the relapse label of the risk model (settings risk.label_*) counted per village, so
-    the planner and the early warning speak of the same households."""
-    ratio = float(settings.number("risk.label_line_ratio") if line_ratio is None else line_ratio)
-    identified = bool(settings.flag("risk.label_counts_identified") if count_identified is None else count_identified)
+    the end of t that relapse in t+1, by the risk model's own `label` (LabelSpec.from_settings()
+    for the county's), so the planner and the early warning speak of the same households."""
+    ratio, identified = float(label.line_ratio), bool(label.count_identified)
     h = households
     line = h["year"].map(lines.set_index("year")["threshold_yuan"])
     start_year = year_of(h["monitoring_start"])
@@ -135,6 +131,11 @@ class ResponseModel:
     def __init__(self, level: float = 0.95, lags: bool = True) -> None:
         self.level = level
         self.lags = lags
+
+    @classmethod
+    def from_settings(cls) -> ResponseModel:
+        """The county's interval level (allocation.interval_level)."""
+        return cls(level=settings.number("allocation.interval_level"))
 
     def fit(self, panel: pd.DataFrame, x: pd.DataFrame, villages: pd.DataFrame) -> ResponseModel:
         categories = list(x.columns)
@@ -331,12 +332,11 @@ class Effects:
                 if assumed and abs(weight) > 1e-12]
 
 
-def fit_snapshot(tables: dict[str, pd.DataFrame], level: float | None = None) -> ResponseModel:
+def fit_snapshot(tables: dict[str, pd.DataFrame], model: ResponseModel) -> ResponseModel:
     """Fit on a snapshot's tables (planning.snapshot_tables): villages, projects, `relapse`
     (relapse_rates) and the indicator values (`indicator_values`, long format, supplied and
     derived together)."""
     villages = tables["villages"]
     x = intensity_panel(tables["projects"], villages)
     panel = outcome_panel(tables["indicator_values"], tables["relapse"])
-    level = float(settings.number("allocation.interval_level") if level is None else level)
-    return ResponseModel(level=level).fit(panel, x, villages)
+    return model.fit(panel, x, villages)

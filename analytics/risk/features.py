@@ -314,14 +314,13 @@ def _bool(series: pd.Series) -> pd.Series:
     return series.astype("boolean").fillna(False).astype(float)
 
 
-def build(tables: dict[str, pd.DataFrame], label: LabelSpec | None = None) -> FeatureSet:
+def build(tables: dict[str, pd.DataFrame], label: LabelSpec) -> FeatureSet:
     """Features, eligibility and label for every household-year of a snapshot.
 
     Needs `households` and `monitoring_lines`; `villages` and `projects` add village context
     and are optional. A year's features read only that year and the year before; the label
     alone reads year t+1.
     """
-    label = label or LabelSpec.from_settings()
     for name in ("households", "monitoring_lines"):
         if name not in tables or tables[name] is None or tables[name].empty:
             raise RiskDataError(f"数据快照中没有“{name}”表或该表为空,无法计算返贫风险。")

@@ -3,8 +3,12 @@
 Public API (stable; the fund planner and the township and village pages build on it):
 
     values = indicators.load_values(store)              # long: village_code, year, indicator_code, value
-    table = scoring.score_villages(values, villages)    # default method from data/settings.toml
-    table = scoring.score_villages(values, villages, scoring.Method("target", "ahp"))
+    scorer = scoring.CompositeScorer.from_settings(scoring.Method.from_settings()).fit(values)
+    table = scoring.score_villages(values, villages, scorer, scoring.Tiers.from_settings())
+
+Settings are read by the caller (`Method.from_settings()`, `CompositeScorer.from_settings`,
+`Tiers.from_settings()`, `Robustness.from_settings()`); the classes and functions here take
+plain values, so a test or a what-if can pass its own.
 
 `score_villages` returns one row per village and year with village_code, township_code, year,
 one column per dimension (named as in contract.DIMENSIONS) and `overall`, all 0-100 (higher is
@@ -12,7 +16,7 @@ better); `rank` (1 = best overall in that year), `rank_<dimension>` per dimensio
 (names and cut points in settings), `change` and `rank_change` against the previous year
 (positive = better), and `n_missing` (indicators without a value).
 
-`robustness(values, villages, method, year)` adds each village's 5-95% rank interval under
+`robustness(values, villages, scorer, year, Robustness())` adds each village's 5-95% rank interval under
 random weights and switched normalisation (OECD/JRC Handbook on Constructing Composite
 Indicators, 2008, step 7), with `robust` False when the interval is wide.
 
@@ -38,6 +42,7 @@ Method choices
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field
 from fractions import Fraction
 
@@ -73,7 +78,7 @@ class Method:
     normalisation: str = "minmax"
     weights: str = "equal"
     custom: tuple[tuple[str, float], ...] = ()
-    ahp_matrix: tuple[tuple[float, ...], ...] | None = None
+    ahp_matrix: tuple[tuple[float | str, ...], ...] | None = None  # entries may be fractions such as "1/3"
 
     def __post_init__(self) -> None:
         if self.normalisation not in NORMALISATIONS:
@@ -82,10 +87,14 @@ class Method:
             raise ScoringError(f"未知的赋权方法“{self.weights}”,可选:{'、'.join(WEIGHTINGS)}")
         if self.weights == "custom" and not self.custom:
             raise ScoringError("自定义权重为空:请为各维度(或各指标)给出权重。")
+        if self.weights == "ahp" and not self.ahp_matrix:
+            raise ScoringError("层次分析法需要判断矩阵:请在参数设置中填写 scoring.ahp_matrix。")
 
     @classmethod
-    def default(cls) -> Method:
-        return cls(settings.text("scoring.normalisation"), settings.text("scoring.weights"))
+    def from_settings(cls) -> Method:
+        """The county's method, with its AHP judgement matrix (used when weights is `ahp`)."""
+        return cls(settings.text("scoring.normalisation"), settings.text("scoring.weights"),
+                   ahp_matrix=tuple(tuple(row) for row in settings.matrix("scoring.ahp_matrix")))
 
     def label(self) -> str:
         return f"{NORMALISATIONS[self.normalisation]} · {WEIGHTINGS[self.weights]}"
@@ -169,15 +178,20 @@ class CompositeScorer:
     (`stats_`), the weights (`weights_` per indicator summing to 1, `within_` inside each
     dimension, `dimension_weights_`) and `notes_` (Chinese remarks on data left out)."""
 
-    def __init__(self, method: Method | None = None, catalogue: pd.DataFrame | None = None,
-                 min_indicator_share: float | None = None) -> None:
+    def __init__(self, method: Method = Method(), catalogue: pd.DataFrame | None = None,
+                 min_indicator_share: float = 0.5) -> None:
         self.method = method
         self.catalogue = catalogue
         self.min_indicator_share = min_indicator_share
 
+    @classmethod
+    def from_settings(cls, method: Method) -> CompositeScorer:
+        """A scorer with the county's missing-value rule (scoring.min_indicator_share)."""
+        return cls(method, min_indicator_share=settings.number("scoring.min_indicator_share"))
+
     # --- fit ------------------------------------------------------------------------------
     def fit(self, values: pd.DataFrame) -> CompositeScorer:
-        method = self.method or Method.default()
+        method = self.method
         cat = self.catalogue if self.catalogue is not None else indicators.catalogue()
         wide = _wide(values)
         present = [c for c in cat.index if c in wide.columns and wide[c].notna().any()]
@@ -197,8 +211,7 @@ class CompositeScorer:
         constant = self.stats_.index[self.stats_["max"] == self.stats_["min"]]
         if len(constant) and method.normalisation != "target":
             self.notes_.append("以下指标所有村取值相同,不区分村庄,计为 50 分:" + "、".join(constant))
-        self.min_share_ = (self.min_indicator_share if self.min_indicator_share is not None
-                           else settings.number("scoring.min_indicator_share"))
+        self.min_share_ = float(self.min_indicator_share)
         self.method_ = method
         self._fit_weights(wide, method)
         return self
@@ -212,7 +225,7 @@ class CompositeScorer:
             dim_w = w.groupby(dims).sum().reindex(dim_present)
             within = (w / dims.map(dim_w)).where(dims.map(dim_w) > 0, equal_within)
         elif method.weights == "ahp":
-            matrix = method.ahp_matrix or settings.matrix("scoring.ahp_matrix")
+            matrix = method.ahp_matrix
             dim_w = ahp(parse_matrix(matrix)).weights.reindex(dim_present)
             within = equal_within
         elif method.weights == "custom":
@@ -323,31 +336,45 @@ def _rank(values: pd.Series) -> pd.Series:
     return values.rank(ascending=False, method="min").astype("Int64")
 
 
-def tier(scores: pd.Series, cuts: list[float] | None = None, names: list[str] | None = None) -> pd.Series:
+@dataclass(frozen=True)
+class Tiers:
     """Tier names by descending cut points: score >= cuts[0] -> names[0], ..., below all -> names[-1]."""
-    cuts = list(cuts if cuts is not None else settings.numbers("scoring.tier_cuts"))
-    names = list(names if names is not None else settings.texts("scoring.tier_names"))
-    if len(names) != len(cuts) + 1 or sorted(cuts, reverse=True) != cuts:
-        raise ScoringError("分档设置有误:分档名称应比分界点多一个,分界点应从高到低排列。")
-    out = pd.Series(names[-1], index=scores.index, dtype=object)
-    for cut, name in reversed(list(zip(cuts, names))):
-        out = out.mask(scores >= cut, name)
-    return out.where(scores.notna())
+
+    cuts: tuple[float, ...] = (65.0, 45.0)
+    names: tuple[str, ...] = ("领先", "达标", "滞后")
+
+    def __post_init__(self) -> None:
+        if len(self.names) != len(self.cuts) + 1 or sorted(self.cuts, reverse=True) != list(self.cuts):
+            raise ScoringError("分档设置有误:分档名称应比分界点多一个,分界点应从高到低排列。")
+
+    @classmethod
+    def from_settings(cls) -> Tiers:
+        return cls(tuple(settings.numbers("scoring.tier_cuts")), tuple(settings.texts("scoring.tier_names")))
+
+    @property
+    def last(self) -> str:
+        """The lagging tier (滞后 by default)."""
+        return self.names[-1]
+
+    def assign(self, scores: pd.Series) -> pd.Series:
+        out = pd.Series(self.names[-1], index=scores.index, dtype=object)
+        for cut, name in reversed(list(zip(self.cuts, self.names))):
+            out = out.mask(scores >= cut, name)
+        return out.where(scores.notna())
 
 
-def score_villages(values: pd.DataFrame, villages: pd.DataFrame, method: Method | None = None,
-                   scorer: CompositeScorer | None = None) -> pd.DataFrame:
-    """Scores, ranks, tiers and year-on-year change of every village and year (see module doc).
+def score_villages(values: pd.DataFrame, villages: pd.DataFrame, fitted: CompositeScorer,
+                   tiers: Tiers) -> pd.DataFrame:
+    """Scores, ranks, tiers and year-on-year change of every village and year (see module doc),
+    by a `fitted` scorer, whose bounds and weights come from the history it was fitted on.
 
-    Ranks compare the villages given, so pass the whole county for county ranks. A fitted
-    `scorer` may be passed to reuse its bounds and weights."""
-    fitted = scorer if scorer is not None else CompositeScorer(method).fit(values)
+    Ranks compare the villages given, so pass the whole county for county ranks."""
     table = fitted.transform(values[values["village_code"].isin(villages["village_code"])])
     table = villages[["village_code", "township_code"]].merge(table, on="village_code", how="inner")
     by_year = table.groupby("year")
     for column in (*fitted.dimension_weights_.index, OVERALL):
         table[rank_column(column)] = by_year[column].transform(_rank)
-    table["tier"] = tier(table[OVERALL])
+    table["tier"] = tiers.assign(table[OVERALL])
     table = table.sort_values(["village_code", "year"], ignore_index=True)
     previous = table.groupby("village_code")[[OVERALL, "rank"]].shift()
     table["change"] = table[OVERALL] - previous[OVERALL].where(table["year"].diff().eq(1))
@@ -379,23 +406,35 @@ def _draws(fitted: CompositeScorer, n: int, spread: float, rng: np.random.Genera
     return _Draws(d / d.sum(axis=1, keepdims=True), w, rng.integers(0, len(names), n), names)
 
 
-def robustness(values: pd.DataFrame, villages: pd.DataFrame, method: Method | None = None,
-               year: int | None = None, draws: int | None = None, spread: float | None = None,
-               max_width: float | None = None, seed: int = 0, dimension: str | None = None) -> pd.DataFrame:
-    """Each village's overall rank (or the rank of one `dimension`) under `draws` random
-    methods: weights multiplied by U(1 - spread, 1 + spread) and renormalised, normalisation
-    drawn among min-max, z-score and target. Returns village_code, rank, rank_p05, rank_p95,
-    width, robust (width <= max_width x number of ranked villages)."""
-    draws = int(draws if draws is not None else settings.integer("scoring.robustness_draws"))
-    spread = float(spread if spread is not None else settings.number("scoring.robustness_weight_spread"))
-    max_width = float(max_width if max_width is not None else settings.number("scoring.robust_max_width"))
+@dataclass(frozen=True)
+class Robustness:
+    """How rank intervals are drawn: `draws` random methods, weights multiplied by
+    U(1 - spread, 1 + spread); a rank is robust when its 5-95% interval is at most
+    `max_width` x the number of ranked villages wide."""
+
+    draws: int = 500
+    spread: float = 0.5
+    max_width: float = 0.15
+    seed: int = 0
+
+    @classmethod
+    def from_settings(cls) -> Robustness:
+        return cls(settings.integer("scoring.robustness_draws"), settings.number("scoring.robustness_weight_spread"),
+                   settings.number("scoring.robust_max_width"))
+
+
+def robustness(values: pd.DataFrame, villages: pd.DataFrame, scorer: CompositeScorer, year: int,
+               rules: Robustness, dimension: str | None = None) -> pd.DataFrame:
+    """Each village's overall rank (or the rank of one `dimension`) in `year` under the random
+    methods of `rules`, around the (unfitted) `scorer`'s method, fitted here on the villages
+    given; normalisation drawn among min-max, z-score and target. Returns village_code, rank,
+    rank_p05, rank_p95, width, robust."""
     values = values[values["village_code"].isin(villages["village_code"])]
-    fitted = CompositeScorer(method).fit(values)
-    year = int(year if year is not None else values["year"].max())
+    fitted = copy.copy(scorer).fit(values)
     now = values[values["year"] == year]
-    base = score_villages(now, villages, scorer=fitted).set_index("village_code")
-    plan = _draws(fitted, draws, spread, np.random.default_rng(seed))
-    overall = np.full((len(base), draws), np.nan)
+    base = score_villages(now, villages, fitted, Tiers()).set_index("village_code")  # ranks only
+    plan = _draws(fitted, rules.draws, rules.spread, np.random.default_rng(rules.seed))
+    overall = np.full((len(base), rules.draws), np.nan)
     for k, how in enumerate(plan.names):
         chosen = plan.normalisation == k
         if not chosen.any():
@@ -415,7 +454,7 @@ def robustness(values: pd.DataFrame, villages: pd.DataFrame, method: Method | No
     out["rank_p95"] = pd.array(p95, dtype="Float64").astype("Int64")
     out["width"] = out["rank_p95"] - out["rank_p05"]
     n_ranked = int(base_rank.notna().sum())
-    out["robust"] = (out["width"] <= max_width * n_ranked).astype("boolean")
+    out["robust"] = (out["width"] <= rules.max_width * n_ranked).astype("boolean")
     return out
 
 

@@ -158,17 +158,15 @@ def household_dimensions(households: pd.DataFrame, lines: pd.DataFrame) -> pd.Da
     return out
 
 
-def households_af(households: pd.DataFrame, lines: pd.DataFrame, k: float | None = None,
-                  weights: Mapping[str, float] | None = None) -> AlkireFoster:
+def households_af(households: pd.DataFrame, lines: pd.DataFrame, k: float,
+                  weights: Mapping[str, float]) -> AlkireFoster:
     """Alkire-Foster over the households given (one year at a time makes sense)."""
     return alkire_foster(household_dimensions(households, lines), {"income": 1.0},
-                         float(k if k is not None else settings.number("poverty.k")),
-                         weights or household_weights())
+                         float(k), weights)
 
 
 def by_area(households: pd.DataFrame, lines: pd.DataFrame, villages: pd.DataFrame,
-            k: float | None = None, weights: Mapping[str, float] | None = None
-            ) -> tuple[AlkireFoster, pd.DataFrame, pd.DataFrame]:
+            k: float, weights: Mapping[str, float]) -> tuple[AlkireFoster, pd.DataFrame, pd.DataFrame]:
     """The whole frame's result, plus the subgroup tables per township and per village
     (group = township_code / village_code)."""
     result = households_af(households, lines, k, weights)

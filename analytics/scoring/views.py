@@ -30,7 +30,7 @@ def ranking(table: pd.DataFrame, year: int, column: str, intervals: pd.DataFrame
         "rank": now[rank].to_numpy(),
         "score": now[column].to_numpy(),
         "change": (now[column] - now["village_code"].map(before)).to_numpy(),
-        "tier": scoring.tier(now[column]).to_numpy(),
+        "tier": scoring.Tiers.from_settings().assign(now[column]).to_numpy(),
     })
     if intervals is not None:
         out = out.merge(intervals[["village_code", "rank_p05", "rank_p95", "robust"]], on="village_code", how="left")
