@@ -375,7 +375,7 @@ def _industry_group(context: Context, c: Constraints, n: int) -> _Group:
         industry[column::c_count] = 1.0
     floor = max(industry_floor_wan(context, c), 0.0)
     return _Group(f"{'、'.join(context.industry_sources)}中{context.industry_label()}资金占比不低于 "
-                  f"{c.industry_min_share:.0%}(各村至少 {_wan(floor)},另有预留项目)",
+                  f"{c.industry_min_share:.0%}(村级分配中至少 {_wan(floor)})",
                   sparse.csr_array(industry[None, :]), np.array([floor]), np.array([np.inf]))
 
 

@@ -100,3 +100,79 @@ def fund_plan(context: Context, c: Constraints, totals_by_category: dict[str, fl
             "lines": lines, "reserved_wan": c.reserved_wan,
             "industry_share": industry_share(context, c, totals),
             "industry_sources": list(context.industry_sources)}
+
+
+def known_sources(context: Context) -> list[str]:
+    """The sources a county names: the counted ones, then funds.other_sources."""
+    return list(dict.fromkeys([*context.industry_sources, *settings.texts("funds.other_sources")]))
+
+
+def match_source(name: str, context: Context) -> str:
+    """A source by its full name or the start of it (中央 → 中央衔接资金); Chinese error otherwise."""
+    known = known_sources(context)
+    name = name.strip()
+    if name in known:
+        return name
+    found = [s for s in known if s.startswith(name)] if name else []
+    if len(found) == 1:
+        return found[0]
+    raise ValueError(f"资金来源“{name}”{'不唯一' if found else '未知'},可选:{'、'.join(known)}"
+                     "(设置 funds.industry_sources、funds.other_sources)。")
+
+
+def _amount(item: str, option: str, example: str) -> tuple[str, float]:
+    name, _, value = item.partition("=")
+    try:
+        amount = float(value)
+    except ValueError:
+        amount = -1.0
+    if not name.strip() or not np.isfinite(amount) or amount < 0:
+        raise ValueError(f"{option} 的“{item}”有误:应写成 名称=万元(不小于 0),如 {example}。")
+    return name.strip(), amount
+
+
+def parse_amounts(items: list[str], option: str) -> tuple[tuple[str, float], ...]:
+    """"类别=万元" pairs."""
+    return tuple(_amount(item, option, "产业发展=6000") for item in items)
+
+
+def parse_sources(items: list[str], context: Context) -> tuple[tuple[str, float], ...]:
+    """"来源=万元" pairs, each source named once."""
+    out: dict[str, float] = {}
+    for item in items:
+        name, amount = _amount(item, "--source", "中央=8000")
+        source = match_source(name, context)
+        if source in out:
+            raise ValueError(f"--source 中资金来源“{source}”出现了两次。")
+        out[source] = amount
+    return tuple(out.items())
+
+
+def parse_reserves(items: list[str], sources: list[str], context: Context) -> tuple[tuple[str, str, str, float], ...]:
+    """"项目=万元[@来源]" items as Constraints.reserves; the source defaults to the first
+    counted source of the plan (中央衔接资金), else its first source."""
+    categories = reserve_categories()
+    counted = [s for s in sources if s in context.industry_sources]
+    default = (counted or sources)[0]
+    out = []
+    for item in items:
+        text, _, source = item.partition("@")
+        name, amount = _amount(text, "--reserve", "雨露计划=300")
+        if name not in categories:
+            raise ValueError(f"--reserve 中的预留项目“{name}”未知,可选:{'、'.join(categories)}"
+                             "(设置 allocation.reserve_items)。")
+        paid_by = match_source(source, context) if source else default
+        out.append((name, categories[name], paid_by, amount))
+    return tuple(out)
+
+
+def describe(fund_plan_: dict) -> list[str]:
+    """The source split in words, for the command's text output."""
+    lines = ["资金来源(万元):" + ";".join(
+        f"{s['source']} {s['budget_wan']:,.1f}(预留 {s['reserved_wan']:,.1f},分到各村 {s['villages_wan']:,.1f})"
+        for s in fund_plan_["sources"]),
+        f"{'、'.join(fund_plan_['industry_sources'])}产业占比 {fund_plan_['industry_share']:.1%}"]
+    for line in fund_plan_["lines"]:
+        paid = ",".join(f"{s} {v:,.1f}" for s, v in line["by_source"].items() if v > 0.05) or "-"
+        lines.append(f"  [{line['kind']}] {line['item']}({line['category']}):{line['funds_wan']:,.1f}({paid})")
+    return lines
