@@ -8,8 +8,8 @@ import sys
 
 from analytics import settings
 from analytics.data.store import Store
-from analytics.planning import plan as planning
 from analytics.planning import lookback, response
+from analytics.planning import plan as planning
 from analytics.planning import sources as funding
 from analytics.planning.allocation import AllocationError, Constraints
 
@@ -154,8 +154,7 @@ def _look_back(args: argparse.Namespace, tables: dict) -> int:
     try:
         context = planning.build_context(tables, args.year)
         saved = lookback.saved_plan(Store(args.store), lookback.look_back_year(tables))
-        found = lookback.LookBack().fit(tables, context.score_points["overall"] if "overall" in context.score_points
-                                        else None, saved=saved)
+        found = lookback.LookBack().fit(tables, context.score_points.get("overall"), saved=saved)
     except ValueError as exc:
         print(f"错误:{exc}", file=sys.stderr)
         return 2

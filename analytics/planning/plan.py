@@ -34,6 +34,7 @@ from analytics.data import indicators
 from analytics.data.contract import DIMENSIONS, PROJECT_CATEGORIES
 from analytics.data.funds import village_funds
 from analytics.data.store import Store
+from analytics.planning import sources
 from analytics.planning.allocation import (
     BASELINES,
     AllocationError,
@@ -47,7 +48,6 @@ from analytics.planning.allocation import (
     rule_names,
     violations,
 )
-from analytics.planning import sources
 from analytics.planning.response import HOUSEHOLD_COLUMNS as RESPONSE_COLUMNS
 from analytics.planning.response import RELAPSE, SOURCE_ZH, Effects, Override, outcome_info, relapse_rates
 from analytics.scoring import composite as scoring
