@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 from analytics import settings
+from analytics.__main__ import main
 from analytics.planning import allocation, sources
 from analytics.planning import plan as planning
 from analytics.planning.allocation import AllocationError, Constraints
@@ -177,3 +178,26 @@ def test_new_constraints_survive_a_round_trip_through_json():
                     village_max_change=0.3)
     data = json.loads(json.dumps(planning.request_to_dict(planning.Request(c))))
     assert planning.request_from_dict(data)[0].constraints == c
+
+
+def test_command_plans_per_source_with_reserves_as_json(demo_store, capsys):
+    code = main(["allocate", "--store", str(demo_store.root), "--source", "中央=3000", "省级=1000", "县级=500",
+                 "--reserve", "雨露计划=200", "项目管理费=30", "小额信贷贴息=100@省级", "--json"])
+    assert code == 0
+    out = json.loads(capsys.readouterr().out)
+    plan = out["fund_plan"]
+    assert out["total_wan"] == pytest.approx(4500 - 330, abs=0.1)
+    assert [s["source"] for s in plan["sources"]] == [CENTRAL, PROVINCE, COUNTY]
+    assert plan["sources"][0]["reserved_wan"] == pytest.approx(230.0)
+    assert [(line["item"], line["by_source"][line_source]) for line, line_source in
+            zip(plan["lines"][:3], [CENTRAL, CENTRAL, PROVINCE])] == [("雨露计划", 200.0), ("项目管理费", 30.0),
+                                                                       ("小额信贷贴息", 100.0)]
+    assert plan["industry_share"] >= 0.55 - 1e-6 and out["industry_share"] == pytest.approx(plan["industry_share"])
+    assert any(rule.startswith("中央衔接资金中产业发展资金占比不低于 55%") for rule in out["rules"])
+
+
+def test_command_refuses_a_management_fee_over_its_cap(demo_store, capsys):
+    code = main(["allocate", "--store", str(demo_store.root), "--source", "中央=3000", "省级=1000",
+                 "--reserve", "项目管理费=30.1"])
+    assert code == 2
+    assert "项目管理费 30.1 万元 超过上限" in capsys.readouterr().err
