@@ -17,8 +17,8 @@ def _edit(at, key: str, rows: dict[int, dict]) -> None:
 
 def test_budgets_entered_per_source_show_each_line_by_source():
     at = open_page(PAGE)
-    _edit(at, "alloc_sources", {0: {"budget": 3000.0}, 1: {"budget": 1000.0}})  # 中央, 省级
-    _edit(at, "alloc_reserves", {1: {"amount": 200.0}})  # 雨露计划, from the central funds
+    _edit(at, "alloc_sources_0", {0: {"budget": 3000.0}, 1: {"budget": 1000.0}})  # 中央, 省级
+    _edit(at, "alloc_reserves_0", {1: {"amount": 200.0}})  # 雨露计划, from the central funds
     button(at, "计算方案").click().run()
     assert not at.exception and not at.error
     lines = next(d.value for d in at.dataframe if "中央衔接资金" in d.value.columns)
@@ -36,3 +36,25 @@ def test_the_page_looks_back_at_last_years_prediction():
     assert any(h.value == "回头看:上次的预测经得住检验吗" for h in at.subheader)
     sentences = next(m.value for m in at.markdown if m.value.startswith("- 产业发展:"))
     assert sentences.count("\n- ") == 7 and "实际" in sentences
+
+
+def test_a_saved_plan_brings_back_its_sources_reserves_and_limits(store_copy, app_on):
+    app_on(store_copy)  # the scenario is written to a store of this test's own
+    at = open_page(PAGE)
+    _edit(at, "alloc_sources_0", {0: {"budget": 2500.0}, 2: {"budget": 500.0}})  # 中央, 市级
+    _edit(at, "alloc_reserves_0", {3: {"amount": 20.0}})  # 项目管理费
+    at.number_input(key="alloc_village_change").set_value(0.0)
+    button(at, "计算方案").click().run()
+    at.text_input(key="alloc_save_name").input("分来源方案")
+    button(at, "保存方案").click().run()
+    assert not at.exception and any("已保存“分来源方案”" in s.value for s in at.success)
+
+    fresh = open_page(PAGE)
+    fresh.selectbox(key="alloc_load_name").set_value("分来源方案").run()
+    button(fresh, "载入到输入").click().run()
+    assert not fresh.exception
+    base = fresh.session_state["alloc_funds_base"]
+    assert dict(zip(base["sources"]["source"], base["sources"]["budget"]))["中央衔接资金"] == 2500.0
+    assert dict(zip(base["reserves"]["item"], base["reserves"]["amount"]))["项目管理费"] == 20.0
+    lines = next(d.value for d in fresh.dataframe if "中央衔接资金" in d.value.columns)
+    assert lines["金额(万元)"].sum() == pytest.approx(3000.0, abs=0.5)

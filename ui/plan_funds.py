@@ -30,13 +30,38 @@ def _defaults(context: Context) -> dict[str, pd.DataFrame]:
     }
 
 
+def _saved(context: Context, constraints: dict) -> dict[str, pd.DataFrame]:
+    """The editors' tables holding a saved request's sources, reserves and 万元 bounds."""
+    frames = _defaults(context)
+    budgets = {str(k): float(v) for k, v in constraints.get("sources_wan", ())}
+    frames["sources"]["budget"] = frames["sources"]["source"].map(budgets).fillna(0.0)
+    reserves = {str(r[0]): (str(r[2]), float(r[3])) for r in constraints.get("reserves", ())}
+    chosen = frames["reserves"]["item"].map(reserves)
+    frames["reserves"]["source"] = [c[0] if isinstance(c, tuple) else s for c, s in zip(chosen, frames["reserves"]["source"])]
+    frames["reserves"]["amount"] = [c[1] if isinstance(c, tuple) else 0.0 for c in chosen]
+    for column, key in (("min", "category_min_wan"), ("max", "category_max_wan")):
+        frames["bounds"][column] = frames["bounds"]["category"].map(
+            {str(k): float(v) for k, v in constraints.get(key, ())}).astype(float)
+    return frames
+
+
+def load(context: Context, constraints: dict) -> None:
+    """Put a saved request's sources, reserves, bounds and change limit into the editors (an
+    on_click callback, before they are drawn)."""
+    s = st.session_state
+    s["alloc_funds_base"] = _saved(context, constraints)
+    s["alloc_funds_version"] = s.get("alloc_funds_version", 0) + 1
+    s["alloc_village_change"] = float(constraints.get("village_max_change") or 0.0) * 100
+
+
 def inputs(context: Context) -> None:
     """The editors, drawn inside the page's form (tabs: expanders do not nest): what they hold
     applies when the form is submitted."""
     t = pick(TEXT)
     s = st.session_state
     s.setdefault("alloc_village_change", settings.number("allocation.village_max_change") * 100)
-    base = _defaults(context)
+    base = s.get("alloc_funds_base") or _defaults(context)
+    version = s.get("alloc_funds_version", 0)
     money = {"min_value": 0.0, "format": "%.1f"}
     known = sources.known_sources(context)
     tab_sources, tab_bounds = st.tabs([t["sources_title"], t["bounds_title"]])
@@ -45,11 +70,11 @@ def inputs(context: Context) -> None:
                                                fee=settings.number("allocation.management_fee_max_share")))
         left, right = st.columns([2, 3])
         edited = {"sources": left.data_editor(
-            base["sources"], key="alloc_sources", hide_index=True, width="stretch", disabled=["source"],
+            base["sources"], key=f"alloc_sources_{version}", hide_index=True, width="stretch", disabled=["source"],
             column_config={"source": st.column_config.TextColumn(t["source"]),
                            "budget": st.column_config.NumberColumn(t["source_budget"], **money)})}
         edited["reserves"] = right.data_editor(
-            base["reserves"], key="alloc_reserves", hide_index=True, width="stretch", disabled=["item", "category"],
+            base["reserves"], key=f"alloc_reserves_{version}", hide_index=True, width="stretch", disabled=["item", "category"],
             column_config={"item": st.column_config.TextColumn(t["reserve_item"]),
                            "category": st.column_config.TextColumn(t["reserve_category"]),
                            "source": st.column_config.SelectboxColumn(t["reserve_source"], options=known, required=True),
@@ -57,7 +82,7 @@ def inputs(context: Context) -> None:
     with tab_bounds:
         left, right = st.columns([3, 2])
         edited["bounds"] = left.data_editor(
-            base["bounds"], key="alloc_bounds", hide_index=True, width="stretch", disabled=["category"],
+            base["bounds"], key=f"alloc_bounds_{version}", hide_index=True, width="stretch", disabled=["category"],
             column_config={"category": st.column_config.TextColumn(t["category"]),
                            "min": st.column_config.NumberColumn(t["min_wan"], **money),
                            "max": st.column_config.NumberColumn(t["max_wan"], **money)})

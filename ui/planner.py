@@ -88,6 +88,7 @@ def load(name: str) -> None:
               "alloc_pool": bool(c["pool_only"]), "alloc_keep": list(c["keep_last_year"]),
               "alloc_cautious": bool(request.get("cautious", True))})
     s["alloc_towns_base"] = allocation.saved_bounds(fitted()[0], c)
+    plan_funds.load(fitted()[0], c)
     _bump("alloc_towns_version")
     s["alloc_overrides"] = {}
     _bump("alloc_override_version")  # editors start from the loaded values
