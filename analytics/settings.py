@@ -138,6 +138,16 @@ DECLARED: tuple[Setting, ...] = (
     Setting("allocation.uncertain_share_rise", NUMBER,
             "资金推演稳健方案:效果区间包含 0 的类别,占比最多比上年提高多少(0-1),默认 0(不提高)",
             unit="比例", low=0, high=1),
+    Setting("allocation.village_max_change", NUMBER,
+            "资金推演:每村资金与上年相比最多增减的比例(0-1,如 0.3 即 ±30%;只约束上年有资金的村);0 表示不设。页面上可改",
+            unit="比例", low=0, high=1),
+    Setting("allocation.management_fee_max_share", NUMBER,
+            "资金推演:县级预留的“项目管理费”至多占中央衔接资金(funds.industry_sources 所列来源)的比例;"
+            "依据《中央财政衔接推进乡村振兴补助资金管理办法》(财农〔2021〕19号)“不超过 1%”,以本省细则为准",
+            unit="比例", low=0, high=0.1, county=True),
+    Setting("allocation.reserve_items", MATRIX,
+            "资金推演:村级分配前在县级预留的项目及其项目类别,每行 [项目, 类别];默认 小额信贷贴息、雨露计划、"
+            "公益岗位补助、项目管理费", county=True),
     Setting("allocation.factor_weights.poor_people", NUMBER, "因素法权重:脱贫人口",
             unit="权重", low=0),
     Setting("allocation.factor_weights.monitored", NUMBER, "因素法权重:未消除风险的监测户",

@@ -15,7 +15,7 @@ from analytics.planning.allocation import BASELINES
 from analytics.reports import figures
 from analytics.scoring.composite import ScoringError
 from analytics.views import allocation
-from ui import auth, charts, data, exports, filters, layout, maps, planner, scope, tables
+from ui import auth, charts, data, exports, filters, layout, lookback, maps, plan_funds, planner, scope, tables
 from ui.text import pick
 from ui.texts.allocation import EXPORT, TEXT
 
@@ -119,6 +119,7 @@ with tab_towns:
         (st.success if ok else st.error)(t["share_ok" if ok else "share_bad"].format(
             share=layout.pct(result["industry_share"]), rule=layout.pct(rule, 0),
             target=layout.pct(IndustryRule.from_settings().target, 0)))
+    plan_funds.lines(result, rule)
 
 
 score_keys = [e["key"] for e in result["effects"] if e["key"] != "relapse_households"]
@@ -175,3 +176,4 @@ with tab_saved:
         tables.show(saved_list, {"name": t["col_name"], "version": t["col_version"], "saved_at": t["col_at"],
                                  "saved_by": t["col_by"], "snapshot_id": t["col_snapshot"]}, height=220)
 
+lookback.show()

@@ -16,7 +16,7 @@ from analytics.planning import response, scenarios
 from analytics.planning.allocation import Constraints, Context
 from analytics.planning.response import RELAPSE, Override, outcome_info
 from analytics.views import allocation
-from ui import data, layout
+from ui import data, layout, plan_funds
 
 INPUTS = ("budget", "objective", "blend", "share", "cap", "keymin", "pool", "keep")  # alloc_<name> widgets
 
@@ -88,6 +88,7 @@ def load(name: str) -> None:
               "alloc_pool": bool(c["pool_only"]), "alloc_keep": list(c["keep_last_year"]),
               "alloc_cautious": bool(request.get("cautious", True))})
     s["alloc_towns_base"] = allocation.saved_bounds(fitted()[0], c)
+    plan_funds.load(fitted()[0], c)
     _bump("alloc_towns_version")
     s["alloc_overrides"] = {}
     _bump("alloc_override_version")  # editors start from the loaded values
@@ -122,6 +123,7 @@ def inputs(t: dict, context: Context) -> tuple[pd.DataFrame, bool]:
         a.slider(t["share"], 0.0, 1.0, step=0.01, key="alloc_share", format="%.2f")
         b.number_input(t["cap"], min_value=0.0, step=10.0, format="%.1f", key="alloc_cap")
         c.number_input(t["keymin"], min_value=0.0, step=5.0, format="%.1f", key="alloc_keymin")
+        plan_funds.inputs(context)
         left, right = st.columns([1, 1])
         with left:
             percent = {"min_value": 0.0, "max_value": 100.0, "format": "%.1f"}
@@ -170,7 +172,7 @@ def request(towns: pd.DataFrame, submitted: bool) -> dict:
     submitted (or loaded), with the overrides as they stand now."""
     s = st.session_state
     if submitted or "alloc_submitted" not in s:
-        rules = allocation.constraints({k: s[f"alloc_{k}"] for k in INPUTS}, towns)
+        rules = plan_funds.constraints({k: s[f"alloc_{k}"] for k in INPUTS}, towns)
         chosen = planning.Request(rules, s["alloc_objective"], float(s["alloc_blend"]), bool(s["alloc_cautious"]))
         listed = tuple(Override(**o) for items in s["alloc_overrides"].values() for o in items)
         s["alloc_submitted"] = json.dumps(planning.request_to_dict(chosen, listed), ensure_ascii=False,

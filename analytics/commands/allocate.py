@@ -9,14 +9,27 @@ import sys
 from analytics import settings
 from analytics.commands import options
 from analytics.data.store import Store
+from analytics.planning import lookback, response
 from analytics.planning import plan as planning
-from analytics.planning import response
+from analytics.planning import sources as funding
 from analytics.planning.allocation import AllocationError, Constraints
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("allocate", help="资金推演:按目标和约束分配衔接资金,并与基准方案比较")
-    p.add_argument("--budget", type=float, required=True, help="总预算(万元)")
+    p.add_argument("--budget", type=float, help="总预算(万元;给出 --source 时可省略,为各来源之和)")
+    p.add_argument("--source", nargs="+", default=[], metavar="来源=万元",
+                   help="按资金来源给出预算,如 中央=8000 省级=2000 县级=1000(来源名可写开头几个字);"
+                        "产业占比规则只统计 funds.industry_sources 所列来源")
+    p.add_argument("--reserve", nargs="+", default=[], metavar="项目=万元[@来源]",
+                   help="村级分配前县级预留的项目,如 雨露计划=300 项目管理费=80@中央(默认由中央衔接资金列支;"
+                        "项目见设置 allocation.reserve_items)")
+    p.add_argument("--category-min-wan", nargs="+", default=[], metavar="类别=万元", help="类别资金下限(万元)")
+    p.add_argument("--category-max-wan", nargs="+", default=[], metavar="类别=万元", help="类别资金上限(万元)")
+    p.add_argument("--village-max-change", type=float,
+                   help="每村资金与上年相比最多增减的比例 0-1(如 0.3;默认取设置 allocation.village_max_change,0 为不设)")
+    p.add_argument("--look-back", action="store_true",
+                   help="回头看:上一个已有结果的年度,模型预测的资金效果与数据后来显示的效果对比")
     options.year(p, "项目库储备项目所在的规划年度")
     p.add_argument("--min-industry-share", type=float, help="产业发展资金最低占比 0-1(默认取设置 funds.industry_min_share)")
     p.add_argument("--objective", choices=list(planning.OBJECTIVES), default="risk",
@@ -35,15 +48,30 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _constraints(args: argparse.Namespace, context) -> Constraints:
-    if args.budget <= 0:
-        raise AllocationError(f"总预算应大于 0 万元,当前为 {args.budget}。")
+    sources_wan = funding.parse_sources(args.source, context)
+    total = sum(v for _, v in sources_wan) if sources_wan else args.budget
+    if total is None:
+        raise AllocationError("请给出总预算 --budget 或各来源预算 --source。")
+    if sources_wan and args.budget is not None and abs(args.budget - total) > 0.05:
+        raise AllocationError(f"--budget {args.budget:g} 与 --source 各来源之和 {total:g} 万元不符。")
+    if total <= 0:
+        raise AllocationError(f"总预算应大于 0 万元,当前为 {total}。")
+    reserves = funding.parse_reserves(args.reserve, [s for s, _ in sources_wan] or [context.industry_sources[0]],
+                                      context)
     known = set(context.villages["village_code"])
     unknown = [c for c in args.keep_last_year if c not in known]
     if unknown:
         raise AllocationError(f"--keep-last-year 中有不存在的村代码:{'、'.join(unknown)}")
     changes = {"keep_last_year": tuple(args.keep_last_year), "pool_only": args.pool_only,
                "category_min_share": _shares(args.category_min, "--category-min"),
-               "category_max_share": _shares(args.category_max, "--category-max")}
+               "category_max_share": _shares(args.category_max, "--category-max"),
+               "category_min_wan": funding.parse_amounts(args.category_min_wan, "--category-min-wan"),
+               "category_max_wan": funding.parse_amounts(args.category_max_wan, "--category-max-wan"),
+               "sources_wan": sources_wan, "reserves": reserves}
+    if args.village_max_change is not None:
+        if not 0 <= args.village_max_change <= 1:
+            raise AllocationError(f"--village-max-change 应在 0 到 1 之间(如 0.3),当前为 {args.village_max_change}。")
+        changes["village_max_change"] = args.village_max_change or None
     if args.min_industry_share is not None:
         if not 0 <= args.min_industry_share <= 1:
             raise AllocationError(f"产业发展资金最低占比应在 0 到 1 之间,当前为 {args.min_industry_share}。")
@@ -53,7 +81,8 @@ def _constraints(args: argparse.Namespace, context) -> Constraints:
     if args.key_village_min is not None:
         changes["key_village_min_wan"] = args.key_village_min
     towns = sorted(set(context.villages["township_code"]))
-    return Constraints.from_settings(args.budget, towns, len(context.villages), **changes)
+    village_budget = total - sum(r[3] for r in reserves)
+    return Constraints.from_settings(village_budget, towns, len(context.villages), **changes)
 
 
 def _shares(items: list[str], option: str) -> tuple[tuple[str, float], ...]:
@@ -73,6 +102,8 @@ def _shares(items: list[str], option: str) -> tuple[tuple[str, float], ...]:
 
 def run(args: argparse.Namespace) -> int:
     tables = planning.snapshot_tables(Store(args.store))
+    if args.look_back:
+        return _look_back(args, tables)
     try:
         context = planning.build_context(tables, args.year)
         effects = response.Effects(response.fit_snapshot(tables, response.ResponseModel.from_settings()), shrunk=not args.raw_effects)
@@ -107,6 +138,7 @@ def _text(result: dict, towns: dict[str, str]) -> str:
         if e["outcome"] == "relapse":
             lines.append(f"  {e['category']}:{e['estimate']:.3f}({e['low']:.3f} ~ {e['high']:.3f}) / "
                          f"{e['raw_estimate']:.3f}({e['raw_low']:.3f} ~ {e['raw_high']:.3f})")
+    lines.extend(funding.describe(result["fund_plan"]))
     lines.append("约束:" + ";".join(result["rules"]))
     lines.extend(f"说明:{note}" for note in result["notes"])
     lines.append("基准方案:")
@@ -116,3 +148,19 @@ def _text(result: dict, towns: dict[str, str]) -> str:
         lines.append(f"  {b['label']}:{first['label']} {first['estimate']:,.1f} {first['unit']},"
                      f"产业发展占比 {b['industry_share']:.1%}{broken}")
     return "\n".join(lines)
+
+
+def _look_back(args: argparse.Namespace, tables: dict) -> int:
+    """Predicted against observed effects of the latest year whose results are in the data."""
+    try:
+        context = planning.build_context(tables, args.year)
+        saved = lookback.saved_plan(Store(args.store), lookback.look_back_year(tables))
+        found = lookback.LookBack.from_settings().fit(tables, context.score_points.get("overall"), saved=saved)
+    except ValueError as exc:
+        print(f"错误:{exc}", file=sys.stderr)
+        return 2
+    if args.json:
+        print(json.dumps(found.to_dict(), ensure_ascii=False, indent=1))
+    else:
+        print("\n".join([found.headline(), *found.sentences()]))
+    return 0

@@ -77,6 +77,39 @@ class Constraints:
     # rules of a cautious plan (analytics.planning.plan.stability_rules).
     category_min_share: tuple[tuple[str, float], ...] = ()
     category_max_share: tuple[tuple[str, float], ...] = ()
+    # The same in 万元 (a category may have both; the tighter holds).
+    category_min_wan: tuple[tuple[str, float], ...] = ()
+    category_max_wan: tuple[tuple[str, float], ...] = ()
+    # Each village's total at most this fraction (0-1) above or below last year's (villages that
+    # had funds last year; None: no such rule).
+    village_max_change: float | None = None
+    # The budget per fund source (资金来源, 万元), and county-level items reserved off the top
+    # before the village split as (item, category, source, 万元). budget_wan is what is left for
+    # the villages. No sources: the whole budget (and the reserves) counts for the industry share.
+    sources_wan: tuple[tuple[str, float], ...] = ()
+    reserves: tuple[tuple[str, str, str, float], ...] = ()
+    # 项目管理费 at most this share of the industry-counted sources (allocation.management_fee_max_share).
+    management_fee_max_share: float = 0.01
+
+    def __post_init__(self) -> None:
+        """Pairs read back from JSON (a saved scenario) are lists: make them tuples again."""
+        for name in ("category_min_wan", "category_max_wan", "sources_wan", "reserves"):
+            object.__setattr__(self, name, tuple(tuple(item) for item in getattr(self, name)))
+
+    def category_shares(self, kind: str) -> dict[str, float]:
+        """The planner's floors (`min`) or ceilings (`max`) per category as shares of the budget,
+        shares and 万元 merged (the higher floor, the lower ceiling)."""
+        shares = dict(self.category_min_share if kind == "min" else self.category_max_share)
+        budget = max(self.budget_wan, _TINY)
+        pick = max if kind == "min" else min
+        for category, amount in (self.category_min_wan if kind == "min" else self.category_max_wan):
+            share = min(amount / budget, 1.0)
+            shares[category] = pick(shares.get(category, share), share)
+        return shares
+
+    @property
+    def reserved_wan(self) -> float:
+        return float(sum(r[3] for r in self.reserves))
 
     @classmethod
     def from_settings(cls, budget_wan: float, township_codes: list[str], villages: int,
@@ -92,6 +125,8 @@ class Constraints:
             key_village_min_wan=round(settings.number("allocation.key_village_min_ratio") * average, 1),
             township_min_wan=tuple((t, low * budget_wan) for t in township_codes if low > 0),
             township_max_wan=tuple((t, high * budget_wan) for t in township_codes if high < 1),
+            village_max_change=settings.number("allocation.village_max_change") or None,
+            management_fee_max_share=settings.number("allocation.management_fee_max_share"),
         )
         return replace(base, **changes)
 
@@ -125,6 +160,8 @@ class Context:
     # The categories the industry-share rule counts (funds.industry_categories): one definition
     # with the projects page, the overview and the assessment.
     industry_categories: tuple[str, ...] = field(default_factory=lambda: IndustryRule.from_settings().categories)
+    # The fund sources the industry-share rule counts (funds.industry_sources: 中央衔接资金).
+    industry_sources: tuple[str, ...] = field(default_factory=lambda: IndustryRule.from_settings().sources)
 
     @property
     def households(self) -> np.ndarray:
@@ -175,8 +212,75 @@ def _wan(value: float) -> str:
     return f"{value:,.1f} 万元"
 
 
+# --- fund sources and reserves --------------------------------------------------------------
+MANAGEMENT_FEE = "项目管理费"
+
+
+def fund_sources(context: Context, c: Constraints) -> list[tuple[str, float]]:
+    """The budget per source before reserves; without sources, the whole budget is one source
+    the industry rule counts (the first of funds.industry_sources)."""
+    if c.sources_wan:
+        return [(str(s), float(v)) for s, v in c.sources_wan]
+    return [(context.industry_sources[0], c.budget_wan + c.reserved_wan)]
+
+
+def counted_wan(context: Context, c: Constraints) -> float:
+    """Funds of the sources the industry-share rule counts (中央衔接资金), reserves included."""
+    return sum(v for s, v in fund_sources(context, c) if s in context.industry_sources)
+
+
+def industry_floor_wan(context: Context, c: Constraints) -> float:
+    """The least the village split must put into industry categories: the rule's share of the
+    counted funds, less the counted reserves that are industry items themselves."""
+    reserved = sum(r[3] for r in c.reserves if r[2] in context.industry_sources and r[1] in context.industry_categories)
+    return c.industry_min_share * counted_wan(context, c) - reserved
+
+
+def check_funds(context: Context, c: Constraints) -> None:
+    """Refuse sources and reserves that cannot make a plan, in Chinese and naming the figure:
+    a reserve of an unknown category or source, a source's reserves above its budget, 项目管理费
+    above its cap (allocation.management_fee_max_share of the counted funds), budgets that do not
+    add up, counted funds too small for the industry share."""
+    sources = dict(fund_sources(context, c))
+    for source, amount in sources.items():
+        if amount < 0:
+            raise AllocationError(f"资金来源“{source}”的预算应不小于 0 万元,当前为 {amount:g}。")
+    for item, category, source, amount in c.reserves:
+        if category not in context.categories:
+            raise AllocationError(f"预留项目“{item}”的类别“{category}”不存在,可选:{'、'.join(context.categories)}。")
+        if source not in sources:
+            raise AllocationError(f"预留项目“{item}”的资金来源“{source}”不在本次预算的来源中"
+                                  f"({'、'.join(sources)})。")
+        if amount < 0:
+            raise AllocationError(f"预留项目“{item}”的金额应不小于 0 万元,当前为 {amount:g}。")
+    for source, amount in sources.items():
+        taken = sum(r[3] for r in c.reserves if r[2] == source)
+        if taken > amount + 1e-6:
+            raise AllocationError(f"资金来源“{source}”的预留项目合计 {_wan(taken)},超过其预算 {_wan(amount)}。",
+                                  (f"{source}预算 {_wan(amount)}", "预留项目"))
+    if c.sources_wan and abs(sum(sources.values()) - c.reserved_wan - c.budget_wan) > 0.05:
+        raise AllocationError(f"各资金来源合计 {_wan(sum(sources.values()))} 减去预留项目 {_wan(c.reserved_wan)},"
+                              f"应等于分到各村的预算 {_wan(c.budget_wan)}。")
+    cap = c.management_fee_max_share
+    fee = sum(r[3] for r in c.reserves if r[0] == MANAGEMENT_FEE)
+    counted = counted_wan(context, c)
+    if fee > cap * counted + 1e-6:
+        raise AllocationError(f"{MANAGEMENT_FEE} {_wan(fee)} 超过上限:{'、'.join(context.industry_sources)}"
+                              f" {_wan(counted)} 的 {cap:.1%}({_wan(cap * counted)};设置 "
+                              "allocation.management_fee_max_share,依据财农〔2021〕19号)。",
+                              (MANAGEMENT_FEE, f"{MANAGEMENT_FEE}上限"))
+    counted_left = counted - sum(r[3] for r in c.reserves if r[2] in context.industry_sources)
+    if c.reserves or c.sources_wan:
+        floor = industry_floor_wan(context, c)
+        if floor > counted_left + 1e-6:
+            raise AllocationError(f"{'、'.join(context.industry_sources)}扣除预留项目后只剩 {_wan(counted_left)},"
+                                  f"不够{context.industry_label()}占比不低于 {c.industry_min_share:.0%} 所需的 "
+                                  f"{_wan(floor)}:请减少由其列支的非产业预留项目。", ("产业占比", "预留项目"))
+
+
 def _groups(context: Context, c: Constraints) -> list[_Group]:
     """Every rule as a named group, in the order the conflict search tries to drop them."""
+    check_funds(context, c)
     v_count, c_count = len(context.villages), len(context.categories)
     n = v_count * c_count
     village_of = np.repeat(np.arange(v_count), c_count)
@@ -218,9 +322,27 @@ def _groups(context: Context, c: Constraints) -> list[_Group]:
         groups.append(_Group(
             f"每村不超过 {_wan(c.village_cap_wan)}({v_count} 个村合计至多 {_wan(c.village_cap_wan * v_count)})",
             per_village, np.full(v_count, -np.inf), np.full(v_count, c.village_cap_wan)))
-    industry = np.full(n, c.industry_min_share)
-    for column in context.industry:
-        industry[column::c_count] -= 1.0
+    if c.village_max_change is not None:
+        before = context.last_year.sum(axis=1)
+        had = np.flatnonzero(before > 0)
+        if len(had):
+            r = c.village_max_change
+            groups.append(_Group(f"每村资金与上年相比增减不超过 {r:.0%}(上年有资金的 {len(had)} 个村)",
+                                 per_village[had], before[had] * (1 - r), before[had] * (1 + r)))
+    for kind, bounds in (("min", c.category_min_wan), ("max", c.category_max_wan)):
+        for category, amount in bounds:
+            if category not in context.categories:
+                raise AllocationError(f"资金类别“{category}”不存在,可选:{'、'.join(context.categories)}。")
+            if kind == "min" and amount > c.budget_wan + 1e-6:
+                raise AllocationError(f"{category}的下限 {_wan(amount)} 超过分到各村的预算 {_wan(c.budget_wan)}:"
+                                      "请降低该下限或增加预算。", (f"{category}下限", "总预算"))
+            column = np.zeros(n)
+            column[context.categories.index(category)::c_count] = 1.0
+            row = sparse.csr_array(column[None, :])
+            if kind == "min":
+                groups.append(_Group(f"{category}不少于 {_wan(amount)}", row, np.array([amount]), np.array([np.inf])))
+            else:
+                groups.append(_Group(f"{category}不超过 {_wan(amount)}", row, np.array([-np.inf]), np.array([amount])))
     for kind, bounds in (("min", c.category_min_share), ("max", c.category_max_share)):
         for category, share in bounds:
             if category not in context.categories:
@@ -234,12 +356,30 @@ def _groups(context: Context, c: Constraints) -> list[_Group]:
             else:
                 groups.append(_Group(f"{category}不超过预算的 {share:.1%}({_wan(amount)})",
                                      sparse.csr_array(column[None, :]), np.array([-np.inf]), np.array([amount])))
-    groups.append(_Group(f"{context.industry_label()}资金占比不低于 {c.industry_min_share:.0%}",
-                         sparse.csr_array(industry[None, :]),
-                         np.array([-np.inf]), np.array([0.0])))
+    groups.append(_industry_group(context, c, n))
     groups.append(_Group(f"总预算 {_wan(c.budget_wan)} 全部分配", sparse.csr_array(np.ones((1, n))),
                          np.array([c.budget_wan]), np.array([c.budget_wan])))
     return groups
+
+
+def _industry_group(context: Context, c: Constraints, n: int) -> _Group:
+    """The industry-share rule. With one budget and no reserves it is a share of the village
+    split (the homogeneous row keeps the conflict search exact); with sources or reserves it
+    is an amount: the share of the counted sources' funds, less their industry reserves."""
+    c_count = len(context.categories)
+    if not c.sources_wan and not c.reserves:
+        industry = np.full(n, c.industry_min_share)
+        for column in context.industry:
+            industry[column::c_count] -= 1.0
+        return _Group(f"{context.industry_label()}资金占比不低于 {c.industry_min_share:.0%}",
+                      sparse.csr_array(industry[None, :]), np.array([-np.inf]), np.array([0.0]))
+    industry = np.zeros(n)
+    for column in context.industry:
+        industry[column::c_count] = 1.0
+    floor = max(industry_floor_wan(context, c), 0.0)
+    return _Group(f"{'、'.join(context.industry_sources)}中{context.industry_label()}资金占比不低于 "
+                  f"{c.industry_min_share:.0%}(村级分配中至少 {_wan(floor)})",
+                  sparse.csr_array(industry[None, :]), np.array([floor]), np.array([np.inf]))
 
 
 def rule_names(context: Context, constraints: Constraints) -> list[str]:

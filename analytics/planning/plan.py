@@ -34,6 +34,7 @@ from analytics.data import indicators
 from analytics.data.contract import DIMENSIONS, PROJECT_CATEGORIES
 from analytics.data.funds import village_funds
 from analytics.data.store import Store
+from analytics.planning import sources
 from analytics.planning.allocation import (
     BASELINES,
     AllocationError,
@@ -41,6 +42,7 @@ from analytics.planning.allocation import (
     Context,
     baseline_equal,
     baselines,
+    industry_floor_wan,
     objective_value,
     optimise,
     rule_names,
@@ -236,7 +238,7 @@ def stability_rules(context: Context, constraints: Constraints, support: np.ndar
     rise = settings.number("allocation.uncertain_share_rise")
     low = np.where(support, share - change, share - np.minimum(change, share / 2)).clip(0, 1)
     high = np.where(support, share + change, share + rise).clip(0, 1)
-    mins, maxs = dict(constraints.category_min_share), dict(constraints.category_max_share)
+    mins, maxs = constraints.category_shares("min"), constraints.category_shares("max")
     set_low = np.array([c in mins for c in cats])
     set_high = np.array([c in maxs for c in cats])
     low = np.where(set_low, [mins.get(c, 0.0) for c in cats], low)
@@ -245,8 +247,9 @@ def stability_rules(context: Context, constraints: Constraints, support: np.ndar
     high = np.where(set_low & ~set_high, np.maximum(low, high), high)
     industry = np.isin(np.arange(len(cats)), context.industry)
     every = np.ones(len(cats), bool)
-    _widen(high, constraints.industry_min_share, industry, industry & ~set_high, share, up=True)
-    _widen(low, 1.0 - constraints.industry_min_share, ~industry, ~industry & ~set_low, share, up=False)
+    need = min(max(industry_floor_wan(context, constraints) / max(constraints.budget_wan, 1e-9), 0.0), 1.0)
+    _widen(high, need, industry, industry & ~set_high, share, up=True)
+    _widen(low, 1.0 - need, ~industry, ~industry & ~set_low, share, up=False)
     _widen(high, 1.0, every, ~set_high, share, up=True)
     _widen(low, 1.0, every, ~set_low, share, up=False)
     return replace(constraints,
@@ -350,7 +353,7 @@ def summary(context: Context, effects: Effects, constraints: Constraints, funds:
         "totals_by_category": {c: float(v) for c, v in zip(context.categories, by_category)},
         "totals_by_township": {t: float(v) for t, v in towns.items()},
         "total_wan": total,
-        "industry_share": float(by_category[context.industry].sum() / total) if total > 0 else 0.0,
+        "industry_share": sources.industry_share(context, constraints, by_category),
         "effects": predicted_effects(context, effects, funds),
         "objectives": {k: objective_value(context, w, funds) for k, w in weights.items()},
         "violations": violations(context, constraints, funds, tol=1e-4),
@@ -380,6 +383,7 @@ def run(context: Context, effects: Effects, request: Request, tol: float = 1e-5)
     result["effect_sources"] = effect_table(context, effects).to_dict("records")
     result["overrides"] = [asdict(o) for o in effects.overrides]
     result["year"] = context.year
+    result["fund_plan"] = sources.fund_plan(context, request.constraints, result["totals_by_category"])
     result["notes"] = list(context.notes) + corner_notes(context, result)
     if not context.lagging.any():
         result["notes"].append("范围内没有“滞后”档的村:滞后村得分提高计为 0。")

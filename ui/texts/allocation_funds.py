@@ -1,0 +1,80 @@
+"""Texts of the 资金推演 page's fund-source, reserve, stability and 回头看 sections (ui/plan_funds.py,
+ui/lookback.py), Chinese and English with the same keys."""
+
+TEXT = {
+    "zh": {
+        "sources_title": "资金来源与县级预留",
+        "sources_caption": ("填写各来源预算后,总预算为各来源之和(上面的“总预算”不再使用);产业占比规则只统计{counted}。"
+                            "县级预留项目在村级分配前扣除,由所选来源列支;项目管理费至多占{counted}的 {fee:.0%}。"),
+        "source": "资金来源",
+        "source_budget": "预算(万元)",
+        "reserve_item": "预留项目",
+        "reserve_category": "类别",
+        "reserve_source": "列支来源",
+        "reserve_amount": "金额(万元)",
+        "bounds_title": "类别上下限(万元)与每村变化",
+        "bounds_caption": "留空表示不设;与占比上下限同时存在时取更严的一个。",
+        "category": "资金类别",
+        "min_wan": "下限(万元)",
+        "max_wan": "上限(万元)",
+        "village_change": "每村资金与上年相比最多增减(%,0 为不设)",
+        "village_change_help": "只约束上年有资金的村;例如 30 即每村在上年的 70%~130% 之间",
+        "lines_title": "方案各行的资金来源(万元)",
+        "lines_caption": "{counted}产业占比 {share}(规定≥{rule});县级预留 {reserved} 万元,其余分到各村。",
+        "kind": "类型",
+        "item": "项目",
+        "funds_wan": "金额(万元)",
+        "kinds": {"县级预留": "县级预留", "村级分配": "村级分配"},
+        "lookback_title": "回头看:上次的预测经得住检验吗",
+        "lookback_caption": ("{year} 年的资金:预测为只用 {year} 年以前数据拟合的模型{source},实际为 {year}→{next} 年各村变化"
+                             "单独估计;数值为该年各村实际资金(村均)带来的变化,括号内为 {level:.0%} 区间。"
+                             "“成立”指实际与预测之差在两者误差合成的区间内。"),
+        "lookback_saved": "(取自保存的方案“{name}”)",
+        "lookback_none": "无法回头看:{error}",
+        "outcome": "结果",
+        "predicted": "预测",
+        "observed": "实际",
+        "held": "预测成立",
+        "yes": "是",
+        "no": "否",
+    },
+    "en": {
+        "sources_title": "Fund sources and county-level reserves",
+        "sources_caption": ("With budgets per source, the budget is their sum (the budget above is not used); the "
+                            "industry-share rule counts {counted} only. Reserved items come off the top before the "
+                            "village split, paid by the chosen source; the management fee is at most {fee:.0%} of "
+                            "{counted}."),
+        "source": "Fund source",
+        "source_budget": "Budget (10k yuan)",
+        "reserve_item": "Reserved item",
+        "reserve_category": "Category",
+        "reserve_source": "Paid by",
+        "reserve_amount": "Amount (10k yuan)",
+        "bounds_title": "Category bounds (10k yuan) and change per village",
+        "bounds_caption": "Blank means none; with a share bound too, the tighter one holds.",
+        "category": "Category",
+        "min_wan": "Minimum (10k yuan)",
+        "max_wan": "Maximum (10k yuan)",
+        "village_change": "Most change per village against last year (%, 0 = none)",
+        "village_change_help": "Only villages funded last year; 30 keeps each within 70%-130% of last year",
+        "lines_title": "Plan lines by fund source (10k yuan)",
+        "lines_caption": "Industry share of {counted}: {share} (rule ≥{rule}); reserved {reserved}, the rest to villages.",
+        "kind": "Kind",
+        "item": "Item",
+        "funds_wan": "Amount (10k yuan)",
+        "kinds": {"县级预留": "County reserve", "村级分配": "Village split"},
+        "lookback_title": "Look back: did the last prediction hold?",
+        "lookback_caption": ("Funds of {year}: predicted by the model fitted on data before {year}{source}, observed "
+                             "from the change {year} to {next} alone; figures are the change the villages' actual "
+                             "funds (average) brought, with {level:.0%} intervals. 'Held' means the difference lies "
+                             "within the combined interval."),
+        "lookback_saved": " (from the saved plan '{name}')",
+        "lookback_none": "No look-back possible: {error}",
+        "outcome": "Outcome",
+        "predicted": "Predicted",
+        "observed": "Observed",
+        "held": "Held",
+        "yes": "yes",
+        "no": "no",
+    },
+}
