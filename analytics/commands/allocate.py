@@ -9,7 +9,7 @@ import sys
 from analytics import settings
 from analytics.data.store import Store
 from analytics.planning import plan as planning
-from analytics.planning import response
+from analytics.planning import projects, response
 from analytics.planning.allocation import AllocationError, Constraints
 
 
@@ -18,6 +18,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--budget", type=float, required=True, help="总预算(万元)")
     p.add_argument("--year", type=int, help="规划年度(默认:项目库储备项目所在年度)")
     p.add_argument("--min-industry-share", type=float, help="产业发展资金最低占比 0-1(默认取设置 funds.industry_min_share)")
+    p.add_argument("--mode", choices=list(projects.MODES), default="fractional",
+                   help="fractional 按村按类别分配资金;projects 从项目库中整项目选择储备项目(续建项目优先)")
     p.add_argument("--objective", choices=list(planning.OBJECTIVES), default="risk",
                    help="目标:risk 减少返贫致贫风险户;score 提高滞后村得分;blend 两者加权")
     p.add_argument("--blend-weight", type=float, help="blend 目标中减少风险户的权重 0-1(默认取设置)")
@@ -78,7 +80,10 @@ def run(args: argparse.Namespace) -> int:
         blend = args.blend_weight if args.blend_weight is not None else settings.number("allocation.blend_risk_weight")
         request = planning.Request(_constraints(args, context), args.objective, float(blend),
                                    cautious=not args.raw_effects)
-        result = planning.run(context, effects, request)
+        if args.mode == "projects":
+            result = projects.run(context, effects, request, tables["projects"])
+        else:
+            result = planning.run(context, effects, request)
     except (AllocationError, ValueError) as exc:
         print(f"错误:{exc}", file=sys.stderr)
         return 2
@@ -101,6 +106,11 @@ def _text(result: dict, towns: dict[str, str]) -> str:
              "预计效果(区间为 {:.0%} 置信区间):".format(result["effects"][0]["level"])]
     for e in result["effects"]:
         lines.append(f"  {e['label']}:{e['estimate']:,.1f} {e['unit']}({e['low']:,.1f} ~ {e['high']:,.1f})")
+    chosen = [p for p in result.get("projects", []) if p["selected"]]
+    if chosen:
+        lines.append(f"选中的项目({len(chosen)} 个,万元):")
+        lines.extend(f"  {p['project_id']} {p['village_name']} {p['project_name']}({p['category']}) "
+                     f"{p['funds_wan']:,.1f}{'(续建)' if p['continuing'] else ''}" for p in chosen)
     lines.append("各类资金每单位效果 · 返贫致贫风险发生率(百分点):收缩后 / 原始估计")
     for e in result["effect_sources"]:
         if e["outcome"] == "relapse":
