@@ -28,6 +28,7 @@ judged by the same numbers.
 
 from __future__ import annotations
 
+import json
 import time
 from dataclasses import asdict, dataclass
 
@@ -192,10 +193,12 @@ def violations(pool: pd.DataFrame, chosen: np.ndarray, groups: list[_Rule], tol:
 
 @dataclass(frozen=True)
 class Selection:
-    """The projects funded (`chosen`, in library order), the value the MILP maximised and its time."""
+    """The projects funded (`chosen`, in library order), the value the MILP maximised, an upper
+    bound on it (HiGHS's dual bound, spend term included), the proven gap and the time."""
 
     chosen: np.ndarray
     value: float
+    upper_bound: float
     gap: float
     seconds: float
 
@@ -216,7 +219,7 @@ def select(pool: pd.DataFrame, value: np.ndarray, groups: list[_Rule], allowed: 
     keeps every rule."""
     started = time.perf_counter()
     if not len(pool):
-        return Selection(np.zeros(0, bool), 0.0, 0.0, time.perf_counter() - started)
+        return Selection(np.zeros(0, bool), 0.0, 0.0, 0.0, time.perf_counter() - started)
     amount = pool["funds_wan"].to_numpy(float)
     scale = float(np.max(value / amount)) if (value > 0).any() else 1.0
     res = _solve(pool, value / scale + SPEND * amount / amount.max(), groups, allowed)
@@ -225,8 +228,46 @@ def select(pool: pd.DataFrame, value: np.ndarray, groups: list[_Rule], allowed: 
     if res.x is None:
         raise AllocationError(f"求解器未能完成求解:{res.message}")
     chosen = res.x > 0.5
-    gap = float(getattr(res, "mip_gap", 0.0) or 0.0)
-    return Selection(chosen, float(value[chosen].sum()), gap, time.perf_counter() - started)
+    bound = -float(getattr(res, "mip_dual_bound", np.nan)) * scale
+    return Selection(chosen, float(value[chosen].sum()), bound, float(getattr(res, "mip_gap", 0.0) or 0.0),
+                     time.perf_counter() - started)
+
+
+@dataclass(frozen=True)
+class Choice:
+    """A selection with the library it indexes, the rules it kept and the notes on them."""
+
+    pool: pd.DataFrame
+    selection: Selection
+    value: np.ndarray
+    rules: list[_Rule]
+    notes: list[str]
+
+
+def choose(context: Context, weights: np.ndarray, constraints: Constraints, projects: pd.DataFrame,
+           fallback: Constraints | None = None) -> Choice:
+    """The best selection of the 项目库 for objective weights a[v, c] under the rules; when none
+    keeps them and a `fallback` is given (the planner's own rules without the stability band),
+    under that, with a note. Raises AllocationError naming the conflicting rules."""
+    pool = library(context, projects)
+    continuing = float(pool.loc[pool["continuing"], "funds_wan"].sum())
+    if continuing > constraints.budget_wan + 1e-9:
+        raise AllocationError(f"续建项目共需 {_wan(continuing)},超过总预算 {_wan(constraints.budget_wan)}:"
+                              "请提高预算或核减续建项目。")
+    value = values(context, weights, pool)
+    allowed = _allowed(context, pool)
+    notes: list[str] = []
+    groups = rules(context, constraints, pool, notes, allowed)
+    solution = select(pool, value, groups, allowed)
+    if solution is None and fallback is not None:
+        notes = ["项目库无法满足各类资金占比保持在上年附近的稳定约束,本方案只按规划人员设定的约束选择项目。"]
+        groups = rules(context, fallback, pool, notes, allowed)
+        solution = select(pool, value, groups, allowed)
+    if solution is None:
+        found = conflicts(pool, groups, allowed)
+        raise AllocationError("按当前约束无法从项目库中选出项目(续建项目须优先安排)。以下约束相互冲突,"
+                              f"放宽其中任何一项即可求解:{';'.join(found) or '(未能定位具体约束)'}。", tuple(found))
+    return Choice(pool, solution, value, groups, notes)
 
 
 def conflicts(pool: pd.DataFrame, groups: list[_Rule], allowed: np.ndarray) -> list[str]:
@@ -263,41 +304,23 @@ def funds_matrix(context: Context, pool: pd.DataFrame, chosen: np.ndarray, share
 def run(context: Context, effects: Effects, request: planning.Request, projects: pd.DataFrame) -> dict:
     """The whole-project plan: the same figures as plan.run (same keys), plus `mode` and `projects`
     (every project of the 项目库 in scope with `selected`, `continuing`, `township_wide`, `value`)."""
-    pool = library(context, projects)
-    continuing = float(pool.loc[pool["continuing"], "funds_wan"].sum())
-    if continuing > request.constraints.budget_wan + 1e-9:
-        raise AllocationError(f"续建项目共需 {_wan(continuing)},超过总预算 {_wan(request.constraints.budget_wan)}:"
-                              "请提高预算或核减续建项目。")
     weights = planning.objective_weights(context, effects, request.objective, request.blend_weight)
     support = planning.supported(context, effects, request.objective)
-    notes: list[str] = []
-    asked = request.constraints
+    asked, fallback = request.constraints, None
     if request.cautious:
         weights = np.where(support[None, :], weights, 0.0)
-        asked = planning.stability_rules(context, asked, support)
-    share = spread(context, pool)
-    value = values(context, weights, pool, share)
-    allowed = _allowed(context, pool)
-    groups = rules(context, asked, pool, notes, allowed)
-    solution = select(pool, value, groups, allowed)
-    if solution is None and request.cautious:
-        notes = ["项目库无法满足各类资金占比保持在上年附近的稳定约束,本方案只按规划人员设定的约束选择项目。"]
-        asked = request.constraints
-        groups = rules(context, asked, pool, notes, allowed)
-        solution = select(pool, value, groups, allowed)
-    if solution is None:
-        found = conflicts(pool, groups, allowed)
-        raise AllocationError("按当前约束无法从项目库中选出项目(续建项目须优先安排)。以下约束相互冲突,"
-                              f"放宽其中任何一项即可求解:{';'.join(found) or '(未能定位具体约束)'}。", tuple(found))
-    funds = funds_matrix(context, pool, solution.chosen, share)
-    result = planning.summary(context, effects, asked, funds)
-    result["violations"] = violations(pool, solution.chosen, groups, tol=1e-4)
-    result["rules"] = list(dict.fromkeys(g.name for g in groups))
+        asked, fallback = planning.stability_rules(context, asked, support), asked
+    choice = choose(context, weights, asked, projects, fallback)
+    pool, solution = choice.pool, choice.selection
+    funds = funds_matrix(context, pool, solution.chosen, spread(context, pool))
+    result = planning.summary(context, effects, request.constraints, funds)
+    result["violations"] = violations(pool, solution.chosen, choice.rules, tol=1e-4)
+    result["rules"] = list(dict.fromkeys(g.name for g in choice.rules))
     result["cautious"] = request.cautious
     result["effects_used"] = "shrunk" if effects.shrunk else "raw"
     result["supported"] = {c: bool(v) for c, v in zip(context.categories, support)}
     result["solver"] = {"objective": request.objective, "objective_zh": planning.OBJECTIVES[request.objective],
-                        "value": solution.value, "upper_bound": solution.value, "gap": solution.gap,
+                        "value": solution.value, "upper_bound": solution.upper_bound, "gap": solution.gap,
                         "iterations": 1, "seconds": solution.seconds}
     result["baselines"] = {
         name: {"label": BASELINES[name], **planning.summary(context, effects, request.constraints, f)}
@@ -306,13 +329,12 @@ def run(context: Context, effects: Effects, request: planning.Request, projects:
     result["overrides"] = [asdict(o) for o in effects.overrides]
     result["year"] = context.year
     left = request.constraints.budget_wan - result["total_wan"]
-    notes.append(f"整项目方案:选中 {int(solution.chosen.sum())} / {len(pool)} 个项目"
-                 f"(续建 {int(pool['continuing'].sum())} 个优先安排),预算余 {_wan(max(left, 0.0))}。")
-    result["notes"] = list(context.notes) + notes + planning.corner_notes(context, result)
+    notes = [f"整项目方案:选中 {int(solution.chosen.sum())} / {len(pool)} 个项目"
+             f"(续建 {int(pool['continuing'].sum())} 个优先安排),预算余 {_wan(max(left, 0.0))}。"]
+    result["notes"] = list(context.notes) + choice.notes + notes + planning.corner_notes(context, result)
     result["mode"] = "projects"
-    listed = pool.assign(selected=solution.chosen, value=value)
+    listed = pool.assign(selected=solution.chosen, value=choice.value)
     listed["village_name"] = listed["village_code"].map(
         {**context.township_names, **dict(zip(context.villages["village_code"], context.villages["village_name"]))})
-    result["projects"] = listed.to_dict("records")
+    result["projects"] = json.loads(listed.to_json(orient="records", force_ascii=False))  # plain JSON types
     return result
-
