@@ -78,8 +78,8 @@ plans = {t["current"]: result}
 plans.update({t["baseline"].format(label=BASELINES[k]): v for k, v in result["baselines"].items()})
 saved_names = {t["saved"].format(name=n): n for n in scenarios.listing(data.store(), planner.scope_key())["name"]}
 
-tab_map, tab_towns, tab_effects, tab_compare, tab_saved = st.tabs(
-    [t["tab_map"], t["tab_towns"], t["tab_effects"], t["tab_compare"], t["tab_saved"]])
+tab_map, tab_plan, tab_towns, tab_effects, tab_compare, tab_saved = st.tabs(
+    [t["tab_map"], t["tab_plan"], t["tab_towns"], t["tab_effects"], t["tab_compare"], t["tab_saved"]])
 
 with tab_map:
     table = planning.allocation_table(context, result["allocation"])
@@ -98,6 +98,9 @@ with tab_map:
     exports.download(shown, EXPORT["export_plan"], scope.label(), key="alloc_plan_xlsx",
                      headers={k: zh[k] for k in ("last_year_wan", "total_wan", "is_key_village", "households")}
                      | {"township_name": zh["town"]})
+
+with tab_plan:
+    planner.plan_sheet(t, context, result, request.constraints.budget_wan)
 
 with tab_towns:
     towns_table = planning.township_table(context, result, request.constraints)

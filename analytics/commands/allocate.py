@@ -18,7 +18,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--budget", type=float, required=True, help="总预算(万元)")
     p.add_argument("--year", type=int, help="规划年度(默认:项目库储备项目所在年度)")
     p.add_argument("--min-industry-share", type=float, help="产业发展资金最低占比 0-1(默认取设置 funds.industry_min_share)")
-    p.add_argument("--mode", choices=list(projects.MODES), default="fractional",
+    p.add_argument("--mode", choices=list(planning.MODES), default="fractional",
                    help="fractional 按村按类别分配资金;projects 从项目库中整项目选择储备项目(续建项目优先)")
     p.add_argument("--objective", choices=list(planning.OBJECTIVES), default="risk",
                    help="目标:risk 减少返贫致贫风险户;score 提高滞后村得分;blend 两者加权")
@@ -79,11 +79,8 @@ def run(args: argparse.Namespace) -> int:
         effects = response.Effects(response.fit_snapshot(tables), shrunk=not args.raw_effects)
         blend = args.blend_weight if args.blend_weight is not None else settings.number("allocation.blend_risk_weight")
         request = planning.Request(_constraints(args, context), args.objective, float(blend),
-                                   cautious=not args.raw_effects)
-        if args.mode == "projects":
-            result = projects.run(context, effects, request, tables["projects"])
-        else:
-            result = planning.run(context, effects, request)
+                                   cautious=not args.raw_effects, mode=args.mode)
+        result = projects.solve(context, effects, request, tables["projects"])
     except (AllocationError, ValueError) as exc:
         print(f"错误:{exc}", file=sys.stderr)
         return 2

@@ -52,6 +52,9 @@ from analytics.scoring import composite as scoring
 
 POOL_STATUS = "储备"
 OBJECTIVES = {"risk": "减少返贫致贫风险户", "score": "提高滞后村综合得分", "blend": "两者加权"}
+# How money is planned: fractions per village and category (run), or whole 储备 projects of the
+# 项目库 (analytics.planning.projects).
+MODES = {"fractional": "按村按类别分配资金", "projects": "从项目库整项目选择储备项目"}
 
 
 @dataclass(frozen=True)
@@ -62,10 +65,13 @@ class Request:
     objective: str = "risk"
     blend_weight: float = field(default_factory=lambda: settings.number("allocation.blend_risk_weight"))
     cautious: bool = True
+    mode: str = "fractional"
 
     def __post_init__(self) -> None:
         if self.objective not in OBJECTIVES:
             raise AllocationError(f"未知的目标“{self.objective}”,可选:{'、'.join(OBJECTIVES)}(risk/score/blend)。")
+        if self.mode not in MODES:
+            raise AllocationError(f"未知的方式“{self.mode}”,可选:{'、'.join(MODES)}(fractional/projects)。")
         if not 0.0 <= self.blend_weight <= 1.0:
             raise AllocationError(f"加权目标中“减少风险户”的权重应在 0 到 1 之间,当前为 {self.blend_weight}。")
 
@@ -73,7 +79,7 @@ class Request:
 def request_to_dict(request: Request, overrides: tuple[Override, ...] = ()) -> dict:
     """A request and the planner's effect overrides as plain JSON data (for saved scenarios)."""
     return {"constraints": asdict(request.constraints), "objective": request.objective,
-            "blend_weight": request.blend_weight, "cautious": request.cautious,
+            "blend_weight": request.blend_weight, "cautious": request.cautious, "mode": request.mode,
             "overrides": [asdict(o) for o in overrides]}
 
 
@@ -84,7 +90,7 @@ def request_from_dict(data: dict) -> tuple[Request, tuple[Override, ...]]:
         c[key] = tuple((str(t), float(v)) for t, v in c.get(key, ()))
     c["keep_last_year"] = tuple(c.get("keep_last_year", ()))
     request = Request(Constraints(**c), data.get("objective", "risk"), float(data.get("blend_weight", 0.5)),
-                      bool(data.get("cautious", True)))
+                      bool(data.get("cautious", True)), str(data.get("mode", "fractional")))
     return request, tuple(Override(**o) for o in data.get("overrides", ()))
 
 

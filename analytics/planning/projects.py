@@ -49,7 +49,6 @@ from analytics.planning.allocation import (
 )
 from analytics.planning.response import Effects
 
-MODES = {"fractional": "按村按类别分配资金", "projects": "从项目库整项目选择储备项目"}
 CONTINUING_STATUS = "实施中"  # a plan-year project under way: 续建
 STATUSES = (planning.POOL_STATUS, CONTINUING_STATUS)
 COLUMNS = ("project_id", "project_name", "village_code", "category", "funds_wan", "fund_source", "status")
@@ -338,3 +337,8 @@ def run(context: Context, effects: Effects, request: planning.Request, projects:
         {**context.township_names, **dict(zip(context.villages["village_code"], context.villages["village_name"]))})
     result["projects"] = json.loads(listed.to_json(orient="records", force_ascii=False))  # plain JSON types
     return result
+
+
+def solve(context: Context, effects: Effects, request: planning.Request, projects: pd.DataFrame) -> dict:
+    """The plan of a request in its mode: whole projects (run) or fractions (plan.run)."""
+    return run(context, effects, request, projects) if request.mode == "projects" else planning.run(context, effects, request)
