@@ -9,6 +9,7 @@ import io
 import openpyxl
 
 from analytics.planning import filing
+from analytics.planning.plan import Plan
 from analytics.reports.exports import excel_bytes
 from tests.test_allocation import make_context
 
@@ -19,15 +20,19 @@ def context():
     return make_context([300, 200], [0, 0], [False, False], [False, False])
 
 
-def result(**extra) -> dict:
-    return {"solver": {"objective_zh": "减少返贫致贫风险户"}, "total_wan": 30.0, "industry_share": 0.6,
-            "rules": ["产业发展资金占比不低于 55%", "每村不超过 20.0 万元"], **extra}
+def result(allocation: tuple[dict, ...] = (), **extra) -> Plan:
+    """A solved plan with only what the filing reads filled in."""
+    return Plan(allocation=list(allocation), totals_by_category={}, totals_by_township={}, total_wan=30.0,
+                industry_share=0.6, effects=[], objectives={}, violations=[],
+                rules=["产业发展资金占比不低于 55%", "每村不超过 20.0 万元"], cautious=True, effects_used="shrunk",
+                supported={}, solver={"objective_zh": "减少返贫致贫风险户"}, baselines={}, effect_sources=[],
+                overrides=[], year=2026, notes=[], **extra)
 
 
 def test_a_fractional_plan_files_a_row_per_village_and_category():
     c = context()
-    plan = result(allocation=[{"village_code": "990121100201", "category": "产业发展", "funds_wan": 18.04},
-                              {"village_code": "990121100202", "category": "乡村建设", "funds_wan": 11.96}])
+    plan = result(({"village_code": "990121100201", "category": "产业发展", "funds_wan": 18.04},
+                   {"village_code": "990121100202", "category": "乡村建设", "funds_wan": 11.96}))
     rows = filing.rows(c, plan)
     assert list(rows.rename(columns=filing.COLUMNS).columns) == HEADERS
     assert rows["project_name"].tolist() == ["村0产业发展项目", "村1乡村建设项目"]
@@ -57,7 +62,7 @@ def test_a_project_plan_files_the_selected_projects_with_their_own_targets():
 
 def test_the_export_carries_the_year_budget_rules_and_scenario_above_the_table():
     c = context()
-    plan = result(allocation=[{"village_code": "990121100201", "category": "产业发展", "funds_wan": 30.0}])
+    plan = result(({"village_code": "990121100201", "category": "产业发展", "funds_wan": 30.0},))
     lines = filing.header_lines(plan, 32.0, "汇报方案")
     payload = excel_bytes(filing.rows(c, plan), filing.title(2026), "范围:全县", headers=filing.COLUMNS,
                           lines=tuple(lines))

@@ -38,8 +38,9 @@ def fitted() -> tuple[Context, response.ResponseModel]:
 
 
 @st.cache_data(show_spinner="正在求解……", max_entries=64)
-def _plan(root: str, snapshot_id: str, townships: tuple[str, ...] | None, request_json: str) -> dict:
-    """A solved plan (or {"error": message}) for one request, cached per snapshot and scope."""
+def _plan(root: str, snapshot_id: str, townships: tuple[str, ...] | None, request_json: str) -> planning.Plan | str:
+    """A solved plan (or the Chinese message naming why not) for one request, cached per
+    snapshot and scope."""
     context, model = _fitted(root, snapshot_id)
     context = context.within(data.table("villages")["village_code"])
     request, overrides = planning.request_from_dict(json.loads(request_json))
@@ -47,10 +48,10 @@ def _plan(root: str, snapshot_id: str, townships: tuple[str, ...] | None, reques
         effects = response.Effects(model, overrides, shrunk=request.cautious)
         return projects.solve(context, effects, request, data.table("projects"))
     except ValueError as exc:  # AllocationError and bad overrides carry a Chinese message
-        return {"error": str(exc)}
+        return str(exc)
 
 
-def plan(request_json: str) -> dict:
+def plan(request_json: str) -> planning.Plan | str:
     return _plan(str(data.store().root), data.snapshot().id, data.allowed_townships(), request_json)
 
 
@@ -188,12 +189,12 @@ def request(towns: pd.DataFrame, submitted: bool) -> dict:
 
 
 
-def plan_sheet(t: dict, context: Context, result: dict, budget_wan: float) -> None:
+def plan_sheet(t: dict, context: Context, result: planning.Plan, budget_wan: float) -> None:
     """The plan as counties file it (年度项目计划): in the projects mode every project of the 项目库
     with whether it is funded, then the filing table and its Excel download (the plan year in its
     title and file name; scenario, budget and rules in its header rows)."""
-    if result.get("mode") == "projects":
-        listed = pd.DataFrame(result["projects"])
+    if result.mode == "projects":
+        listed = pd.DataFrame(result.projects)
         st.caption(t["projects_caption"].format(chosen=int(listed["selected"].sum()), total=len(listed),
                                                 going=int(listed["continuing"].sum()),
                                                 town=int((listed["township_wide"] & listed["selected"]).sum())))

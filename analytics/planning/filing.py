@@ -12,6 +12,7 @@ from __future__ import annotations
 import pandas as pd
 
 from analytics.planning.allocation import Context
+from analytics.planning.plan import Plan
 
 COLUMNS = {"project_name": "项目名称", "place": "村", "category": "类别", "fund_source": "资金来源",
            "funds_wan": "金额(万元)", "performance_goal": "绩效目标", "farmer_link": "联农带农方式",
@@ -35,16 +36,16 @@ def title(year: int) -> str:
     return f"{year}年度项目计划"
 
 
-def rows(context: Context, result: dict) -> pd.DataFrame:
+def rows(context: Context, result: Plan) -> pd.DataFrame:
     """The filing table of a plan result (plan.run or projects.run), columns in COLUMNS order (ids;
     COLUMNS holds the Chinese headers); `township_code` (last) lets an export keep to the user's
     townships."""
     names = {**context.township_names, **dict(zip(context.villages["village_code"], context.villages["village_name"]))}
-    if result.get("mode") == "projects":
-        frame = pd.DataFrame(result["projects"])
+    if result.mode == "projects":
+        frame = pd.DataFrame(result.projects)
         frame = frame[frame["selected"]] if len(frame) else frame.reindex(columns=["village_code", "category"])
     else:
-        frame = pd.DataFrame(result["allocation"], columns=["village_code", "category", "funds_wan"])
+        frame = pd.DataFrame(result.allocation, columns=["village_code", "category", "funds_wan"])
         frame["project_name"] = frame["village_code"].map(names) + frame["category"] + "项目"
         frame["fund_source"] = UNSOURCED
     frame = frame.reindex(columns=[c for c in COLUMNS if c != "place"] + ["village_code"])
@@ -59,10 +60,10 @@ def rows(context: Context, result: dict) -> pd.DataFrame:
     return frame[list(COLUMNS)]
 
 
-def header_lines(result: dict, budget_wan: float, scenario: str) -> list[str]:
+def header_lines(result: Plan, budget_wan: float, scenario: str) -> list[str]:
     """What the rows stand on: the scenario, the budget and what was planned, and every rule."""
-    mode = "整项目选择(项目库)" if result.get("mode") == "projects" else "按村按类别分配"
-    return [f"方案:{scenario} · 方式:{mode} · 目标:{result['solver']['objective_zh']}",
-            f"总预算 {budget_wan:,.1f} 万元,本计划合计 {result['total_wan']:,.1f} 万元,"
-            f"产业发展占比 {result['industry_share']:.1%}",
-            "约束:" + ";".join(result.get("rules", []))]
+    mode = "整项目选择(项目库)" if result.mode == "projects" else "按村按类别分配"
+    return [f"方案:{scenario} · 方式:{mode} · 目标:{result.solver['objective_zh']}",
+            f"总预算 {budget_wan:,.1f} 万元,本计划合计 {result.total_wan:,.1f} 万元,"
+            f"产业发展占比 {result.industry_share:.1%}",
+            "约束:" + ";".join(result.rules)]

@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import json
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -39,14 +39,7 @@ from scipy.optimize import Bounds, LinearConstraint, milp
 
 from analytics.data.funds import VILLAGE_CODE_LENGTH
 from analytics.planning import plan as planning
-from analytics.planning.allocation import (
-    BASELINES,
-    RELOCATION_CATEGORY,
-    AllocationError,
-    Constraints,
-    Context,
-    baselines,
-)
+from analytics.planning.allocation import RELOCATION_CATEGORY, AllocationError, Constraints, Context
 from analytics.planning.response import Effects
 
 CONTINUING_STATUS = "实施中"  # a plan-year project under way: 续建
@@ -300,8 +293,8 @@ def funds_matrix(context: Context, pool: pd.DataFrame, chosen: np.ndarray, share
     return out
 
 
-def run(context: Context, effects: Effects, request: planning.Request, projects: pd.DataFrame) -> dict:
-    """The whole-project plan: the same figures as plan.run (same keys), plus `mode` and `projects`
+def run(context: Context, effects: Effects, request: planning.Request, projects: pd.DataFrame) -> planning.Plan:
+    """The whole-project plan: the same figures as plan.run, with mode "projects" and `projects`
     (every project of the 项目库 in scope with `selected`, `continuing`, `township_wide`, `value`)."""
     weights = planning.objective_weights(context, effects, request.objective, request.blend_weight)
     support = planning.supported(context, effects, request.objective)
@@ -312,33 +305,24 @@ def run(context: Context, effects: Effects, request: planning.Request, projects:
     choice = choose(context, weights, asked, projects, fallback)
     pool, solution = choice.pool, choice.selection
     funds = funds_matrix(context, pool, solution.chosen, spread(context, pool))
-    result = planning.summary(context, effects, request.constraints, funds)
-    result["violations"] = violations(pool, solution.chosen, choice.rules, tol=1e-4)
-    result["rules"] = list(dict.fromkeys(g.name for g in choice.rules))
-    result["cautious"] = request.cautious
-    result["effects_used"] = "shrunk" if effects.shrunk else "raw"
-    result["supported"] = {c: bool(v) for c, v in zip(context.categories, support)}
-    result["solver"] = {"objective": request.objective, "objective_zh": planning.OBJECTIVES[request.objective],
-                        "value": solution.value, "upper_bound": solution.upper_bound, "gap": solution.gap,
-                        "iterations": 1, "seconds": solution.seconds}
-    result["baselines"] = {
-        name: {"label": BASELINES[name], **planning.summary(context, effects, request.constraints, f)}
-        for name, f in baselines(context, request.constraints.budget_wan).items()}
-    result["effect_sources"] = planning.effect_table(context, effects).to_dict("records")
-    result["overrides"] = [asdict(o) for o in effects.overrides]
-    result["year"] = context.year
-    left = request.constraints.budget_wan - result["total_wan"]
-    notes = [f"整项目方案:选中 {int(solution.chosen.sum())} / {len(pool)} 个项目"
-             f"(续建 {int(pool['continuing'].sum())} 个优先安排),预算余 {_wan(max(left, 0.0))}。"]
-    result["notes"] = list(context.notes) + choice.notes + notes + planning.corner_notes(context, result)
-    result["mode"] = "projects"
+    figures = replace(planning.summary(context, effects, request.constraints, funds),
+                      violations=violations(pool, solution.chosen, choice.rules, tol=1e-4))
+    left = request.constraints.budget_wan - figures.total_wan
     listed = pool.assign(selected=solution.chosen, value=choice.value)
     listed["village_name"] = listed["village_code"].map(
         {**context.township_names, **dict(zip(context.villages["village_code"], context.villages["village_name"]))})
-    result["projects"] = json.loads(listed.to_json(orient="records", force_ascii=False))  # plain JSON types
-    return result
+    return planning.solved(
+        context, effects, request, figures, mode="projects",
+        projects=json.loads(listed.to_json(orient="records", force_ascii=False)),  # plain JSON types
+        rules=list(dict.fromkeys(g.name for g in choice.rules)),
+        supported={c: bool(v) for c, v in zip(context.categories, support)},
+        solver={"objective": request.objective, "objective_zh": planning.OBJECTIVES[request.objective],
+                "value": solution.value, "upper_bound": solution.upper_bound, "gap": solution.gap,
+                "iterations": 1, "seconds": solution.seconds},
+        notes=[*choice.notes, f"整项目方案:选中 {int(solution.chosen.sum())} / {len(pool)} 个项目"
+               f"(续建 {int(pool['continuing'].sum())} 个优先安排),预算余 {_wan(max(left, 0.0))}。"])
 
 
-def solve(context: Context, effects: Effects, request: planning.Request, projects: pd.DataFrame) -> dict:
+def solve(context: Context, effects: Effects, request: planning.Request, projects: pd.DataFrame) -> planning.Plan:
     """The plan of a request in its mode: whole projects (run) or fractions (plan.run)."""
     return run(context, effects, request, projects) if request.mode == "projects" else planning.run(context, effects, request)
