@@ -54,35 +54,35 @@ if "alloc_loaded" in st.session_state:
     st.success(t["loaded"].format(name=name, version=version, at=at, by=by, snapshot=snapshot_id))
 
 result = planner.plan(json.dumps(request_data, ensure_ascii=False, sort_keys=True))
-if "error" in result:
-    st.error(f"**{t['infeasible']}**:{result['error']}", icon=":material/block:")
+if isinstance(result, str):  # the rules conflict: the message names them
+    st.error(f"**{t['infeasible']}**:{result}", icon=":material/block:")
     st.stop()
 request, _ = planning.request_from_dict(request_data)
 rule = request.constraints.industry_min_share
 
 # --- headline --------------------------------------------------------------------------------
-effects = {e["key"]: e for e in result["effects"]}
-solver = result["solver"]
+solver = result.solver
 layout.cards([
-    effect_card(effects["relapse_households"], t["kpi_risk"], 0, t),
-    effect_card(effects["lagging_score"], t["kpi_lagging"], 1, t),
-    layout.Card(t["kpi_share"], layout.pct(result["industry_share"]), t["rule"].format(rule=layout.pct(rule, 0)),
-                delta_color="normal" if result["industry_share"] >= rule - 1e-9 else "inverse"),
+    effect_card(result.effect("relapse_households"), t["kpi_risk"], 0, t),
+    effect_card(result.effect("lagging_score"), t["kpi_lagging"], 1, t),
+    layout.Card(t["kpi_share"], layout.pct(result.industry_share), t["rule"].format(rule=layout.pct(rule, 0)),
+                delta_color="normal" if result.industry_share >= rule - 1e-9 else "inverse"),
     layout.Card(t["kpi_solver"], t["solver_value"].format(seconds=solver["seconds"]),
                 help=t["solver_help"].format(gap=solver["gap"], objective=t["objectives"][solver["objective"]])),
 ])
-if result["notes"]:
-    st.caption(t["notes"].format(notes=";".join(result["notes"])))
+if result.notes:
+    st.caption(t["notes"].format(notes=";".join(result.notes)))
 
-plans = {t["current"]: result}
-plans.update({t["baseline"].format(label=BASELINES[k]): v for k, v in result["baselines"].items()})
+plain = result.to_dict()  # what a saved scenario keeps: plans compare as plain data
+plans = {t["current"]: plain}
+plans.update({t["baseline"].format(label=BASELINES[k]): v.to_dict() for k, v in result.baselines.items()})
 saved_names = {t["saved"].format(name=n): n for n in scenarios.listing(data.store(), planner.scope_key())["name"]}
 
-tab_map, tab_towns, tab_effects, tab_compare, tab_saved = st.tabs(
-    [t["tab_map"], t["tab_towns"], t["tab_effects"], t["tab_compare"], t["tab_saved"]])
+tab_map, tab_plan, tab_towns, tab_effects, tab_compare, tab_saved = st.tabs(
+    [t["tab_map"], t["tab_plan"], t["tab_towns"], t["tab_effects"], t["tab_compare"], t["tab_saved"]])
 
 with tab_map:
-    table = planning.allocation_table(context, result["allocation"])
+    table = planning.allocation_table(context, result.allocation)
     shown = table if not f.township else table[table["township_code"] == f.township]
     shapes = data.shapes()
     shapes = shapes[shapes["village_code"].isin(shown["village_code"])]
@@ -99,6 +99,9 @@ with tab_map:
                      headers={k: zh[k] for k in ("last_year_wan", "total_wan", "is_key_village", "households")}
                      | {"township_name": zh["town"]})
 
+with tab_plan:
+    planner.plan_sheet(t, context, result, request.constraints.budget_wan)
+
 with tab_towns:
     towns_table = planning.township_table(context, result, request.constraints)
     charts.show(figures.township_bounds(towns_table, {"funds": t["funds_series"], "min": t["min_series"],
@@ -113,21 +116,21 @@ with tab_towns:
         exports.download(towns_table, EXPORT["export_towns"], scope.label(), key="alloc_towns_xlsx",
                          headers={k: zh[k] if k != "township_name" else zh["town"] for k in town_labels})
     with right:
-        charts.show(figures.category_mix(pd.Series(result["totals_by_category"]), context.industry_categories),
+        charts.show(figures.category_mix(pd.Series(result.totals_by_category), context.industry_categories),
                     height=300, title=t["category_chart"])
-        ok = result["industry_share"] >= rule - 1e-9
+        ok = result.industry_share >= rule - 1e-9
         (st.success if ok else st.error)(t["share_ok" if ok else "share_bad"].format(
-            share=layout.pct(result["industry_share"]), rule=layout.pct(rule, 0),
+            share=layout.pct(result.industry_share), rule=layout.pct(rule, 0),
             target=layout.pct(IndustryRule.from_settings().target, 0)))
     plan_funds.lines(result, rule)
 
 
-score_keys = [e["key"] for e in result["effects"] if e["key"] != "relapse_households"]
+score_keys = [e["key"] for e in result.effects if e["key"] != "relapse_households"]
 with tab_compare:
     picked = st.multiselect(t["compare_pick"], [*plans, *saved_names], default=[t["current"], t["baseline"].format(
         label=BASELINES["factor"])], max_selections=3, key="alloc_compare")
     chosen = {k: plans[k] if k in plans else scenarios.load(data.store(), saved_names[k], scope=planner.scope_key()).result
-              for k in picked} or {t["current"]: result}
+              for k in picked} or {t["current"]: plain}
     compared = planning.comparison(chosen)
     tables.show(compared, height=36 * (len(compared) + 1) + 4)
     exports.download(compared, EXPORT["export_compare"], scope.label(), key="alloc_compare_xlsx")
@@ -135,20 +138,20 @@ with tab_compare:
     effect_chart(chosen, ["lagging_score", "county_score"], t["effects_scores"])
 
 with tab_effects:
-    assumed = sorted({a for e in result["effects"] for a in e["assumed"]})
-    effect_chart({t["current"]: result}, ["relapse_households"], t["effects_households"])
-    effect_chart({t["current"]: result}, score_keys, t["effects_scores"])
-    st.caption(t["effects_caption"].format(level=result["effects"][0]["level"],
+    assumed = sorted({a for e in result.effects for a in e["assumed"]})
+    effect_chart({t["current"]: plain}, ["relapse_households"], t["effects_households"])
+    effect_chart({t["current"]: plain}, score_keys, t["effects_scores"])
+    st.caption(t["effects_caption"].format(level=result.effects[0]["level"],
                                            assumed="、".join(assumed) if assumed else t["none_assumed"]))
     st.markdown(f"**{t['sources_title']}**")
-    used = t["used"] if result.get("cautious", False) else t["used_free"]
-    st.caption(used.format(used=t["used_names"][result.get("effects_used", "raw")]))
-    effect_frame = allocation.effect_sources(result, context.categories)
+    used = t["used"] if result.cautious else t["used_free"]
+    st.caption(used.format(used=t["used_names"][result.effects_used]))
+    effect_frame = allocation.effect_sources(plain, context.categories)
     tables.show(effect_frame, {"category": t["category"], "relapse": t["relapse_effect"],
                                "relapse_raw": t["relapse_raw"], "overall": t["score_effect"],
                                "overall_raw": t["score_raw"], "supported": t["supported"], "source": t["source"]})
     with st.expander(t["rules_title"]):
-        st.markdown("\n".join(f"- {rule}" for rule in result.get("rules", [])))
+        st.markdown("\n".join(f"- {rule}" for rule in result.rules))
 
 with tab_saved:
     left, right = st.columns(2)
@@ -157,7 +160,7 @@ with tab_saved:
         allowed = auth.can_save_scenarios()
         if st.form_submit_button(t["save"], disabled=not allowed, icon=":material/save:"):
             try:
-                version = scenarios.save(data.store(), name, request_data, result, info.id, data.current_user(),
+                version = scenarios.save(data.store(), name, request_data, plain, info.id, data.current_user(),
                                          planner.scope_key())
                 st.success(t["saved_ok"].format(name=" ".join(name.split()), version=version))
             except scenarios.ScenarioError as exc:

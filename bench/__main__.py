@@ -64,7 +64,11 @@ def table(sizes: dict) -> str:
         lines.append(f"risk model on {rk['household_years']:,} household-years: train {rk['wall_s']['train_total']} s "
                      f"(peak {rk['peak_rss_mb']} MB), recall@workload model {rk['recall_at_workload']['model']} "
                      f"vs rules {rk['recall_at_workload']['baseline']}")
-        lines.append(f"optimiser: solve {al['solve_s']} s, gap {al['gap']:.1e}, command {al['command_s']} s")
+        projects = (f"whole projects ({al['projects_pool']:,} 储备 + {al['projects_continuing']:,} 续建, "
+                    f"{al['projects_selected']:,} selected): solve {al['projects_solve_s']} s, "
+                    f"gap {al['projects_gap']:.1e}, command {al['projects_command_s']} s"
+                    if "projects_error" not in al else f"whole projects: {al['projects_error']}")
+        lines.append(f"optimiser: solve {al['solve_s']} s, gap {al['gap']:.1e}, command {al['command_s']} s; {projects}")
         st = row["stress"]
         lines.append(f"stress test: baseline {st['baseline_s']} s, one run median {st['run_median_s']} s "
                      f"(max {st['run_max_s']} s), line what-if {st['line_range_s']} s; page cold {st['page_cold_s']} s, "

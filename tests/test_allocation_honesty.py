@@ -44,9 +44,9 @@ def _default_plan(tables: dict[str, pd.DataFrame]) -> tuple[Context, dict]:
     return context, planning.run(context, effects, planning.Request(rules))
 
 
-def _shares(context: Context, result: dict) -> tuple[pd.Series, pd.Series]:
+def _shares(context: Context, result: planning.Plan) -> tuple[pd.Series, pd.Series]:
     last = pd.Series(context.last_year.sum(axis=0), index=list(context.categories))
-    now = pd.Series(result["totals_by_category"])
+    now = pd.Series(result.totals_by_category)
     return last / last.sum(), now / now.sum()
 
 
@@ -75,14 +75,14 @@ def test_without_any_effect_every_category_keeps_about_last_years_share(null_pla
     context, result = null_plan
     last, now = _shares(context, result)
     industry = list(context.industry_categories)
-    forced = max(result["industry_share"] - last[industry].sum(), 0.0)  # what the industry rule forces
-    assert result["violations"] == []
+    forced = max(result.industry_share - last[industry].sum(), 0.0)  # what the industry rule forces
+    assert result.violations == []
     assert (now - last).abs().max() <= FEW_POINTS + forced, (now - last).round(3).to_dict()
 
 
 def test_without_any_effect_every_headline_interval_includes_zero(null_plan):
     _, result = null_plan
-    for effect in result["effects"]:
+    for effect in result.effects:
         assert effect["low"] <= 0 <= effect["high"], effect
 
 
@@ -93,7 +93,7 @@ def test_on_the_demo_county_other_does_not_rise_and_real_effects_are_funded(demo
     for category, betas in demo.TRUE_EFFECTS.items():
         if betas:
             assert now[category] > 0, category
-    assert result["effects_used"] == "shrunk" and result["violations"] == []
+    assert result.effects_used == "shrunk" and result.violations == []
 
 
 def _tiny_county() -> Context:

@@ -13,7 +13,7 @@ from analytics.data.store import Store
 from analytics.planning import scenarios
 from devtools import ROOT
 from devtools.apptest import sign_in
-from tests.apptest_support import button, metric_card, open_page
+from tests.apptest_support import button, frame, metric_card, open_page
 from tests.auth_helpers import Outside, haystack, workbook_text
 
 PAGE = "app_pages/allocation.py"
@@ -88,3 +88,23 @@ def test_a_township_user_plans_only_its_own_villages(with_accounts, demo_tables,
     assert len(downloads) >= 3
     for name, payload in downloads:
         assert not outside.leaks(workbook_text(payload)), name
+
+
+def test_the_projects_mode_lists_the_projects_and_files_the_plan(downloads):
+    """The planner picks whole projects: the 项目库 list shows what is funded (续建 first) and the
+    年度项目计划 is offered with the plan year in its name, the scenario, budget and rules on top."""
+    at = open_page(PAGE)
+    at.radio(key="alloc_mode").set_value("projects")
+    button(at, "计算方案").click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    listed = frame(at, "入选")
+    assert listed["入选"].any() and listed.loc[listed["续建"], "入选"].all()
+    sheet = frame(at, "联农带农方式")
+    assert list(sheet.columns) == ["项目名称", "村", "类别", "资金来源", "金额(万元)", "绩效目标", "联农带农方式"]
+    assert len(sheet) == int(listed["入选"].sum())
+    name, payload = [(n, p) for n, p in downloads if "年度项目计划" in n][-1]  # the last run's
+    year = name[:4]
+    assert year.isdigit() and int(year) >= 2026
+    text = workbook_text(payload)
+    assert f"{year}年度项目计划" in text and "方案:当前方案(未保存) · 方式:整项目选择(项目库)" in text
+    assert "总预算" in text and "约束:总额不超过预算" in text

@@ -54,16 +54,22 @@ def test_a_default_plan_keeps_every_rule_and_reports_its_gap(context, effects):
     budget = context.default_budget()
     rules = Constraints.from_settings(budget, _towns(context), len(context.villages))
     result = planning.run(context, effects, planning.Request(rules, "risk"))
-    assert result["violations"] == []
-    assert result["solver"]["gap"] <= 1e-4
-    assert sum(r["funds_wan"] for r in result["allocation"]) == pytest.approx(budget, rel=1e-6)
-    assert sum(result["totals_by_township"].values()) == pytest.approx(budget, rel=1e-6)
-    assert result["industry_share"] >= rules.industry_min_share - 1e-9
-    assert set(result["baselines"]) == {"last_year", "equal", "factor"}
-    for baseline in result["baselines"].values():
-        assert set(baseline) >= {"allocation", "totals_by_category", "totals_by_township", "industry_share",
-                                 "effects", "violations"}
-        assert baseline["total_wan"] == pytest.approx(budget, rel=1e-9)
+    assert result.violations == []
+    assert result.solver["gap"] <= 1e-4
+    assert sum(r["funds_wan"] for r in result.allocation) == pytest.approx(budget, rel=1e-6)
+    assert sum(result.totals_by_township.values()) == pytest.approx(budget, rel=1e-6)
+    assert result.industry_share >= rules.industry_min_share - 1e-9
+    assert set(result.baselines) == {"last_year", "equal", "factor"}
+    for name, baseline in result.baselines.items():
+        assert baseline.label == allocation.BASELINES[name]
+        assert baseline.total_wan == pytest.approx(budget, rel=1e-9)
+    saved = result.to_dict()  # what the command prints and a scenario keeps
+    assert set(saved) == {"allocation", "totals_by_category", "totals_by_township", "total_wan", "industry_share",
+                          "effects", "objectives", "violations", "rules", "cautious", "effects_used", "supported",
+                          "solver", "baselines", "effect_sources", "overrides", "year", "notes", "fund_plan"}
+    assert json.loads(json.dumps(saved)) == saved
+    assert set(saved["baselines"]["factor"]) == {"label", "allocation", "totals_by_category", "totals_by_township",
+                                                 "total_wan", "industry_share", "effects", "objectives", "violations"}
 
 
 @pytest.mark.parametrize("objective", ["risk", "score", "blend"])
@@ -143,11 +149,11 @@ def test_an_override_moves_the_plan(context, model):
     strong = -3.0 * max(planning.per_unit(context, plain)["relapse"].max(), 0.1)
     assumed = response.Effects(model, [response.Override(response.RELAPSE, "乡村建设", strong)])
     after = planning.run(context, assumed, planning.Request(rules, "risk"))
-    moved = after["totals_by_category"]["乡村建设"] - before["totals_by_category"]["乡村建设"]
+    moved = after.totals_by_category["乡村建设"] - before.totals_by_category["乡村建设"]
     assert moved == pytest.approx(settings.number("allocation.max_share_change") * budget, rel=1e-3)
     free = planning.run(context, assumed, planning.Request(rules, "risk", cautious=False))
-    assert free["totals_by_category"]["乡村建设"] - before["totals_by_category"]["乡村建设"] > 0.25 * budget
-    assert after["overrides"] == [{"outcome": response.RELAPSE, "category": "乡村建设", "value": strong,
+    assert free.totals_by_category["乡村建设"] - before.totals_by_category["乡村建设"] > 0.25 * budget
+    assert after.overrides == [{"outcome": response.RELAPSE, "category": "乡村建设", "value": strong,
                                    "low": None, "high": None}]
 
 
@@ -220,6 +226,6 @@ def test_a_township_users_plan_covers_only_its_villages(context, effects):
     own = context.within(context.villages.loc[context.villages["township_code"] == town, "village_code"])
     rules = Constraints.from_settings(own.default_budget(), [town], len(own.villages))
     result = planning.run(own, effects, planning.Request(rules, "risk"))
-    assert set(result["totals_by_township"]) == {town}
-    assert {r["village_code"][:9] for r in result["allocation"]} == {town}
-    assert result["violations"] == []
+    assert set(result.totals_by_township) == {town}
+    assert {r["village_code"][:9] for r in result.allocation} == {town}
+    assert result.violations == []

@@ -10,6 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from analytics import settings
+from analytics.planning import plan as planning
 from analytics.planning import sources
 from analytics.planning.allocation import Constraints, Context
 from analytics.views import allocation
@@ -113,9 +114,9 @@ def constraints(inputs_: dict, towns: pd.DataFrame) -> Constraints:
                    category_max_wan=tuple((str(r.category), float(r.max)) for r in bounds.itertuples() if pd.notna(r.max)))
 
 
-def lines(result: dict, rule: float) -> None:
+def lines(result: planning.Plan, rule: float) -> None:
     """The plan's lines (each reserve, each category of the village split) by source."""
-    plan = result.get("fund_plan")
+    plan = result.fund_plan
     if not plan:
         return
     t = pick(TEXT)

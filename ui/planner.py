@@ -11,12 +11,13 @@ import streamlit as st
 
 from analytics import settings
 from analytics.data.store import Store
+from analytics.planning import filing, projects, response, scenarios
 from analytics.planning import plan as planning
-from analytics.planning import response, scenarios
 from analytics.planning.allocation import Constraints, Context
 from analytics.planning.response import RELAPSE, Override, outcome_info
 from analytics.views import allocation
-from ui import data, layout, plan_funds
+from ui import data, exports, layout, plan_funds, scope, tables
+from ui.texts.allocation import FILING
 
 INPUTS = ("budget", "objective", "blend", "share", "cap", "keymin", "pool", "keep")  # alloc_<name> widgets
 
@@ -37,18 +38,20 @@ def fitted() -> tuple[Context, response.ResponseModel]:
 
 
 @st.cache_data(show_spinner="正在求解……", max_entries=64)
-def _plan(root: str, snapshot_id: str, townships: tuple[str, ...] | None, request_json: str) -> dict:
-    """A solved plan (or {"error": message}) for one request, cached per snapshot and scope."""
+def _plan(root: str, snapshot_id: str, townships: tuple[str, ...] | None, request_json: str) -> planning.Plan | str:
+    """A solved plan (or the Chinese message naming why not) for one request, cached per
+    snapshot and scope."""
     context, model = _fitted(root, snapshot_id)
     context = context.within(data.table("villages")["village_code"])
     request, overrides = planning.request_from_dict(json.loads(request_json))
     try:
-        return planning.run(context, response.Effects(model, overrides, shrunk=request.cautious), request)
+        effects = response.Effects(model, overrides, shrunk=request.cautious)
+        return projects.solve(context, effects, request, data.table("projects"))
     except ValueError as exc:  # AllocationError and bad overrides carry a Chinese message
-        return {"error": str(exc)}
+        return str(exc)
 
 
-def plan(request_json: str) -> dict:
+def plan(request_json: str) -> planning.Plan | str:
     return _plan(str(data.store().root), data.snapshot().id, data.allowed_townships(), request_json)
 
 
@@ -63,7 +66,7 @@ def start(context: Context) -> None:
     rules = Constraints.from_settings(budget, sorted(context.township_names), len(context.villages))
     defaults = {"budget": budget, "objective": "risk", "blend": settings.number("allocation.blend_risk_weight"),
                 "share": rules.industry_min_share, "cap": rules.village_cap_wan or 0.0,
-                "keymin": rules.key_village_min_wan, "pool": False, "keep": [], "cautious": True}
+                "keymin": rules.key_village_min_wan, "pool": False, "keep": [], "cautious": True, "mode": "fractional"}
     for key, value in defaults.items():
         st.session_state.setdefault(f"alloc_{key}", value)
     st.session_state.setdefault("alloc_overrides", {})
@@ -86,7 +89,7 @@ def load(name: str) -> None:
               "alloc_blend": float(request["blend_weight"]), "alloc_share": float(c["industry_min_share"]),
               "alloc_cap": float(c["village_cap_wan"] or 0.0), "alloc_keymin": float(c["key_village_min_wan"]),
               "alloc_pool": bool(c["pool_only"]), "alloc_keep": list(c["keep_last_year"]),
-              "alloc_cautious": bool(request.get("cautious", True))})
+              "alloc_cautious": bool(request.get("cautious", True)), "alloc_mode": request.get("mode", "fractional")})
     s["alloc_towns_base"] = allocation.saved_bounds(fitted()[0], c)
     plan_funds.load(fitted()[0], c)
     _bump("alloc_towns_version")
@@ -113,6 +116,8 @@ def inputs(t: dict, context: Context) -> tuple[pd.DataFrame, bool]:
                                         objective=t["objectives"][s["alloc_objective"]],
                                         share=layout.pct(s["alloc_share"], 0))
     with st.expander(f"{t['inputs']}({summary})"), st.form("alloc_form", border=False):
+        st.radio(t["mode"], list(t["modes"]), format_func=lambda k: t["modes"][k], key="alloc_mode",
+                 horizontal=True, help=t["mode_help"])
         a, b, c = st.columns([1, 1.4, 1])
         a.number_input(t["budget"], min_value=0.0, step=100.0, format="%.1f", key="alloc_budget",
                        help=t["budget_help"])
@@ -173,7 +178,8 @@ def request(towns: pd.DataFrame, submitted: bool) -> dict:
     s = st.session_state
     if submitted or "alloc_submitted" not in s:
         rules = plan_funds.constraints({k: s[f"alloc_{k}"] for k in INPUTS}, towns)
-        chosen = planning.Request(rules, s["alloc_objective"], float(s["alloc_blend"]), bool(s["alloc_cautious"]))
+        chosen = planning.Request(rules, s["alloc_objective"], float(s["alloc_blend"]), bool(s["alloc_cautious"]),
+                                  s["alloc_mode"])
         listed = tuple(Override(**o) for items in s["alloc_overrides"].values() for o in items)
         s["alloc_submitted"] = json.dumps(planning.request_to_dict(chosen, listed), ensure_ascii=False,
                                           sort_keys=True)
@@ -182,3 +188,28 @@ def request(towns: pd.DataFrame, submitted: bool) -> dict:
     request_data = json.loads(s["alloc_submitted"])
     request_data["overrides"] = [o for items in s["alloc_overrides"].values() for o in items]
     return request_data
+
+
+
+def plan_sheet(t: dict, context: Context, result: planning.Plan, budget_wan: float) -> None:
+    """The plan as counties file it (年度项目计划): in the projects mode every project of the 项目库
+    with whether it is funded, then the filing table and its Excel download (the plan year in its
+    title and file name; scenario, budget and rules in its header rows)."""
+    if result.mode == "projects":
+        listed = pd.DataFrame(result.projects)
+        st.caption(t["projects_caption"].format(chosen=int(listed["selected"].sum()), total=len(listed),
+                                                going=int(listed["continuing"].sum()),
+                                                town=int((listed["township_wide"] & listed["selected"]).sum())))
+        listed = listed.sort_values(["selected", "continuing", "value"], ascending=False)
+        columns = ["selected", "continuing", "project_id", "village_name", "project_name", "category", "funds_wan",
+                   "value"]
+        tables.show(listed[columns], {k: t[f"col_{k}"] for k in columns}, height=320,
+                    formats={"funds_wan": "%.1f", "value": "%.3f"})
+    sheet = filing.rows(context, result)
+    loaded = st.session_state.get("alloc_loaded")
+    scenario = loaded[0] if loaded else FILING["unsaved"]
+    st.markdown(f"**{t['sheet_title'].format(year=context.year, n=len(sheet))}**")
+    tables.show(sheet, {k: t[f"col_{k}"] for k in filing.COLUMNS if k != "township_code"}, height=280,
+                formats={"funds_wan": "%.1f"})
+    exports.download(sheet, filing.title(context.year), scope.label(), key="alloc_filing_xlsx",
+                     headers=filing.COLUMNS, lines=tuple(filing.header_lines(result, budget_wan, scenario)))

@@ -9,7 +9,7 @@ import sys
 from analytics import settings
 from analytics.commands import options
 from analytics.data.store import Store
-from analytics.planning import lookback, response
+from analytics.planning import lookback, projects, response
 from analytics.planning import plan as planning
 from analytics.planning import sources as funding
 from analytics.planning.allocation import AllocationError, Constraints
@@ -32,6 +32,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="回头看:上一个已有结果的年度,模型预测的资金效果与数据后来显示的效果对比")
     options.year(p, "项目库储备项目所在的规划年度")
     p.add_argument("--min-industry-share", type=float, help="产业发展资金最低占比 0-1(默认取设置 funds.industry_min_share)")
+    p.add_argument("--mode", choices=list(planning.MODES), default="fractional",
+                   help="fractional 按村按类别分配资金;projects 从项目库中整项目选择储备项目(续建项目优先)")
     p.add_argument("--objective", choices=list(planning.OBJECTIVES), default="risk",
                    help="目标:risk 减少返贫致贫风险户;score 提高滞后村得分;blend 两者加权")
     p.add_argument("--blend-weight", type=float, help="blend 目标中减少风险户的权重 0-1(默认取设置)")
@@ -109,44 +111,49 @@ def run(args: argparse.Namespace) -> int:
         effects = response.Effects(response.fit_snapshot(tables, response.ResponseModel.from_settings()), shrunk=not args.raw_effects)
         blend = args.blend_weight if args.blend_weight is not None else settings.number("allocation.blend_risk_weight")
         request = planning.Request(_constraints(args, context), args.objective, float(blend),
-                                   cautious=not args.raw_effects)
-        result = planning.run(context, effects, request)
+                                   cautious=not args.raw_effects, mode=args.mode)
+        result = projects.solve(context, effects, request, tables["projects"])
     except (AllocationError, ValueError) as exc:
         print(f"错误:{exc}", file=sys.stderr)
         return 2
     if args.json:
-        print(json.dumps(result, ensure_ascii=False, indent=1))
+        print(json.dumps(result.to_dict(), ensure_ascii=False, indent=1))
     else:
         print(_text(result, context.township_names))
     return 0
 
 
-def _text(result: dict, towns: dict[str, str]) -> str:
-    solver = result["solver"]
-    lines = [f"{result['year']} 年资金推演 · 目标:{solver['objective_zh']} · 总额 {result['total_wan']:,.1f} 万元",
-             f"产业发展占比 {result['industry_share']:.1%} · 求解 {solver['seconds']:.2f} 秒,最优性差距 {solver['gap']:.1e}",
-             "分类别(万元):" + ",".join(f"{c} {v:,.1f}" for c, v in result["totals_by_category"].items() if v > 0),
-             "分乡镇(万元):" + ",".join(f"{towns.get(t, t)} {v:,.1f}" for t, v in result["totals_by_township"].items()),
+def _text(result: planning.Plan, towns: dict[str, str]) -> str:
+    solver = result.solver
+    lines = [f"{result.year} 年资金推演 · 目标:{solver['objective_zh']} · 总额 {result.total_wan:,.1f} 万元",
+             f"产业发展占比 {result.industry_share:.1%} · 求解 {solver['seconds']:.2f} 秒,最优性差距 {solver['gap']:.1e}",
+             "分类别(万元):" + ",".join(f"{c} {v:,.1f}" for c, v in result.totals_by_category.items() if v > 0),
+             "分乡镇(万元):" + ",".join(f"{towns.get(t, t)} {v:,.1f}" for t, v in result.totals_by_township.items()),
              "所用效果:" + ("收缩后的效果(稳健方案,只有数据支持有效的类别计入目标:"
-                            + ("、".join(c for c, ok in result["supported"].items() if ok) or "无") + ")"
-                            if result["cautious"] else "原始估计(不设占比稳定约束)"),
-             "预计效果(区间为 {:.0%} 置信区间):".format(result["effects"][0]["level"])]
-    for e in result["effects"]:
+                            + ("、".join(c for c, ok in result.supported.items() if ok) or "无") + ")"
+                            if result.cautious else "原始估计(不设占比稳定约束)"),
+             "预计效果(区间为 {:.0%} 置信区间):".format(result.effects[0]["level"])]
+    for e in result.effects:
         lines.append(f"  {e['label']}:{e['estimate']:,.1f} {e['unit']}({e['low']:,.1f} ~ {e['high']:,.1f})")
+    chosen = [p for p in result.projects or [] if p["selected"]]
+    if chosen:
+        lines.append(f"选中的项目({len(chosen)} 个,万元):")
+        lines.extend(f"  {p['project_id']} {p['village_name']} {p['project_name']}({p['category']}) "
+                     f"{p['funds_wan']:,.1f}{'(续建)' if p['continuing'] else ''}" for p in chosen)
     lines.append("各类资金每单位效果 · 返贫致贫风险发生率(百分点):收缩后 / 原始估计")
-    for e in result["effect_sources"]:
+    for e in result.effect_sources:
         if e["outcome"] == "relapse":
             lines.append(f"  {e['category']}:{e['estimate']:.3f}({e['low']:.3f} ~ {e['high']:.3f}) / "
                          f"{e['raw_estimate']:.3f}({e['raw_low']:.3f} ~ {e['raw_high']:.3f})")
-    lines.extend(funding.describe(result["fund_plan"]))
-    lines.append("约束:" + ";".join(result["rules"]))
-    lines.extend(f"说明:{note}" for note in result["notes"])
+    lines.extend(funding.describe(result.fund_plan))
+    lines.append("约束:" + ";".join(result.rules))
+    lines.extend(f"说明:{note}" for note in result.notes)
     lines.append("基准方案:")
-    for b in result["baselines"].values():
-        first = b["effects"][0]
-        broken = ";违反:" + ";".join(b["violations"]) if b["violations"] else ""
-        lines.append(f"  {b['label']}:{first['label']} {first['estimate']:,.1f} {first['unit']},"
-                     f"产业发展占比 {b['industry_share']:.1%}{broken}")
+    for b in result.baselines.values():
+        first = b.effects[0]
+        broken = ";违反:" + ";".join(b.violations) if b.violations else ""
+        lines.append(f"  {b.label}:{first['label']} {first['estimate']:,.1f} {first['unit']},"
+                     f"产业发展占比 {b.industry_share:.1%}{broken}")
     return "\n".join(lines)
 
 

@@ -260,7 +260,51 @@ def _projects(villages: pd.DataFrame, townships: pd.DataFrame, funds: np.ndarray
     frame["project_id"] = [f"XM{y}{i:05d}" for i, y in enumerate(frame["year"], start=1)]
     cols = ["project_id", "year", "village_code", "project_name", "category", "funds_wan",
             "fund_source", "disbursed_wan", "status", "beneficiary_households"]
-    return frame[cols].reset_index(drop=True)
+    return _project_library(frame[cols].reset_index(drop=True), townships, names, rng)
+
+
+def _project_library(frame: pd.DataFrame, townships: pd.DataFrame, names: dict[str, str],
+                     rng: np.random.Generator) -> pd.DataFrame:
+    """The plan year's 项目库 as a county keeps it: each village's 储备 funds of a category split
+    into one to three projects (their sums, the pool per village and category, unchanged), one or
+    two township-wide 储备 projects per township (9-digit code), and 续建: about a third of last
+    year's projects under way continue with a second-year amount (status 实施中 in the plan year).
+    Drawn after every other draw of the county, so nothing else changes."""
+    plan_year = YEARS[-1] + 1
+    past, pool = frame[frame["year"] < plan_year], frame[frame["year"] == plan_year]
+    parts = 1 + rng.binomial(2, 0.3, len(pool))
+    split = pool.loc[pool.index.repeat(parts)].reset_index(drop=True)
+    shares = np.concatenate([rng.dirichlet(np.full(k, 2.0)) for k in parts])
+    split["funds_wan"] = np.round(split["funds_wan"].to_numpy() * shares, 1)
+    first = np.r_[0, np.cumsum(parts)[:-1]]  # the first piece takes the rounding rest
+    split.loc[first, "funds_wan"] = (pool["funds_wan"].to_numpy()
+                                     - split.groupby(np.repeat(np.arange(len(pool)), parts))["funds_wan"].sum().to_numpy()
+                                     + split.loc[first, "funds_wan"].to_numpy()).round(1)
+    piece = np.concatenate([np.arange(k) for k in parts])
+    split["project_name"] = [name if i == 0 else f"{names[v]}{rng.choice(_PROJECT_NAMES[c])}"
+                             for name, v, c, i in zip(split["project_name"], split["village_code"],
+                                                      split["category"], piece)]
+    again = split.groupby(["village_code", "project_name"]).cumcount().to_numpy()
+    split["project_name"] += np.array(["", "(二期)", "(三期)"])[again]
+    towns = townships.loc[townships.index.repeat(1 + rng.binomial(1, 0.5, len(townships)))]
+    town_cats = rng.choice(["就业帮扶", "乡村建设", "产业发展"], len(towns), p=[0.5, 0.3, 0.2])
+    town_rows = pd.DataFrame({
+        "year": plan_year, "village_code": towns["township_code"].to_numpy(), "category": town_cats,
+        "project_name": [f"{n}{rng.choice(_PROJECT_NAMES[c])}" for n, c in zip(towns["township_name"], town_cats)],
+        "funds_wan": np.round(rng.uniform(15, 60, len(towns)), 1), "status": "储备",
+        "fund_source": rng.choice(["中央衔接资金", "省级衔接资金", "县级衔接资金"], len(towns), p=[0.6, 0.25, 0.15]),
+    })
+    under_way = past[(past["year"] == YEARS[-1]) & (past["status"] == "实施中")]
+    going_on = under_way[rng.random(len(under_way)) < 0.35]
+    going_on = going_on.assign(year=plan_year, project_name=going_on["project_name"] + "(续建)",
+                               funds_wan=np.round(going_on["funds_wan"] * rng.uniform(0.3, 0.6, len(going_on)), 1))
+    library = pd.concat([split, town_rows, going_on], ignore_index=True)
+    library["disbursed_wan"] = 0.0
+    library["beneficiary_households"] = np.maximum(
+        1, library["funds_wan"] * rng.uniform(1.0, 4.0, len(library))).astype(int)
+    library = library.sort_values(["village_code", "category"], kind="stable", ignore_index=True)
+    library["project_id"] = [f"XM{plan_year}{i:05d}" for i in range(len(past) + 1, len(past) + len(library) + 1)]
+    return pd.concat([past, library[frame.columns]], ignore_index=True)
 
 
 def household_ids(village_codes: np.ndarray, village: np.ndarray) -> np.ndarray:

@@ -2,8 +2,8 @@
 objectives built from the effects, and the figures of an allocation and of the baselines.
 
 analytics.planning.allocation holds the optimiser, the rules and the baselines; analytics.planning.response the
-effects. `run` puts them together; its dict is what the command prints, the page shows and a
-saved scenario keeps.
+effects. `run` puts them together; its Plan is what the page shows, and Plan.to_dict what the command
+prints and a saved scenario keeps.
 
 Objectives, per unit of g = log(1 + thousand yuan per household) in village v, category c:
 - risk: households at risk in v (not under unresolved monitoring) × the fall of the relapse
@@ -24,7 +24,7 @@ year's pattern only where the evidence supports it.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field, fields, replace
 
 import numpy as np
 import pandas as pd
@@ -55,6 +55,9 @@ from analytics.scoring import composite as scoring
 
 POOL_STATUS = "储备"
 OBJECTIVES = {"risk": "减少返贫致贫风险户", "score": "提高滞后村综合得分", "blend": "两者加权"}
+# How money is planned: fractions per village and category (run), or whole 储备 projects of the
+# 项目库 (analytics.planning.projects).
+MODES = {"fractional": "按村按类别分配资金", "projects": "从项目库整项目选择储备项目"}
 
 
 @dataclass(frozen=True)
@@ -65,10 +68,13 @@ class Request:
     objective: str = "risk"
     blend_weight: float = field(default_factory=lambda: settings.number("allocation.blend_risk_weight"))
     cautious: bool = True
+    mode: str = "fractional"
 
     def __post_init__(self) -> None:
         if self.objective not in OBJECTIVES:
             raise AllocationError(f"未知的目标“{self.objective}”,可选:{'、'.join(OBJECTIVES)}(risk/score/blend)。")
+        if self.mode not in MODES:
+            raise AllocationError(f"未知的方式“{self.mode}”,可选:{'、'.join(MODES)}(fractional/projects)。")
         if not 0.0 <= self.blend_weight <= 1.0:
             raise AllocationError(f"加权目标中“减少风险户”的权重应在 0 到 1 之间,当前为 {self.blend_weight}。")
 
@@ -76,7 +82,7 @@ class Request:
 def request_to_dict(request: Request, overrides: tuple[Override, ...] = ()) -> dict:
     """A request and the planner's effect overrides as plain JSON data (for saved scenarios)."""
     return {"constraints": asdict(request.constraints), "objective": request.objective,
-            "blend_weight": request.blend_weight, "cautious": request.cautious,
+            "blend_weight": request.blend_weight, "cautious": request.cautious, "mode": request.mode,
             "overrides": [asdict(o) for o in overrides]}
 
 
@@ -87,8 +93,63 @@ def request_from_dict(data: dict) -> tuple[Request, tuple[Override, ...]]:
         c[key] = tuple((str(t), float(v)) for t, v in c.get(key, ()))
     c["keep_last_year"] = tuple(c.get("keep_last_year", ()))
     request = Request(Constraints(**c), data.get("objective", "risk"), float(data.get("blend_weight", 0.5)),
-                      bool(data.get("cautious", True)))
+                      bool(data.get("cautious", True)), str(data.get("mode", "fractional")))
     return request, tuple(Override(**o) for o in data.get("overrides", ()))
+
+
+@dataclass(frozen=True)
+class Figures:
+    """The figures of one allocation, the optimiser's or a baseline's (`label` names a baseline):
+    funds per village and category, totals, the expected effects with intervals, the objectives
+    and the rules it breaks."""
+
+    allocation: list[dict]  # village_code, category, funds_wan (pairs with funds only)
+    totals_by_category: dict[str, float]
+    totals_by_township: dict[str, float]
+    total_wan: float
+    industry_share: float
+    effects: list[dict]  # key, label, unit, estimate, low, high, level, assumed
+    objectives: dict[str, float]
+    violations: list[str]
+    label: str | None = None
+
+    def effect(self, key: str) -> dict:
+        return next(e for e in self.effects if e["key"] == key)
+
+    def to_dict(self) -> dict:
+        """Plain JSON data (a baseline's label first, as `allocate --json` prints it)."""
+        out = {f.name: getattr(self, f.name) for f in fields(Figures) if f.name != "label"}
+        return {"label": self.label, **out} if self.label is not None else out
+
+
+@dataclass(frozen=True, kw_only=True)
+class Plan(Figures):
+    """A solved plan: its figures, the rules it kept, the effects it used and why, the solver's
+    report, the baselines beside it and the notes a planner reads. `to_dict` is what the command
+    prints and a scenario keeps; `mode` "projects" adds the 项目库 with what is funded."""
+
+    rules: list[str]
+    cautious: bool
+    effects_used: str  # "shrunk" or "raw"
+    supported: dict[str, bool]
+    solver: dict  # objective, objective_zh, value, upper_bound, gap, iterations, seconds
+    baselines: dict[str, Figures]
+    effect_sources: list[dict]
+    overrides: list[dict]
+    year: int
+    notes: list[str]
+    fund_plan: dict = field(default_factory=dict)  # per source: budget, reserved, left for villages; lines by source
+    mode: str = "fractional"
+    projects: list[dict] | None = None  # the projects mode: every project in scope, `selected` or not
+
+    def to_dict(self) -> dict:
+        out = Figures.to_dict(self)
+        for f in fields(Plan):
+            if f.name not in out and f.name != "label" and not (f.name in ("mode", "projects")
+                                                                 and self.mode == "fractional"):
+                out[f.name] = getattr(self, f.name)
+        out["baselines"] = {name: b.to_dict() for name, b in self.baselines.items()}
+        return out
 
 
 def snapshot_tables(store: Store, snapshot_id: str | None = None) -> dict[str, pd.DataFrame]:
@@ -273,12 +334,12 @@ def _widen(bound: np.ndarray, target: float, over: np.ndarray, free: np.ndarray,
         bound[free] *= 1 - cut
 
 
-def corner_notes(context: Context, result: dict) -> list[str]:
+def corner_notes(context: Context, result: Figures) -> list[str]:
     """A plan at a corner says so: categories emptied that had funds last year, and a category
     taking far more than last year."""
     totals = context.last_year.sum(axis=0)
     last = totals / totals.sum() if totals.sum() > 0 else totals
-    now = np.array([result["totals_by_category"][c] for c in context.categories]) / max(result["total_wan"], 1e-9)
+    now = np.array([result.totals_by_category[c] for c in context.categories]) / max(result.total_wan, 1e-9)
     notes = []
     emptied = [c for c, a, b in zip(context.categories, last, now) if a > 0.01 and b < 1e-4]
     if emptied:
@@ -341,26 +402,43 @@ def allocation_frame(context: Context, funds: np.ndarray) -> pd.DataFrame:
     return frame[frame["funds_wan"] > 1e-4].reset_index(drop=True)
 
 
-def summary(context: Context, effects: Effects, constraints: Constraints, funds: np.ndarray) -> dict:
-    """The figures of one allocation: the JSON shape the command prints and scenarios store."""
+def summary(context: Context, effects: Effects, constraints: Constraints, funds: np.ndarray,
+            label: str | None = None) -> Figures:
+    """The figures of one allocation."""
     funds = np.where(np.asarray(funds) > 1e-6, funds, 0.0)
     by_category = funds.sum(axis=0)
     total = float(funds.sum())
     towns = pd.Series(funds.sum(axis=1), index=context.villages["township_code"]).groupby(level=0).sum()
     weights = {k: objective_weights(context, effects, k) for k in ("risk", "score")}
-    return {
-        "allocation": allocation_frame(context, funds).to_dict("records"),
-        "totals_by_category": {c: float(v) for c, v in zip(context.categories, by_category)},
-        "totals_by_township": {t: float(v) for t, v in towns.items()},
-        "total_wan": total,
-        "industry_share": sources.industry_share(context, constraints, by_category),
-        "effects": predicted_effects(context, effects, funds),
-        "objectives": {k: objective_value(context, w, funds) for k, w in weights.items()},
-        "violations": violations(context, constraints, funds, tol=1e-4),
-    }
+    return Figures(
+        allocation=allocation_frame(context, funds).to_dict("records"),
+        totals_by_category={c: float(v) for c, v in zip(context.categories, by_category)},
+        totals_by_township={t: float(v) for t, v in towns.items()},
+        total_wan=total,
+        industry_share=sources.industry_share(context, constraints, by_category),
+        effects=predicted_effects(context, effects, funds),
+        objectives={k: objective_value(context, w, funds) for k, w in weights.items()},
+        violations=violations(context, constraints, funds, tol=1e-4),
+        label=label,
+    )
 
 
-def run(context: Context, effects: Effects, request: Request, tol: float = 1e-5) -> dict:
+def solved(context: Context, effects: Effects, request: Request, figures: Figures, **report) -> Plan:
+    """A plan from its figures and the solver's report (rules, supported, solver, notes and, for
+    whole projects, mode and projects), with the baselines and effect sources every plan shows."""
+    notes = list(context.notes) + list(report.pop("notes", [])) + corner_notes(context, figures)
+    if not context.lagging.any():
+        notes.append("范围内没有“滞后”档的村:滞后村得分提高计为 0。")
+    base = {name: summary(context, effects, request.constraints, funds, BASELINES[name])
+            for name, funds in baselines(context, request.constraints.budget_wan).items()}
+    return Plan(**{f.name: getattr(figures, f.name) for f in fields(Figures)}, cautious=request.cautious,
+                effects_used="shrunk" if effects.shrunk else "raw", baselines=base,
+                effect_sources=effect_table(context, effects).to_dict("records"),
+                overrides=[asdict(o) for o in effects.overrides], year=context.year, notes=notes,
+                fund_plan=sources.fund_plan(context, request.constraints, figures.totals_by_category), **report)
+
+
+def run(context: Context, effects: Effects, request: Request, tol: float = 1e-5) -> Plan:
     """Solve the request and report it next to the baselines (each with the same figures)."""
     weights = objective_weights(context, effects, request.objective, request.blend_weight)
     rules = request.constraints
@@ -369,25 +447,12 @@ def run(context: Context, effects: Effects, request: Request, tol: float = 1e-5)
         weights = np.where(support[None, :], weights, 0.0)
         rules = stability_rules(context, rules, support)
     solution = optimise(context, weights, rules, tol=tol)
-    result = summary(context, effects, rules, solution.funds)
-    result["rules"] = rule_names(context, rules)
-    result["cautious"] = request.cautious
-    result["effects_used"] = "shrunk" if effects.shrunk else "raw"
-    result["supported"] = {c: bool(v) for c, v in zip(context.categories, support)}
-    result["solver"] = {"objective": request.objective, "objective_zh": OBJECTIVES[request.objective],
-                        "value": solution.objective, "upper_bound": solution.upper_bound, "gap": solution.gap,
-                        "iterations": solution.iterations, "seconds": solution.seconds}
-    result["baselines"] = {
-        name: {"label": BASELINES[name], **summary(context, effects, request.constraints, funds)}
-        for name, funds in baselines(context, request.constraints.budget_wan).items()}
-    result["effect_sources"] = effect_table(context, effects).to_dict("records")
-    result["overrides"] = [asdict(o) for o in effects.overrides]
-    result["year"] = context.year
-    result["fund_plan"] = sources.fund_plan(context, request.constraints, result["totals_by_category"])
-    result["notes"] = list(context.notes) + corner_notes(context, result)
-    if not context.lagging.any():
-        result["notes"].append("范围内没有“滞后”档的村:滞后村得分提高计为 0。")
-    return result
+    return solved(context, effects, request, summary(context, effects, rules, solution.funds),
+                  rules=rule_names(context, rules),
+                  supported={c: bool(v) for c, v in zip(context.categories, support)},
+                  solver={"objective": request.objective, "objective_zh": OBJECTIVES[request.objective],
+                          "value": solution.objective, "upper_bound": solution.upper_bound, "gap": solution.gap,
+                          "iterations": solution.iterations, "seconds": solution.seconds})
 
 
 def funds_matrix(context: Context, allocation_rows: list[dict]) -> np.ndarray:
@@ -417,13 +482,13 @@ def allocation_table(context: Context, allocation_rows: list[dict]) -> pd.DataFr
     return table.sort_values(["township_code", "village_code"], ignore_index=True)
 
 
-def township_table(context: Context, result: dict, constraints: Constraints) -> pd.DataFrame:
+def township_table(context: Context, result: Figures, constraints: Constraints) -> pd.DataFrame:
     """Per township: this plan's total, its share of the budget, and the township's bounds."""
-    towns = pd.Series(result["totals_by_township"], dtype=float)
+    towns = pd.Series(result.totals_by_township, dtype=float)
     low, high = dict(constraints.township_min_wan), dict(constraints.township_max_wan)
     frame = pd.DataFrame({"township_code": towns.index, "funds_wan": towns.to_numpy()})
     frame["township_name"] = frame["township_code"].map(context.township_names)
-    frame["share"] = frame["funds_wan"] / max(result["total_wan"], 1e-9)
+    frame["share"] = frame["funds_wan"] / max(result.total_wan, 1e-9)
     frame["min_wan"] = frame["township_code"].map(low)
     frame["max_wan"] = frame["township_code"].map(high)
     return frame[["township_code", "township_name", "funds_wan", "share", "min_wan", "max_wan"]]

@@ -50,22 +50,26 @@ def chinese_headers(frame: pd.DataFrame, extra: dict[str, str] | None = None) ->
 
 
 def excel_bytes(frame: pd.DataFrame, title: str, subtitle: str, *, personal_visible: bool = False,
-                headers: dict[str, str] | None = None, sheet: str = "数据", names_visible: bool = False) -> bytes:
-    """One sheet: the title, the subtitle (scope, snapshot, time), a blank row, then the table;
-    `names_visible` keeps names whole while ID numbers stay masked (a 乡镇 account's visit list)."""
+                headers: dict[str, str] | None = None, sheet: str = "数据", names_visible: bool = False,
+                lines: tuple[str, ...] = ()) -> bytes:
+    """One sheet: the title, the subtitle (scope, snapshot, time), any further header `lines` (a
+    plan's budget and rules), a blank row, then the table; `names_visible` keeps names whole while
+    ID numbers stay masked (a 乡镇 account's visit list)."""
     table = frame if personal_visible else mask_frame(frame, keep_names=names_visible)
     table = writable(chinese_headers(table, headers))
     title, subtitle = UNWRITABLE.sub("", title), UNWRITABLE.sub("", subtitle)
     buffer = io.BytesIO()
     stamp = datetime.now().strftime("%Y-%m-%d %H:%M")
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        table.to_excel(writer, sheet_name=sheet, index=False, startrow=3)
+        table.to_excel(writer, sheet_name=sheet, index=False, startrow=3 + len(lines))
         ws = writer.sheets[sheet]
         ws["A1"] = title
         ws["A2"] = f"{subtitle} · 导出时间 {stamp}"
+        for row, line in enumerate(lines, start=3):
+            ws.cell(row=row, column=1, value=UNWRITABLE.sub("", line))
         ws["A1"].font = ws["A1"].font.copy(bold=True, size=14)
         for i, column in enumerate(table.columns, start=1):
             width = max(len(str(column)), *(len(str(v)) for v in table[column].head(200))) if len(table) else len(str(column))
-            ws.column_dimensions[ws.cell(row=4, column=i).column_letter].width = min(40, width * 1.6 + 2)
+            ws.column_dimensions[ws.cell(row=4 + len(lines), column=i).column_letter].width = min(40, width * 1.6 + 2)
         make_inert(ws)
     return buffer.getvalue()

@@ -106,6 +106,18 @@ TEXT = {
         "max_wan": "上限(万元)",
         "funds_wan": "分配(万元)",
         "no_data": "无法估计资金效果:{error}",
+        "mode": "方式",
+        "modes": {"fractional": "按村按类别分配资金", "projects": "从项目库整项目选择"},
+        "mode_help": ("整项目选择:从项目库的储备项目中整项目选定(续建项目优先安排,乡镇级项目一并计入),"
+                      "项目的价值 = 其类别在该村每单位资金的效果 × 资金强度,约束与按村分配相同"),
+        "tab_plan": "项目计划",
+        "projects_caption": ("项目库 {total} 个项目中选中 {chosen} 个(续建 {going} 个优先安排,乡镇级项目 {town} 个);"
+                             "价值 = 该项目单独带来的目标值(与按村分配同一套效果)"),
+        "sheet_title": "{year} 年度项目计划({n} 行)",
+        "col_selected": "入选", "col_continuing": "续建", "col_project_id": "项目编号", "col_village_name": "村(乡镇)",
+        "col_project_name": "项目名称", "col_category": "类别", "col_funds_wan": "金额(万元)", "col_value": "价值",
+        "col_place": "村", "col_fund_source": "资金来源", "col_performance_goal": "绩效目标",
+        "col_farmer_link": "联农带农方式",
     },
     "en": {
         "title": "Fund planning",
@@ -216,6 +228,21 @@ TEXT = {
         "max_wan": "Max (10k yuan)",
         "funds_wan": "Plan (10k yuan)",
         "no_data": "Fund effects cannot be estimated: {error}",
+        "mode": "Mode",
+        "modes": {"fractional": "Split by village and category", "projects": "Whole projects from the pool"},
+        "mode_help": ("Whole projects: pick reserve projects of the project pool whole (continuing projects first, "
+                      "township-wide projects included); a project's value = its category's effect per unit in "
+                      "its village × its fund intensity; the same rules as the split"),
+        "tab_plan": "Project plan",
+        "projects_caption": ("{chosen} of {total} projects selected ({going} continuing projects first, {town} "
+                             "township-wide); value = the objective the project buys on its own (same effects as "
+                             "the split)"),
+        "sheet_title": "Project plan {year} ({n} rows)",
+        "col_selected": "Selected", "col_continuing": "Continuing", "col_project_id": "Project id",
+        "col_village_name": "Village (township)", "col_project_name": "Project", "col_category": "Category",
+        "col_funds_wan": "Amount (10k yuan)", "col_value": "Value", "col_place": "Village",
+        "col_fund_source": "Fund source", "col_performance_goal": "Performance target",
+        "col_farmer_link": "How farmers benefit",
     },
 }
 
@@ -225,3 +252,6 @@ EXPORT = {
     "export_compare": "资金推演方案比较",
     "export_towns": "资金推演乡镇合计",
 }
+
+# The filing table's header rows (Chinese, like every export).
+FILING = {"unsaved": "当前方案(未保存)"}
