@@ -24,11 +24,12 @@ from analytics.data import indicators
 from analytics.data.contract import (
     BOOL_FALSE,
     BOOL_TRUE,
+    ID_CHECKS,
+    ID_WEIGHTS,
     INCOME_PARTS,
     TABLES,
     Column,
     split_multi,
-    valid_id_number,
 )
 from analytics.data.store import GEO_TABLES
 from analytics.ingest.reading import ROW, Sheet
@@ -410,8 +411,9 @@ class Validator:
             self.flag(ERROR, h, size == 0, "household_size", t, "家庭人口数至少为 1")
             for c in COUNTS[1:]:
                 if c in h:
-                    reason = f"{TABLES[t].column(c).zh}大于家庭人口数(" + size.astype("str") + ")"
-                    self.flag(ERROR, h, h[c] > size, c, t, reason)
+                    over = h[c] > size
+                    reason = f"{TABLES[t].column(c).zh}大于家庭人口数(" + size[over.fillna(False)].astype("str") + ")"
+                    self.flag(ERROR, h, over, c, t, reason)
         for c in NON_NEGATIVE_MONEY:
             if c in h:
                 self.flag(ERROR, h, h[c] < 0, c, t, "不能为负数(只有生产经营性收入在经营亏损时可以为负)")
@@ -436,7 +438,7 @@ class Validator:
             return
         given = h["per_capita_net_income"]
         off = given.notna() & computed.notna() & ((given - computed).abs() > np.maximum(INCOME_TOLERANCE_YUAN, 0.005 * computed.abs()))
-        reasons = "与各项收入不一致:按(四项收入 − 生产经营性支出)÷ 家庭人口数 应为 " + computed.round(2).astype("str")
+        reasons = "与各项收入不一致:按(四项收入 − 生产经营性支出)÷ 家庭人口数 应为 " + computed[off].round(2).astype("str")
         self.flag(ERROR, h, off, "per_capita_net_income", "households", reasons)
         blank = given.isna() & computed.notna()
         if blank.any():
@@ -447,9 +449,7 @@ class Validator:
         if "head_id_number" not in h:
             return
         ids = h["head_id_number"]
-        unique = ids.dropna().unique()
-        valid = dict(zip(unique, map(valid_id_number, unique)))
-        bad = ids.notna() & ~ids.map(valid).fillna(True).astype(bool)
+        bad = ids.notna() & ~valid_ids(ids.str.upper())
         reasons = ids[bad].map(_id_reason)
         self.flag(ERROR, h, bad, "head_id_number", "households", reasons)
         if {"household_id", "year"} <= set(h.columns):
@@ -648,6 +648,18 @@ def key_codes(frame: pd.DataFrame, columns: list[str], missing_equal: bool = Fal
         codes, _ = pd.factorize(combined)  # renumbered 0..n-1, so the next column cannot overflow
         codes = np.where(combined < 0, -1, codes)
     return codes
+
+
+def valid_ids(ids: pd.Series) -> pd.Series:
+    """contract.valid_id_number for a whole column of stripped, upper-case text at once (the check
+    digit of GB 11643), with no Python object per row."""
+    shaped = ids.str.fullmatch(r"[0-9]{17}[0-9X]").fillna(False).to_numpy(dtype=bool)
+    ok = np.zeros(len(ids), dtype=bool)
+    if shaped.any():
+        digits = np.frombuffer(ids[shaped].to_numpy(dtype="S18").tobytes(), dtype=np.uint8).reshape(-1, 18)
+        total = (digits[:, :17].astype(int) - 48) @ np.array(ID_WEIGHTS) % 11
+        ok[shaped] = np.frombuffer(ID_CHECKS.encode("ascii"), dtype=np.uint8)[total] == digits[:, 17]
+    return pd.Series(ok, index=ids.index)
 
 
 def _overlap(new: np.ndarray, current: np.ndarray) -> float:
