@@ -17,6 +17,7 @@ import sys
 from datetime import datetime
 from pathlib import Path
 
+from bench import import_year
 from bench.load import load_test
 from devtools import ROOT
 
@@ -42,6 +43,7 @@ def run(sizes: list[int], work: Path, sessions: int, changes: int) -> dict:
         row = {"generate": _worker("generate", str(store), str(size))}
         for kind in ("load", "import", "risk", "allocate", "stress", "pages"):
             row[kind] = _worker(kind, str(store))
+        row["import_year"] = import_year.measure_size(size, work / "import_year")
         if sessions and size == sizes[0]:
             row["load_test"] = load_test(store, sessions, changes)
         results["sizes"][str(size)] = row
@@ -59,6 +61,10 @@ def table(sizes: dict) -> str:
                      f"load households {ld['load_households_s']} s, village_year {ld['load_village_year_s']} s, "
                      f"one township-year ({ld['township_year_rows']:,} rows) {ld['township_year_slice_s']} s")
         im, rk, al = row["import"], row["risk"], row["allocate"]
+        if "import_year" in row:
+            iy = row["import_year"]
+            lines.append(f"import one year's household file ({iy.get('csv_mb')} MB GBK CSV): validate {iy.get('validate_s')} s, "
+                         f"validate + import {iy.get('import_total_s')} s (peak {iy.get('peak_rss_mb')} MB)")
         lines.append(f"import (GBK CSV + xlsx + GeoJSON, {im.get('files_mb')} MB): validate {im.get('validate_s')} s, "
                      f"validate + import {im.get('import_total_s')} s (peak {im['peak_rss_mb']} MB)")
         lines.append(f"risk model on {rk['household_years']:,} household-years: train {rk['wall_s']['train_total']} s "

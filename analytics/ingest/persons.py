@@ -32,12 +32,12 @@ import numpy as np
 import pandas as pd
 
 from analytics import settings
-from analytics.data.contract import BOOL_TRUE, HOUSEHOLDS, ID_CHECKS, ID_WEIGHTS
+from analytics.data.contract import BOOL_TRUE, HOUSEHOLDS
 from analytics.ingest import period
 from analytics.ingest.places import Places
 from analytics.ingest.reading import PERSONS, ROW, Sheet, match, norm
 from analytics.ingest.report import ERROR, MAX_LISTED, WARNING, Report
-from analytics.ingest.validation import Current, as_text
+from analytics.ingest.validation import Current, as_text, valid_ids
 
 # Person columns and the headers they go by (compared after reading.norm: full-width, spaces).
 PERSON_COLUMNS: dict[str, tuple[str, ...]] = {
@@ -349,7 +349,7 @@ def _elderly(id_numbers: pd.Series, year: int, where: _Where) -> pd.Series:
     """65 or older at the end of `year`, by the birth date in the ID number (18 digits, or the
     old 15-digit numbers with a two-digit year)."""
     ids = id_numbers.str.strip().str.upper()
-    long_ok = _valid_ids(ids)
+    long_ok = valid_ids(ids)
     short = ids.str.fullmatch(r"\d{15}").fillna(False).astype(bool)
     birth = ids.str[6:14].where(long_ok, ("19" + ids.str[6:12]).where(short))
     date = pd.to_datetime(birth, format="%Y%m%d", errors="coerce")
@@ -358,17 +358,6 @@ def _elderly(id_numbers: pd.Series, year: int, where: _Where) -> pd.Series:
                id_numbers, column_id="head_id_number")
     where.rows(ids.isna(), "id_number", "证件号码为空,无法据此判断年龄", id_numbers)
     return birth.le(f"{year - ELDERLY_AGE}1231")
-
-
-def _valid_ids(ids: pd.Series) -> pd.Series:
-    """contract.valid_id_number for a whole column at once (the check digit of GB 11643)."""
-    shaped = ids.str.fullmatch(r"\d{17}[\dX]").fillna(False).to_numpy(dtype=bool)
-    ok = np.zeros(len(ids), dtype=bool)
-    if shaped.any():
-        digits = np.frombuffer("".join(ids[shaped]).encode("ascii"), dtype=np.uint8).reshape(-1, 18)
-        total = (digits[:, :17].astype(int) - 48) @ np.array(ID_WEIGHTS) % 11
-        ok[shaped] = np.frombuffer(ID_CHECKS.encode("ascii"), dtype=np.uint8)[total] == digits[:, 17]
-    return pd.Series(ok, index=ids.index)
 
 
 def _health(health: pd.Series, where: _Where) -> dict[str, pd.Series]:

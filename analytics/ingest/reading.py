@@ -12,6 +12,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import itertools
 import re
 import unicodedata
 import zipfile
@@ -189,35 +190,74 @@ class EncodingProblem(ValueError):
         self.row = row
 
 
-def decode(data: bytes) -> tuple[str, str]:
-    """The text of a CSV file and the name of its encoding.
+SLICE_BYTES = 1 << 24  # a CSV file is checked and decoded 16 MB at a time, never as one string
+_CHINESE = re.compile(r"[\u4e00-\u9fff]")
 
-    Raises ValueError with a Chinese reason naming the row when the bytes are in none of the
+
+def _slices(data: bytes, start: int = 0) -> Iterator[tuple[int, int]]:
+    """(start, end) of about SLICE_BYTES each, ending after a line feed: no character of UTF-8, GBK
+    or GB18030 spans a slice, as none of their multi-byte characters holds the byte 0x0A."""
+    while start < len(data):
+        end = data.find(b"\n", start + SLICE_BYTES)
+        end = len(data) if end < 0 else end + 1
+        yield start, end
+        start = end
+
+
+def _chinese(text: str) -> int:
+    """Chinese characters in a text, counted up to two (enough to tell real UTF-8 Chinese)."""
+    return sum(1 for _ in itertools.islice(_CHINESE.finditer(text), 2))
+
+
+def text_encoding(data: bytes) -> tuple[str, str, int]:
+    """The codec of a CSV file, its name for the report and where its text starts (after a BOM),
+    found by decoding the file a slice at a time, so a large file is never held as one string.
+
+    Raises EncodingProblem with a Chinese reason naming the row when the bytes are in none of the
     accepted encodings (UTF-8, UTF-8 with BOM, GBK, GB18030) or mix them.
     """
     if data.startswith(codecs.BOM_UTF8):
-        return data[3:].decode("utf-8", errors="strict"), "UTF-8(带 BOM)"
+        for start, end in _slices(data, 3):
+            data[start:end].decode("utf-8", errors="strict")
+        return "utf-8", "UTF-8(带 BOM)", 3
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return data.decode("utf-16"), "UTF-16"
+        return "utf-16", "UTF-16", 0
     if b"\x00" in data[:65536]:
         raise EncodingProblem("文件中有空字节:不是文本文件,或是不带 BOM 的 UTF-16 编码;请另存为 UTF-8 或 GBK 编码的 CSV")
-    try:
-        return data.decode("utf-8"), "UTF-8"
-    except UnicodeDecodeError as exc:
-        row = data[:exc.start].count(b"\n") + 1
-        before = data[:data.rfind(b"\n", 0, exc.start) + 1].decode("utf-8")
-        if len(re.findall(r"[\u4e00-\u9fff]", before)) >= 2:  # whole lines of real UTF-8 Chinese first
-            raise EncodingProblem(f"文件是 UTF-8 编码,但第 {row} 行含有非 UTF-8 的字节"
-                                  f"({data[exc.start:exc.start + 4].hex(' ')}):文件混用了两种编码,"
-                                  "请在 Excel 中打开后整体另存为 CSV UTF-8", row) from None
+    chinese = 0  # Chinese characters in the whole lines read so far (up to 2)
+    for start, end in _slices(data):
+        try:
+            text = data[start:end].decode("utf-8")
+        except UnicodeDecodeError as exc:
+            at = start + exc.start
+            line = data.rfind(b"\n", start, at) + 1
+            chinese += _chinese(data[start:line].decode("utf-8"))
+            if chinese >= 2:  # whole lines of real UTF-8 Chinese first
+                row = data.count(b"\n", 0, at) + 1
+                raise EncodingProblem(f"文件是 UTF-8 编码,但第 {row} 行含有非 UTF-8 的字节"
+                                      f"({data[at:at + 4].hex(' ')}):文件混用了两种编码,"
+                                      "请在 Excel 中打开后整体另存为 CSV UTF-8", row) from None
+            break
+        chinese = chinese if chinese >= 2 else chinese + _chinese(text)
+    else:
+        return "utf-8", "UTF-8", 0
     for encoding in ("gbk", "gb18030"):
         try:
-            return data.decode(encoding), encoding.upper()
+            for start, end in _slices(data):
+                at = start
+                data[start:end].decode(encoding)
+            return encoding, encoding.upper(), 0
         except UnicodeDecodeError as exc:
-            failure = exc
-    row = data[:failure.start].count(b"\n") + 1
-    raise EncodingProblem(f"无法识别文件编码:第 {row} 行的字节 {data[failure.start:failure.start + 4].hex(' ')} "
+            failure = at + exc.start
+    row = data.count(b"\n", 0, failure) + 1
+    raise EncodingProblem(f"无法识别文件编码:第 {row} 行的字节 {data[failure:failure + 4].hex(' ')} "
                           "既不是 UTF-8 也不是 GBK/GB18030;请另存为 UTF-8 或 GBK 编码的 CSV", row)
+
+
+def decode(data: bytes) -> tuple[str, str]:
+    """The text of a small text file and the name of its encoding (see text_encoding)."""
+    codec, label, start = text_encoding(data)
+    return data[start:].decode(codec), label
 
 
 def _delimiter(lines: list[str]) -> str:
@@ -227,13 +267,28 @@ def _delimiter(lines: list[str]) -> str:
     return best if counts[best] or "," not in sample else ","
 
 
+def _line_start(data: bytes, start: int, lines: int) -> int:
+    """Where the line after the first `lines` lines from `start` begins (len(data) if none)."""
+    for _ in range(lines):
+        found = data.find(b"\n", start)
+        if found < 0:
+            return len(data)
+        start = found + 1
+    return start
+
+
 def read_csv(data: bytes, file: str, report: Report) -> list[Sheet]:
+    """A CSV file's table. Only its first HEAD_ROWS lines are decoded in Python; the body goes to
+    Arrow's reader as it is (transcoded there from GBK), so its cells become Arrow strings without
+    the file ever being one Python string."""
     try:
-        text, encoding = decode(data)
+        codec, encoding, start = text_encoding(data)
     except EncodingProblem as exc:
         report.add(ERROR, file, str(exc), row=exc.row)
         return []
-    head_lines = text.split("\n", HEAD_ROWS)[:HEAD_ROWS]
+    if codec == "utf-16":  # line feeds are two bytes there: such (rare, small) files are re-encoded
+        data, codec, start = data.decode(codec).encode("utf-8"), "utf-8", 0
+    head_lines = data[start:_line_start(data, start, HEAD_ROWS)].decode(codec).split("\n", HEAD_ROWS)[:HEAD_ROWS]
     delimiter = _delimiter(head_lines)
     reader = csv.reader(io.StringIO("\n".join(head_lines), newline=""), delimiter=delimiter)
     head, ends = [], []
@@ -248,9 +303,9 @@ def read_csv(data: bytes, file: str, report: Report) -> list[Sheet]:
         report.add(ERROR, file, _unrecognised(head, encoding))
         return []
     skip = ends[layout.last]
-    body = text.split("\n", skip)[skip] if text.count("\n") >= skip else ""
+    body = memoryview(data)[_line_start(data, start, skip):]
     width = max(len(head[r]) for r in range(layout.first, layout.last + 1))
-    cells, rows = _parse_body(body, delimiter, width, skip, file, report)
+    cells, rows = _parse_body(body, codec, delimiter, width, skip, file, report)
     if _person_level(head, layout):
         return [_person_sheet(file, "", head, layout, cells, rows, encoding)]
     frame = pd.DataFrame({cid: cells[j] for j, cid in layout.columns.items()})
@@ -259,10 +314,10 @@ def read_csv(data: bytes, file: str, report: Report) -> list[Sheet]:
     return _finish(file, "", layout, frame, skip, report, encoding, unnamed=unnamed)
 
 
-def _parse_body(body: str, delimiter: str, width: int, skip: int, file: str,
+def _parse_body(body: memoryview, codec: str, delimiter: str, width: int, skip: int, file: str,
                 report: Report) -> tuple[dict[int, pd.Series], np.ndarray]:
-    """Columns of the data rows as strings, fast with Arrow; rows whose field count differs
-    from the header are parsed again exactly, so the report can name their line."""
+    """Columns of the data rows as Arrow strings; rows whose field count differs from the header
+    are parsed again exactly, so the report can name their line."""
     names = [f"c{j}" for j in range(width)]
     invalid: list[object] = []
 
@@ -270,20 +325,21 @@ def _parse_body(body: str, delimiter: str, width: int, skip: int, file: str,
         invalid.append(row)
         return "skip"
 
-    if body.strip():
+    if re.search(rb"\S", body):
         table = pacsv.read_csv(
-            io.BytesIO(body.encode("utf-8")),
-            read_options=pacsv.ReadOptions(column_names=names),
+            pa.BufferReader(pa.py_buffer(body)),
+            read_options=pacsv.ReadOptions(column_names=names, encoding=codec),
             parse_options=pacsv.ParseOptions(delimiter=delimiter, invalid_row_handler=on_invalid,
                                              ignore_empty_lines=False),
             convert_options=pacsv.ConvertOptions(column_types={n: pa.string() for n in names},
                                                  strings_can_be_null=False, quoted_strings_can_be_null=False),
         )
         if not invalid:
-            frame = table.to_pandas()
-            return {j: frame[n] for j, n in enumerate(names)}, np.arange(skip + 1, skip + 1 + len(frame))
+            rows = np.arange(skip + 1, skip + 1 + table.num_rows)
+            return {j: table.column(n).to_pandas() for j, n in enumerate(names)}, rows
+        del table
     records, rows = [], []
-    reader = csv.reader(io.StringIO(body, newline=""), delimiter=delimiter)
+    reader = csv.reader(io.StringIO(bytes(body).decode(codec), newline=""), delimiter=delimiter)
     line = 0
     for record in reader:
         start = skip + line + 1
@@ -442,11 +498,12 @@ def _finish(file: str, sheet: str, layout: _Layout, frame: pd.DataFrame, header_
         for j, cells in (unnamed or {}).items():
             if j not in layout.extras and not _blank(cells)[~blank].all():
                 report.add(WARNING, file, "这一列有数据但没有表头,已忽略", column=f"第 {column_letter(j)} 列", **where)
-        frame = frame[~blank]
-        total = frame[mapped[0]].astype("str").str.strip().str.startswith(TOTAL_LABELS)
-        for row in frame.loc[total, ROW]:
-            report.add(WARNING, file, "合计行,已忽略", sheet=sheet, row=int(row), column=headers[mapped[0]])
-        frame = frame[~total]
+        frame = frame[~blank] if blank.any() else frame  # a copy of a million rows only when needed
+        total = frame[mapped[0]].astype("str").str.strip().str.startswith(TOTAL_LABELS).to_numpy(dtype=bool)
+        if total.any():
+            for row in frame.loc[total, ROW]:
+                report.add(WARNING, file, "合计行,已忽略", sheet=sheet, row=int(row), column=headers[mapped[0]])
+            frame = frame[~total]
         frame = _drop_example(frame, layout.table, file, sheet, report)
     if frame.empty:
         report.add(WARNING, file, f"表“{table.zh}”只有表头、没有数据行,未导入(当前数据中的这张表保持不变)", sheet=sheet)

@@ -24,11 +24,12 @@ from analytics.data import indicators
 from analytics.data.contract import (
     BOOL_FALSE,
     BOOL_TRUE,
+    ID_CHECKS,
+    ID_WEIGHTS,
     INCOME_PARTS,
     TABLES,
     Column,
     split_multi,
-    valid_id_number,
 )
 from analytics.data.store import GEO_TABLES
 from analytics.ingest.reading import ROW, Sheet
@@ -52,6 +53,9 @@ CONTROL = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"  # C0 controls but tab, line feed 
 _CONTROL_NAMES = {0x00: "空字符", 0x07: "响铃符", 0x08: "退格符", 0x0B: "垂直制表符", 0x0C: "换页符",
                   0x1B: "转义符 ESC", 0x7F: "删除符 DEL"}
 FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
+# The checks of a cell in the order a column's cells are checked: problems held while a sheet is
+# parsed in chunks are reported in this order, column by column (Validator._parse_sheet).
+CHECKS = ("full_width", "parse", "long", "control", "formula", "required")
 _DASHES = {"无", "—", "——", "-", "--", "/", "空", "null", "none", "n/a", "na", "#n/a", "不详", "暂无"}
 
 
@@ -244,10 +248,13 @@ class Validator:
     def __init__(self, report: Report, current: Current, replace: bool = False) -> None:
         self.report, self.current, self.replace = report, current, replace
         self.sheets: list[Sheet] = []
+        self._held: dict[tuple[str, str], tuple[str, str, list]] | None = None  # see flag
 
     # where problems are ---------------------------------------------------------------------
     def flag(self, level: str, frame: pd.DataFrame, mask: pd.Series, column_id: str, table: str,
-             reason: str | pd.Series, values: pd.Series | None = None) -> None:
+             reason: str | pd.Series, values: pd.Series | None = None, check: str = "") -> None:
+        """Report the rows of `frame` where `mask` holds. While a sheet is parsed chunk by chunk
+        the rows are held under `check` and reported once for the whole sheet (see _parse_sheet)."""
         mask = mask.fillna(False).astype(bool) if mask.dtype != bool else mask
         if not mask.any():
             return
@@ -259,6 +266,12 @@ class Validator:
         where = pd.DataFrame({"file": files[src], "sheet": sheets[src], "row": rows[ROW].to_numpy(),
                               "value": shown.to_numpy(), "src": src}, index=rows.index)
         reasons = reason if isinstance(reason, pd.Series) else pd.Series(reason, index=frame.index)
+        if self._held is not None:
+            self._held.setdefault((column_id, check), (level, table, []))[2].append((where, reasons.loc[where.index]))
+            return
+        self._report(level, where, reasons, column_id, table)
+
+    def _report(self, level: str, where: pd.DataFrame, reasons: pd.Series, column_id: str, table: str) -> None:
         zh = TABLES[table].column(column_id).zh
         for s, group in where.groupby("src", sort=False):
             header = self.sheets[s].headers.get(column_id, zh) if s >= 0 else zh
@@ -266,34 +279,61 @@ class Validator:
 
     # stage 1: each sheet's cells to types -----------------------------------------------------
     def typed(self, sheets: list[Sheet]) -> dict[str, pd.DataFrame]:
+        """Each sheet's cells to contract types; a sheet's raw cells are let go once typed, so the
+        import never holds a large file twice."""
         self.sheets = list(sheets)
         parts: dict[str, list[pd.DataFrame]] = {}
         for i, sheet in enumerate(self.sheets):
-            frame = sheet.frame.copy() if TABLES[sheet.table].geometry else self._parse_sheet(i, sheet)
+            if TABLES[sheet.table].geometry:
+                frame = sheet.frame.copy()
+            else:
+                frame = self._parse_sheet(i, sheet)
+                sheet.frame = pd.DataFrame(columns=sheet.frame.columns)  # a slice would keep the cells
             frame[SRC] = i
             parts.setdefault(sheet.table, []).append(frame)
         return {name: pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0].reset_index(drop=True)
                 for name, frames in parts.items()}
 
     def _parse_sheet(self, index: int, sheet: Sheet) -> pd.DataFrame:
+        """A sheet's cells to types, import.chunk_rows rows at a time: the text copies and masks a
+        chunk needs are freed before the next. The problems found are held and reported per column
+        and check for the whole sheet, as a whole-sheet pass reports them (the same rows, listed
+        MAX_LISTED at a time, in the same order)."""
+        size = settings.integer("import.chunk_rows")
+        self._held = {}
+        try:
+            parts = [self._parse_chunk(index, sheet, sheet.frame.iloc[start:start + size])
+                     for start in range(0, max(len(sheet.frame), 1), size)]
+            held = self._held
+        finally:
+            self._held = None
+        order = {column.id: i for i, column in enumerate(TABLES[sheet.table].columns)}
+        for (column_id, _), (level, table, pieces) in sorted(
+                held.items(), key=lambda item: (order[item[0][0]], CHECKS.index(item[0][1]))):
+            where = pd.concat([w for w, _ in pieces]) if len(pieces) > 1 else pieces[0][0]
+            reasons = pd.concat([r for _, r in pieces]) if len(pieces) > 1 else pieces[0][1]
+            self._report(level, where, reasons, column_id, table)
+        return pd.concat(parts) if len(parts) > 1 else parts[0]
+
+    def _parse_chunk(self, index: int, sheet: Sheet, chunk: pd.DataFrame) -> pd.DataFrame:
         table = TABLES[sheet.table]
-        out = {ROW: sheet.frame[ROW]}
-        probe = pd.DataFrame({ROW: sheet.frame[ROW], SRC: index})
+        out = {ROW: chunk[ROW]}
+        probe = pd.DataFrame({ROW: chunk[ROW], SRC: index})
         for column in table.columns:
-            if column.id not in sheet.frame:  # reported when read; empty here so later checks run
-                out[column.id] = parse(pd.Series(pd.NA, index=sheet.frame.index, dtype=object), column)[0]
+            if column.id not in chunk:  # reported when read; empty here so later checks run
+                out[column.id] = parse(pd.Series(pd.NA, index=chunk.index, dtype=object), column)[0]
                 continue
-            raw = sheet.frame[column.id]
+            raw = chunk[column.id]
             if column.kind == "code":
                 raw = self._full_width(raw, probe, column, table.name)
             value, bad, reasons = parse(raw, column)
             shown = raw.map(cell_text, na_action="ignore") if bad.any() else raw
             probe[column.id] = shown
-            self.flag(ERROR, probe, bad, column.id, table.name, reasons)
+            self.flag(ERROR, probe, bad, column.id, table.name, reasons, check="parse")
             if column.kind not in ("int", "float", "year"):
                 self._text_cells(as_text(raw), bad, probe, column, table.name)
             if column.required:
-                self.flag(ERROR, probe, value.isna() & ~bad, column.id, table.name, "必填,不能为空")
+                self.flag(ERROR, probe, value.isna() & ~bad, column.id, table.name, "必填,不能为空", check="required")
             out[column.id] = value
         return pd.DataFrame(out)
 
@@ -304,7 +344,7 @@ class Validator:
         if not wide.any():
             return raw
         probe[column.id] = text
-        self.flag(WARNING, probe, wide, column.id, table, "代码中有全角数字,已换成半角数字(0-9)")
+        self.flag(WARNING, probe, wide, column.id, table, "代码中有全角数字,已换成半角数字(0-9)", check="full_width")
         return text.where(~wide, text.str.translate(FULL_WIDTH_DIGITS))
 
     def _text_cells(self, text: pd.Series, bad: pd.Series, probe: pd.DataFrame, column: Column,
@@ -320,15 +360,15 @@ class Validator:
         long = filled & length.gt(limit)
         self.flag(ERROR, probe, long, column.id, table,
                   "单元格有 " + length.astype("Int64").astype("str") + f" 个字符,超过上限 {limit:,} 个"
-                  "(import.max_cell_chars):请核对是否误粘贴了大段内容")
+                  "(import.max_cell_chars):请核对是否误粘贴了大段内容", check="long")
         control = filled & ~long & text.str.contains(CONTROL, regex=True).fillna(False).astype(bool)
         if control.any():
-            self.flag(ERROR, probe, control, column.id, table, text[control].map(_control_reason))
+            self.flag(ERROR, probe, control, column.id, table, text[control].map(_control_reason), check="control")
         formula = filled & ~long & ~control & text.str.startswith(FORMULA_PREFIXES).fillna(False).astype(bool)
         if column.kind == "text" and formula.any():
             self.flag(WARNING, probe, formula, column.id, table,
                       "以“" + text[formula].str[0] + "”开头,电子表格可能把它当作公式:已按文字导入,"
-                      "导出到 Excel 时也只作为文字显示;如不是有意为之请改正")
+                      "导出到 Excel 时也只作为文字显示;如不是有意为之请改正", check="formula")
 
     # stage 2: rules within a table -------------------------------------------------------------
     def rules(self, tables: dict[str, pd.DataFrame]) -> None:
@@ -342,19 +382,22 @@ class Validator:
 
     def duplicates(self, tables: dict[str, pd.DataFrame]) -> None:
         """Rows sharing a key (household and year, project, village...) with an earlier row of
-        the import or with a row kept from the current snapshot."""
+        the import or with a row kept from the current snapshot; found on one int64 code per row."""
         for table, frame in tables.items():
             key = list(TABLES[table].key)
-            complete = frame[key].notna().all(axis=1)
-            dup = frame.duplicated(key, keep="first") & complete & frame[SRC].ge(0)
+            codes = key_codes(frame, key)
+            complete = codes >= 0
+            _, first_at, inverse = np.unique(codes, return_index=True, return_inverse=True)
+            first_at = first_at[inverse]  # each row's first row with the same key
+            dup = pd.Series(complete & (first_at < np.arange(len(frame))), index=frame.index) & frame[SRC].ge(0)
             if not dup.any():
                 continue
-            first = frame[complete].groupby(key, sort=False)[[SRC, ROW]].transform("first").loc[dup[dup].index]
+            first = frame[[SRC, ROW]].iloc[first_at[dup.to_numpy()]]
             names = "、".join(TABLES[table].column(k).zh for k in key)
             files = [s.file for s in self.sheets]
             reasons = pd.Series([f"重复:{names}相同的行已出现在 {files[s]} 第 {r} 行" if s >= 0
                                  else f"重复:{names}相同的行已在当前数据的其他年度中" for s, r in zip(first[SRC], first[ROW])],
-                                index=first.index)
+                                index=dup[dup].index)
             values = frame.loc[dup, key].astype("str").agg(" / ".join, axis=1)
             self.flag(ERROR, frame, dup, key[0], table, reasons, values)
 
@@ -368,8 +411,9 @@ class Validator:
             self.flag(ERROR, h, size == 0, "household_size", t, "家庭人口数至少为 1")
             for c in COUNTS[1:]:
                 if c in h:
-                    reason = f"{TABLES[t].column(c).zh}大于家庭人口数(" + size.astype("str") + ")"
-                    self.flag(ERROR, h, h[c] > size, c, t, reason)
+                    over = h[c] > size
+                    reason = f"{TABLES[t].column(c).zh}大于家庭人口数(" + size[over.fillna(False)].astype("str") + ")"
+                    self.flag(ERROR, h, over, c, t, reason)
         for c in NON_NEGATIVE_MONEY:
             if c in h:
                 self.flag(ERROR, h, h[c] < 0, c, t, "不能为负数(只有生产经营性收入在经营亏损时可以为负)")
@@ -394,7 +438,7 @@ class Validator:
             return
         given = h["per_capita_net_income"]
         off = given.notna() & computed.notna() & ((given - computed).abs() > np.maximum(INCOME_TOLERANCE_YUAN, 0.005 * computed.abs()))
-        reasons = "与各项收入不一致:按(四项收入 − 生产经营性支出)÷ 家庭人口数 应为 " + computed.round(2).astype("str")
+        reasons = "与各项收入不一致:按(四项收入 − 生产经营性支出)÷ 家庭人口数 应为 " + computed[off].round(2).astype("str")
         self.flag(ERROR, h, off, "per_capita_net_income", "households", reasons)
         blank = given.isna() & computed.notna()
         if blank.any():
@@ -405,18 +449,18 @@ class Validator:
         if "head_id_number" not in h:
             return
         ids = h["head_id_number"]
-        unique = ids.dropna().unique()
-        valid = dict(zip(unique, map(valid_id_number, unique)))
-        bad = ids.notna() & ~ids.map(valid).fillna(True).astype(bool)
+        bad = ids.notna() & ~valid_ids(ids.str.upper())
         reasons = ids[bad].map(_id_reason)
         self.flag(ERROR, h, bad, "head_id_number", "households", reasons)
         if {"household_id", "year"} <= set(h.columns):
-            pairs = h.loc[ids.notna() & ~bad, ["year", "head_id_number", "household_id"]].drop_duplicates()
-            shared = pairs.duplicated(["year", "head_id_number"], keep=False)
-            if shared.any():
-                keys = set(map(tuple, pairs.loc[shared, ["year", "head_id_number"]].to_numpy()))
-                mask = pd.Series([k in keys for k in zip(h["year"], ids)], index=h.index)
-                self.flag(WARNING, h, mask, "head_id_number", "households", "同一年度中,同一个证件号码出现在不同户编号下,请核对")
+            person = key_codes(h, ["year", "head_id_number"], missing_equal=True)
+            household = key_codes(h, ["household_id"], missing_equal=True)
+            valid = (ids.notna() & ~bad).to_numpy()
+            pairs = np.unique(np.stack([person[valid], household[valid]]), axis=1)  # distinct (person, household)
+            people, households = np.unique(pairs[0], return_counts=True)
+            shared = np.isin(person, people[households > 1])
+            self.flag(WARNING, h, pd.Series(shared, index=h.index), "head_id_number", "households",
+                      "同一年度中,同一个证件号码出现在不同户编号下,请核对")
 
     def _monitoring(self, h: pd.DataFrame) -> None:
         t = "households"
@@ -591,6 +635,31 @@ class Validator:
                 f = tables[name]
                 self.flag(WARNING, f, f["year"].notna() & ~f["year"].between(low, last) & f[SRC].ge(0), "year", name,
                           f"年度超出数据范围({low}—{last})")
+
+
+def key_codes(frame: pd.DataFrame, columns: list[str], missing_equal: bool = False) -> np.ndarray:
+    """One int64 code per row for the values of `columns`, equal where the rows' values are: what the
+    cross-row checks compare instead of tuples of strings. -1 where a value is missing, unless
+    `missing_equal` makes a missing value one more value."""
+    codes = np.zeros(len(frame), dtype=np.int64)
+    for column in columns:
+        part, uniques = pd.factorize(frame[column], use_na_sentinel=not missing_equal)
+        combined = np.where((codes < 0) | (part < 0), -1, codes * (len(uniques) + 1) + part)
+        codes, _ = pd.factorize(combined)  # renumbered 0..n-1, so the next column cannot overflow
+        codes = np.where(combined < 0, -1, codes)
+    return codes
+
+
+def valid_ids(ids: pd.Series) -> pd.Series:
+    """contract.valid_id_number for a whole column of stripped, upper-case text at once (the check
+    digit of GB 11643), with no Python object per row."""
+    shaped = ids.str.fullmatch(r"[0-9]{17}[0-9X]").fillna(False).to_numpy(dtype=bool)
+    ok = np.zeros(len(ids), dtype=bool)
+    if shaped.any():
+        digits = np.frombuffer(ids[shaped].to_numpy(dtype="S18").tobytes(), dtype=np.uint8).reshape(-1, 18)
+        total = (digits[:, :17].astype(int) - 48) @ np.array(ID_WEIGHTS) % 11
+        ok[shaped] = np.frombuffer(ID_CHECKS.encode("ascii"), dtype=np.uint8)[total] == digits[:, 17]
+    return pd.Series(ok, index=ids.index)
 
 
 def _overlap(new: np.ndarray, current: np.ndarray) -> float:

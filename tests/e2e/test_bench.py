@@ -21,6 +21,7 @@ def test_benchmark_runs_at_a_tiny_size(tmp_path, chromium_path):
     assert row["generate"]["generate_s"] > 0 and row["load"]["load_households_s"] >= 0
     assert 0 < row["load"]["township_year_rows"] < 600  # a page reads one township-year, not the table
     assert row["import"]["household_rows"] == 600 * 5 and row["import"]["import_total_s"] > 0
+    assert row["import_year"]["households"] == 600 and row["import_year"]["peak_rss_mb"] > 0
     assert row["risk"]["household_years"] == 600 * 5 and row["risk"]["wall_s"]["train_total"] > 0
     assert row["allocate"]["solve_s"] > 0 and row["allocate"]["gap"] < 1e-3
     assert [p["path"] for p in row["pages"]] == [p.path for p in PAGES]
