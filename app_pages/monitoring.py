@@ -20,7 +20,7 @@ from ui import (
     risk,
     scope,
 )
-from ui.text import pick
+from ui.text import pick, value
 from ui.texts.monitoring import TEXT
 
 
@@ -49,7 +49,7 @@ codes = scope.village_codes()
 scored = risk.high_risk(f.year, cutoff)
 k = risk.kpis(f.year, cutoff)
 layout.cards([
-    layout.Card(t["category"].format(category=c), layout.num(k.monitored_by_category[c]),
+    layout.Card(t["category"].format(category=value(c)), layout.num(k.monitored_by_category[c]),
                 t["people"].format(n=k.people_by_category[c]), delta_color="off",
                 help=t["category_help"].format(year=f.year, unresolved=k.unresolved))
     for c in MONITORING_CATEGORIES

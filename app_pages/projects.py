@@ -19,7 +19,7 @@ from ui import (
     scope,
     tables,
 )
-from ui.text import pick
+from ui.text import pick, value
 from ui.texts.projects import EXPORT, TEXT
 
 t = pick(TEXT)
@@ -67,7 +67,7 @@ with left:
 with right:
     library = projects.library(year).reset_index()
     st.markdown(f"**{t['library_table'].format(year=f.year)}**")
-    labels = {"category": t["category"], "合计": t["total"]}
+    labels = {"category": t["category"], "合计": t["total"]} | {s: value(s) for s in PROJECT_STATUSES}
     tables.show(library, labels, formats={s: "%.1f" for s in [*PROJECT_STATUSES, "合计"]})
     exports.download(library, EXPORT["export_library"], scope.label(),
                      key="projects_library_xlsx", headers={"category": zh["category"]})
