@@ -15,6 +15,7 @@ from analytics.data.funds import IndustryRule
 from analytics.reports import briefing
 from analytics.risk.features import RiskDataError
 from analytics.scoring.composite import Method, ScoringError
+from analytics.views import projects
 from ui import auth, data, filters, layout, ranking, risk, scores
 from ui.text import pick
 from ui.texts.briefing import EXPORT, TEXT
@@ -60,10 +61,10 @@ inputs = briefing.Inputs(
     boundaries=data.shapes(), rule=IndustryRule.from_settings(),
     flag_deduction=settings.number("assessment.flag_deduction"), checks=checks.Config.from_settings(),
     schedule=list(settings.numbers("funds.disbursement_schedule")),
-    scale_ratio=settings.number("funds.scale_flag_ratio"),
+    scale_ratio=settings.number("funds.scale_flag_ratio"), severity=projects.Severity.from_settings(),
     employed_min_months=settings.integer("relocation.employed_min_months"),
     high_risk_probability=settings.number("risk.high_risk_probability"), weights=ranking.default_weights(),
-    unconfirmed=tuple(data.unconfirmed_settings()),
+    unconfirmed=tuple(settings.label(k) for k in data.unconfirmed_settings()),
     township=place or None, scores=score_table, predictions=predictions, notes=notes)
 place_name = data.county_name() + names.get(place, "")
 record = auth.export_recorder(zh["title"], f"{place_name} · {year}年度", int(len(inputs.villages)), False)

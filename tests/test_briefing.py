@@ -15,7 +15,7 @@ from analytics.data.funds import IndustryRule
 from analytics.data.store import Store
 from analytics.reports import briefing
 from analytics.scoring import composite as scoring
-from analytics.views import assessment
+from analytics.views import assessment, projects
 
 SECTIONS = ("一、总体情况", "二、防止返贫动态监测", "三、两不愁三保障及饮水安全", "四、易地搬迁后续扶持",
             "五、衔接资金和项目", "六、乡村振兴五大维度", "七、乡镇考核排名", "附:分村")
@@ -30,6 +30,7 @@ def _inputs(store: Store, tables: dict, township: str | None = None, with_scores
         projects=tables["projects"], lines=tables["monitoring_lines"], boundaries=store.table("boundaries"),
         rule=IndustryRule(("中央衔接资金",), ("产业发展",), 0.55, 0.60), flag_deduction=1.0,
         checks=checks.Config.from_settings(), schedule=list(settings.numbers("funds.disbursement_schedule")), scale_ratio=1.5,
+        severity=projects.Severity((10, 25, 40), (2.5, 4)),
         employed_min_months=3, high_risk_probability=0.2,
         weights=assessment.weights({c: 1.0 for c in assessment.COMPONENTS}), township=township, scores=scores)
 

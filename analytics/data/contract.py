@@ -53,6 +53,16 @@ VALUES_EN: dict[str, str] = {
     "乡村治理": "Governance", "其他": "Other",
     "储备": "Reserve", "实施中": "Under way", "已完工": "Completed",
     "领先": "Leading", "达标": "On track", "滞后": "Lagging",
+    "文盲或半文盲": "Illiterate or semi-literate", "小学": "Primary school", "初中": "Lower secondary",
+    "高中": "Upper secondary", "大专及以上": "College or above",
+    "产业帮扶": "Industry support", "金融帮扶": "Financial support", "公益岗位帮扶": "Public-welfare job",
+    "健康帮扶": "Health support", "义务教育保障": "Compulsory-education guarantee",
+    "其他教育帮扶": "Other education support", "综合保障": "Social protection", "住房安全保障": "Housing safety",
+    "饮水安全保障": "Drinking-water safety", "社会帮扶": "Social assistance", "搬迁": "Relocation",
+    "生产生活条件改善": "Better living conditions", "基础设施建设": "Infrastructure",
+    "严重": "Severe", "较重": "Moderate", "一般": "Minor",
+    "进度滞后": "Behind schedule", "超出本村常规规模": "Beyond the village's usual scale",
+    "达到序时进度": "On schedule", "略低于序时进度": "Slightly behind", "明显落后": "Well behind",
     "上年分配格局等比例缩放": "Last year's split, scaled", "各村平均分配": "Equal per village", "因素法": "Factor method",
 }
 EDUCATION_LEVELS = ("文盲或半文盲", "小学", "初中", "高中", "大专及以上")
