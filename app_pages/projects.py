@@ -67,7 +67,8 @@ layout.cards([
 st.subheader(t["library_title"])
 left, right = st.columns(2)
 with left:
-    charts.show(figures.stacked_by_year(projects.funds_by_status(pool)), height=320, title=t["library_years"])
+    charts.show(figures.stacked_by_year(projects.funds_by_status(pool).rename(columns=value)), height=320,
+                title=t["library_years"])
     reserve = pool[pool["status"] == "储备"]
     if not reserve.empty:
         st.caption(t["reserve"].format(n=len(reserve), funds=layout.num(float(reserve["funds_wan"].sum()), digits=1)))
@@ -75,7 +76,8 @@ with right:
     library = projects.library(year).reset_index()
     st.markdown(f"**{t['library_table'].format(year=f.year)}**")
     labels = {"category": t["category"], "合计": t["total"]} | {s: value(s) for s in PROJECT_STATUSES}
-    tables.show(library, labels, formats={s: "%.1f" for s in [*PROJECT_STATUSES, "合计"]})
+    tables.show(library.assign(category=library["category"].map(value)), labels,
+                formats={s: "%.1f" for s in [*PROJECT_STATUSES, "合计"]})
     exports.download(library, EXPORT["export_library"], scope.label(),
                      key="projects_library_xlsx", headers={"category": zh["category"]})
 
@@ -89,10 +91,11 @@ with left:
     status = projects.schedule_status(top, expected, severity.lag_points[0]).iloc[::-1]
     bars.update_traces(marker_color=status.map(SCHEDULE_COLOURS).to_list(),
                        hovertext=status.map(value).to_list())
-    bars.add_vline(x=expected, line_dash="dash", line_color=GREY, annotation_text=t["schedule_line"])
+    bars.add_vline(x=expected, line_dash="dash", line_color=GREY)
     charts.show(bars, height=max(280, 24 * len(top) + 80),
-                title=t["progress_chart"].format(level=t["village"] if f.township else t["town"], month=as_of_month,
-                                                 expected=layout.pct(expected / 100, 0)))
+                title=t["progress_chart"].format(level=t["village"] if f.township else t["town"]))
+    st.caption(t["schedule_caption"].format(lag=severity.lag_points[0], month=as_of_month,
+                                            expected=layout.pct(expected / 100, 0)))
 with right:
     st.markdown(f"**{t['progress_projects'].format(year=f.year)}**")
     active = year[year["status"] != "储备"].sort_values("paid_share")
@@ -111,7 +114,8 @@ with left:
     st.caption(rule.describe())
 with right:
     st.subheader(t["assets_title"])
-    charts.show(figures.stacked_by_year(projects.assets_by_class(assets)), height=320, title=t["assets_chart"])
+    charts.show(figures.stacked_by_year(projects.assets_by_class(assets).rename(columns=value)), height=320,
+                title=t["assets_chart"])
 
 st.subheader(t["flags_title"])
 st.select_slider(t["as_of"], options=list(range(1, 13)), value=as_of_month, key="projects_as_of",
@@ -128,7 +132,7 @@ else:
     flag_labels = {c: t[c] for c in ("severity", "flag", "expected_share", "gap", "shortfall_wan", "usual_wan", "scale_ratio",
                                      "excess_wan")}
     shown_flags = flagged[columns].assign(severity=flagged["severity"].map(value),
-                                          flag=flagged["flag"].map(lambda s: "、".join(map(value, s.split("、")))))
+                                          flag=flagged["flag"].map(lambda s: t["and"].join(map(value, s.split("、")))))
     tables.show(shown_flags, flag_labels, height=380)
     exports.download(flagged[columns], EXPORT["export_flags"], scope.label(), key="projects_flags_xlsx",
                      headers={c: zh[c] for c in flag_labels})

@@ -44,6 +44,8 @@ def test_counts_yes_no_categories_and_funds_read_as_sentences():
     assert phrasing.sentence("terrain", float(mountain)) == "所在村地处山区"
     assert phrasing.sentence("terrain", float(mountain), "en") == "Village terrain: Mountain"
     assert phrasing.sentence("past_category", 0.0) == "此前从未纳入监测"
+    assert phrasing.sentence("transfer_share", 0.004) == "没有转移性收入"  # rounds to 0%
+    assert phrasing.sentence("transfer_share", 0.006, "en") == "Transfers are 1% of income"
     assert phrasing.sentence("work_months_change", -2.0) == "务工月数比上年减少 2.0 个月"
     assert phrasing.sentence("village_industry_funds", float(np.log1p(1.5))) == "本村户均产业发展资金 1,500 元"
     assert phrasing.sentence("income_to_line", float("nan")) == "人均纯收入/监测标准(未填报)"
@@ -62,7 +64,7 @@ def test_a_households_drivers_join_in_order_and_skip_missing_slots():
     scored = pd.DataFrame({"driver_1": ["income_to_line", None], "value_1": [0.5, np.nan],
                            "driver_2": ["housing_unsafe", None], "value_2": [1.0, np.nan],
                            "driver_3": [None, None], "value_3": [np.nan, np.nan]})
-    assert phrasing.sentences(scored) == ["人均纯收入只有监测线的 50%;住房不安全", ""]
+    assert phrasing.sentences(scored) == ["人均纯收入只有监测线的 50%；住房不安全", ""]
     assert phrasing.sentences(scored, "en")[0] == "Income per person is only 50% of the monitoring line; Housing is not safe"
 
 

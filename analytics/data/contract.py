@@ -60,6 +60,7 @@ VALUES_EN: dict[str, str] = {
     "其他教育帮扶": "Other education support", "综合保障": "Social protection", "住房安全保障": "Housing safety",
     "饮水安全保障": "Drinking-water safety", "社会帮扶": "Social assistance", "搬迁": "Relocation",
     "生产生活条件改善": "Better living conditions", "基础设施建设": "Infrastructure",
+    "经营性资产": "Productive assets", "公益性资产": "Public assets",
     "严重": "Severe", "较重": "Moderate", "一般": "Minor",
     "进度滞后": "Behind schedule", "超出本村常规规模": "Beyond the village's usual scale",
     "达到序时进度": "On schedule", "略低于序时进度": "Slightly behind", "明显落后": "Well behind",

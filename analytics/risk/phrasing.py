@@ -19,7 +19,7 @@ from analytics.data.contract import EDUCATION_LEVELS, VALUES_EN
 from analytics.risk.explain import TOP
 from analytics.risk.features import CATEGORY_LEVELS, FEATURE_BY_ID, NO_CATEGORY
 
-SEPARATOR = {"zh": ";", "en": "; "}
+SEPARATOR = {"zh": "；", "en": "; "}
 Phrase = Callable[[float, str], str]
 
 
@@ -31,9 +31,12 @@ def _en(value: str) -> str:
     return VALUES_EN.get(value, value)
 
 
-def _share_of(zh_what: str, en_what: str, zh_of: str, en_of: str, only: bool = False) -> Phrase:
-    """"<what> 只有/为 <of> 的 N%": `only` says 只有 below 100%."""
+def _share_of(zh_what: str, en_what: str, zh_of: str, en_of: str, only: bool = False,
+              none: tuple[str, str] | None = None) -> Phrase:
+    """"<what> 只有/为 <of> 的 N%": `only` says 只有 below 100%; `none` (zh, en) is said at 0%."""
     def phrase(v: float, lang: str) -> str:
+        if none and round(v * 100) == 0:
+            return none[1] if lang == "en" else none[0]
         below = only and round(v * 100) < 100
         if lang == "en":
             return f"{en_what} {'only ' if below else ''}{_pct(v)} of {en_of}"
@@ -134,9 +137,11 @@ PHRASES: dict[str, Phrase] = {
     "income_change": lambda v, lang: (f"Income per person {'fell' if v < 0 else 'rose'} by {_pct(abs(v))} of the "
                                       "monitoring line on last year" if lang == "en" else
                                       f"人均纯收入比上年{'减少' if v < 0 else '增加'},幅度相当于监测线的 {_pct(abs(v))}"),
-    "wage_share": _share_of("工资性收入", "Wages are", "总收入", "income"),
-    "business_share": _share_of("经营性收入", "Business income is", "总收入", "income"),
-    "transfer_share": _share_of("转移性收入", "Transfers are", "总收入", "income"),
+    "wage_share": _share_of("工资性收入", "Wages are", "总收入", "income", none=("没有工资性收入", "No wage income")),
+    "business_share": _share_of("经营性收入", "Business income is", "总收入", "income",
+                                none=("没有经营性收入", "No business income")),
+    "transfer_share": _share_of("转移性收入", "Transfers are", "总收入", "income",
+                                none=("没有转移性收入", "No transfer income")),
     "business_loss": _yes_no("生产经营亏损", "The household business made a loss", "生产经营没有亏损",
                              "The household business made no loss"),
     "work_months_per_labour": lambda v, lang: (f"{v:.1f} months of migrant work per worker" if lang == "en"
@@ -188,7 +193,7 @@ def sentence(driver: str, value: float | None, lang: str = "zh") -> str:
 
 
 def sentences(scored: pd.DataFrame, lang: str = "zh", k: int = TOP) -> list[str]:
-    """The drivers of each scored household (driver_i, value_i) as sentences joined by ;."""
+    """The drivers of each scored household (driver_i, value_i) as sentences joined by SEPARATOR."""
     names = [f"driver_{i + 1}" for i in range(k)]
     values = [f"value_{i + 1}" for i in range(k)]
     return [SEPARATOR[lang].join(sentence(d, float(v), lang) for d, v in zip(row[:k], row[k:]) if isinstance(d, str))
