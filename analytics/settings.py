@@ -225,6 +225,14 @@ DECLARED: tuple[Setting, ...] = (
     Setting("funds.scale_flag_ratio", NUMBER,
             "项目资金超过所在村(或乡镇)其他年份年度资金中位数的该倍数时,标记“超出本村常规规模”",
             unit="倍", low=1, high=100),
+    Setting("funds.lag_severity_points", NUMBERS,
+            "项目督查分级:实施中项目的支付进度落后于序时进度(funds.disbursement_schedule)达到这三个百分点数时,"
+            "依次为“一般”“较重”“严重”;落后不足第一个数的项目不列入督查",
+            unit="百分点", low=0, high=100),
+    Setting("funds.scale_severity_ratios", NUMBERS,
+            "项目督查分级:超出本村常规规模(funds.scale_flag_ratio)的项目,资金达到常规规模的这两个倍数时"
+            "依次为“较重”“严重”,不到第一个数为“一般”",
+            unit="倍", low=1, high=100),
     Setting("relocation.employed_min_months", INTEGER,
             "易地搬迁户全户务工月数达到该值即视为“有人就业”;有劳动力而不足该值的搬迁户计入“无人就业户”(目标为 0)",
             unit="月", low=0, high=12),
@@ -330,6 +338,27 @@ def load(path: Path = SETTINGS_FILE) -> dict[str, Any]:
 
 
 BY_KEY: dict[str, Setting] = {s.key: s for s in DECLARED}
+
+# Short Chinese names of the settings that pages for leaders mention (a key such as
+# funds.disbursement_schedule means nothing in a meeting): every county-owned setting has one.
+LABELS: dict[str, str] = {
+    "funds.industry_min_share": "产业发展资金占比下限",
+    "funds.industry_target_share": "产业发展资金力争占比",
+    "funds.industry_sources": "计入产业占比的资金来源",
+    "funds.other_sources": "其他资金来源",
+    "funds.industry_categories": "产业类项目类别",
+    "risk.medical_share_former_poor": "脱贫户医疗支出预警比例",
+    "risk.medical_share_others": "其他农户医疗支出预警比例",
+    "risk.provincial_rural_income": "全省农村居民人均可支配收入",
+    "funds.disbursement_schedule": "资金支出序时进度",
+    "ledger.plan_start": "方案执行期起始月",
+    "ledger.plan_end": "方案执行期结束月",
+}
+
+
+def label(key: str) -> str:
+    """A setting's short Chinese name for pages outside the admin and model pages (the key where none)."""
+    return LABELS.get(key, key)
 
 
 _overlay: dict[str, Any] = {}  # the county's own values, over the shipped defaults (see `use`)

@@ -16,7 +16,7 @@ from analytics.reports import figures
 from analytics.scoring.composite import ScoringError
 from analytics.views import allocation
 from ui import auth, charts, data, exports, filters, layout, lookback, maps, plan_funds, planner, scope, tables
-from ui.text import pick
+from ui.text import pick, value
 from ui.texts.allocation import EXPORT, TEXT
 
 
@@ -75,7 +75,7 @@ if result.notes:
 
 plain = result.to_dict()  # what a saved scenario keeps: plans compare as plain data
 plans = {t["current"]: plain}
-plans.update({t["baseline"].format(label=BASELINES[k]): v.to_dict() for k, v in result.baselines.items()})
+plans.update({t["baseline"].format(label=value(BASELINES[k])): v.to_dict() for k, v in result.baselines.items()})
 saved_names = {t["saved"].format(name=n): n for n in scenarios.listing(data.store(), planner.scope_key())["name"]}
 
 tab_map, tab_plan, tab_towns, tab_effects, tab_compare, tab_saved = st.tabs(
@@ -94,7 +94,7 @@ with tab_map:
     labels = {k: t[k] for k in ("last_year_wan", "total_wan", "is_key_village", "households")}
     labels |= {"township_name": t["town"]}
     money = {c: "%.1f" for c in ("last_year_wan", "total_wan", *context.categories)}
-    tables.show(shown, labels, height=320, formats=money)
+    tables.show(shown, labels | {c: value(c) for c in context.categories}, height=320, formats=money)
     exports.download(shown, EXPORT["export_plan"], scope.label(), key="alloc_plan_xlsx",
                      headers={k: zh[k] for k in ("last_year_wan", "total_wan", "is_key_village", "households")}
                      | {"township_name": zh["town"]})
@@ -128,11 +128,11 @@ with tab_towns:
 score_keys = [e["key"] for e in result.effects if e["key"] != "relapse_households"]
 with tab_compare:
     picked = st.multiselect(t["compare_pick"], [*plans, *saved_names], default=[t["current"], t["baseline"].format(
-        label=BASELINES["factor"])], max_selections=3, key="alloc_compare")
+        label=value(BASELINES["factor"]))], max_selections=3, key="alloc_compare")
     chosen = {k: plans[k] if k in plans else scenarios.load(data.store(), saved_names[k], scope=planner.scope_key()).result
               for k in picked} or {t["current"]: plain}
     compared = planning.comparison(chosen)
-    tables.show(compared, height=36 * (len(compared) + 1) + 4)
+    tables.show(compared, {"指标": t["figure"]}, height=36 * (len(compared) + 1) + 4)
     exports.download(compared, EXPORT["export_compare"], scope.label(), key="alloc_compare_xlsx")
     effect_chart(chosen, ["relapse_households"], t["effects_households"])
     effect_chart(chosen, ["lagging_score", "county_score"], t["effects_scores"])

@@ -49,9 +49,9 @@ layout.cards([
 ], per_row=5)
 
 shown = log.assign(action=log["action"].map(audit.ACTIONS), at=log["at"].str.replace("T", " ", regex=False))
-shown = shown.rename(columns=audit.COLUMNS_ZH)
 if shown.empty:
     st.info(t["empty"])
 else:
-    st.dataframe(shown, hide_index=True, width="stretch", height=min(600, 38 + 35 * len(shown)))
-    exports.download(shown, t["export_title"], f"{start.isoformat()} 至 {end.isoformat()}", key="audit_xlsx")
+    st.dataframe(shown.rename(columns={c: t[f"col_{c}"] for c in audit.COLUMNS_ZH}), hide_index=True, width="stretch",
+                 height=min(600, 38 + 35 * len(shown)))
+    exports.download(shown.rename(columns=audit.COLUMNS_ZH), t["export_title"], f"{start.isoformat()} 至 {end.isoformat()}", key="audit_xlsx")

@@ -1,5 +1,6 @@
-"""会议汇报材料: one click gives a self-contained HTML briefing for the county or a township and a
-year, with the charts, that opens without network and prints to PDF from the browser."""
+"""会议汇报材料: one click gives the briefing for the county or a township and a year, as a
+self-contained HTML file (charts, opens without network, prints to PDF from the browser) or as a
+Word file the county office edits in WPS (charts and map as pictures). Both downloads are audited."""
 
 from __future__ import annotations
 
@@ -12,9 +13,10 @@ import streamlit as st
 from analytics import settings
 from analytics.data import checks
 from analytics.data.funds import IndustryRule
-from analytics.reports import briefing
+from analytics.reports import briefing, briefing_docx
 from analytics.risk.features import RiskDataError
 from analytics.scoring.composite import Method, ScoringError
+from analytics.views import projects
 from ui import auth, data, filters, layout, ranking, risk, scores
 from ui.text import pick
 from ui.texts.briefing import EXPORT, TEXT
@@ -60,13 +62,14 @@ inputs = briefing.Inputs(
     boundaries=data.shapes(), rule=IndustryRule.from_settings(),
     flag_deduction=settings.number("assessment.flag_deduction"), checks=checks.Config.from_settings(),
     schedule=list(settings.numbers("funds.disbursement_schedule")),
-    scale_ratio=settings.number("funds.scale_flag_ratio"),
+    scale_ratio=settings.number("funds.scale_flag_ratio"), severity=projects.Severity.from_settings(),
     employed_min_months=settings.integer("relocation.employed_min_months"),
     high_risk_probability=settings.number("risk.high_risk_probability"), weights=ranking.default_weights(),
-    unconfirmed=tuple(data.unconfirmed_settings()),
+    unconfirmed=tuple(settings.label(k) for k in data.unconfirmed_settings()),
     township=place or None, scores=score_table, predictions=predictions, notes=notes)
 place_name = data.county_name() + names.get(place, "")
-record = auth.export_recorder(zh["title"], f"{place_name} · {year}年度", int(len(inputs.villages)), False)
+scope_line = f"{place_name} · {year}年度"
+rows = int(len(inputs.villages))
 
 
 def _make(inputs: briefing.Inputs, record: Callable[[], None]) -> bytes:
@@ -75,7 +78,23 @@ def _make(inputs: briefing.Inputs, record: Callable[[], None]) -> bytes:
     return briefing.build(inputs).encode("utf-8")
 
 
-st.download_button(t["download"], partial(_make, inputs, record), file_name=re.sub(r"[\\/:*?\"<>| ]+", "_",
-                                                          EXPORT["file"].format(place=place_name, year=year)),
-                   mime="text/html", icon=":material/description:", type="primary", key="briefing_download",
-                   on_click="ignore")
+def _make_docx(inputs: briefing.Inputs, record: Callable[[], None]) -> bytes:
+    record()
+    return briefing_docx.build(inputs)
+
+
+def _file(pattern: str) -> str:
+    return re.sub(r"[\\/:*?\"<>| ]+", "_", pattern.format(place=place_name, year=year))
+
+
+html_button, docx_button, _ = st.columns([1, 1, 1])
+with html_button:
+    st.download_button(t["download"], partial(_make, inputs, auth.export_recorder(zh["title"], scope_line, rows, False)),
+                       file_name=_file(EXPORT["file"]), mime="text/html", icon=":material/description:",
+                       type="primary", key="briefing_download", on_click="ignore", width="stretch")
+with docx_button:
+    st.download_button(t["download_docx"],
+                       partial(_make_docx, inputs, auth.export_recorder(EXPORT["title_docx"], scope_line, rows, False)),
+                       file_name=_file(EXPORT["file_docx"]), icon=":material/article:", key="briefing_docx",
+                       mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                       on_click="ignore", width="stretch")

@@ -176,4 +176,7 @@ with tab_templates:
                        icon=":material/download:", on_click="ignore", key="data_admin_template",
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     st.markdown(f"**{t['columns']}**")
-    st.dataframe(templates.instructions(), hide_index=True, width="stretch", height=420)
+    guide = templates.instructions()
+    guide.columns = [t[k] for k in ("guide_table", "guide_zh", "guide_id", "guide_required", "guide_kind", "guide_unit",
+                                    "guide_allowed", "guide_doc")]
+    st.dataframe(guide, hide_index=True, width="stretch", height=420)

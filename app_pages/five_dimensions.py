@@ -15,7 +15,7 @@ from analytics.scoring import composite as scoring
 from analytics.scoring import views as score_views
 from analytics.views import five_dimensions as dimension_views
 from ui import charts, data, exports, filters, layout, maps, scores
-from ui.text import lang, pick
+from ui.text import lang, pick, value
 from ui.texts.five_dimensions import TEXT
 
 
@@ -33,7 +33,7 @@ def group_label(group: dimension_views.Group, names: dict[str, str], town_names:
     if group.kind == dimension_views.TOWN:
         return names[group.kind].format(name=town_names.get(group.key, group.key))
     if group.kind == dimension_views.TIER:
-        return names[group.kind].format(tier=group.key, year=year)
+        return names[group.kind].format(tier=value(group.key), year=year)
     if group.kind == dimension_views.VILLAGE:
         name = village_names.get(group.key, group.key)
         return name if short else names[group.kind].format(name=name)
@@ -86,12 +86,12 @@ if f.village:
                         t["rank_of"].format(rank=row["rank"], n=n) if pd.notna(row["rank"]) else "—",
                         t["rank_delta"].format(delta=int(rank_delta.iloc[0]))
                         if column == scoring.OVERALL and len(rank_delta) and rank_delta.notna().iloc[0] else None),
-            layout.Card(t["tier"], row["tier"] if isinstance(row["tier"], str) else "—"),
+            layout.Card(t["tier"], value(row["tier"]) if isinstance(row["tier"], str) else "—"),
         ]
 else:
     in_view = ranked[ranked["village_code"].isin(codes)]
     counts = in_view["tier"].value_counts()
-    items += [layout.Card(t["tier_count"].format(tier=name), layout.num(int(counts.get(name, 0))))
+    items += [layout.Card(t["tier_count"].format(tier=value(name)), layout.num(int(counts.get(name, 0))))
               for name in settings.texts("scoring.tier_names")]
 layout.cards(items, per_row=4)
 

@@ -20,7 +20,7 @@ from ui import (
     risk,
     scope,
 )
-from ui.text import pick
+from ui.text import pick, value
 from ui.texts.monitoring import TEXT
 
 
@@ -49,7 +49,7 @@ codes = scope.village_codes()
 scored = risk.high_risk(f.year, cutoff)
 k = risk.kpis(f.year, cutoff)
 layout.cards([
-    layout.Card(t["category"].format(category=c), layout.num(k.monitored_by_category[c]),
+    layout.Card(t["category"].format(category=value(c)), layout.num(k.monitored_by_category[c]),
                 t["people"].format(n=k.people_by_category[c]), delta_color="off",
                 help=t["category_help"].format(year=f.year, unresolved=k.unresolved))
     for c in MONITORING_CATEGORIES
@@ -76,10 +76,11 @@ else:
 
 st.subheader(t["types_title"])
 st.caption(t["identified_caption"])
+colours = {value(k): c for k, c in RISK_COLOURS.items()}  # one colour per risk type, in either language
 left, right = st.columns(2)
 with left:
-    trend = _identified_by_risk_type(scope.key())
-    fig = figures.stacked_by_year(trend, RISK_COLOURS)
+    trend = _identified_by_risk_type(scope.key()).rename(columns=value)
+    fig = figures.stacked_by_year(trend, colours)
     fig.update_layout(legend={"y": -0.25})
     charts.show(fig, height=400, title=t["identified_trend"])
 with right:
@@ -87,5 +88,5 @@ with right:
     if predicted.empty:
         st.info(t["no_high_risk"].format(cutoff=cutoff))
     else:
-        charts.show(figures.counts_by_type(predicted, RISK_COLOURS), height=400,
+        charts.show(figures.counts_by_type(predicted.rename(index=value), colours), height=400,
                     title=t["predicted_types"].format(cutoff=cutoff))

@@ -145,7 +145,8 @@ def funds(d: projector.Deck) -> None:
     shares = projects.industry_share(pool, rule)
     share = shares.set_index("year")["share"].get(year)
     schedule = list(settings.numbers("funds.disbursement_schedule"))
-    flagged = projects.flags(in_year, (year, 12), schedule, settings.number("funds.scale_flag_ratio"), history=pool)
+    flagged = projects.flags(in_year, (year, 12), schedule, settings.number("funds.scale_flag_ratio"),
+                             projects.Severity.from_settings(), history=pool)
     layout.cards([
         layout.Card(t["funds"], layout.with_unit(layout.num(total), t["u_wan"])),
         layout.Card(t["paid"], layout.with_unit(layout.num(paid), t["u_wan"]),

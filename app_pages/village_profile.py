@@ -144,7 +144,7 @@ except RiskDataError as error:
 count, top = village_profile.risk(scored, code, f.year, cutoff)
 st.metric(t["high_risk"], layout.num(count), help=t["high_risk_help"].format(next=f.year + 1, cutoff=cutoff))
 if not top.empty:
-    top = village_profile.risk_list(top, rows)
+    top = village_profile.risk_list(top, rows, lang())
     columns = ["household_id", "head_name", "household_size", "probability_pct", "drivers", "risk_types", "measures",
                "village_code"]
     st.markdown(f"**{t['top_risk'].format(n=len(top))}**")

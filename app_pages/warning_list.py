@@ -12,7 +12,7 @@ from analytics.followup import lists as visit_lists
 from analytics.risk.features import RiskDataError
 from analytics.views import warning
 from ui import auth, data, exports, filters, layout, risk, scope, tables
-from ui.text import pick
+from ui.text import lang, pick
 from ui.texts.warning_list import TEXT
 
 t = pick(TEXT)
@@ -47,7 +47,7 @@ if scored.empty:
 households = scope.households(f.year, columns=list(warning.HOUSEHOLD_COLUMNS),
                               where=(("household_id", "in", list(scored["household_id"])),)).set_index("household_id")
 shown = warning.visit_list(scored, households, data.table("townships"), data.table("villages"),
-                           {True: t["yes"], False: t["no"]})
+                           {True: t["yes"], False: t["no"]}, lang())
 if "outcome" in shown:
     st.caption(t["past_year"].format(year=f.year, next=f.year + 1))
 labels = {c: t[c] for c in ("rank", "township_name", "village_name", "probability", "rule_triggered", "drivers",

@@ -46,20 +46,9 @@ def _failed_prefix(language: str) -> str:
     return guard.TEXT[language]["failed"].split("{")[0][:8]
 
 
-# Pages whose English still shows Chinese categories (household types, project states, the five
-# dimensions, 领先/达标/滞后) or Chinese-only headers (audit log, data templates): issue 18 item 2,
-# left to the pages' owners. strict: the mark fails the run as soon as a page is fixed, to be removed.
-CHINESE_LEFT = {"monitoring", "projects", "allocation", "five_dimensions", "audit_log", "data_admin"}
-
-
 def _cases() -> list:
-    cases = []
-    for spec in PAGES:
-        for language in ("zh", "en"):
-            left = language == "en" and spec.path.split("/")[-1][:-3] in CHINESE_LEFT
-            marks = [pytest.mark.xfail(strict=True, reason="Chinese categories left in English")] if left else []
-            cases.append(pytest.param(spec.path, language, marks=marks, id=f"{spec.path}-{language}"))
-    return cases
+    return [pytest.param(spec.path, language, id=f"{spec.path}-{language}")
+            for spec in PAGES for language in ("zh", "en")]
 
 
 @pytest.mark.parametrize(("page", "language"), _cases())
@@ -77,4 +66,4 @@ def test_every_page_draws_in_both_languages(page, language, demo_tables):
             label = label.replace(name, "")
         if HAN.search(label):
             wrong.append(label)
-    assert not wrong, wrong
+    assert not wrong, " | ".join(wrong)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 
+import docx
 import openpyxl
 import pandas as pd
 import pytest
@@ -192,3 +193,11 @@ def test_briefing_download_is_the_html_file(downloads):
     assert name.startswith("岚溪县_") or name.startswith("岚溪县")
     page = payload.decode("utf-8")
     assert "七、乡镇考核排名" in page and "<script src" not in page
+
+
+def test_briefing_download_is_also_a_word_file(downloads):
+    open_page("app_pages/briefing.py")
+    name, payload = next((n, p) for n, p in downloads if n.endswith(".docx"))
+    assert name.startswith("岚溪县") and "汇报材料" in name
+    document = docx.Document(io.BytesIO(payload))
+    assert any(p.text == "七、乡镇考核排名" for p in document.paragraphs) and document.inline_shapes

@@ -10,6 +10,7 @@ from analytics.data.funds import IndustryRule
 from analytics.views import projects
 
 SCHEDULE = [0.05, 0.1, 0.2, 0.3, 0.45, 0.6, 0.65, 0.7, 0.8, 0.9, 1.0, 1.0]
+SEVERITY = projects.Severity(lag_points=(10, 25, 40), scale_ratios=(2.5, 4))
 
 
 @pytest.fixture(scope="module")
@@ -86,7 +87,7 @@ def test_flags_lag_and_scale():
         _project("ok", 2025, "990000000003", 10, 9, "实施中"),
         _project("reserve", 2026, "990000000003", 10, 0, "储备"),
     ])
-    flagged = projects.flags(rows[rows["year"] >= 2025], (2025, 9), SCHEDULE, 1.5, history=rows).set_index(
+    flagged = projects.flags(rows[rows["year"] >= 2025], (2025, 9), SCHEDULE, 1.5, SEVERITY, history=rows).set_index(
         "project_id")
     assert set(flagged.index) == {"big", "slow"}
     assert flagged.loc["big", "flag"] == projects.SCALE
@@ -95,10 +96,48 @@ def test_flags_lag_and_scale():
     assert flagged.loc["slow", "flag"] == projects.LAG
     assert flagged.loc["slow", "gap"] == pytest.approx(30.0)
     assert flagged.loc["slow", "shortfall_wan"] == pytest.approx(3.0)
-    assert list(flagged.index) == ["big", "slow"]  # largest amount at stake first
+    assert flagged.loc["big", "severity"] == "严重" and flagged.loc["slow", "severity"] == "较重"  # 4.0x; 30 points
+    assert list(flagged.index) == ["big", "slow"]  # most severe first
+
+
+def test_flagged_projects_rank_by_severity_then_amount_and_a_small_lag_is_not_flagged():
+    # September: 80% due. Gaps of 9.9 (tolerated), 10 (一般), 25 (较重), 40 (严重) points, on funds that make the
+    # smallest severe shortfall (1 万元) far below the minor one (100 万元): severity comes first.
+    rows = pd.DataFrame([
+        _project("tolerated", 2025, "990000000001", 1000, 701, "实施中"),
+        _project("minor", 2025, "990000000002", 1000, 700, "实施中"),
+        _project("moderate", 2025, "990000000003", 10, 5.5, "实施中"),
+        _project("severe", 2025, "990000000004", 2.5, 1, "实施中"),
+        _project("done", 2025, "990000000005", 10, 1, "已完工"),  # completed: not a disbursement lag
+    ])
+    flagged = projects.flags(rows, (2025, 9), SCHEDULE, 1.5, SEVERITY)
+    assert list(flagged["project_id"]) == ["severe", "moderate", "minor"]
+    assert list(flagged["severity"]) == ["严重", "较重", "一般"]
+    assert list(flagged["gap"]) == [40.0, 25.0, 10.0]
+
+
+def test_scale_severity_steps_up_at_its_ratios():
+    history = [_project(f"h{y}", y, "990000000001", 10, 10, "已完工") for y in (2022, 2023, 2024)]
+    for funds, level in ((15.1, "一般"), (25, "较重"), (39.9, "较重"), (40, "严重")):
+        rows = pd.DataFrame([*history, _project("p", 2025, "990000000001", funds, funds, "已完工")])
+        flagged = projects.flags(rows[rows["year"] == 2025], (2025, 12), SCHEDULE, 1.5, SEVERITY, history=rows)
+        assert list(flagged["severity"]) == [level], funds
+    rows = pd.DataFrame([*history, _project("p", 2025, "990000000001", 15, 15, "已完工")])  # exactly 1.5x: not above
+    assert projects.flags(rows[rows["year"] == 2025], (2025, 12), SCHEDULE, 1.5, SEVERITY, history=rows).empty
+
+
+def test_paid_share_reads_against_the_schedule_line_of_the_month():
+    # June: 60% due. 81% paid is ahead of the line, not red; 55% is within 10 points; 49.9% is well behind.
+    progress = pd.DataFrame({"paid_share": [81.0, 60.0, 55.0, 50.1, 49.9]})
+    expected = projects.expected_share(2025, (2025, 6), SCHEDULE) * 100
+    status = projects.schedule_status(progress, expected, 10)
+    assert list(status) == [projects.ON_SCHEDULE, projects.ON_SCHEDULE, projects.NEAR_SCHEDULE,
+                            projects.NEAR_SCHEDULE, projects.BEHIND_SCHEDULE]
+    december = projects.schedule_status(progress, projects.expected_share(2025, (2025, 12), SCHEDULE) * 100, 10)
+    assert december.iloc[0] == projects.BEHIND_SCHEDULE  # 81% at the year's end is 19 points short of 100%
 
 
 def test_usual_scale_needs_two_other_years():
     rows = pd.DataFrame([_project("x", 2024, "v", 5, 5, "已完工"), _project("y", 2025, "v", 50, 50, "已完工")])
     assert projects.usual_scale(rows)["usual_wan"].isna().all()
-    assert projects.flags(rows, (2025, 12), SCHEDULE, 1.5).empty
+    assert projects.flags(rows, (2025, 12), SCHEDULE, 1.5, SEVERITY).empty

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import streamlit as st
 
+from analytics.data.contract import VALUES_EN
+
 LANGUAGES = {"zh": "中文", "en": "English"}
 
 COMMON = {
@@ -69,3 +71,8 @@ def pick(texts: dict[str, dict[str, str]]) -> dict[str, str]:
 
 def common() -> dict[str, str]:
     return pick(COMMON)
+
+
+def value(category: str) -> str:
+    """A category value (household type, project status, tier, ...) in the current language."""
+    return VALUES_EN.get(category, category) if lang() == "en" else category

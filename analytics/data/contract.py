@@ -37,6 +37,35 @@ PROJECT_CATEGORIES = (
     "产业发展", "就业帮扶", "乡村建设", "公共服务", "易地搬迁后扶", "巩固三保障", "乡村治理", "其他",
 )
 PROJECT_STATUSES = ("储备", "实施中", "已完工")
+# English names of the category values above (and of the default tier names and baselines), declared
+# once for the English UI: pages show VALUES_EN.get(value, value), so a county's own value reads as is.
+VALUES_EN: dict[str, str] = {
+    "脱贫户": "Formerly poor", "一般农户": "Other household",
+    "脱贫不稳定户": "Unstable formerly poor", "边缘易致贫户": "Marginal, prone to poverty",
+    "突发严重困难户": "Sudden severe hardship",
+    "帮扶消除": "Removed with assistance", "自然消除": "Removed naturally",
+    "山区": "Mountain", "丘陵": "Hills", "平原": "Plain",
+    "因病": "Illness", "因残": "Disability", "因学": "Schooling", "因自然灾害": "Natural disaster",
+    "因意外事故": "Accident", "因缺劳动力": "Lack of labour", "因产业项目失败": "Failed business project",
+    "因务工就业不稳": "Unstable employment",
+    "产业发展": "Industry", "就业帮扶": "Employment", "乡村建设": "Village construction",
+    "公共服务": "Public services", "易地搬迁后扶": "Post-relocation support", "巩固三保障": "Three guarantees",
+    "乡村治理": "Governance", "其他": "Other",
+    "储备": "Reserve", "实施中": "Under way", "已完工": "Completed",
+    "领先": "Leading", "达标": "On track", "滞后": "Lagging",
+    "文盲或半文盲": "Illiterate or semi-literate", "小学": "Primary school", "初中": "Lower secondary",
+    "高中": "Upper secondary", "大专及以上": "College or above",
+    "产业帮扶": "Industry support", "金融帮扶": "Financial support", "公益岗位帮扶": "Public-welfare job",
+    "健康帮扶": "Health support", "义务教育保障": "Compulsory-education guarantee",
+    "其他教育帮扶": "Other education support", "综合保障": "Social protection", "住房安全保障": "Housing safety",
+    "饮水安全保障": "Drinking-water safety", "社会帮扶": "Social assistance", "搬迁": "Relocation",
+    "生产生活条件改善": "Better living conditions", "基础设施建设": "Infrastructure",
+    "经营性资产": "Productive assets", "公益性资产": "Public assets",
+    "严重": "Severe", "较重": "Moderate", "一般": "Minor",
+    "进度滞后": "Behind schedule", "超出本村常规规模": "Beyond the village's usual scale",
+    "达到序时进度": "On schedule", "略低于序时进度": "Slightly behind", "明显落后": "Well behind",
+    "上年分配格局等比例缩放": "Last year's split, scaled", "各村平均分配": "Equal per village", "因素法": "Factor method",
+}
 EDUCATION_LEVELS = ("文盲或半文盲", "小学", "初中", "高中", "大专及以上")
 GUARANTEE_COLUMNS = (
     "housing_safe", "drinking_water_safe", "compulsory_education_ok", "medical_insured_all",

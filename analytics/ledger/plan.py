@@ -31,7 +31,7 @@ RULES: dict[str, str] = {
     "water_gaps": "饮水安全问题清零:仍有饮水不安全的户即为红色",
     "education_gaps": "义务教育保障问题清零:仍有未保障的户即为红色",
     "medical_gaps": "基本医疗保险参保问题清零:仍有未全员参保的户即为红色",
-    "industry_share": "衔接资金用于产业发展的比例不低于 funds.industry_min_share",
+    "industry_share": "衔接资金用于产业发展的比例不低于系统设置中的产业发展资金占比下限",
     "funds_growth": "衔接资金总额不低于上一年度(财政投入逐年增长)",
 }
 LINK_KINDS = ("indicator", "reported", "rule")

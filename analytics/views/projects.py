@@ -7,9 +7,12 @@ township-wide project; either way its first 9 digits are the township.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
+from analytics import settings
 from analytics.data.contract import PROJECT_CATEGORIES, PROJECT_STATUSES, township_of
 from analytics.data.funds import IndustryRule
 
@@ -30,6 +33,7 @@ ASSET_CLASSES: dict[str, str] = {
 }
 LAG = "进度滞后"
 SCALE = "超出本村常规规模"
+ON_SCHEDULE, NEAR_SCHEDULE, BEHIND_SCHEDULE = "达到序时进度", "略低于序时进度", "明显落后"
 
 
 def with_places(projects: pd.DataFrame, villages: pd.DataFrame, townships: pd.DataFrame) -> pd.DataFrame:
@@ -112,34 +116,75 @@ def usual_scale(projects: pd.DataFrame) -> pd.DataFrame:
     return out.rename(columns={"level_1": "year"})
 
 
-def flags(projects: pd.DataFrame, as_of: tuple[int, int], schedule: list[float], scale_ratio: float,
-          history: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Projects an inspector should look at, each with its reasons (Chinese) in `flag`, largest
-    amount at stake first.
+SEVERITIES = ("严重", "较重", "一般")  # most severe first
 
-    - 进度滞后: under way (实施中) and paid share below what the disbursement schedule expects
-      by the as-of month; `gap` is the shortfall in percentage points, `shortfall_wan` in 万元.
+
+@dataclass(frozen=True)
+class Severity:
+    """Where a flagged project's severity steps up. `lag_points`: the three gaps (percentage
+    points behind the schedule line) from which a project under way is 一般, 较重, 严重; a smaller
+    gap is within tolerance and not flagged. `scale_ratios`: the two multiples of its place's
+    usual yearly funds from which a project above the usual scale is 较重, 严重."""
+
+    lag_points: tuple[float, ...]
+    scale_ratios: tuple[float, ...]
+
+    @classmethod
+    def from_settings(cls) -> Severity:
+        return cls(tuple(settings.numbers("funds.lag_severity_points")),
+                   tuple(settings.numbers("funds.scale_severity_ratios")))
+
+    def lag_level(self, gap: pd.Series) -> pd.Series:
+        """0 (not flagged) to 3 (严重) per gap in percentage points."""
+        return sum((gap >= p).astype(int) for p in self.lag_points)
+
+    def scale_level(self, ratio: pd.Series, flagged: pd.Series) -> pd.Series:
+        """1 (一般) to 3 (严重) per flagged ratio to the usual scale, 0 where not flagged."""
+        return (1 + sum((ratio >= r).astype(int) for r in self.scale_ratios)).where(flagged, 0)
+
+
+def flags(projects: pd.DataFrame, as_of: tuple[int, int], schedule: list[float], scale_ratio: float,
+          severity: Severity, history: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Projects an inspector should look at, most severe first (then the largest amount at
+    stake), each with its reasons (Chinese) in `flag` and its level in `severity` (SEVERITIES).
+
+    - 进度滞后: under way (实施中) and paid share behind the schedule line (what
+      `schedule` expects by the as-of month) by at least the first of `severity.lag_points`;
+      `gap` is that distance in percentage points, `shortfall_wan` in 万元.
     - 超出本村常规规模: funds above `scale_ratio` times the usual yearly funds of its place;
       `excess_wan` is the part above the usual scale.
-    `history` holds every year's projects of the same places (default: `projects`), so the usual
-    scale of a year is judged against the other years.
+    A project's severity is the higher of its two flags' levels (`Severity`). `history` holds
+    every year's projects of the same places (default: `projects`), so the usual scale of a year
+    is judged against the other years.
     """
     usual = usual_scale(projects if history is None else history)
     out = projects.merge(usual, on=["village_code", "year"], how="left")
     expected = out["year"].map(lambda y: expected_share(int(y), as_of, schedule)) * 100
     paid = (out["disbursed_wan"] / out["funds_wan"] * 100).where(out["funds_wan"] > 0, 100.0)
-    lag = out["status"].eq("实施中") & (paid < expected)
+    behind = (expected - paid).where(out["status"].eq("实施中"), 0.0)
+    lag_level = severity.lag_level(behind.round(1))
+    lag = lag_level > 0
+    ratio = out["funds_wan"] / out["usual_wan"]
     scale = out["usual_wan"].notna() & (out["funds_wan"] > scale_ratio * out["usual_wan"])
+    level = np.maximum(lag_level, severity.scale_level(ratio, scale))
     out["expected_share"] = expected.round(1)
-    out["gap"] = (expected - paid).where(lag).round(1)
+    out["gap"] = behind.where(lag).round(1)
     out["shortfall_wan"] = (out["funds_wan"] * out["gap"] / 100).round(1)
-    out["scale_ratio"] = (out["funds_wan"] / out["usual_wan"]).where(scale).round(1)
+    out["scale_ratio"] = ratio.where(scale).round(1)
     out["excess_wan"] = (out["funds_wan"] - out["usual_wan"]).where(scale).round(1)
     out["flag"] = ["、".join(name for name, hit in ((LAG, a), (SCALE, b)) if hit) for a, b in zip(lag, scale)]
-    out = out[lag | scale]
-    stake = out[["shortfall_wan", "excess_wan"]].max(axis=1)
-    return out.assign(_stake=stake).sort_values(["_stake", "project_id"], ascending=[False, True]).drop(
-        columns="_stake").reset_index(drop=True)
+    out["severity"] = [SEVERITIES[3 - v] if v else "" for v in level]
+    out = out.assign(_level=level, _stake=out[["shortfall_wan", "excess_wan"]].max(axis=1))[lag | scale]
+    return out.sort_values(["_level", "_stake", "project_id"], ascending=[False, False, True]).drop(
+        columns=["_level", "_stake"]).reset_index(drop=True)
+
+
+def schedule_status(progress: pd.DataFrame, expected: float, tolerance: float) -> pd.Series:
+    """Each row's paid share (%) against the schedule line `expected` (%): 达到序时进度 at or
+    above it, 略低于序时进度 within `tolerance` points below, 明显落后 further below."""
+    gap = expected - progress["paid_share"]
+    return pd.Series(np.select([gap <= 0, gap < tolerance], [ON_SCHEDULE, NEAR_SCHEDULE], BEHIND_SCHEDULE),
+                     index=progress.index)
 
 
 def funds_by_status(projects: pd.DataFrame) -> pd.DataFrame:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from analytics.data.contract import DIMENSIONS, GUARANTEE_COLUMNS, MONITORING_CATEGORIES
-from analytics.risk.explain import driver_texts
+from analytics.risk.phrasing import sentences
 from analytics.scoring.composite import OVERALL
 
 
@@ -113,11 +113,11 @@ def risk(scored: pd.DataFrame, village: str, year: int, cutoff: float, top: int 
     return len(high), mine.sort_values("probability", ascending=False).head(top).reset_index(drop=True)
 
 
-def risk_list(top: pd.DataFrame, households: pd.DataFrame) -> pd.DataFrame:
+def risk_list(top: pd.DataFrame, households: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
     """The most likely households of `risk` with head, size, probability in percent and the
-    drivers in words, for the list a village visit starts from."""
+    drivers as sentences (in `lang`), for the list a village visit starts from."""
     heads = households.set_index("household_id")[["head_name", "head_id_number", "household_size"]]
     out = top.join(heads, on="household_id")
-    out["drivers"] = driver_texts(out)
+    out["drivers"] = sentences(out, lang)
     out["probability_pct"] = out["probability"] * 100
     return out

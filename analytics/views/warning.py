@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analytics.risk import explain as risk_explain
+from analytics.risk.phrasing import sentences
 
 HOUSEHOLD_COLUMNS = ("household_id", "head_name", "head_id_number", "household_type", "per_capita_net_income",
                      "labor_count", "household_size")
 
 
 def visit_list(scored: pd.DataFrame, households: pd.DataFrame, townships: pd.DataFrame, villages: pd.DataFrame,
-               words: dict[bool, str]) -> pd.DataFrame:
+               words: dict[bool, str], lang: str = "zh") -> pd.DataFrame:
     """One row per scored household in the order given: rank, head, place, probability in
-    percent, drivers, risk types, measures, whether a rule triggered (in `words`), then the
+    percent, drivers as sentences (in `lang`), risk types, measures, whether a rule triggered (in `words`), then the
     household's facts; with `outcome` when every household's label is known (a past year).
 
     `households` holds HOUSEHOLD_COLUMNS, indexed by household_id, for every scored household."""
@@ -24,7 +24,7 @@ def visit_list(scored: pd.DataFrame, households: pd.DataFrame, townships: pd.Dat
         "township_name": scored["township_code"].map(townships.set_index("township_code")["township_name"]).to_numpy(),
         "village_name": scored["village_code"].map(villages.set_index("village_code")["village_name"]).to_numpy(),
         "probability": (scored["probability"] * 100).round(1).to_numpy(),
-        "drivers": risk_explain.driver_texts(scored),
+        "drivers": sentences(scored, lang),
         "risk_types": scored["risk_types"].to_numpy(),
         "measures": scored["measures"].to_numpy(),
         "rule_triggered": [words[bool(v)] for v in scored["rule_triggered"]],

@@ -114,7 +114,7 @@ def test_township_desk_at_phone_width(visit, demo_tables):
 def test_briefing_opens_offline_with_its_charts(visit, browser, demo_tables, tmp_path):
     v = visit("/briefing", 1920, 1080)
     with v.page.expect_download(timeout=180_000) as download:
-        v.page.get_by_role("button", name="生成并下载汇报材料").click()
+        v.page.get_by_role("button", name="下载网页版(HTML)").click()
     path = tmp_path / "briefing.html"
     download.value.save_as(path)
     source = path.read_text(encoding="utf-8")

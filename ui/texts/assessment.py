@@ -3,7 +3,7 @@
 TEXT = {
     "zh": {
         "title": "乡镇考核",
-        "lead": "各项均为 0-100 的绝对值(不是名次),乘以权重相加即总分;权重取自设置 assessment.weights,可在下方临时调整。",
+        "lead": "各项均为 0-100 的绝对值(不是名次),乘以权重相加即总分;权重取自“系统设置”中的乡镇考核权重,可在下方临时调整。",
         "weights": "权重(临时调整只影响本页,不改设置文件)",
         "normalised": "归一后的权重:{weights}",
         "bad_weights": "权重设置有误:{error}",
@@ -22,7 +22,7 @@ TEXT = {
         "deduction": "扣分",
         "industry_base_wan": "计入占比的资金(万元)",
         "deductions_title": "风险消除扣分明细",
-        "deductions_caption": "每一户被数据核查标记的消除扣 {points:g} 分(设置 assessment.flag_deduction),"
+        "deductions_caption": "每一户被数据核查标记的消除扣 {points:g} 分(“系统设置”中的风险消除扣分),"
                               "一户同时触发多条规则只扣一次;无劳动力兜底户不计入消除率的分母。",
         "rule": "核查规则",
         "households": "户数",
@@ -55,7 +55,7 @@ TEXT = {
     "en": {
         "title": "Township assessment",
         "lead": ("Every component is an absolute 0-100 measure (not a rank); weighted and summed they give the "
-                 "total. Weights come from the settings (assessment.weights) and can be tried out below."),
+                 "total. Weights come from the township assessment weights in System settings and can be tried out below."),
         "weights": "Weights (changes here apply to this page only, not to the settings file)",
         "normalised": "Normalised weights: {weights}",
         "bad_weights": "Invalid weights: {error}",
@@ -75,7 +75,7 @@ TEXT = {
         "industry_base_wan": "Funds counted in the share (10k yuan)",
         "deductions_title": "Deductions from risk elimination",
         "deductions_caption": "Each elimination the policy checks flag takes {points:g} points off "
-                              "(assessment.flag_deduction), once per household; social-protection households "
+                              "(set in System settings), once per household; social-protection households "
                               "without labour leave the denominator.",
         "rule": "Check",
         "households": "Households",

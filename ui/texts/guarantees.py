@@ -9,7 +9,7 @@ TEXT = {
         "resolved": "当年已解决(户)",
         "long": "连续两年及以上未解决(户)",
         "long_help": "连续两年或更长时间都有未保障项的农户,应优先督办",
-        "no_food": "数据约定中没有“吃穿”两不愁字段;此页统计住房、饮水、义务教育、基本医疗参保四项。",
+        "no_food": "本页统计住房安全、义务教育、基本医疗参保和饮水安全四项;“两不愁”(吃、穿)在入户走访时核实,不在本页统计。",
         "trend_title": "动态清零进度(户)",
         "flow_title": "新发现、延续与解决(户)",
         "carried": "上年延续",
@@ -38,8 +38,8 @@ TEXT = {
         "resolved": "Resolved this year",
         "long": "Unresolved 2+ years in a row",
         "long_help": "Households with a gap for two or more consecutive years: follow up first",
-        "no_food": "The data contract has no food or clothing field; this page counts housing, water, "
-                   "compulsory education and medical insurance.",
+        "no_food": "This page counts safe housing, compulsory schooling, basic medical insurance and safe water; "
+                   "food and clothing are checked on household visits and are not counted here.",
         "trend_title": "Road to zero (households)",
         "flow_title": "New, carried over and resolved (households)",
         "carried": "Carried over",

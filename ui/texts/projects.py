@@ -12,7 +12,8 @@ TEXT = {
         "assets": "形成资产(万元)",
         "assets_help": "当年已完工项目中经营性资产与公益性资产的投入资金",
         "flagged": "需关注项目(个)",
-        "flagged_help": "支付进度落后于进度要求,或资金超出所在村常规规模",
+        "flagged_help": "支付进度落后于序时进度 {lag:g} 个百分点以上,或资金超出所在村常规规模",
+        "serious": "其中严重 {n:,} 个",
         "library_title": "项目库",
         "library_years": "各年度项目资金(万元,按状态)",
         "library_table": "{year} 年项目库(万元)",
@@ -21,6 +22,9 @@ TEXT = {
         "total": "合计",
         "progress_title": "支付进度",
         "progress_chart": "分{level}支付进度(%)",
+        "and": "、",
+        "schedule_caption": ("虚线为 {month} 月末的序时进度 {expected}。绿色:达到序时进度;橙色:落后不到 {lag:g} 个百分点;"
+                             "红色:落后 {lag:g} 个百分点及以上。"),
         "town": "乡镇",
         "village": "村",
         "progress_projects": "{year} 年项目支付进度(实施中与已完工,按支付进度从低到高)",
@@ -35,8 +39,11 @@ TEXT = {
         "flags_title": "监督检查:需关注的项目",
         "as_of": "进度截至",
         "month": "{year} 年 {month} 月末",
-        "flags_caption": ("共 {n:,} 个;“进度滞后”= 实施中项目的支付进度低于截至月份的进度要求({expected});"
-                          "“超出本村常规规模”= 资金超过所在村其他年份年度资金中位数的 {ratio:g} 倍。按涉及金额从大到小排列。"),
+        "flags_caption": ("共 {n:,} 个,严重的排在前面,同一级别按涉及金额从大到小。“进度滞后”= 实施中项目的支付进度"
+                          "比序时进度({expected})落后 {lag} 个百分点及以上,依次为一般、较重、严重;"
+                          "“超出本村常规规模”= 资金超过所在村其他年份年度资金中位数的 {ratio:g} 倍,"
+                          "达到 {scale} 倍依次为较重、严重。"),
+        "severity": "严重程度",
         "no_flags": "当前范围内没有需关注的项目。",
         "flag": "关注原因",
         "expected_share": "应支付进度(%)",
@@ -58,7 +65,8 @@ TEXT = {
         "assets": "Assets formed (10k yuan)",
         "assets_help": "Funds of projects completed this year that formed productive or public assets",
         "flagged": "Projects to check",
-        "flagged_help": "Paid share behind the schedule, or funds beyond the village's usual scale",
+        "flagged_help": "Paid share {lag:g} points or more behind the schedule line, or funds beyond the village's usual scale",
+        "serious": "{n:,} severe",
         "library_title": "Project pool",
         "library_years": "Funds per year by status (10k yuan)",
         "library_table": "Project pool {year} (10k yuan)",
@@ -67,12 +75,15 @@ TEXT = {
         "total": "Total",
         "progress_title": "Disbursement",
         "progress_chart": "Paid share by {level} (%)",
+        "and": ", ",
+        "schedule_caption": ("The dashed line is the schedule at the end of month {month}: {expected}. Green: on "
+                             "schedule; orange: less than {lag:g} points behind; red: {lag:g} points or more behind."),
         "town": "township",
         "village": "village",
         "progress_projects": "Projects of {year} (under way and completed, least paid first)",
         "paid_share_col": "Paid (%)",
         "industry_title": "Industry share",
-        "industry_chart": "Industry share of funds per year (%) and the minimum",
+        "industry_chart": "Industry share per year (%)",
         "share_series": "Industry share",
         "rule_series": "Minimum",
         "target_series": "Aim",
@@ -81,9 +92,11 @@ TEXT = {
         "flags_title": "Inspection: projects to check",
         "as_of": "Progress as of",
         "month": "end of {month}/{year}",
-        "flags_caption": ("{n:,} projects. Behind schedule = under way and paid less than the schedule expects "
-                          "by then ({expected}); beyond usual scale = funds above {ratio:g} x the median yearly "
-                          "funds of its village in other years. Largest amount at stake first."),
+        "flags_caption": ("{n:,} projects, the most severe first, then the largest amount at stake. Behind schedule = "
+                          "under way and paid {lag} points or more below the schedule line ({expected}): minor, "
+                          "moderate, severe; beyond usual scale = funds above {ratio:g} x the median yearly funds of "
+                          "its village in other years, moderate and severe from {scale} x."),
+        "severity": "Severity",
         "no_flags": "No project in this scope needs checking.",
         "flag": "Reason",
         "expected_share": "Expected paid (%)",

@@ -6,7 +6,7 @@ TEXT = {
         "lead": ("按模型预测的 {next} 年返贫概率从高到低排列,均为目前不在未消除风险监测中的农户。"
                  "概率不是认定结论:请入户核实,符合条件的按程序纳入监测。"),
         "show": "显示",
-        "workload": "工作量前 {share:.0%}",
+        "workload": "走访名单(前 {share:.0%})",
         "high": "高风险(≥{cutoff:.0%})",
         "all": "全部",
         "caption": "共 {n:,} 户(范围内农户 {total:,} 户)。个人信息已脱敏。",
@@ -32,7 +32,7 @@ TEXT = {
         "lead": ("Households not under unresolved monitoring, by predicted probability of relapse in {next}. "
                  "A probability is not a finding: visit, check, and identify by the usual procedure."),
         "show": "Show",
-        "workload": "Top {share:.0%} (workload)",
+        "workload": "Visit list (top {share:.0%})",
         "high": "High risk (≥{cutoff:.0%})",
         "all": "All",
         "caption": "{n:,} households ({total:,} in scope). Personal data masked.",
