@@ -60,7 +60,8 @@ layout.cards([
 st.subheader(t["library_title"])
 left, right = st.columns(2)
 with left:
-    charts.show(figures.stacked_by_year(projects.funds_by_status(pool)), height=320, title=t["library_years"])
+    charts.show(figures.stacked_by_year(projects.funds_by_status(pool), scale=figures.WAN), height=320,
+                title=t["library_years"])
     reserve = pool[pool["status"] == "储备"]
     if not reserve.empty:
         st.caption(t["reserve"].format(n=len(reserve), funds=layout.num(float(reserve["funds_wan"].sum()), digits=1)))
@@ -85,7 +86,7 @@ with right:
     active = year[year["status"] != "储备"].sort_values("paid_share")
     shown = active[["project_id", "township_name", "village_name", "project_name", "category", "status",
                     "funds_wan", "disbursed_wan", "paid_share", "village_code"]]
-    tables.show(shown, {"paid_share": t["paid_share_col"]}, height=360, formats={"paid_share": "%.1f"})
+    tables.show(shown, {"paid_share": t["paid_share_col"]}, formats={"paid_share": "%.1f"})
     exports.download(shown, EXPORT["export_progress"], scope.label(), key="projects_progress_xlsx",
                      headers={"paid_share": zh["paid_share_col"]})
 
@@ -98,7 +99,8 @@ with left:
     st.caption(rule.describe())
 with right:
     st.subheader(t["assets_title"])
-    charts.show(figures.stacked_by_year(projects.assets_by_class(assets)), height=320, title=t["assets_chart"])
+    charts.show(figures.stacked_by_year(projects.assets_by_class(assets), scale=figures.WAN), height=320,
+                title=t["assets_chart"])
 
 st.subheader(t["flags_title"])
 st.select_slider(t["as_of"], options=list(range(1, 13)), value=as_of_month, key="projects_as_of",
@@ -113,6 +115,6 @@ else:
                "excess_wan", "village_code"]
     flag_labels = {c: t[c] for c in ("flag", "expected_share", "gap", "shortfall_wan", "usual_wan", "scale_ratio",
                                      "excess_wan")}
-    tables.show(flagged[columns], flag_labels, height=380)
+    tables.show(flagged[columns], flag_labels)
     exports.download(flagged[columns], EXPORT["export_flags"], scope.label(), key="projects_flags_xlsx",
                      headers={c: zh[c] for c in flag_labels})

@@ -93,7 +93,7 @@ for tab, frame, (_, export_key, own_labels) in zip(tabs, lists, TABS):
             st.success(t["empty"])
         else:
             labels = {c: t[key] for c, key in own_labels.items()}
-            tables.show(frame, labels, height=min(420, 36 * len(frame) + 40), formats={"probability_pct": "%.1f"})
+            tables.show(frame, labels, formats={"probability_pct": "%.1f"})
             exports.download(frame, EXPORT[export_key], scope.label(), key=f"township_{export_key}_xlsx",
                              headers={c: zh[key] for c, key in own_labels.items()})
 auth.audit_views([(EXPORT[key], len(frame)) for frame, (_, key, _) in zip(lists, TABS) if frame is not None and len(frame)],

@@ -5,21 +5,40 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import streamlit as st
 
-from analytics.reports.palette import COLOURS, FONT
+from analytics.reports.palette import COLORWAY, FONT, GRID, WHITE
 
 CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
+SMALLEST = 16  # px: no chart text smaller, on screen or on the projector
+
+
+def legible(fig: go.Figure, smallest: int = SMALLEST) -> go.Figure:
+    """Raise every font a figure sets below `smallest` (cell labels of the 底线 board, radar
+    ticks) to it: the back of a meeting room reads nothing smaller."""
+    def lift(font: object) -> None:
+        if font is not None and font.size is not None and font.size < smallest:
+            font.size = smallest
+
+    for trace in fig.data:
+        for attr in ("textfont", "insidetextfont", "outsidetextfont"):
+            lift(getattr(trace, attr, None))
+    fig.for_each_xaxis(lambda a: lift(a.tickfont))
+    fig.for_each_yaxis(lambda a: lift(a.tickfont))
+    fig.for_each_polar(lambda p: (lift(p.radialaxis.tickfont), lift(p.angularaxis.tickfont)))
+    lift(fig.layout.legend.font)
+    lift(fig.layout.title.font)
+    return fig
 
 
 def style(fig: go.Figure, height: int = 360, title: str | None = None) -> go.Figure:
     fig.update_layout(
-        height=height, title=title, font={"family": FONT, "size": 16},
+        height=height, title=title, font={"family": FONT, "size": SMALLEST},
         margin={"l": 10, "r": 10, "t": 50 if title else 10, "b": 10},
-        legend={"orientation": "h", "y": -0.2, "x": 0}, colorway=COLOURS,
-        plot_bgcolor="white", paper_bgcolor="white",
+        legend={"orientation": "h", "y": -0.2, "x": 0}, colorway=COLORWAY,
+        plot_bgcolor=WHITE, paper_bgcolor=WHITE,
     )
-    fig.update_xaxes(showgrid=False)
-    fig.update_yaxes(gridcolor="#e6e6e6")
-    return fig
+    fig.update_xaxes(showgrid=False, exponentformat="none", separatethousands=True)  # never 10k or 1.5M
+    fig.update_yaxes(gridcolor=GRID, exponentformat="none", separatethousands=True)
+    return legible(fig)
 
 
 def show(fig: go.Figure, height: int = 360, title: str | None = None) -> None:
