@@ -35,7 +35,7 @@ def test_numbers_as_chinese_reports_write_them():
 def test_no_chart_text_below_sixteen_pixels():
     fig = charts.style(go.Figure(go.Heatmap(z=[[1]], text=[["3"]], texttemplate="%{text}", textfont={"size": 12})))
     assert fig.data[0].textfont.size == charts.SMALLEST == 16
-    assert fig.layout.xaxis.exponentformat == "none" and fig.layout.yaxis.separatethousands
+    assert fig.layout.xaxis.exponentformat == fig.layout.yaxis.exponentformat == "none"
 
 
 def test_table_formats_get_thousands_separators():

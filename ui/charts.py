@@ -5,7 +5,7 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import streamlit as st
 
-from analytics.reports.palette import COLORWAY, FONT, GRID, WHITE
+from analytics.reports.palette import COLORWAY, FONT, GRID, INK, WHITE
 
 CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
 SMALLEST = 16  # px: no chart text smaller, on screen or on the projector
@@ -31,15 +31,18 @@ def legible(fig: go.Figure, smallest: int = SMALLEST) -> go.Figure:
 
 def style(fig: go.Figure, height: int = 360, title: str | None = None) -> go.Figure:
     fig.update_layout(
-        height=height, title=title, font={"family": FONT, "size": SMALLEST},
+        height=height, title={"text": title, "x": 0, "font": {"size": SMALLEST + 2}} if title else None,
+        font={"family": FONT, "size": SMALLEST, "color": INK},
         margin={"l": 10, "r": 10, "t": 50 if title else 10, "b": 10},
-        legend={"orientation": "h", "y": -0.2, "x": 0}, colorway=COLORWAY,
+        legend={"orientation": "h", "yref": "container", "yanchor": "bottom", "y": 0, "x": 0}, colorway=COLORWAY,
         plot_bgcolor=WHITE, paper_bgcolor=WHITE,
     )
-    fig.update_xaxes(showgrid=False, exponentformat="none", separatethousands=True)  # never 10k or 1.5M
-    fig.update_yaxes(gridcolor=GRID, exponentformat="none", separatethousands=True)
+    ticks = {"size": SMALLEST, "color": INK}
+    fig.update_xaxes(showgrid=False, exponentformat="none", tickfont=ticks, automargin=True)  # never 10k or 1.5M:
+    fig.update_yaxes(gridcolor=GRID, exponentformat="none", tickfont=ticks, automargin=True)  # figures.cn_axis: 万, 亿
     return legible(fig)
 
 
 def show(fig: go.Figure, height: int = 360, title: str | None = None) -> None:
-    st.plotly_chart(style(fig, height, title), config=CONFIG, width="stretch")
+    # theme=None: Streamlit's chart theme would shrink the tick labels to 12 px, below what a projector needs
+    st.plotly_chart(style(fig, height, title), config=CONFIG, width="stretch", theme=None)

@@ -29,6 +29,7 @@ TEXT = {
            "exit": "Exit projector mode"},
 }
 
+SHORT = 740  # px: a window this tall or less (a 1280x720 projector) gets the compact cards
 CSS = f"""
 <style>
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], header[data-testid="stHeader"],
@@ -53,6 +54,10 @@ h2, h3 {{ color: {BLACK} !important; font-size: clamp(1.3rem, 1.8vw, 2.2rem) !im
      font-weight: 600 !important; }}
 [data-testid="stMetricDelta"], [data-testid="stMetricDelta"] * {{ font-size: clamp(0.95rem, 1.2vw, 1.5rem) !important; }}
 [data-testid="stVerticalBlock"] {{ gap: 0.45rem !important; }}
+@media (max-height: {SHORT}px) {{  /* a 1280x720 projector: smaller cards, so the charts below them stay */
+  [data-testid="stMetric"] {{ padding: 0.25rem 0.8rem !important; }}
+  [data-testid="stMetricValue"], [data-testid="stMetricValue"] * {{ font-size: clamp(1.6rem, 2.6vw, 3.2rem) !important; }}
+}}
 .st-key-projector_exit {{ position: fixed; top: 0.4rem; right: 0.8rem; z-index: 1000; width: auto !important; }}
 </style>
 """
@@ -143,7 +148,10 @@ class Screen:
 
     def cards_height(self, rows: int = 1) -> int:
         """Height of `rows` rows of metric cards, with the gaps between them and below."""
-        row = (80 + 0.0703 * self.width) if self.presenting else (112 + 0.02 * self.width)
+        if self.presenting and self.height <= SHORT:  # the smaller cards of the CSS's max-height rule
+            row = 82 + 0.052 * self.width
+        else:
+            row = (80 + 0.0703 * self.width) if self.presenting else (112 + 0.02 * self.width)
         return int(rows * (row + 7))
 
     def chart(self, fig: go.Figure, height: int, title: str | None, key: str) -> None:
@@ -152,8 +160,8 @@ class Screen:
         fig = charts.style(fig, height, title)
         fig.update_layout(font={"family": charts.FONT, "size": font, "color": INK},
                           title={"x": 0, "xanchor": "left", "font": {"size": font + 2, "color": BLACK}},
-                          legend={"orientation": "h", "yanchor": "top", "y": -0.16, "x": 0,
-                                  "font": {"size": font - 1}},
+                          legend={"orientation": "h", "yref": "container", "yanchor": "bottom", "y": 0, "x": 0,
+                                  "font": {"size": font - 1}},  # below the tick labels, never over them
                           margin={"l": 10, "r": 30, "t": font * 3 if title else 10, "b": 10})
         fig.update_xaxes(tickfont={"size": font - 2, "color": INK}, automargin=True)
         fig.update_yaxes(tickfont={"size": font - 2, "color": INK}, gridcolor=RULE, automargin=True)

@@ -109,7 +109,7 @@ def income_vs_line(trend: pd.DataFrame, names: dict[str, str] | None = None) -> 
     names = {"poor_income": "脱贫户人均纯收入", "line": "监测收入标准", **(names or {})}
     fig = go.Figure([
         go.Scatter(x=trend["year"], y=trend["poor_income"], name=names["poor_income"], mode="lines+markers+text",
-                   text=[f"{v:,.0f}" for v in trend["poor_income"]], textposition="top center",
+                   text=[f"{v:,.0f}" for v in trend["poor_income"]], textposition="top center", cliponaxis=False,
                    line={"width": 4, "color": COLOURS[1]}),
         go.Scatter(x=trend["year"], y=trend["line"], name=names["line"], mode="lines",
                    line={"dash": "dash", "color": COLOURS[0], "width": 3}),
@@ -347,7 +347,8 @@ def paid_share_bars(progress: pd.DataFrame, name_column: str) -> go.Figure:
     """Paid share (%) per place as labelled horizontal bars, first row on top."""
     ordered = progress.iloc[::-1]
     fig = go.Figure(go.Bar(y=ordered[name_column], x=ordered["paid_share"], orientation="h",
-                           text=ordered["paid_share"].round(1), textposition="outside"))
+                           text=[f"{v:.1f}%" for v in ordered["paid_share"]], textposition="outside", cliponaxis=False,
+                           marker_color=COLOURS[1]))
     fig.update_xaxes(range=[0, 110])
     return fig
 
