@@ -13,6 +13,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from analytics.data.contract import GUARANTEE_COLUMNS
+from analytics.data.formats import M0_FORMAT
 from analytics.data.funds import IndustryRule
 from analytics.reports.palette import (
     BAD,
@@ -31,6 +32,7 @@ from analytics.reports.palette import (
 from analytics.views.guarantees import ANY, GAP_LABELS
 
 WAN = 1e4  # the scale of a 万元 axis: yuan per unit of the data
+M0_TICKS = f".{M0_FORMAT.digits}f"  # plotly's spelling of formats.M0_FORMAT
 
 
 def cn_number(value: float) -> str:
@@ -445,20 +447,25 @@ def poverty_contributions(labels: list[str], shares: list[float]) -> go.Figure:
 
 
 def poverty_trend(years: list[int], rows: list[dict]) -> go.Figure:
-    """H, A and M0 × 100 (percent) per year."""
-    fig = go.Figure([go.Scatter(x=years, y=[r[key] * 100 for r in rows], name=name, mode="lines+markers")
-                     for key, name in (("H", "H"), ("A", "A"), ("M0", "M0 × 100"))])
+    """H and A (percent, left axis) and M0 (the index, 0.000, right axis) per year: M0 reads
+    the same here as on the cards, tables and map (formats.M0_FORMAT)."""
+    fig = go.Figure([go.Scatter(x=years, y=[r[key] * 100 for r in rows], name=key, mode="lines+markers")
+                     for key in ("H", "A")])
+    fig.add_scatter(x=years, y=[r["M0"] for r in rows], name="M0", mode="lines+markers", yaxis="y2",
+                    line={"dash": "dash", "width": 3})
+    fig.update_layout(yaxis2={"overlaying": "y", "side": "right", "rangemode": "tozero", "showgrid": False,
+                              "tickformat": M0_TICKS})
     fig.update_xaxes(dtick=1)
     fig.update_yaxes(rangemode="tozero", ticksuffix="%")
     return fig
 
 
 def poverty_by_area(areas: pd.DataFrame, labels: dict[str, str]) -> go.Figure:
-    """Each area's M0 (percent) split by the dimensions' contributions, first area on top."""
+    """Each area's M0 (the index, as everywhere) split by the dimensions' contributions, first area on top."""
     ordered = areas.iloc[::-1]
-    fig = go.Figure([go.Bar(y=ordered["name"], x=ordered["M0"] * ordered[f"contribution_{d}"] * 100, name=label,
+    fig = go.Figure([go.Bar(y=ordered["name"], x=ordered["M0"] * ordered[f"contribution_{d}"], name=label,
                             orientation="h") for d, label in labels.items()])
     fig.update_layout(barmode="stack")
-    fig.update_xaxes(ticksuffix="%")
+    fig.update_xaxes(tickformat=M0_TICKS)
     fig.update_yaxes(type="category", dtick=1)
     return fig
