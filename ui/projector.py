@@ -139,6 +139,8 @@ class Screen:
         """Height left for the slide body: the window less the control bar, title, banner and
         scope line (beside the sidebar the page may scroll, so never less than 540)."""
         header = (135 + 0.045 * self.width) if self.presenting else (300 + 0.02 * self.width)
+        if self.presenting and self.height <= SHORT:  # measured at 1280x720: the fit leaves 16 px to spare there
+            header -= 16
         return max(int(self.height - header - 16), 320 if self.presenting else 540)
 
     @property
@@ -162,7 +164,7 @@ class Screen:
                           title={"x": 0, "xanchor": "left", "font": {"size": font + 2, "color": BLACK}},
                           legend={"orientation": "h", "yref": "container", "yanchor": "bottom", "y": 0, "x": 0,
                                   "font": {"size": font - 1}},  # below the tick labels, never over them
-                          margin={"l": 10, "r": 30, "t": font * 3 if title else 10, "b": 10})
+                          margin={"l": 10, "r": 30, "t": int(font * 2.4) if title else 10, "b": 10})
         fig.update_xaxes(tickfont={"size": font - 2, "color": INK}, automargin=True)
         fig.update_yaxes(tickfont={"size": font - 2, "color": INK}, gridcolor=RULE, automargin=True)
         charts.legible(fig)

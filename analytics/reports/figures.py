@@ -165,7 +165,7 @@ def funds_by_category(projects: pd.DataFrame, unit: str = "万元", paid_label: 
     by = by[by["funds"] > 0].sort_values("funds")
     labels = [f"{f:,.0f} {unit} · {paid_label} {p / f:.0%}" for f, p in zip(by["funds"], by["paid"])]
     fig = go.Figure(go.Bar(y=by.index, x=by["funds"], orientation="h", text=labels, textposition="outside",
-                           cliponaxis=False, marker_color=COLOURS[1]))
+                           cliponaxis=False, marker_color=[CATEGORY_COLOURS.get(c, GREY) for c in by.index]))
     fig.update_xaxes(range=[0, float(by["funds"].max()) * 1.9 if len(by) else 1], showticklabels=False)
     return fig
 
@@ -188,6 +188,14 @@ def industry_share(shares: pd.DataFrame, rule: IndustryRule, names: dict[str, st
     return fig
 
 
+def _two_lines(label: str) -> str:
+    """A column label over two lines ("住房<br>安全", "Housing<br>safety"), so a narrow chart
+    keeps it level instead of turning it and losing rows' height."""
+    if " " in label:
+        return label.replace(" ", "<br>", 1)
+    return label if len(label) < 4 else f"{label[:(len(label) + 1) // 2]}<br>{label[(len(label) + 1) // 2:]}"
+
+
 def bottom_line_board(board: pd.DataFrame, name_column: str, names: dict[str, str] | None = None) -> go.Figure:
     """The 底线 board (guarantees.bottom_line): one row per area, one column per bottom-line
     item and any; red with the count of households where any household has a gap, green at 0."""
@@ -200,7 +208,9 @@ def bottom_line_board(board: pd.DataFrame, name_column: str, names: dict[str, st
         text=counts, texttemplate="%{text}", textfont={"size": 14, "color": "white"}, zmin=0, zmax=1,
         colorscale=[[0, BOARD_GREEN], [1, BOARD_RED]], showscale=False, xgap=3, ygap=3,
         hovertemplate="%{y} · %{x}:%{text} 户<extra></extra>"))
-    fig.update_xaxes(side="bottom", tickangle=0, showgrid=False)
+    labels = [names[c] for c in columns]
+    fig.update_xaxes(side="bottom", showgrid=False, tickangle=0, tickmode="array", tickvals=labels,
+                     ticktext=[_two_lines(label) for label in labels])  # level and narrow: room for every row
     fig.update_yaxes(tickmode="array", tickvals=list(rows[name_column]), ticktext=list(rows[name_column]),
                      showgrid=False, automargin=True)  # every area named, none skipped for space
     return fig
