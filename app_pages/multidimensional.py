@@ -65,7 +65,7 @@ SHOWN = ["name", "n", "H", "A", "M0"]
 
 def show_table(frame: pd.DataFrame, key: str, title: str, scope_label: str, headers: dict[str, str]) -> None:
     """H, A and M0 on screen (percent for H and A); every contribution in the Excel file."""
-    config = {"name": headers["name"], "n": st.column_config.NumberColumn(headers["n"], format="%d"),
+    config = {"name": headers["name"], "n": st.column_config.NumberColumn(headers["n"], format="%,d"),
               "H": st.column_config.NumberColumn("H", format="%.2f%%"),
               "A": st.column_config.NumberColumn("A", format="%.1f%%"),
               "M0": st.column_config.NumberColumn("M0", format=M0_FORMAT.screen)}

@@ -59,7 +59,7 @@ st.dataframe(
     placeholder=tables.MISSING,
     on_select=partial(_select_village, tuple(table["village_code"])), width="stretch",
     column_config={c: st.column_config.Column(t[c]) for c in desk.VILLAGE_COLUMNS if c != "village_code"} | {
-        "funds_wan": st.column_config.NumberColumn(t["funds_wan"], format="%.1f"),
+        "funds_wan": st.column_config.NumberColumn(t["funds_wan"], format="%,.1f"),
         "paid_share": st.column_config.NumberColumn(t["paid_share"], format="%.0f")})
 exports.download(table, EXPORT["export_villages"], scope.label(), key="township_villages_xlsx",
                  headers={c: zh[c] for c in desk.VILLAGE_COLUMNS if c != "village_code"})
