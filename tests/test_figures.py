@@ -46,3 +46,10 @@ def test_table_formats_get_thousands_separators():
 def test_tables_are_as_tall_as_their_rows_up_to_a_screen():
     assert tables.height(2) < tables.height(5) < tables.height(40) == tables.height(1000)
     assert tables.height(1000) > 600  # no longer a fixed 6-14 rows
+
+
+def test_the_english_ui_reads_millions_where_the_chinese_reads_wan(monkeypatch):
+    monkeypatch.setattr(charts, "lang", lambda: "en")
+    wide = pd.DataFrame({"a": [9000.0, 12000.0]}, index=[2024, 2025])
+    fig = charts.style(figures.stacked_by_year(wide, scale=figures.WAN))
+    assert list(fig.layout.yaxis.ticktext) == ["0", "25M", "50M", "75M", "100M", "125M"]  # 12,000 万元: 120M yuan

@@ -6,6 +6,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from analytics.reports.palette import COLORWAY, FONT, GRID, INK, WHITE
+from ui.text import lang
 
 CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
 SMALLEST = 16  # px: no chart text smaller, on screen or on the projector
@@ -29,6 +30,17 @@ def legible(fig: go.Figure, smallest: int = SMALLEST) -> go.Figure:
     return fig
 
 
+def _english(label: str) -> str:
+    """A 万/亿 tick label (figures.cn_number) as the English UI writes it: 2000万 → 20M."""
+    if not label.endswith(("万", "亿")):
+        return label
+    value = float(label[:-1].replace(",", "")) * (1e4 if label.endswith("万") else 1e8)
+    for size, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "k")):
+        if abs(value) >= size:
+            return f"{value / size:.3g}{suffix}"
+    return f"{value:,.0f}"
+
+
 def style(fig: go.Figure, height: int = 360, title: str | None = None) -> go.Figure:
     fig.update_layout(
         height=height, title={"text": title, "x": 0, "font": {"size": SMALLEST + 2}} if title else None,
@@ -40,6 +52,10 @@ def style(fig: go.Figure, height: int = 360, title: str | None = None) -> go.Fig
     ticks = {"size": SMALLEST, "color": INK}
     fig.update_xaxes(showgrid=False, exponentformat="none", tickfont=ticks, automargin=True)  # never 10k or 1.5M:
     fig.update_yaxes(gridcolor=GRID, exponentformat="none", tickfont=ticks, automargin=True)  # figures.cn_axis: 万, 亿
+    if lang() == "en":  # 万 and 亿 are for the Chinese UI
+        for axis in (*fig.select_xaxes(), *fig.select_yaxes()):
+            if axis.ticktext:
+                axis.ticktext = [_english(str(t)) for t in axis.ticktext]
     return legible(fig)
 
 

@@ -15,7 +15,7 @@ from ui.text import common
 
 
 def download(frame: pd.DataFrame, title: str, scope: str, *, key: str,
-             headers: dict[str, str] | None = None, label: str = "下载 Excel",
+             headers: dict[str, str] | None = None, label: str | None = None,
              on_download: Callable[[], None] | None = None, notes: Sequence[str] = ()) -> None:
     """The file is generated when the user clicks, and each download is recorded in the audit log
     (and `on_download` called: the visit list notes its households as listed). `notes` are rows
@@ -37,5 +37,5 @@ def download(frame: pd.DataFrame, title: str, scope: str, *, key: str,
 
     filename = re.sub(r"[\\/:*?\"<>| ]+", "_", f"{title}_{scope}") + ".xlsx"
     # on_click="ignore": a download needs no rerun, and a rerun racing the download could lose it
-    st.download_button(label, payload, file_name=filename, key=key, icon=":material/download:", on_click="ignore",
+    st.download_button(label or common()["download_excel"], payload, file_name=filename, key=key, icon=":material/download:", on_click="ignore",
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
