@@ -12,6 +12,7 @@ from analytics.data.funds import IndustryRule
 from analytics.planning import plan as planning
 from analytics.planning import scenarios
 from analytics.planning.allocation import BASELINES
+from analytics.reports import exports as exports_plan
 from analytics.reports import figures
 from analytics.scoring.composite import ScoringError
 from analytics.views import allocation
@@ -59,6 +60,8 @@ if isinstance(result, str):  # the rules conflict: the message names them
     st.stop()
 request, _ = planning.request_from_dict(request_data)
 rule = request.constraints.industry_min_share
+scenario = st.session_state["alloc_loaded"][0] if "alloc_loaded" in st.session_state else zh["current"]
+notes = exports_plan.plan_notes(context.year, request.constraints.budget_wan, scenario, result["rules"])
 
 # --- headline --------------------------------------------------------------------------------
 solver = result.solver
@@ -94,8 +97,9 @@ with tab_map:
     labels = {k: t[k] for k in ("last_year_wan", "total_wan", "is_key_village", "households")}
     labels |= {"township_name": t["town"]}
     money = {c: "%.1f" for c in ("last_year_wan", "total_wan", *context.categories)}
-    tables.show(shown, labels | {c: value(c) for c in context.categories}, height=320, formats=money)
-    exports.download(shown, EXPORT["export_plan"], scope.label(), key="alloc_plan_xlsx",
+    tables.show(shown, labels | {c: value(c) for c in context.categories}, formats=money)
+    exports.download(shown, f"{context.year}年{EXPORT['export_plan']}", scope.label(), key="alloc_plan_xlsx",
+                     notes=notes,
                      headers={k: zh[k] for k in ("last_year_wan", "total_wan", "is_key_village", "households")}
                      | {"township_name": zh["town"]})
 
@@ -108,12 +112,12 @@ with tab_towns:
                                                       "max": t["max_series"]}), height=330, title=t["town_chart"])
     left, right = st.columns([3, 2])
     with left:
-        towns_table["share"] = towns_table["share"] * 100
         town_labels = {"township_name": t["town"], "funds_wan": t["funds_wan"], "share": t["share_col"],
                        "min_wan": t["min_wan"], "max_wan": t["max_wan"]}
-        tables.show(towns_table, town_labels, height=300,
+        tables.show(towns_table.assign(share=towns_table["share"] * 100), town_labels,
                     formats={"funds_wan": "%.1f", "min_wan": "%.1f", "max_wan": "%.1f", "share": "%.1f%%"})
-        exports.download(towns_table, EXPORT["export_towns"], scope.label(), key="alloc_towns_xlsx",
+        exports.download(towns_table, f"{context.year}年{EXPORT['export_towns']}", scope.label(),
+                         key="alloc_towns_xlsx", notes=notes,
                          headers={k: zh[k] if k != "township_name" else zh["town"] for k in town_labels})
     with right:
         charts.show(figures.category_mix(pd.Series(result.totals_by_category), context.industry_categories),
@@ -132,8 +136,9 @@ with tab_compare:
     chosen = {k: plans[k] if k in plans else scenarios.load(data.store(), saved_names[k], scope=planner.scope_key()).result
               for k in picked} or {t["current"]: plain}
     compared = planning.comparison(chosen)
-    tables.show(compared, {"指标": t["figure"]}, height=36 * (len(compared) + 1) + 4)
-    exports.download(compared, EXPORT["export_compare"], scope.label(), key="alloc_compare_xlsx")
+    tables.show(compared, {"指标": t["figure"]})
+    exports.download(compared, f"{context.year}年{EXPORT['export_compare']}", scope.label(), key="alloc_compare_xlsx",
+                     notes=notes[:1])
     effect_chart(chosen, ["relapse_households"], t["effects_households"])
     effect_chart(chosen, ["lagging_score", "county_score"], t["effects_scores"])
 
@@ -177,6 +182,6 @@ with tab_saved:
     if not saved_list.empty:
         st.markdown(f"**{t['saved_list']}**")
         tables.show(saved_list, {"name": t["col_name"], "version": t["col_version"], "saved_at": t["col_at"],
-                                 "saved_by": t["col_by"], "snapshot_id": t["col_snapshot"]}, height=220)
+                                 "saved_by": t["col_by"], "snapshot_id": t["col_snapshot"]})
 
 lookback.show()

@@ -55,7 +55,7 @@ columns = ["rank", "township_name", "total", *assessment.COMPONENTS, *MEASURES[2
 labels = {**component_names, **{c: t[c] for c in MEASURES}}
 formats = {c: "%.1f" for c in ("total", *assessment.COMPONENTS, "mean_score", "elimination_rate", "deduction",
                                "funds_wan", "paid_wan", "industry_base_wan", "industry_wan", "industry_share")}
-tables.show(ranked[columns], labels, formats=formats, height=min(620, 36 * len(ranked) + 40))
+tables.show(ranked[columns], labels, formats=formats)
 exports.download(ranked[columns], EXPORT["export"], zh["scope"].format(county=data.county_name(), year=f.year),
                  key="assessment_xlsx", headers={**assessment.COMPONENTS, **{c: zh[c] for c in MEASURES}})
 
@@ -94,7 +94,7 @@ if flagged.empty:
 else:
     st.markdown(f"**{t['flagged_title']}**")
     st.caption(t["flagged_caption"].format(n=len(flagged)))
-    tables.show(flagged, {"flags": t["rule"]}, height=min(360, 36 * len(flagged) + 40))
+    tables.show(flagged, {"flags": t["rule"]})
     auth.audit_view(EXPORT["export_flagged"], len(flagged), row["township_name"])
     exports.download(flagged, EXPORT["export_flagged"], f"{row['township_name']} · {f.year}年度",
                      key="assessment_flagged_xlsx", headers={"flags": zh["rule"]})

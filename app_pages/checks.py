@@ -48,7 +48,7 @@ level = "village" if f.township else "township"
 st.subheader(t["area_title_village"] if f.township else t["area_title_town"])
 area = checks.by_area(rows, flagged, villages[villages["village_code"].isin(scope.village_codes())], townships, level)
 area_labels = {**label, "total": t["total"]}
-tables.show(area, area_labels, height=300)
+tables.show(area, area_labels)
 exports.download(area, zh["export_area"], scope.label(), key="checks_area_xlsx",
                  headers={**{r.id: r.label for r in checks.RULES}, "total": zh["total"]})
 
@@ -63,7 +63,7 @@ elif shown is not None and shown.empty:
     st.success(t["none"])
 elif shown is not None:
     st.caption(t["list_caption"].format(label=label[rule], n=len(shown)))
-    tables.show(shown, {"flags": t["flags"]}, height=min(380, 36 * len(shown) + 40))
+    tables.show(shown, {"flags": t["flags"]})
     auth.audit_view(f"{zh['title']} · {checks.BY_ID[rule].label}", len(shown), scope.label())
     exports.download(shown, f"{zh['export_list']}_{checks.BY_ID[rule].label}", scope.label(), key="checks_list_xlsx",
                      headers={"flags": zh["flags"]})

@@ -42,7 +42,7 @@ followup.upload()
 st.subheader(t["by_township"])
 labels = {c: t[c] for c in ("township_name", "listed", "verified", "pending", "overdue", "inferred", "median_days")}
 by_town = view.township_table(progress.by_township(rows, town_names))
-tables.show(by_town, labels, formats={"median_days": "%.0f"}, height=min(600, 36 * (len(by_town) + 1) + 4))
+tables.show(by_town, labels, formats={"median_days": "%.0f"})
 
 st.subheader(t["overdue_list"].format(days=overdue_days))
 late = rows[rows["overdue"]]
@@ -53,7 +53,7 @@ else:
                              where=(("household_id", "in", list(late["household_id"])),))
     overdue = view.overdue_table(rows, people, town_names, village_names)
     tables.show(overdue, {c: t[c] for c in ("township_name", "village_name", "listed_on", "waiting", "probability")},
-                height=min(420, 36 * (len(overdue) + 1) + 4), formats={"probability": "%.1f"})
+                formats={"probability": "%.1f"})
     auth.audit_view(t["overdue_list"].format(days=overdue_days), len(overdue), scope.label())
 
 followup.judged(rows)

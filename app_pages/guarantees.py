@@ -64,7 +64,7 @@ top = area[area[guarantees.ANY] > 0].head(15)
 charts.show(figures.gaps_by_area(top, name_col, gap_label), height=max(260, 26 * len(top) + 90))
 area_labels = {**gap_label, guarantees.ANY: t["any_series"], "households": t["households"],
                "per_thousand": t["per_thousand"]}
-tables.show(area, area_labels, height=260, formats={"per_thousand": "%.1f"})
+tables.show(area, area_labels, formats={"per_thousand": "%.1f"})
 exports.download(area, EXPORT["export_area"], scope.label(), key="guarantees_area_xlsx",
                  headers={**dict(zip(GUARANTEE_COLUMNS, zh["gap_labels"].split("|"))), guarantees.ANY: zh["any_series"],
                           "households": zh["households"], "per_thousand": zh["per_thousand"]})
@@ -77,7 +77,7 @@ else:
     shown = to_resolve[to_resolve["gaps"].str.contains(guarantees.GAP_LABELS[only])] if only else to_resolve
     st.caption(t["list_caption"].format(n=len(shown)))
     list_labels = {"gaps": t["gaps"], "gap_count": t["gap_count"], "years_in_a_row": t["years_in_a_row"]}
-    tables.show(shown, list_labels, height=380)
+    tables.show(shown, list_labels)
     auth.audit_view(t["list_title"], len(shown), scope.label())
     exports.download(shown, EXPORT["export_list"], scope.label(), key="guarantees_list_xlsx",
                      headers={k: zh[k] for k in ("gaps", "gap_count", "years_in_a_row")})

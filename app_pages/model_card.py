@@ -79,7 +79,7 @@ else:
         tables.show(cal_pct[["bin", "predicted", "observed", "difference"]],
                     {"bin": t["bin"], "predicted": t["predicted_short"], "observed": t["observed_short"],
                      "difference": t["difference"]},
-                    formats={"predicted": "%.2f", "observed": "%.2f", "difference": "%+.2f"}, height=390)
+                    formats={"predicted": "%.2f", "observed": "%.2f", "difference": "%+.2f"})
     st.caption(t["max_gap"].format(n=int(cal_pct["n"].median()), gap=float(np.abs(cal_pct["difference"]).max())))
 
     st.subheader(t["towns_title"])
@@ -89,8 +89,7 @@ else:
     town_labels = {**{k: t[k] for k in ("township_name", "n", "events", "model_hits", "baseline_hits", "model_roc_auc")},
                    "model_recall": t["model_recall_col"], "baseline_recall": t["baseline_recall_col"]}
     towns = towns.reindex(columns=town_cols)
-    tables.show(towns, town_labels, formats={"model_recall": "%.2f", "baseline_recall": "%.2f", "model_roc_auc": "%.3f"},
-                height=320)
+    tables.show(towns, town_labels, formats={"model_recall": "%.2f", "baseline_recall": "%.2f", "model_roc_auc": "%.3f"})
     exports.download(towns, EXPORT["export_towns"], scope.label(), key="model_card_towns_xlsx",
                      headers={**{k: zh[k] for k in ("township_name", "n", "events", "model_hits", "baseline_hits",
                                                     "model_roc_auc")},
@@ -102,7 +101,7 @@ st.subheader(t["features_title"])
 st.caption(t["features_lead"].format(reference=model_card.reference_levels()))
 features = model_card.features(model.coefficients())
 feature_labels = {k: t[k] for k in ("feature", "level", "odds_ratio", "sd", "risk_type", "measure", "doc")}
-tables.show(features, feature_labels, formats={"odds_ratio": "%.3f", "sd": "%.3f"}, height=420)
+tables.show(features, feature_labels, formats={"odds_ratio": "%.3f", "sd": "%.3f"})
 exports.download(features, EXPORT["export_features"], scope.label(), key="model_card_features_xlsx",
                  headers={k: zh[k] for k in ("feature", "level", "odds_ratio", "sd", "risk_type", "measure", "doc")})
 

@@ -7,6 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from analytics import settings
+from analytics.data.formats import M0_FORMAT
 from analytics.reports import figures
 from analytics.scoring import poverty
 from analytics.views import multidimensional as poverty_views
@@ -41,7 +42,7 @@ now = scope_row(f.year, k, weights, f.township, f.village)
 layout.cards([
     layout.Card(t["H"], layout.pct(now["H"], 2), help=t["H_help"]),
     layout.Card(t["A"], layout.pct(now["A"], 1), help=t["A_help"]),
-    layout.Card(t["M0"], f"{now['M0']:.4f}", help=t["M0_help"]),
+    layout.Card(t["M0"], f"{now['M0']:.{M0_FORMAT.digits}f}", help=t["M0_help"]),
     layout.Card(t["poor"], layout.num(now["H"] * now["n"])),
 ])
 if result.excluded:
@@ -64,10 +65,10 @@ SHOWN = ["name", "n", "H", "A", "M0"]
 
 def show_table(frame: pd.DataFrame, key: str, title: str, scope_label: str, headers: dict[str, str]) -> None:
     """H, A and M0 on screen (percent for H and A); every contribution in the Excel file."""
-    config = {"name": headers["name"], "n": st.column_config.NumberColumn(headers["n"], format="%d"),
+    config = {"name": headers["name"], "n": st.column_config.NumberColumn(headers["n"], format="%,d"),
               "H": st.column_config.NumberColumn("H", format="%.2f%%"),
               "A": st.column_config.NumberColumn("A", format="%.1f%%"),
-              "M0": st.column_config.NumberColumn("M0", format="%.4f")}
+              "M0": st.column_config.NumberColumn("M0", format=M0_FORMAT.screen)}
     shown = frame[SHOWN].assign(H=frame["H"] * 100, A=frame["A"] * 100)
     st.dataframe(shown, hide_index=True, width="stretch", height=360, column_config=config)
     exports.download(frame, title, scope_label, key=key, headers=headers)
@@ -88,8 +89,8 @@ left, right = st.columns(2)
 with left:
     shapes = data.shapes()
     shapes = shapes[shapes["village_code"].isin(codes)]
-    m0 = per_village.set_index("group")["M0"] * 100
-    maps.show(maps.choropleth(shapes, m0, village_names, title="M0", unit="%", fmt=".2f",
+    m0 = per_village.set_index("group")["M0"]
+    maps.show(maps.choropleth(shapes, m0, village_names, title="M0", unit=t["m0_unit"], fmt=f".{M0_FORMAT.digits}f",
                               highlight=f.village), height=400)
 with right:
     show_table(poverty_views.area_table(per_village, village_names, codes), "md_export_village", t["export_village"],

@@ -67,7 +67,7 @@ layout.cards([
 st.subheader(t["library_title"])
 left, right = st.columns(2)
 with left:
-    charts.show(figures.stacked_by_year(projects.funds_by_status(pool).rename(columns=value)), height=320,
+    charts.show(figures.stacked_by_year(projects.funds_by_status(pool).rename(columns=value), scale=figures.WAN), height=320,
                 title=t["library_years"])
     reserve = pool[pool["status"] == "储备"]
     if not reserve.empty:
@@ -101,7 +101,7 @@ with right:
     active = year[year["status"] != "储备"].sort_values("paid_share")
     shown = active[["project_id", "township_name", "village_name", "project_name", "category", "status",
                     "funds_wan", "disbursed_wan", "paid_share", "village_code"]]
-    tables.show(shown, {"paid_share": t["paid_share_col"]}, height=360, formats={"paid_share": "%.1f"})
+    tables.show(shown, {"paid_share": t["paid_share_col"]}, formats={"paid_share": "%.1f"})
     exports.download(shown, EXPORT["export_progress"], scope.label(), key="projects_progress_xlsx",
                      headers={"paid_share": zh["paid_share_col"]})
 
@@ -114,7 +114,7 @@ with left:
     st.caption(rule.describe())
 with right:
     st.subheader(t["assets_title"])
-    charts.show(figures.stacked_by_year(projects.assets_by_class(assets).rename(columns=value)), height=320,
+    charts.show(figures.stacked_by_year(projects.assets_by_class(assets).rename(columns=value), scale=figures.WAN), height=320,
                 title=t["assets_chart"])
 
 st.subheader(t["flags_title"])
@@ -133,6 +133,6 @@ else:
                                      "excess_wan")}
     shown_flags = flagged[columns].assign(severity=flagged["severity"].map(value),
                                           flag=flagged["flag"].map(lambda s: t["and"].join(map(value, s.split("、")))))
-    tables.show(shown_flags, flag_labels, height=380)
+    tables.show(shown_flags, flag_labels)
     exports.download(flagged[columns], EXPORT["export_flags"], scope.label(), key="projects_flags_xlsx",
                      headers={c: zh[c] for c in flag_labels})

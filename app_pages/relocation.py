@@ -72,6 +72,6 @@ if jobless.empty:
     st.success(t["zero"])
 else:
     st.caption(t["list_caption"].format(n=len(jobless)))
-    tables.show(jobless, height=360)
+    tables.show(jobless)
     auth.audit_view(t["list_title"], len(jobless), scope.label())
     exports.download(jobless, EXPORT["export_list"], scope.label(), key="relocation_list_xlsx")

@@ -78,7 +78,7 @@ with right:
     st.subheader(t["town_title"])
     charts.show(figures.before_after(result.by_township, {"before": t["below_line_before"],
                                                           "after": t["below_line_after"]}), height=420)
-tables.show(result.by_township.drop(columns="township_code"), labels, height=300,
+tables.show(result.by_township.drop(columns="township_code"), labels,
             formats={"expected_relapse_before": "%.1f", "expected_relapse_after": "%.1f", "lift_cost_wan": "%.1f"})
 exports.download(result.by_township, zh["export_towns"], scope.label(), key="stress_towns_xlsx",
                  headers={k: zh[k] for k in labels})
@@ -91,7 +91,7 @@ else:
     list_labels = {"village_name": t["village_name"], "household_type": t["household_type_col"],
                    **{k: t[k] for k in ("household_size", "income_before", "income_after", "gap_yuan", "monitored")}}
     st.caption(t["list_caption"].format(n=len(listed)))
-    tables.show(listed.drop(columns="village_code"), list_labels, height=360)
+    tables.show(listed.drop(columns="village_code"), list_labels)
     auth.audit_view(t["list_title"], len(listed), scope.label())
     exports.download(listed, zh["export_list"], scope.label(), key="stress_list_xlsx",
                      headers={"village_name": zh["village_name"], "household_type": zh["household_type_col"],
@@ -107,7 +107,7 @@ charts.show(figures.line_whatif(whatif, {"below_line": t["below_line"], "extra_v
 pivot = whatif.pivot_table(index="township_name", columns="line", values="below_line", aggfunc="sum")
 pivot.columns = [f"{c:,.0f}" for c in pivot.columns]
 st.caption(t["whatif_table"])
-tables.show(pivot.reset_index(), {"township_name": t["township_name"]}, height=300)
+tables.show(pivot.reset_index(), {"township_name": t["township_name"]})
 
 st.subheader(t["scenarios_title"])
 where = ui_stress.scenario_scope()
@@ -134,4 +134,4 @@ with compare_col:
     side = pd.DataFrame({label: [r.get(k) for k in ("line_after", "households", *FIGURE_KEYS)]
                          for label, r in columns.items()})
     side.insert(0, t["figure"], [t["line_col"], t["households"], *(t[k] for k in FIGURE_KEYS)])
-    tables.show(side, height=390)
+    tables.show(side)

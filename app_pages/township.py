@@ -59,7 +59,7 @@ st.dataframe(
     placeholder=tables.MISSING,
     on_select=partial(_select_village, tuple(table["village_code"])), width="stretch",
     column_config={c: st.column_config.Column(t[c]) for c in desk.VILLAGE_COLUMNS if c != "village_code"} | {
-        "funds_wan": st.column_config.NumberColumn(t["funds_wan"], format="%.1f"),
+        "funds_wan": st.column_config.NumberColumn(t["funds_wan"], format="%,.1f"),
         "paid_share": st.column_config.NumberColumn(t["paid_share"], format="%.0f")})
 exports.download(table, EXPORT["export_villages"], scope.label(), key="township_villages_xlsx",
                  headers={c: zh[c] for c in desk.VILLAGE_COLUMNS if c != "village_code"})
@@ -93,7 +93,7 @@ for tab, frame, (_, export_key, own_labels) in zip(tabs, lists, TABS):
             st.success(t["empty"])
         else:
             labels = {c: t[key] for c, key in own_labels.items()}
-            tables.show(frame, labels, height=min(420, 36 * len(frame) + 40), formats={"probability_pct": "%.1f"})
+            tables.show(frame, labels, formats={"probability_pct": "%.1f"})
             exports.download(frame, EXPORT[export_key], scope.label(), key=f"township_{export_key}_xlsx",
                              headers={c: zh[key] for c, key in own_labels.items()})
 auth.audit_views([(EXPORT[key], len(frame)) for frame, (_, key, _) in zip(lists, TABS) if frame is not None and len(frame)],

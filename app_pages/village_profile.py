@@ -9,7 +9,6 @@ from analytics import settings
 from analytics.data import indicators
 from analytics.data.contract import DIMENSIONS, DIMENSIONS_EN
 from analytics.reports import figures
-from analytics.reports.palette import CATEGORY_COLOURS
 from analytics.risk.features import RiskDataError
 from analytics.scoring.composite import OVERALL, Method
 from analytics.views import projects, village_profile
@@ -85,7 +84,7 @@ columns = ["code", "dimension", name_col, "unit", "value", "last_year", "change_
 detail = detail.rename(columns={"change": "change_col"})
 labels = {c: t["name" if c == name_col else c] for c in columns}
 number = {c: "%.2f" for c in ("value", "last_year", "change_col", "target", "county_median")} | {"score": "%.1f"}
-tables.show(detail[columns], labels, formats=number, height=400)
+tables.show(detail[columns], labels, formats=number)
 exports.download(detail[columns].assign(village_code=code), EXPORT["export_indicators"], scope.label(),
                  key="profile_indicators_xlsx", headers={c: zh["name" if c == name_col else c] for c in columns})
 
@@ -122,14 +121,14 @@ if pool.empty:
 else:
     left, right = st.columns([2, 3])
     with left:
-        charts.show(figures.stacked_by_year(village_profile.funds(pool), CATEGORY_COLOURS), height=340,
+        charts.show(figures.stacked_by_year(village_profile.funds(pool), scale=figures.WAN), height=340,
                     title=t["funds_chart"])
     with right:
         st.markdown(f"**{t['projects_table']}**")
         shown = pool.sort_values(["year", "project_id"], ascending=[False, True])[
             ["project_id", "year", "project_name", "category", "status", "funds_wan", "disbursed_wan", "paid_share",
              "village_code"]]
-        tables.show(shown, {"paid_share": t["paid_share"]}, formats={"paid_share": "%.1f"}, height=300)
+        tables.show(shown, {"paid_share": t["paid_share"]}, formats={"paid_share": "%.1f"})
         exports.download(shown, EXPORT["export_projects"], scope.label(), key="profile_projects_xlsx",
                          headers={"paid_share": zh["paid_share"]})
 

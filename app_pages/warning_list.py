@@ -55,7 +55,7 @@ labels = {c: t[c] for c in ("rank", "township_name", "village_name", "probabilit
 labels["outcome"] = t["outcome"].format(next=f.year + 1)
 caption = t["caption_visible"] if data.can_see_names() else t["caption"]
 st.caption(caption.format(n=len(shown), total=total))
-tables.show(shown, labels, height=520, formats={"probability": "%.1f"})
+tables.show(shown, labels, formats={"probability": "%.1f"})
 auth.audit_view(t["title"], len(shown), scope.label())
 
 if choice == "workload":  # the sheet to fill in; downloading it notes its households as listed (跟踪核实)

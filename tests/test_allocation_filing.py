@@ -65,7 +65,7 @@ def test_the_export_carries_the_year_budget_rules_and_scenario_above_the_table()
     plan = result(({"village_code": "990121100201", "category": "产业发展", "funds_wan": 30.0},))
     lines = filing.header_lines(plan, 32.0, "汇报方案")
     payload = excel_bytes(filing.rows(c, plan), filing.title(2026), "范围:全县", headers=filing.COLUMNS,
-                          lines=tuple(lines))
+                          notes=lines)
     ws = openpyxl.load_workbook(io.BytesIO(payload)).active
     assert filing.title(2026) == "2026年度项目计划" and ws["A1"].value == "2026年度项目计划"
     assert ws["A3"].value.startswith("方案:汇报方案 · 方式:按村按类别分配")

@@ -62,8 +62,8 @@ def test_the_scope_line_names_the_users_township_not_the_whole_county(with_accou
     towns = demo_tables["townships"].set_index("township_code")["township_name"]
     at = sign_in("town01", with_accounts.passwords["town01"])
     assert at.selectbox(key="town").value == ""
-    lines = [c.value for c in at.caption if "数据快照" in c.value]
-    assert lines and f"{county.read(with_accounts.store).name} {towns[with_accounts.township]} ·" in lines[0]
+    lines = [c.value for c in at.caption if c.value.startswith("范围:")]
+    assert lines and lines[0].split(" · ")[0] == f"范围:{county.read(with_accounts.store).name} {towns[with_accounts.township]}"
 
 
 def test_url_parameters_cannot_reach_another_township(with_accounts, demo_tables, downloads):

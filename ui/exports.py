@@ -4,7 +4,7 @@ and snapshot."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import pandas as pd
 import streamlit as st
@@ -15,11 +15,11 @@ from ui.text import common
 
 
 def download(frame: pd.DataFrame, title: str, scope: str, *, key: str,
-             headers: dict[str, str] | None = None, label: str = "下载 Excel",
-             on_download: Callable[[], None] | None = None, lines: tuple[str, ...] = ()) -> None:
+             headers: dict[str, str] | None = None, label: str | None = None,
+             on_download: Callable[[], None] | None = None, notes: Sequence[str] = ()) -> None:
     """The file is generated when the user clicks, and each download is recorded in the audit log
-    (and `on_download` called: the visit list notes its households as listed); `lines` go under
-    the subtitle (a plan's budget and rules)."""
+    (and `on_download` called: the visit list notes its households as listed). `notes` are rows
+    above the table (a plan's budget, rules and scenario: analytics.reports.exports.plan_notes)."""
     info = data.snapshot()
     subtitle = f"{common()['scope']}:{scope} · {common()['snapshot']} {info.id if info else '-'}"
     if data.unconfirmed_settings():
@@ -33,9 +33,9 @@ def download(frame: pd.DataFrame, title: str, scope: str, *, key: str,
         if on_download is not None:
             on_download()
         return excel_bytes(frame, title, subtitle, personal_visible=visible, headers=headers, names_visible=names,
-                           lines=lines)
+                           notes=notes)
 
     filename = re.sub(r"[\\/:*?\"<>| ]+", "_", f"{title}_{scope}") + ".xlsx"
     # on_click="ignore": a download needs no rerun, and a rerun racing the download could lose it
-    st.download_button(label, payload, file_name=filename, key=key, icon=":material/download:", on_click="ignore",
+    st.download_button(label or common()["download_excel"], payload, file_name=filename, key=key, icon=":material/download:", on_click="ignore",
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

@@ -37,7 +37,9 @@ class Card:
 
 
 def header(title: str, scope: str | None = None) -> None:
-    """Title, the demo-data banner when the current snapshot is the demo county, and scope."""
+    """Title, the demo-data banner when the current snapshot is the demo county, and scope. The
+    snapshot id is for whoever checks a figure, not for the room: it sits in the scope line's
+    tooltip (and in every export's subtitle)."""
     t = common()
     st.markdown(CSS, unsafe_allow_html=True)
     st.title(title)
@@ -46,7 +48,7 @@ def header(title: str, scope: str | None = None) -> None:
         st.warning(t["demo_banner"], icon="⚠️")
     if scope:
         unconfirmed = f" · **{t['unconfirmed_mark']}**" if data.unconfirmed_settings() else ""
-        st.caption(f"{t['scope']}:{scope} · {t['snapshot']} {info.id if info else '-'}{unconfirmed}")
+        st.caption(f"{t['scope']}:{scope}{unconfirmed}", help=f"{t['snapshot']} {info.id if info else '-'}")
 
 
 def cards(items: Sequence[Card], per_row: int = 4) -> None:

@@ -15,12 +15,12 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from analytics import settings
+from analytics.reports.palette import BLACK, CHOROPLETH, EDGE, INK, INK_SOFT, MISSING
 from ui.text import common
 
 LEAFLET_JS = "/app/static/leaflet/leaflet.js"
 LEAFLET_CSS = "/app/static/leaflet/leaflet.css"
-PALETTE = ("#fff5eb", "#fdd0a2", "#fd8d3c", "#d94801", "#7f2704")  # ColorBrewer Oranges
-MISSING = "#d9d9d9"
+PALETTE = CHOROPLETH
 
 
 def _bins(values: pd.Series, classes: int = len(PALETTE)) -> np.ndarray:
@@ -58,7 +58,8 @@ def _legend(title: str, unit: str, edges: np.ndarray, fmt: str, palette: tuple[s
     rows.append(f'<div><span style="background:{MISSING}"></span>{html.escape(common()["legend_missing"])}</div>')
     style = ("position:absolute;bottom:24px;right:10px;z-index:1000;background:rgba(255,255,255,.92);"
              "padding:8px 10px;border-radius:6px;font:14px 'Noto Sans CJK SC',sans-serif;line-height:1.5")
-    swatch = "<style>.legend span{display:inline-block;width:16px;height:12px;margin-right:6px;border:1px solid #999}</style>"
+    swatch = ("<style>.legend span{display:inline-block;width:16px;height:12px;margin-right:6px;"
+              f"border:1px solid {EDGE}}}</style>")
     return (f'{swatch}<div class="legend" style="{style}"><b>{html.escape(title)}'
             f'({html.escape(unit)})</b>{"".join(rows)}</div>')
 
@@ -88,10 +89,10 @@ def choropleth(shapes: gpd.GeoDataFrame, values: pd.Series, names: pd.Series, *,
         frame[[key, "name", "label", "geometry"]].to_json(),
         style_function=lambda f: {
             "fillColor": colours.get(f["properties"][key], MISSING), "fillOpacity": 0.85,
-            "color": "#111" if f["properties"][key] == highlight else "#555",
+            "color": INK if f["properties"][key] == highlight else INK_SOFT,
             "weight": 3 if f["properties"][key] == highlight else 0.7,
         },
-        highlight_function=lambda f: {"weight": 3, "color": "#000"},
+        highlight_function=lambda f: {"weight": 3, "color": BLACK},
         tooltip=folium.GeoJsonTooltip(fields=["name", "label"], aliases=["", title], labels=True,
                                       style="font-size:15px"),
     ).add_to(fmap)

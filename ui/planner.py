@@ -212,4 +212,4 @@ def plan_sheet(t: dict, context: Context, result: planning.Plan, budget_wan: flo
     tables.show(sheet, {k: t[f"col_{k}"] for k in filing.COLUMNS if k != "township_code"}, height=280,
                 formats={"funds_wan": "%.1f"})
     exports.download(sheet, filing.title(context.year), scope.label(), key="alloc_filing_xlsx",
-                     headers=filing.COLUMNS, lines=tuple(filing.header_lines(result, budget_wan, scenario)))
+                     headers=filing.COLUMNS, notes=filing.header_lines(result, budget_wan, scenario))

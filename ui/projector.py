@@ -13,6 +13,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from analytics.data.funds import IndustryRule
+from analytics.reports.palette import BLACK, INK, RULE, WHITE
 from ui import charts
 from ui.filters import Filters
 from ui.text import pick
@@ -28,31 +29,36 @@ TEXT = {
            "exit": "Exit projector mode"},
 }
 
-CSS = """
+SHORT = 740  # px: a window this tall or less (a 1280x720 projector) gets the compact cards
+CSS = f"""
 <style>
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], header[data-testid="stHeader"],
-[data-testid="stToolbar"], [data-testid="stDecoration"] { display: none !important; }
-.stApp, [data-testid="stMain"] { background: #ffffff !important; color: #000000 !important; }
-.block-container { padding: 0.5rem 1.4rem 0.3rem 1.4rem !important; max-width: 100% !important; }
-[data-testid="stMainBlockContainer"] p, [data-testid="stMainBlockContainer"] li { color: #000000;
-     font-size: clamp(1rem, 1.15vw, 1.45rem); }
-[data-testid="stHeading"] [data-testid="stMarkdownContainer"] { margin-bottom: 0 !important; }
-h1 { font-size: clamp(1.7rem, 2.4vw, 3rem) !important; font-weight: 800 !important; color: #000 !important;
-     padding: 0.1rem 0 0 0 !important; margin: 0 !important; line-height: 1.25 !important; }
-h2, h3 { color: #000 !important; font-size: clamp(1.3rem, 1.8vw, 2.2rem) !important; padding: 0.2rem 0 !important; }
-[data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p { color: #222 !important;
-     font-size: clamp(0.85rem, 0.95vw, 1.15rem) !important; }
-[data-testid="stAlertContainer"] { padding: 0.2rem 0.8rem !important; min-height: 0 !important; }
-[data-testid="stAlertContainer"] p { font-size: clamp(0.85rem, 0.95vw, 1.15rem) !important; }
-[data-testid="stMetric"] { border: 2px solid #333 !important; padding: 0.5rem 0.8rem !important; }
-[data-testid="stMetricValue"], [data-testid="stMetricValue"] * { font-size: clamp(2rem, 3.6vw, 4.4rem) !important;
-     font-weight: 800 !important; color: #000 !important; line-height: 1.15 !important; }
-[data-testid="stMetricValue"] span { font-size: 0.5em !important; font-weight: 600 !important; }
-[data-testid="stMetricLabel"] p, [data-testid="stMetricLabel"] div { font-size: clamp(1rem, 1.35vw, 1.75rem) !important; color: #111 !important;
-     font-weight: 600 !important; }
-[data-testid="stMetricDelta"], [data-testid="stMetricDelta"] * { font-size: clamp(0.95rem, 1.2vw, 1.5rem) !important; }
-[data-testid="stVerticalBlock"] { gap: 0.45rem !important; }
-.st-key-projector_exit { position: fixed; top: 0.4rem; right: 0.8rem; z-index: 1000; width: auto !important; }
+[data-testid="stToolbar"], [data-testid="stDecoration"] {{ display: none !important; }}
+.stApp, [data-testid="stMain"] {{ background: {WHITE} !important; color: {BLACK} !important; }}
+.block-container {{ padding: 0.5rem 1.4rem 0.3rem 1.4rem !important; max-width: 100% !important; }}
+[data-testid="stMainBlockContainer"] p, [data-testid="stMainBlockContainer"] li {{ color: {BLACK};
+     font-size: clamp(1rem, 1.15vw, 1.45rem); }}
+[data-testid="stHeading"] [data-testid="stMarkdownContainer"] {{ margin-bottom: 0 !important; }}
+h1 {{ font-size: clamp(1.7rem, 2.4vw, 3rem) !important; font-weight: 800 !important; color: {BLACK} !important;
+     padding: 0.1rem 0 0 0 !important; margin: 0 !important; line-height: 1.25 !important; }}
+h2, h3 {{ color: {BLACK} !important; font-size: clamp(1.3rem, 1.8vw, 2.2rem) !important; padding: 0.2rem 0 !important; }}
+[data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p {{ color: {INK} !important;
+     font-size: clamp(0.85rem, 0.95vw, 1.15rem) !important; }}
+[data-testid="stAlertContainer"] {{ padding: 0.2rem 0.8rem !important; min-height: 0 !important; }}
+[data-testid="stAlertContainer"] p {{ font-size: clamp(0.85rem, 0.95vw, 1.15rem) !important; }}
+[data-testid="stMetric"] {{ border: 2px solid {INK} !important; padding: 0.5rem 0.8rem !important; }}
+[data-testid="stMetricValue"], [data-testid="stMetricValue"] * {{ font-size: clamp(2rem, 3.6vw, 4.4rem) !important;
+     font-weight: 800 !important; color: {BLACK} !important; line-height: 1.15 !important; }}
+[data-testid="stMetricValue"] span {{ font-size: 0.5em !important; font-weight: 600 !important; }}
+[data-testid="stMetricLabel"] p, [data-testid="stMetricLabel"] div {{ font-size: clamp(1rem, 1.35vw, 1.75rem) !important; color: {INK} !important;
+     font-weight: 600 !important; }}
+[data-testid="stMetricDelta"], [data-testid="stMetricDelta"] * {{ font-size: clamp(0.95rem, 1.2vw, 1.5rem) !important; }}
+[data-testid="stVerticalBlock"] {{ gap: 0.45rem !important; }}
+@media (max-height: {SHORT}px) {{  /* a 1280x720 projector: smaller cards, so the charts below them stay */
+  [data-testid="stMetric"] {{ padding: 0.25rem 0.8rem !important; }}
+  [data-testid="stMetricValue"], [data-testid="stMetricValue"] * {{ font-size: clamp(1.6rem, 2.6vw, 3.2rem) !important; }}
+}}
+.st-key-projector_exit {{ position: fixed; top: 0.4rem; right: 0.8rem; z-index: 1000; width: auto !important; }}
 </style>
 """
 
@@ -133,28 +139,35 @@ class Screen:
         """Height left for the slide body: the window less the control bar, title, banner and
         scope line (beside the sidebar the page may scroll, so never less than 540)."""
         header = (135 + 0.045 * self.width) if self.presenting else (300 + 0.02 * self.width)
+        if self.presenting and self.height <= SHORT:  # measured at 1280x720: the fit leaves 16 px to spare there
+            header -= 16
         return max(int(self.height - header - 16), 320 if self.presenting else 540)
 
     @property
     def font(self) -> int:
-        return int(min(24, max(15, self.height / 42)))
+        """Chart type in px: tick labels are two smaller and stay at charts.SMALLEST or above."""
+        return int(min(24, max(charts.SMALLEST + 2, self.height / 42)))
 
     def cards_height(self, rows: int = 1) -> int:
         """Height of `rows` rows of metric cards, with the gaps between them and below."""
-        row = (80 + 0.0703 * self.width) if self.presenting else (112 + 0.02 * self.width)
+        if self.presenting and self.height <= SHORT:  # the smaller cards of the CSS's max-height rule
+            row = 82 + 0.052 * self.width
+        else:
+            row = (80 + 0.0703 * self.width) if self.presenting else (112 + 0.02 * self.width)
         return int(rows * (row + 7))
 
     def chart(self, fig: go.Figure, height: int, title: str | None, key: str) -> None:
         """A chart in projector type: the size follows the window, dark text, no Streamlit theme."""
         font = self.font
         fig = charts.style(fig, height, title)
-        fig.update_layout(font={"family": charts.FONT, "size": font, "color": "#111"},
-                          title={"x": 0, "xanchor": "left", "font": {"size": font + 2, "color": "#000"}},
-                          legend={"orientation": "h", "yanchor": "top", "y": -0.16, "x": 0,
-                                  "font": {"size": font - 1}},
-                          margin={"l": 10, "r": 30, "t": font * 3 if title else 10, "b": 10})
-        fig.update_xaxes(tickfont={"size": font - 2, "color": "#111"}, automargin=True)
-        fig.update_yaxes(tickfont={"size": font - 2, "color": "#111"}, gridcolor="#d0d0d0", automargin=True)
+        fig.update_layout(font={"family": charts.FONT, "size": font, "color": INK},
+                          title={"x": 0, "xanchor": "left", "font": {"size": font + 2, "color": BLACK}},
+                          legend={"orientation": "h", "yref": "container", "yanchor": "bottom", "y": 0, "x": 0,
+                                  "font": {"size": font - 1}},  # below the tick labels, never over them
+                          margin={"l": 10, "r": 30, "t": int(font * 2.4) if title else 10, "b": 10})
+        fig.update_xaxes(tickfont={"size": font - 2, "color": INK}, automargin=True)
+        fig.update_yaxes(tickfont={"size": font - 2, "color": INK}, gridcolor=RULE, automargin=True)
+        charts.legible(fig)
         st.plotly_chart(fig, config=charts.CONFIG, width="stretch", theme=None, key=key)
 
 

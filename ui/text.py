@@ -31,6 +31,7 @@ COMMON = {
         "language": "语言",
         "unconfirmed": "以下本县参数仍是示范县的数值,请在“系统设置”页确认或修改:{keys}。确认之前,汇报材料、演示和导出文件的页脚注明“参数未确认”。",
         "unconfirmed_mark": "参数未确认",
+        "download_excel": "下载 Excel",
     },
     "en": {
         "app_title": "Rural Revitalization Decision Support",
@@ -54,6 +55,7 @@ COMMON = {
         "language": "Language",
         "unconfirmed": "These county parameters still hold the demo county's values; confirm or change them on the System settings page: {keys}. Until then, briefings, slides and exports say 'parameters not confirmed'.",
         "unconfirmed_mark": "parameters not confirmed",
+        "download_excel": "Download Excel",
     },
 }
 

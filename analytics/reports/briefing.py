@@ -25,7 +25,20 @@ from analytics.data import checks
 from analytics.data.contract import DIMENSIONS, GUARANTEE_COLUMNS
 from analytics.data.funds import IndustryRule
 from analytics.reports import figures
-from analytics.reports.palette import COLOURS
+from analytics.reports.palette import (
+    BRAND,
+    CHOROPLETH,
+    COLORWAY,
+    EDGE,
+    GRID,
+    INK,
+    INK_SOFT,
+    MISSING,
+    PAPER_HEAD,
+    PAPER_NOTE,
+    PAPER_NOTE_EDGE,
+    WHITE,
+)
 from analytics.risk import overview as risk_overview
 from analytics.scoring.composite import OVERALL
 from analytics.views import assessment, guarantees, overview, projects, relocation
@@ -33,8 +46,7 @@ from analytics.views.overview import households_people as hp
 
 FONT = "Noto Sans CJK SC, Microsoft YaHei, PingFang SC, SimHei, sans-serif"
 WIDTH = 700  # px: fits A4 portrait with 15 mm margins
-PALETTE = ("#fff5eb", "#fdd0a2", "#fd8d3c", "#d94801", "#7f2704")  # ColorBrewer Oranges, as on screen
-MISSING = "#d9d9d9"
+PALETTE = CHOROPLETH  # as on screen
 
 
 HOUSEHOLD_COLUMNS = sorted({*risk_overview.KPI_COLUMNS, *assessment.HOUSEHOLD_COLUMNS, *relocation.SITE_COLUMNS})
@@ -169,11 +181,11 @@ class _Figures:
         self.count += 1
         fig = go.Figure(chart.figure)  # a copy: the docx renders the same figure
         fig.update_layout(width=WIDTH, height=chart.height, title={"text": chart.title, "x": 0, "font": {"size": 15}},
-                          font={"family": FONT, "size": 12, "color": "#111"}, paper_bgcolor="white",
-                          plot_bgcolor="white", margin={"l": 10, "r": 20, "t": 45, "b": 10},
-                          legend={"orientation": "h", "y": -0.15, "x": 0}, colorway=COLOURS)
+                          font={"family": FONT, "size": 12, "color": INK}, paper_bgcolor=WHITE,
+                          plot_bgcolor=WHITE, margin={"l": 10, "r": 20, "t": 45, "b": 10},
+                          legend={"orientation": "h", "y": -0.15, "x": 0}, colorway=COLORWAY)
         fig.update_xaxes(automargin=True, showgrid=False)
-        fig.update_yaxes(automargin=True, gridcolor="#e0e0e0")
+        fig.update_yaxes(automargin=True, gridcolor=GRID)
         return fig.to_html(full_html=False, include_plotlyjs=False, div_id=f"figure-{self.count}",
                            config={"displaylogo": False, "displayModeBar": False, "responsive": False})
 
@@ -225,16 +237,16 @@ def svg_map(shapes: gpd.GeoDataFrame, values: pd.Series, title: str, unit: str, 
                 parts.append("M" + "L".join(f"{a:.1f},{b:.1f}" for a, b in zip(px, py)) + "Z")
         return "".join(parts)
 
-    body = [f'<path d="{path(g)}" fill="{colour(values.get(code))}" stroke="#555" stroke-width="0.5"/>'
+    body = [f'<path d="{path(g)}" fill="{colour(values.get(code))}" stroke="{INK_SOFT}" stroke-width="0.5"/>'
             for code, g in zip(frame["village_code"], frame.geometry)]
     legend_x = width - 170
     legend = [f'<text x="{legend_x}" y="30" class="legend-title">{html.escape(title)}({html.escape(unit)})</text>']
     for i in range(len(edges) - 1):
         y = 45 + i * 22
         legend.append(f'<rect x="{legend_x}" y="{y}" width="16" height="12" fill="{colour((edges[i] + edges[i + 1]) / 2)}" '
-                      f'stroke="#999"/><text x="{legend_x + 22}" y="{y + 11}">{edges[i]:,.1f} – {edges[i + 1]:,.1f}</text>')
+                      f'stroke="{EDGE}"/><text x="{legend_x + 22}" y="{y + 11}">{edges[i]:,.1f} – {edges[i + 1]:,.1f}</text>')
     y = 45 + (len(edges) - 1) * 22
-    legend.append(f'<rect x="{legend_x}" y="{y}" width="16" height="12" fill="{MISSING}" stroke="#999"/>'
+    legend.append(f'<rect x="{legend_x}" y="{y}" width="16" height="12" fill="{MISSING}" stroke="{EDGE}"/>'
                   f'<text x="{legend_x + 22}" y="{y + 11}">无数据</text>')
     return (f'<svg class="map" xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
             f'viewBox="0 0 {width} {height}" role="img" aria-label="{html.escape(title)}">'
@@ -243,26 +255,26 @@ def svg_map(shapes: gpd.GeoDataFrame, values: pd.Series, title: str, unit: str, 
 
 CSS = f"""
 @page {{ size: A4 portrait; margin: 15mm; }}
-body {{ font-family: {FONT}; color: #111; max-width: {WIDTH + 40}px; margin: 0 auto; padding: 16px; line-height: 1.6; }}
+body {{ font-family: {FONT}; color: {INK}; max-width: {WIDTH + 40}px; margin: 0 auto; padding: 16px; line-height: 1.6; }}
 h1 {{ font-size: 24px; margin: 0 0 4px 0; }}
-h2 {{ font-size: 19px; border-left: 5px solid #b3261e; padding-left: 8px; margin: 28px 0 8px 0; }}
-.meta {{ color: #444; font-size: 13px; }}
-.demo {{ background: #fff3cd; border: 1px solid #e0c060; padding: 6px 10px; margin: 10px 0; font-size: 14px; }}
+h2 {{ font-size: 19px; border-left: 5px solid {BRAND}; padding-left: 8px; margin: 28px 0 8px 0; }}
+.meta {{ color: {INK_SOFT}; font-size: 13px; }}
+.demo {{ background: {PAPER_NOTE}; border: 1px solid {PAPER_NOTE_EDGE}; padding: 6px 10px; margin: 10px 0; font-size: 14px; }}
 section {{ break-inside: avoid; page-break-inside: avoid; }}
 section.long {{ break-inside: auto; page-break-inside: auto; }}
 .kpis {{ display: grid; grid-template-columns: repeat(4, 1fr); gap: 8px; margin: 8px 0; }}
 .kpis.five {{ grid-template-columns: repeat(5, 1fr); }}
-.kpi {{ border: 1px solid #999; border-radius: 6px; padding: 6px 8px; }}
-.kpi .label {{ font-size: 12px; color: #333; }}
+.kpi {{ border: 1px solid {EDGE}; border-radius: 6px; padding: 6px 8px; }}
+.kpi .label {{ font-size: 12px; color: {INK_SOFT}; }}
 .kpi .value {{ font-size: 22px; font-weight: 700; }}
 .kpi .unit {{ font-size: 12px; font-weight: 400; margin-left: 2px; }}
-.kpi .note {{ font-size: 11px; color: #555; }}
+.kpi .note {{ font-size: 11px; color: {INK_SOFT}; }}
 table {{ border-collapse: collapse; width: 100%; font-size: 12px; margin: 6px 0; }}
-th, td {{ border: 1px solid #bbb; padding: 3px 6px; text-align: left; }}
-th {{ background: #f2f2f2; }}
+th, td {{ border: 1px solid {EDGE}; padding: 3px 6px; text-align: left; }}
+th {{ background: {PAPER_HEAD}; }}
 td.num {{ text-align: right; }}
 .summary {{ font-size: 14px; }}
-.note {{ color: #555; font-size: 12px; }}
+.note {{ color: {INK_SOFT}; font-size: 12px; }}
 .legend-title {{ font-weight: 700; }}
 svg.map text {{ font-family: {FONT}; font-size: 12px; }}
 .plotly-graph-div {{ margin: 4px 0; }}

@@ -11,12 +11,19 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Sequence
 from datetime import datetime
 
+import numpy as np
 import pandas as pd
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 
 from analytics.access.privacy import mask_frame
+from analytics.data import formats
 from analytics.data.contract import TABLES
+from analytics.reports.palette import HEADER_FILL
 
 _HEADERS = {c.id: c.zh for t in TABLES.values() for c in t.columns}
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")  # what spreadsheet programs may read as a formula
@@ -34,7 +41,7 @@ def writable(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def make_inert(ws: object) -> None:
+def make_inert(ws: Worksheet) -> None:
     """Every text cell that starts like a formula becomes a quote-prefixed text cell."""
     for row in ws.iter_rows():
         for cell in row:
@@ -49,27 +56,86 @@ def chinese_headers(frame: pd.DataFrame, extra: dict[str, str] | None = None) ->
     return frame.rename(columns={**_HEADERS, **(extra or {})})
 
 
+def _typed(frame: pd.DataFrame) -> tuple[pd.DataFrame, dict[object, formats.Format]]:
+    """The frame as it is written (yes/no as 是/否, numbers scaled and rounded to what they
+    show) and the format of each number column, by its id before headers are renamed."""
+    out, shown = frame.copy(), {}
+    for column in frame.columns:
+        fmt = formats.of(column, frame[column])
+        if fmt is formats.BOOLEAN:
+            out[column] = frame[column].map(lambda v: formats.YES_NO.get(v, v) if isinstance(v, bool | np.bool_) else v)
+        elif fmt is not None:
+            out[column] = (pd.to_numeric(frame[column]) * fmt.scale).round(fmt.digits)
+            shown[column] = fmt
+    return out, shown
+
+
+def _print_text(text: str) -> str:
+    """Text for a print header: '&' starts a header code, so it is doubled."""
+    return text.replace("&", "&&")
+
+
+def _lay_out(ws: Worksheet, title: str, subtitle: str, header_row: int, columns: int, rows: int) -> None:
+    """Bold, frozen header row with filters; A4 landscape, one page wide, the header row on
+    every page and the title and scope line in the page header."""
+    last = get_column_letter(max(columns, 1))
+    for cell in ws[header_row]:
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor=HEADER_FILL.lstrip("#"))
+        cell.alignment = Alignment(wrap_text=True, vertical="center")
+    ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
+    ws.auto_filter.ref = f"A{header_row}:{last}{header_row + max(rows, 1)}"
+    ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = f"{header_row}:{header_row}"
+    ws.oddHeader.center.text = _print_text(title)[:120]
+    ws.oddHeader.center.size = 12
+    ws.oddHeader.left.text = _print_text(subtitle)[:120]
+    ws.oddHeader.left.size = 8
+    ws.oddFooter.center.text = "第 &P 页,共 &N 页"
+    ws.print_options.gridLines = True
+
+
 def excel_bytes(frame: pd.DataFrame, title: str, subtitle: str, *, personal_visible: bool = False,
                 headers: dict[str, str] | None = None, sheet: str = "数据", names_visible: bool = False,
-                lines: tuple[str, ...] = ()) -> bytes:
-    """One sheet: the title, the subtitle (scope, snapshot, time), any further header `lines` (a
-    plan's budget and rules), a blank row, then the table; `names_visible` keeps names whole while
-    ID numbers stay masked (a 乡镇 account's visit list)."""
+                notes: Sequence[str] = ()) -> bytes:
+    """One sheet: the title, the subtitle (scope, snapshot, time), any `notes` (a plan's budget,
+    rules and scenario), a blank row, then the table with its header frozen and filtered, each
+    number column in its declared format (analytics.data.formats), printed A4 landscape;
+    `names_visible` keeps names whole while ID numbers stay masked (a 乡镇 account's visit list)."""
     table = frame if personal_visible else mask_frame(frame, keep_names=names_visible)
+    table, number_formats = _typed(table)
+    ids = list(table.columns)
     table = writable(chinese_headers(table, headers))
     title, subtitle = UNWRITABLE.sub("", title), UNWRITABLE.sub("", subtitle)
+    notes = [UNWRITABLE.sub("", n) for n in notes]
     buffer = io.BytesIO()
     stamp = datetime.now().strftime("%Y-%m-%d %H:%M")
+    header_row = 4 + len(notes)
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        table.to_excel(writer, sheet_name=sheet, index=False, startrow=3 + len(lines))
+        table.to_excel(writer, sheet_name=sheet, index=False, startrow=header_row - 1)
         ws = writer.sheets[sheet]
         ws["A1"] = title
         ws["A2"] = f"{subtitle} · 导出时间 {stamp}"
-        for row, line in enumerate(lines, start=3):
-            ws.cell(row=row, column=1, value=UNWRITABLE.sub("", line))
-        ws["A1"].font = ws["A1"].font.copy(bold=True, size=14)
-        for i, column in enumerate(table.columns, start=1):
-            width = max(len(str(column)), *(len(str(v)) for v in table[column].head(200))) if len(table) else len(str(column))
-            ws.column_dimensions[ws.cell(row=4 + len(lines), column=i).column_letter].width = min(40, width * 1.6 + 2)
+        ws["A1"].font = Font(bold=True, size=14)
+        for i, note in enumerate(notes, start=3):
+            ws.cell(row=i, column=1, value=note)
+        for i, (column, name) in enumerate(zip(ids, table.columns), start=1):
+            letter = get_column_letter(i)
+            values = [str(v) for v in table[name].head(200)]
+            width = max(len(str(name)), *(len(v) for v in values)) if values else len(str(name))
+            ws.column_dimensions[letter].width = min(40, width * 1.6 + 2)
+            if column in number_formats:
+                for (cell,) in ws.iter_rows(min_row=header_row + 1, min_col=i, max_col=i):
+                    cell.number_format = number_formats[column].excel
+        _lay_out(ws, title, subtitle, header_row, len(ids), len(table))
         make_inert(ws)
     return buffer.getvalue()
+
+
+def plan_notes(year: int, budget_wan: float, scenario: str, rules: Sequence[str]) -> list[str]:
+    """The rows every exported plan carries above its table: which scenario, for which year,
+    with what budget and under which rules, so a printed plan is never read without them."""
+    return [f"方案:{scenario} · 计划年度 {year} · 总预算 {budget_wan:,.1f} 万元", f"规则:{';'.join(rules) or '无'}"]

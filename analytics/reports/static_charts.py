@@ -26,7 +26,7 @@ from matplotlib import font_manager, ticker
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
-from analytics.reports.palette import COLOURS
+from analytics.reports.palette import COLORWAY
 
 CJK_FAMILIES = ("Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", "SimHei", "PingFang SC",
                 "Hiragino Sans GB", "WenQuanYi Zen Hei", "WenQuanYi Micro Hei", "Noto Sans SC")
@@ -78,7 +78,7 @@ def _bars(ax, fig: go.Figure, bars: Sequence[go.Bar]) -> None:
         at = np.array([position[c] for c in cats], dtype=float)
         offset = 0.0 if stacked or len(bars) == 1 else (i - (len(bars) - 1) / 2) * width
         starts = base[at.astype(int)] if stacked else np.zeros(len(at))
-        colours = _colours(bar, len(cats), COLOURS[i % len(COLOURS)])
+        colours = _colours(bar, len(cats), COLORWAY[i % len(COLORWAY)])
         draw = ax.barh if bar.orientation == "h" else ax.bar
         kwargs = {"left": starts} if bar.orientation == "h" else {"bottom": starts}
         patches = draw(at + offset, np.nan_to_num(vals), width, color=colours, label=bar.name, **kwargs)
@@ -102,7 +102,7 @@ def _lines(ax, scatters: Sequence[go.Scatter], categorical: dict | None, horizon
             else:
                 xs = [categorical[x] for x in xs]
         mode = trace.mode or "lines"
-        colour = (trace.line.color if trace.line and trace.line.color else None) or COLOURS[i % len(COLOURS)]
+        colour = (trace.line.color if trace.line and trace.line.color else None) or COLORWAY[i % len(COLORWAY)]
         if "lines" in mode or "markers" in mode:
             dash = {"dash": "--", "dot": ":"}.get(trace.line.dash if trace.line else None, "-")
             width = (trace.line.width or 2) * 0.6 if trace.line else 1.2

@@ -12,6 +12,7 @@ from tests.e2e.conftest import rerun, settle
 from ui.nav import PAGES
 
 SIZES = [(1024, 768), (1920, 1080)]
+PROJECTOR_SIZES = [*SIZES, (1280, 720)]  # a 16:9 projector: the shortest window the deck fits
 SLIDES = ("kpis", "map", "dimensions", "risk", "guarantees", "funds", "tasks", "ranking")
 
 
@@ -40,7 +41,14 @@ def _scroll(v) -> tuple[int, int]:
         " return [m.scrollHeight, m.clientHeight]; }"))
 
 
-@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def _smallest_chart_text(v) -> float:
+    """The smallest font size (px) of any text drawn in the slide's charts."""
+    return v.page.evaluate(
+        "() => Math.min(...[...document.querySelectorAll('[data-testid=stPlotlyChart] svg text')]"
+        ".filter(t => t.textContent.trim()).map(t => parseFloat(getComputedStyle(t).fontSize)))")
+
+
+@pytest.mark.parametrize("size", PROJECTOR_SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 @pytest.mark.parametrize("slide", SLIDES)
 def test_no_slide_scrolls_in_projector_mode(visit, slide, size):
     v = visit(f"/slides?present=true&slide={slide}", *size)
@@ -53,6 +61,11 @@ def test_no_slide_scrolls_in_projector_mode(visit, slide, size):
     assert v.page.locator('[data-testid="stSidebar"]').is_hidden()
     scroll_height, client_height = _scroll(v)
     assert scroll_height <= client_height, f"{slide} at {size}: {scroll_height} > {client_height}"
+    charts = v.page.locator('[data-testid="stPlotlyChart"]').count()
+    if slide == "kpis":  # both trend charts stay below the cards, even at 1280x720
+        assert charts == 2, f"{charts} charts at {size}"
+    if charts:
+        assert _smallest_chart_text(v) >= 16, f"{slide} at {size}"
     assert v.outside == []
 
 
