@@ -47,7 +47,7 @@ def measure(store_dir: str) -> dict:
     workload = settings.number("risk.workload")
     clock = _Clock()
     tables = clock.run("load", lambda: risk_model_store.snapshot_tables(store, snapshot))
-    features = clock.run("features", lambda: risk_features.build(tables))
+    features = clock.run("features", lambda: risk_features.build(tables, risk_features.LabelSpec.from_settings()))
     labelled = features.labelled()
     evaluation = clock.run("evaluate", lambda: risk_training.evaluate(features, workload))
     model = clock.run("final_fit", lambda: RiskModel().fit(labelled, labelled["label"], labelled["year"]))

@@ -108,13 +108,13 @@ def test_income_is_computed_from_its_parts_when_left_empty(small):
 def test_missing_column_is_refused_by_name(small):
     h = small["households"].drop(columns="labor_count")
     with pytest.raises(RiskDataError, match="劳动力人数"):
-        risk_features.build({**small, "households": h})
+        risk_features.build({**small, "households": h}, LabelSpec())
 
 
 def test_missing_monitoring_line_is_refused_by_year(small):
     lines = small["monitoring_lines"][small["monitoring_lines"]["year"] != 2023]
     with pytest.raises(RiskDataError, match="2023"):
-        risk_features.build({**small, "monitoring_lines": lines})
+        risk_features.build({**small, "monitoring_lines": lines}, LabelSpec())
 
 
 def test_a_year_outside_the_provincial_income_table_is_stretched_with_a_warning(small, monkeypatch):
