@@ -176,8 +176,12 @@ class FeatureSet:
     label: LabelSpec
     warnings: tuple[str, ...]
 
+    def labelled_mask(self) -> np.ndarray:
+        """Eligible rows with a known outcome: what the model learns from and is tested on."""
+        return self.frame["eligible"].to_numpy() & self.frame["label"].notna().to_numpy()
+
     def labelled(self) -> pd.DataFrame:
-        return self.frame[self.frame["eligible"] & self.frame["label"].notna()]
+        return self.frame[self.labelled_mask()]
 
     def years(self) -> list[int]:
         return sorted(int(y) for y in self.frame["year"].unique())
@@ -341,8 +345,8 @@ def build(tables: dict[str, pd.DataFrame], label: LabelSpec) -> FeatureSet:
     return FeatureSet(built.frame.take(back).reset_index(drop=True), built.label, built.warnings)
 
 
-def _require(tables: dict[str, pd.DataFrame]) -> None:
-    for name in ("households", "monitoring_lines"):
+def _require(tables: dict[str, pd.DataFrame], names: tuple[str, ...] = ("households", "monitoring_lines")) -> None:
+    for name in names:
         if name not in tables or tables[name] is None or tables[name].empty:
             raise RiskDataError(f"数据快照中没有“{name}”表或该表为空,无法计算返贫风险。")
 
@@ -398,6 +402,7 @@ def build_by_year(counts: dict[int, int], rows_of: Callable[[int], pd.DataFrame]
     of one year at a time (`counts` says how many), so that the household table never has to be
     held whole (the saved model reads a snapshot's years one by one). `tables` gives
     `monitoring_lines` and, optionally, `villages` and `projects`."""
+    _require(tables, ("monitoring_lines",))
     years = sorted(counts)
     lines = lines_by_year(tables["monitoring_lines"], years)
     provincial, warnings = provincial_income(years)
