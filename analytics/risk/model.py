@@ -45,7 +45,7 @@ def case_control(y: np.ndarray, max_rows: int | None, random_state: int = 0) -> 
         return np.arange(n), np.ones(n)
     events, others = np.flatnonzero(y == 1), np.flatnonzero(y != 1)
     kept = min(len(others), max(max_rows - len(events), len(events)))
-    chosen = np.default_rng(random_state).choice(others, kept, replace=False) if kept else others[:0]
+    chosen = np.random.default_rng(random_state).choice(others, kept, replace=False) if kept else others[:0]
     rows = np.sort(np.concatenate([events, chosen]))
     return rows, np.where(y[rows] == 1, 1.0, len(others) / max(kept, 1))
 
