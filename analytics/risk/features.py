@@ -409,7 +409,6 @@ def build_by_year(counts: dict[int, int], rows_of: Callable[[int], pd.DataFrame]
     out = _Columns(sum(counts.values()))
     starts = dict(zip(years, np.cumsum([0, *(counts[y] for y in years)])))
     before: _Before | None = None
-    events: dict[int, tuple[pd.Index, np.ndarray]] = {}
     system = True
     for year in years:
         h = _complete(rows_of(year))
@@ -417,13 +416,12 @@ def build_by_year(counts: dict[int, int], rows_of: Callable[[int], pd.DataFrame]
             raise RiskDataError(f"{year} 年的农户行数与快照记录不一致,无法计算返贫风险。")
         system = system and system_population(h)
         previous = before if before is not None and before.year == year - 1 else None
+        del before  # one year back is all a year reads
         before, event = _year_into(out, slice(starts[year], starts[year] + counts[year]), h, previous,
                                    float(lines[year]), float(provincial[year]), tables, label)
-        events[year] = (before.ids, event)
-    for year in years:
-        if year + 1 in events:
-            rows = slice(starts[year], starts[year] + counts[year])
-            out.label[rows] = _lookup(*events[year + 1], events[year][0])
+        if previous is not None:  # the year before's label is this year's event
+            out.label[starts[year - 1]:starts[year - 1] + counts[year - 1]] = _lookup(before.ids, event, previous.ids)
+        del h, previous
     if system and years:
         warnings.append(SYSTEM_POPULATION_NOTE)
     return FeatureSet(out.frame(), label, tuple(warnings))

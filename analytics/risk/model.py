@@ -127,7 +127,7 @@ class RiskModel(ClassifierMixin, BaseEstimator):
             self.C_ = min(self.cv_log_loss_, key=self.cv_log_loss_.get) if self.cv_log_loss_ else 1.0
             self.calibration_ = _platt(oot_logit.get(self.C_), oot_y, oot_w)
             prepare = self._fit_preprocessor(X, weight)
-            z = _as_float32(prepare.transform(X))
+            z = _design(prepare, X)
             model = LogisticRegression(C=self.C_, solver=SOLVER, max_iter=self.max_iter).fit(z, y, sample_weight=weight)
         # The steps are fitted in place (the design matrix is needed below), then assembled.
         self.pipeline_ = Pipeline([
@@ -166,7 +166,7 @@ class RiskModel(ClassifierMixin, BaseEstimator):
             if self.max_cv_rows and len(train) > self.max_cv_rows:
                 train = np.sort(rng.choice(train, self.max_cv_rows, replace=False))
             prepare = self._fit_preprocessor(X.iloc[train], weight[train])
-            z = _as_float32(prepare.transform(X.iloc[np.concatenate([train, test])]))
+            z = _design(prepare, X.iloc[np.concatenate([train, test])])
             z_train, z_test = z[:len(train)], z[len(train):]
             model = LogisticRegression(solver=SOLVER, max_iter=self.max_iter, warm_start=True)
             for C in sorted(scores):
@@ -256,6 +256,16 @@ def _feature_of(column: str) -> str:
     if name in FEATURE_IDS:
         return name
     return max((f for f in CATEGORICAL if name.startswith(f + "_")), key=len)
+
+
+def _design(prepare: ColumnTransformer, X: pd.DataFrame) -> np.ndarray:
+    """The float32 design matrix, transformed `CHUNK_ROWS` rows at a time: the double-precision
+    intermediates of the transformers never exist for every row at once."""
+    width = len(prepare.get_feature_names_out())
+    z = np.empty((len(X), width), dtype=np.float32)
+    for start in range(0, len(X), CHUNK_ROWS):
+        z[start:start + CHUNK_ROWS] = prepare.transform(X.iloc[start:start + CHUNK_ROWS])
+    return z
 
 
 def _as_float32(z: np.ndarray) -> np.ndarray:

@@ -22,7 +22,7 @@ from analytics.risk import explain as risk_explain
 from analytics.risk import metrics as risk_metrics
 from analytics.risk.baseline import RuleTriggers
 from analytics.risk.features import FeatureSet, LabelSpec, RiskDataError
-from analytics.risk.model import CHUNK_ROWS, RiskModel, case_control
+from analytics.risk.model import CHUNK_ROWS, FEATURE_IDS, RiskModel, case_control
 
 SUMMARY_KEYS = ("roc_auc", "pr_auc", "brier", "recall_at_workload", "precision_at_workload")
 
@@ -80,7 +80,7 @@ def fit_rows(model: RiskModel, rules: RuleTriggers, frame: pd.DataFrame, rows: n
     y = frame["label"].to_numpy(dtype=float)[rows]
     years = frame["year"].to_numpy()[rows]
     chosen, weight = case_control(y, model.max_rows, model.random_state)
-    fitted = model.fit(frame.take(rows[chosen]), y[chosen], years[chosen], sample_weight=weight)
+    fitted = model.fit(frame[list(FEATURE_IDS)].take(rows[chosen]), y[chosen], years[chosen], sample_weight=weight)
     return fitted, rules.fit(frame[RULE_COLUMNS].take(rows), y)
 
 
