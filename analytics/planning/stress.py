@@ -25,6 +25,7 @@ import pandas as pd
 from analytics import settings
 from analytics.data.contract import HOUSEHOLD_TYPES, INCOME_PARTS, is_unresolved, township_of
 from analytics.risk import features as risk_features
+from analytics.risk.features import LabelSpec
 from analytics.risk.model import RiskModel
 
 PARTS = dict(zip(("wage", "business", "property", "transfer"), INCOME_PARTS))  # command-line name -> column
@@ -130,7 +131,7 @@ def baseline(tables: dict[str, pd.DataFrame], model: RiskModel, year: int | None
     if year not in lines.index or not (h["year"] == year).any():
         raise StressError(f"{year} 年没有农户数据或监测收入标准,无法做压力测试。")
     both = h[h["year"].isin([year - 1, year])].reset_index(drop=True)
-    built = risk_features.build({**tables, "households": both}, risk_features.LabelSpec.from_settings())
+    built = risk_features.build({**tables, "households": both}, LabelSpec.from_settings())
     now = (both["year"] == year).to_numpy()
     frame = built.frame[now].reset_index(drop=True)
     rows = both[now].reset_index(drop=True)
