@@ -30,7 +30,6 @@ from datetime import datetime
 from pathlib import Path
 
 import geopandas as gpd
-import numpy as np
 import pandas as pd
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
@@ -335,22 +334,8 @@ def _info(row: tuple) -> SnapshotInfo:
 
 def write_sliced(frame: pd.DataFrame, path: Path) -> None:
     """Sorted by year and village in small row groups: Parquet keeps each group's min and max,
-    so a reader of one year of one township skips every other group without reading it. A frame
-    already in that order (the demo county's) is written as it is: sorting copies it, which at a
-    million households was the writer's peak."""
-    ordered = frame if _in_slice_order(frame) else frame.sort_values(SLICE_ORDER, kind="stable")
-    ordered.to_parquet(path, index=False, row_group_size=SLICE_ROW_GROUP)
-
-
-def _in_slice_order(frame: pd.DataFrame) -> bool:
-    """Sorted by SLICE_ORDER already (a blank key counts as not: sort_values decides where it goes)."""
-    key = np.zeros(len(frame), dtype=np.int64)
-    for column in SLICE_ORDER:
-        codes, uniques = pd.factorize(frame[column], sort=True)
-        if (codes < 0).any():
-            return False
-        key = key * max(len(uniques), 1) + codes
-    return bool((np.diff(key) >= 0).all())
+    so a reader of one year of one township skips every other group without reading it."""
+    frame.sort_values(SLICE_ORDER, kind="stable").to_parquet(path, index=False, row_group_size=SLICE_ROW_GROUP)
 
 
 def read_slice(path: Path, *, columns: list[str] | None = None, year: int | None = None,

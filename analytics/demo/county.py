@@ -509,15 +509,6 @@ def _join(flags: np.ndarray, names: tuple[str, ...]) -> np.ndarray:
     return np.where(out == "", None, out)
 
 
-def _stack(frames: list[pd.DataFrame]) -> pd.DataFrame:
-    """The years' frames one under the other, as pd.concat stacks them, a column at a time: each
-    column leaves the year frames as it joins the whole, so the household table is never held
-    twice (at a million households that was the generation's peak)."""
-    columns = list(frames[0].columns)
-    stacked = {c: pd.concat([f.pop(c) for f in frames], ignore_index=True) for c in columns}
-    return pd.DataFrame(stacked, copy=False)
-
-
 def generate(households: int = 80_000, seed: int = 2024) -> dict[str, pd.DataFrame]:
     """Every table of the demo county, deterministic for a given seed."""
     rng = np.random.default_rng(seed)
@@ -530,14 +521,13 @@ def generate(households: int = 80_000, seed: int = 2024) -> dict[str, pd.DataFra
     funds = _funds(villages, sizes, rng, YEARS + (YEARS[-1] + 1,))
     x = fund_intensity(funds, sizes[:, None, None])
     frames = [panel.year(t, year, x, MONITORING_LINES[year]) for t, year in enumerate(YEARS)]
-    households = _stack(frames)
     boundaries = cells[["village_code", "geometry"]].copy()
     return {
         "townships": townships,
         "villages": villages.drop(columns="development"),
         "boundaries": boundaries,
         "village_indicators": _indicator_panel(villages, x, rng),
-        "households": households,
+        "households": pd.concat(frames, ignore_index=True),
         "projects": _projects(villages, townships, funds, rng),
         "monitoring_lines": pd.DataFrame({"year": list(MONITORING_LINES),
                                           "threshold_yuan": list(MONITORING_LINES.values())}),
