@@ -218,6 +218,10 @@ DECLARED: tuple[Setting, ...] = (
     Setting("risk.label_line_ratio", NUMBER, "返贫定义:次年人均纯收入低于次年监测标准的该倍数即算发生(默认 1)",
             unit="倍", low=0.5, high=3),
     Setting("risk.label_counts_identified", FLAG, "返贫定义:次年被识别为监测对象是否也算发生(true/false)"),
+    Setting("risk.sample_above_rows", INTEGER,
+            "返贫模型训练:有结果的户年超过该行数时,保留全部返贫户年并按比例抽取未返贫户年、以抽样率的倒数加权"
+            "(King 与 Zeng 2001 的病例对照加权),使大县训练的内存有上限",
+            unit="行", low=10_000),
     Setting("funds.disbursement_schedule", NUMBERS,
             "衔接资金支出进度要求:当年项目资金到 1-12 月各月末应累计支付的比例(12 个数,0-1);"
             "实施中项目低于截至月份的要求即标记“进度滞后”",

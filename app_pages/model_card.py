@@ -38,16 +38,16 @@ st.caption(t["lead"])
 model, ev = trained.model, trained.evaluation
 
 st.subheader(t["data_title"])
-years = meta["train_years"]
+years = meta.train_years
 st.markdown(t["facts"].format(
-    snapshot=meta["snapshot_id"], model=meta["id"], trained_at=meta["trained_at"].replace("T", " "),
-    sklearn=meta["sklearn_version"], years=f"{years[0]}—{years[-1]}" if len(years) > 1 else years[0],
-    n=meta["n_train"], C=meta["chosen_C"], slope=meta["calibration"][0], offset=meta["calibration"][1]))
+    snapshot=meta.snapshot_id, model=meta.id, trained_at=meta.trained_at.replace("T", " "),
+    sklearn=meta.sklearn_version, years=f"{years[0]}—{years[-1]}" if len(years) > 1 else years[0],
+    n=meta.n_train, C=meta.chosen_C, slope=meta.calibration[0], offset=meta.calibration[1]))
 
 st.subheader(t["label_title"])
-st.markdown(t["label"].format(label=meta["label_zh"]))
+st.markdown(t["label"].format(label=meta.label_zh))
 st.markdown(t["population"])
-if SYSTEM_POPULATION_NOTE in meta["warnings"]:  # imported from the national system: 脱贫户 and monitoring objects only
+if SYSTEM_POPULATION_NOTE in meta.warnings:  # imported from the national system: 脱贫户 and monitoring objects only
     st.info(t["system_population"], icon=":material/info:")
 
 st.subheader(t["eval_title"])

@@ -1,9 +1,12 @@
-"""python -m bench.risk --store DIR: time the relapse-risk model on a store's current snapshot.
+"""python -m bench.risk --store DIR: train the relapse-risk model on a store's current snapshot, as
+`python -m analytics risk train` does, and time each stage.
 
-Measures loading the tables, building the features, the temporal evaluation (fit on years up
-to t-1, score year t), the final fit on every labelled year (time-ordered CV for C, Platt
-calibration, refit) and scoring every eligible household-year with drivers, in wall and CPU
-seconds. Prints JSON.
+Stages: the features (households read a year at a time), the temporal evaluation (fit on years
+up to t-1, score year t), the final fit on every labelled year (a weighted case-control sample
+above `risk.sample_above_rows`; time-ordered CV for C, Platt calibration, refit) and writing the
+scored rows of every eligible household-year chunk by chunk, in wall and CPU seconds. The model
+is saved, so the pages measured next read it. Prints JSON; peak memory is added by bench.worker
+(one fresh process per measurement).
 Generate a large county first, e.g. `python -m analytics demo --households 200000 --store
 /tmp/big` (1,000,000 household-years).
 """
@@ -16,9 +19,10 @@ import os
 import sys
 import time
 
+import numpy as np
+
 from analytics import settings
 from analytics.data.store import Store
-from analytics.risk import features as risk_features
 from analytics.risk import saved as risk_model_store
 from analytics.risk import training as risk_training
 from analytics.risk.baseline import RuleTriggers
@@ -46,25 +50,32 @@ def measure(store_dir: str) -> dict:
     store = Store(store_dir)
     snapshot = store.info().id
     workload = settings.number("risk.workload")
+    label, template = LabelSpec.from_settings(), RiskModel.from_settings()
     clock = _Clock()
-    tables = clock.run("load", lambda: risk_model_store.snapshot_tables(store, snapshot))
-    features = clock.run("features", lambda: risk_features.build(tables, LabelSpec.from_settings()))
-    labelled = features.labelled()
-    evaluation = clock.run("evaluate", lambda: risk_training.evaluate(features, workload))
-    model = clock.run("final_fit", lambda: RiskModel().fit(labelled, labelled["label"], labelled["year"]))
-    rules = RuleTriggers.from_settings().fit(labelled, labelled["label"])
-    scored = clock.run("score", lambda: risk_training.score(model, rules, features.frame[features.frame["eligible"]]))
-    training = ("features", "evaluate", "final_fit", "score")
+    features, tables = clock.run("features", lambda: risk_model_store.snapshot_features(store, snapshot, label))
+    towns = risk_model_store.township_names(tables)
+    evaluation = clock.run("evaluate", lambda: risk_training.evaluate(features, workload, RiskModel.from_settings(),
+                                                                     township_names=towns))
+    labelled = np.flatnonzero(features.labelled_mask())
+    model, rules = clock.run("final_fit", lambda: risk_training.fit_rows(
+        RiskModel.from_settings(), RuleTriggers.from_settings(), features.frame, labelled))
+    trained = risk_training.TrainedRisk(model, rules, evaluation.as_json(), label, clock.wall["final_fit"],
+                                        list(features.warnings))
+    model_id = clock.run("score_and_save", lambda: risk_model_store.save(
+        store.root, trained, features, snapshot, risk_model_store.fingerprint(label, template)))
+    training = ("features", "evaluate", "final_fit", "score_and_save")
     return {
         "snapshot": snapshot,
-        "household_years": len(tables["households"]),
+        "model_id": model_id,
+        "household_years": len(features.frame),
         "labelled_rows": len(labelled),
-        "scored_rows": len(scored),
+        "fitted_rows": trained.model.n_fitted_,
         "wall_s": clock.wall | {"train_total": round(sum(clock.wall[k] for k in training), 2)},
         "cpu_s": clock.cpu | {"train_total": round(sum(clock.cpu[k] for k in training), 2)},
         "load_average": round(os.getloadavg()[0], 1),
         "recall_at_workload": {"model": evaluation.model["recall_at_workload"],
                                "baseline": evaluation.baseline["recall_at_workload"]},
+        "roc_auc": evaluation.model["roc_auc"],
     }
 
 

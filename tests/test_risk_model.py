@@ -30,7 +30,7 @@ def features(demo_tables):
 
 @pytest.fixture(scope="module")
 def evaluation(features):
-    return risk_training.evaluate(features, WORKLOAD)
+    return risk_training.evaluate(features, WORKLOAD, RiskModel())
 
 
 @pytest.fixture(scope="module")
@@ -245,9 +245,9 @@ def test_too_few_years_is_refused_in_chinese(demo_tables):
     one_year = {**demo_tables, "households": h[h["year"] == 2025]}
     fs = risk_features.build(one_year, LabelSpec())
     with pytest.raises(RiskDataError, match="年度"):
-        risk_training.evaluate(fs, WORKLOAD)
+        risk_training.evaluate(fs, WORKLOAD, RiskModel())
     with pytest.raises(RiskDataError, match="训练"):
-        risk_training.train(fs, WORKLOAD)
+        risk_training.train(fs, WORKLOAD, RiskModel())
 
 
 @pytest.fixture(scope="module")
@@ -256,22 +256,21 @@ def saved(tmp_path_factory):
 
     store = Store(tmp_path_factory.mktemp("risk_store"))
     demo.build(store, households=1500, seed=3)
-    trained, meta = risk_model_store.train_and_save(store)
+    trained, meta = risk_model_store.train_and_save(store, RiskModel.from_settings())
     return store, trained, meta
 
 
 def test_saved_model_round_trips_with_its_version(saved):
     store, trained, meta = saved
-    folder = store.root / "models" / meta["id"]
+    folder = store.root / "models" / meta.id
     assert {p.name for p in folder.iterdir()} == {"model.joblib", "meta.json", "metrics.json", "predictions.parquet"}
-    assert meta["sklearn_version"] == sklearn.__version__ and meta["snapshot_id"] == store.info().id
-    loaded, _ = risk_model_store.load(store.root, meta["id"])
-    assert loaded.predictions is None  # a million households score four million rows: read them in slices
-    rows = risk_model_store.predictions(store.root, meta["id"]).head(5)
+    assert meta.sklearn_version == sklearn.__version__ and meta.snapshot_id == store.info().id
+    loaded, _ = risk_model_store.load(store.root, meta.id)
+    rows = risk_model_store.predictions(store.root, meta.id).head(5)
     assert np.array_equal(loaded.model.coef_, trained.model.coef_)
     assert json.loads((folder / "metrics.json").read_text(encoding="utf-8"))["test_year"] == 2024
     again, meta_again, notice = risk_model_store.for_snapshot(store)
-    assert meta_again["id"] == meta["id"] and notice is None
+    assert meta_again.id == meta.id and notice is None
     assert rows["probability"].between(0, 1).all()
 
 
@@ -281,11 +280,11 @@ def test_a_model_from_another_sklearn_version_is_refused_in_chinese(saved, tmp_p
 
     copy = Store(tmp_path / "copy")
     shutil.copytree(store.root, copy.root)
-    path = copy.root / "models" / meta["id"] / "meta.json"
+    path = copy.root / "models" / meta.id / "meta.json"
     old = json.loads(path.read_text(encoding="utf-8"))
     path.write_text(json.dumps({**old, "sklearn_version": "0.24.2"}), encoding="utf-8")
     with pytest.raises(risk_model_store.ModelVersionError, match="scikit-learn 0.24.2.*已拒绝加载.*重新训练"):
-        risk_model_store.load(copy.root, meta["id"])
+        risk_model_store.load(copy.root, meta.id)
     trained, fresh, notice = risk_model_store.for_snapshot(copy)
-    assert "0.24.2" in notice and fresh["id"] != meta["id"]
-    assert fresh["sklearn_version"] == sklearn.__version__
+    assert "0.24.2" in notice and fresh.id != meta.id
+    assert fresh.sklearn_version == sklearn.__version__

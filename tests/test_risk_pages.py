@@ -27,7 +27,7 @@ def model(demo_store):
     """The model the pages use (trained and saved with the session's store), its meta and its
     scored rows."""
     trained, meta, _ = risk_model_store.for_snapshot(demo_store)
-    return trained, meta, risk_model_store.predictions(demo_store.root, meta["id"])
+    return trained, meta, risk_model_store.predictions(demo_store.root, meta.id)
 
 
 @pytest.fixture(scope="module")
@@ -126,7 +126,7 @@ def test_model_card_shows_the_saved_evaluation(model):
         "roc_auc", "pr_auc", "brier", "recall_at_workload", "precision_at_workload")])
     assert metric(at, "模型:工作量内找到的返贫户") == f"{ev['model']['hits']:,} / {ev['events']:,}"
     text = " ".join(m.value for m in at.markdown)
-    assert meta["id"] in text and meta["label_zh"] in text and "模型无法知道" in " ".join(s.value for s in at.subheader)
+    assert meta.id in text and meta.label_zh in text and "模型无法知道" in " ".join(s.value for s in at.subheader)
     features = frame(at, "优势比")
     assert {f.zh for f in FEATURES} <= set(features["特征"])
     coef = trained.model.coefficients()

@@ -18,11 +18,11 @@ from ui import data, scope
 
 
 @st.cache_resource(show_spinner="正在准备返贫风险模型(每个数据快照只需一次)……", max_entries=4)
-def _trained(root: str, snapshot_id: str, model_key: str) -> tuple[TrainedRisk, dict, str | None]:
+def _trained(root: str, snapshot_id: str, model_key: str) -> tuple[TrainedRisk, risk_model_store.ModelMeta, str | None]:
     return risk_model_store.for_snapshot(Store(root), snapshot_id)
 
 
-def trained() -> tuple[TrainedRisk, dict, str | None]:
+def trained() -> tuple[TrainedRisk, risk_model_store.ModelMeta, str | None]:
     """The model of the current snapshot (without its scored rows), its meta, and why a saved
     model was not used.
 
@@ -41,7 +41,7 @@ def predictions(year: int | None = None, villages: pd.Index | list[str] | None =
     filters select), within the user's scope; arguments as ui.data.households."""
     villages = scope.selected_villages() if villages is None else villages
     meta = trained()[1]
-    return risk_model_store.predictions(data.store().root, meta["id"], year=year,
+    return risk_model_store.predictions(data.store().root, meta.id, year=year,
                                         villages=data.scoped_villages(villages), columns=columns, where=where)
 
 

@@ -15,6 +15,7 @@ from analytics.risk import features as risk_features
 from analytics.risk import saved as risk_model_store
 from analytics.risk import training as risk_training
 from analytics.risk.features import LabelSpec, RiskDataError
+from analytics.risk.model import RiskModel
 
 _STORE_HELP = "数据仓库目录(默认 data/store;也可写在 risk 之后)"
 _NAMES = {"roc_auc": "ROC AUC", "pr_auc": "PR AUC", "brier": "Brier 分数",
@@ -54,7 +55,7 @@ def _evaluate(store: Store, args: argparse.Namespace) -> int:
     snapshot = store.info().id
     tables = risk_model_store.snapshot_tables(store, snapshot)
     features = risk_features.build(tables, LabelSpec.from_settings())
-    result = risk_training.evaluate(features, workload, args.test_year,
+    result = risk_training.evaluate(features, workload, RiskModel.from_settings(), args.test_year,
                                     township_names=risk_model_store.township_names(tables)).as_json()
     if args.json:
         print(json.dumps(result, ensure_ascii=False, indent=1))
@@ -83,14 +84,14 @@ def _fmt(value: float | None) -> str:
 
 def _train(store: Store) -> int:
     started = time.perf_counter()
-    trained, meta = risk_model_store.train_and_save(store)
+    trained, meta = risk_model_store.train_and_save(store, RiskModel.from_settings())
     ev = trained.evaluation
-    print(f"已训练并保存模型 {meta['id']}(快照 {meta['snapshot_id']},scikit-learn {meta['sklearn_version']})")
-    print(f"  训练年度 {meta['train_years']},{meta['n_train']} 户年;最终拟合 {meta['fit_seconds']:.1f} 秒,"
+    print(f"已训练并保存模型 {meta.id}(快照 {meta.snapshot_id},scikit-learn {meta.sklearn_version})")
+    print(f"  训练年度 {list(meta.train_years)},{meta.n_train} 户年;最终拟合 {meta.fit_seconds:.1f} 秒,"
           f"共用时 {time.perf_counter() - started:.1f} 秒")
     if ev:
         print(f"  时间外检验 {ev['test_year']} 年:工作量内召回率 模型 {_fmt(ev['model']['recall_at_workload'])},"
               f"规则基线 {_fmt(ev['baseline']['recall_at_workload'])}")
-    for warning in meta["warnings"]:
+    for warning in meta.warnings:
         print(f"提示:{warning}")
     return 0

@@ -80,5 +80,5 @@ def for_user(store: Store, user: User, year: int) -> pd.DataFrame:
     codes = None if scope.whole_county else sorted(scope.village_codes(villages))
     village_year = scope.apply(store.table("village_year", info.id), villages)
     total = int(village_year.loc[village_year["year"] == year, "households"].sum())
-    read = partial(risk_model_store.predictions, store.root, meta["id"], year=year, villages=codes)
+    read = partial(risk_model_store.predictions, store.root, meta.id, year=year, villages=codes)
     return workload_rows(read, total, settings.number("risk.workload"))

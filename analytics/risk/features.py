@@ -8,6 +8,7 @@ model card, the explanations and the measures suggested to visitors all read it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -175,8 +176,12 @@ class FeatureSet:
     label: LabelSpec
     warnings: tuple[str, ...]
 
+    def labelled_mask(self) -> np.ndarray:
+        """Eligible rows with a known outcome: what the model learns from and is tested on."""
+        return self.frame["eligible"].to_numpy() & self.frame["label"].notna().to_numpy()
+
     def labelled(self) -> pd.DataFrame:
-        return self.frame[self.frame["eligible"] & self.frame["label"].notna()]
+        return self.frame[self.labelled_mask()]
 
     def years(self) -> list[int]:
         return sorted(int(y) for y in self.frame["year"].unique())
@@ -278,12 +283,14 @@ def _business_change(now: pd.Series, before: pd.Series) -> pd.Series:
     return (now / previous - 1).clip(-1, 2)
 
 
-def _village_context(h: pd.DataFrame, income: pd.Series, line: pd.Series, villages: pd.DataFrame | None,
+def _village_context(levels: pd.DataFrame, business_before: pd.Series | None, villages: pd.DataFrame | None,
                      projects: pd.DataFrame | None) -> pd.DataFrame:
-    """Per village and year: the share below the line, the mean income, the change of business
-    income and the funds of year t per household."""
-    v = _village_levels(h, income, line)
-    v["village_business_change"] = _business_change(v["business_mean"], v["business_mean"])
+    """Per village of one year (`levels`, from `_village_levels`): the share below the line, the
+    mean income, the change of business income against `business_before` (the year before's
+    business_mean, None in the first year) and the funds of the year per household."""
+    v = levels.copy()
+    v["village_business_change"] = (np.nan if business_before is None
+                                    else _business_change(v["business_mean"], business_before))
     v = v.drop(columns="business_mean").reset_index()
     for feature, categories in FUND_GROUPS.items():
         v[feature] = _funds(projects, categories, v)
@@ -315,33 +322,136 @@ def _bool(series: pd.Series) -> pd.Series:
 
 
 def build(tables: dict[str, pd.DataFrame], label: LabelSpec) -> FeatureSet:
-    """Features, eligibility and label for every household-year of a snapshot.
+    """Features, eligibility and label for every household-year of a snapshot, in the order of
+    its household rows.
 
     Needs `households` and `monitoring_lines`; `villages` and `projects` add village context
     and are optional. A year's features read only that year and the year before; the label
     alone reads year t+1.
     """
-    for name in ("households", "monitoring_lines"):
+    _require(tables)
+    h = tables["households"]
+    if "year" not in h.columns:
+        _complete(h.head(0))  # names the missing column
+    year = h["year"].to_numpy(dtype=np.int64)
+    order = np.argsort(year, kind="stable")
+    distinct, first, counts = np.unique(year[order], return_index=True, return_counts=True)
+    where = {int(y): order[s:s + c] for y, s, c in zip(distinct, first, counts)}
+    built = build_by_year({y: len(rows) for y, rows in where.items()}, lambda y: h.iloc[where[y]], tables, label)
+    if np.array_equal(order, np.arange(len(order))):
+        return built
+    back = np.empty_like(order)
+    back[order] = np.arange(len(order))  # year-ordered rows back to the households' order
+    return FeatureSet(built.frame.take(back).reset_index(drop=True), built.label, built.warnings)
+
+
+def _require(tables: dict[str, pd.DataFrame], names: tuple[str, ...] = ("households", "monitoring_lines")) -> None:
+    for name in names:
         if name not in tables or tables[name] is None or tables[name].empty:
             raise RiskDataError(f"数据快照中没有“{name}”表或该表为空,无法计算返贫风险。")
-    h = _complete(tables["households"])
-    years = sorted(int(y) for y in h["year"].unique())
-    line = h["year"].map(lines_by_year(tables["monitoring_lines"], years))
+
+
+@dataclass
+class _Before:
+    """What year t needs of year t-1: incomes and work months by household, village business."""
+
+    year: int
+    ids: pd.Index
+    income: np.ndarray
+    months: np.ndarray
+    business: pd.Series  # village business income per household, indexed by (village_code, year)
+
+
+class _Columns:
+    """The feature table, filled a year at a time into preallocated float32 and integer-code
+    blocks: a million households never pass through a wide float64 frame with object columns."""
+
+    def __init__(self, n: int) -> None:
+        self.numeric = np.empty((n, len(NUMERIC)), dtype=np.float32)
+        self.codes = np.empty((n, len(CATEGORICAL)), dtype=np.int8)
+        self.year = np.empty(n, dtype=np.int64)
+        self.unresolved = np.empty(n, dtype=bool)
+        self.label = np.full(n, np.nan)
+        self.keys: list[pd.DataFrame] = []
+
+    def fill(self, rows: slice, keys: pd.DataFrame, values: dict[str, object], categories: dict[str, pd.Series],
+             unresolved: np.ndarray) -> None:
+        for j, name in enumerate(NUMERIC):
+            self.numeric[rows, j] = np.asarray(values[name], dtype=np.float32)
+        for j, name in enumerate(CATEGORICAL):
+            self.codes[rows, j] = pd.Categorical(categories[name], categories=CATEGORY_LEVELS[name]).codes
+        self.year[rows] = keys["year"].to_numpy()
+        self.unresolved[rows] = unresolved
+        self.keys.append(keys)
+
+    def frame(self) -> pd.DataFrame:
+        keys = pd.concat(self.keys, ignore_index=True) if self.keys else pd.DataFrame(columns=list(KEYS))
+        return pd.concat([
+            pd.DataFrame({"household_id": keys["household_id"], "year": self.year, "village_code": keys["village_code"],
+                          "township_code": keys["township_code"]}),
+            pd.DataFrame(self.numeric, columns=list(NUMERIC), copy=False),  # one float32 block: cheap to hand to numpy
+            pd.DataFrame({c: pd.Categorical.from_codes(self.codes[:, j], categories=CATEGORY_LEVELS[c])
+                          for j, c in enumerate(CATEGORICAL)}),
+            pd.DataFrame({"eligible": ~self.unresolved, "unresolved": self.unresolved, "label": self.label}),
+        ], axis=1)
+
+
+def build_by_year(counts: dict[int, int], rows_of: Callable[[int], pd.DataFrame], tables: dict[str, pd.DataFrame],
+                  label: LabelSpec) -> FeatureSet:
+    """Features of every household-year, in year order, from `rows_of(year)`: the household rows
+    of one year at a time (`counts` says how many), so that the household table never has to be
+    held whole (the saved model reads a snapshot's years one by one). `tables` gives
+    `monitoring_lines` and, optionally, `villages` and `projects`."""
+    _require(tables, ("monitoring_lines",))
+    years = sorted(counts)
+    lines = lines_by_year(tables["monitoring_lines"], years)
     provincial, warnings = provincial_income(years)
-    if system_population(h):
+    out = _Columns(sum(counts.values()))
+    starts = dict(zip(years, np.cumsum([0, *(counts[y] for y in years)])))
+    before: _Before | None = None
+    system = True
+    for year in years:
+        h = _complete(rows_of(year))
+        if len(h) != counts[year]:
+            raise RiskDataError(f"{year} 年的农户行数与快照记录不一致,无法计算返贫风险。")
+        system = system and system_population(h)
+        previous = before if before is not None and before.year == year - 1 else None
+        del before  # one year back is all a year reads
+        before, event = _year_into(out, slice(starts[year], starts[year] + counts[year]), h, previous,
+                                   float(lines[year]), float(provincial[year]), tables, label)
+        if previous is not None:  # the year before's label is this year's event
+            out.label[starts[year - 1]:starts[year - 1] + counts[year - 1]] = _lookup(before.ids, event, previous.ids)
+        del h, previous
+    if system and years:
         warnings.append(SYSTEM_POPULATION_NOTE)
+    return FeatureSet(out.frame(), label, tuple(warnings))
+
+
+def _lookup(ids: pd.Index, values: np.ndarray, wanted: pd.Index) -> np.ndarray:
+    """values of `ids` at `wanted` (NaN where a household is absent)."""
+    if not ids.is_unique:
+        keep = ~ids.duplicated()
+        ids, values = ids[keep], values[keep]
+    at = ids.get_indexer(wanted)
+    return np.where(at >= 0, np.asarray(values, dtype=float)[np.maximum(at, 0)], np.nan)
+
+
+def _year_into(out: _Columns, rows: slice, h: pd.DataFrame, before: _Before | None, line_value: float,
+               provincial_value: float, tables: dict[str, pd.DataFrame], label: LabelSpec) -> tuple[_Before, np.ndarray]:
+    """One year's features written into `out`; returns what the next year needs of this one, and
+    this year's events (what the label of the year before reads)."""
+    year = int(h["year"].iloc[0]) if len(h) else 0
+    ids = pd.Index(h["household_id"])
+    line = pd.Series(line_value, index=h.index)
     income = net_income(h)
     state = monitoring_state(h)
     size = h["household_size"].clip(lower=1).astype(float)
     labour = h["labor_count"].astype(float)
-
-    prev = pd.DataFrame({"household_id": h["household_id"], "year": h["year"] + 1,
-                         "income_prev": income, "months_prev": h["migrant_work_months"].astype(float)})
-    lagged = h[["household_id", "year"]].merge(prev, on=["household_id", "year"], how="left")
-
+    months = h["migrant_work_months"].astype(float)
+    income_prev = pd.Series(np.nan if before is None else _lookup(before.ids, before.income, ids), index=h.index)
+    months_prev = np.nan if before is None else _lookup(before.ids, before.months, ids)
     education = h["head_education"].map({e: i for i, e in enumerate(EDUCATION_LEVELS)})
-    category = h["monitoring_category"].astype("string").where(state["monitored"], NO_CATEGORY)
-    features = pd.DataFrame({
+    values: dict[str, object] = {
         "household_size": size,
         "labor_count": labour,
         "labor_share": labour / size,
@@ -351,10 +461,10 @@ def build(tables: dict[str, pd.DataFrame], label: LabelSpec) -> FeatureSet:
         "serious_illness_count": h["serious_illness_count"].astype(float),
         "disabled_count": h["disabled_count"].astype(float),
         "head_education_level": education.astype(float),
-        **_income_features(h, income, line, lagged["income_prev"].set_axis(h.index), h["year"].map(provincial)),
-        "no_previous_year": lagged["income_prev"].isna().astype(float).to_numpy(),
-        "work_months_per_labour": h["migrant_work_months"].astype(float) / labour.where(labour > 0),
-        "work_months_change": h["migrant_work_months"].astype(float) - lagged["months_prev"].to_numpy(),
+        **_income_features(h, income, line, income_prev, pd.Series(provincial_value, index=h.index)),
+        "no_previous_year": income_prev.isna().astype(float).to_numpy(),
+        "work_months_per_labour": (months / labour.where(labour > 0)).fillna(0.0),
+        "work_months_change": months - months_prev,
         "housing_unsafe": 1 - _bool(h["housing_safe"]),
         "water_unsafe": 1 - _bool(h["drinking_water_safe"]),
         "education_gap": 1 - _bool(h["compulsory_education_ok"]),
@@ -362,43 +472,31 @@ def build(tables: dict[str, pd.DataFrame], label: LabelSpec) -> FeatureSet:
         "dibao": _bool(h["dibao"]),
         "tekun": _bool(h["tekun"]),
         "relocated": _bool(h["relocated"]),
-        "past_category": category.astype(object),
         **_measures(h),
-        "household_type": h["household_type"].astype(object),
-    }, index=h.index)
-    features["work_months_per_labour"] = features["work_months_per_labour"].fillna(0.0)
-
-    village = _village_context(h, income, line, tables.get("villages"), tables.get("projects"))
+    }
+    levels = _village_levels(h, income, line)
+    business = levels["business_mean"]
+    village = _village_context(levels, None if before is None else before.business, tables.get("villages"),
+                               tables.get("projects"))
     context = h[["village_code", "year"]].merge(village, on=["village_code", "year"], how="left")
-    features["terrain"] = context["terrain"].astype(object).to_numpy()
-    features["former_poor_village"] = _bool(context["is_former_poor_village"]).to_numpy()
-    features["key_village"] = _bool(context["is_key_village"]).to_numpy()
-    features["relocation_site"] = _bool(context["is_relocation_site"]).to_numpy()
-    for name, values in _village_features(context, line).items():
-        features[name] = values
+    values["former_poor_village"] = _bool(context["is_former_poor_village"]).to_numpy()
+    values["key_village"] = _bool(context["is_key_village"]).to_numpy()
+    values["relocation_site"] = _bool(context["is_relocation_site"]).to_numpy()
+    values.update(_village_features(context, line))
     for feature in FUND_GROUPS:
-        features[feature] = context[feature].to_numpy()
-
-    numeric = np.column_stack([features[c].to_numpy(dtype=np.float32) for c in NUMERIC])
-    frame = pd.concat([
-        pd.DataFrame({"household_id": h["household_id"], "year": h["year"].astype(int),
-                      "village_code": h["village_code"], "township_code": context["township_code"].to_numpy()}),
-        pd.DataFrame(numeric, columns=list(NUMERIC), index=h.index),  # one float32 block: cheap to hand to numpy
-        pd.DataFrame({c: pd.Categorical(features[c], categories=CATEGORY_LEVELS[c]) for c in CATEGORICAL}, index=h.index),
-        pd.DataFrame({"eligible": ~state["unresolved"], "unresolved": state["unresolved"],
-                      "label": _label(h, income, line, state, label)}),
-    ], axis=1)
-    return FeatureSet(frame, label, tuple(warnings))
-
-
-def _label(h: pd.DataFrame, income: pd.Series, line: pd.Series, state: pd.DataFrame,
-           spec: LabelSpec) -> pd.Series:
-    """1/0 relapse in t+1, read from the household's t+1 row; NaN when it has none."""
-    event = income < spec.line_ratio * line
-    if spec.count_identified:
+        values[feature] = context[feature].to_numpy()
+    categories = {
+        "past_category": h["monitoring_category"].astype("string").where(state["monitored"], NO_CATEGORY),
+        "household_type": h["household_type"],
+        "terrain": context["terrain"],
+    }
+    keys = pd.DataFrame({"household_id": h["household_id"], "year": h["year"].astype(np.int64),
+                         "village_code": h["village_code"], "township_code": context["township_code"]})
+    out.fill(rows, keys, values, categories, state["unresolved"].to_numpy())
+    event = income < label.line_ratio * line
+    if label.count_identified:
         event = event | state["identified"]
-    nxt = pd.DataFrame({"household_id": h["household_id"], "year": h["year"] - 1, "label": event.astype(float)})
-    return h[["household_id", "year"]].merge(nxt, on=["household_id", "year"], how="left")["label"].set_axis(h.index)
+    return _Before(year, ids, income.to_numpy(dtype=float), months.to_numpy(), business), event.to_numpy(dtype=float)
 
 
 # The features an income or a monitoring line moves; `reprice` recomputes these and only these.

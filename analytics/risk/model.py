@@ -23,10 +23,31 @@ from sklearn.preprocessing import FunctionTransformer, OneHotEncoder, StandardSc
 from sklearn.utils.validation import check_is_fitted
 from threadpoolctl import threadpool_limits
 
+from analytics import settings
 from analytics.risk.features import CATEGORICAL, CATEGORY_LEVELS, FEATURES, NUMERIC
 
 FEATURE_IDS = tuple(f.id for f in FEATURES)
 SOLVER = "newton-cholesky"  # exact optimum in a few steps when rows far outnumber columns
+CHUNK_ROWS = 100_000  # rows transformed at once when predicting: bounds memory at any county size
+PREPARE_ROWS = 200_000  # rows the imputation means and scales are learnt from in a weighted sample
+
+
+def case_control(y: np.ndarray, max_rows: int | None, random_state: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """Rows to fit on and their weights. Up to `max_rows` rows: all, weight 1. Above: every event
+    and a random sample of non-events (enough to fill `max_rows`, at least as many as the
+    events), each non-event weighted by the inverse of its sampling rate. This is the weighting
+    correction of King and Zeng (2001, "Logistic regression in rare events data"): with it the
+    weighted fit estimates the full data's coefficients and intercept, where an unweighted fit on
+    the sample would raise the intercept by log(1 / rate)."""
+    y = np.asarray(y, dtype=float)
+    n = len(y)
+    if max_rows is None or n <= max_rows:
+        return np.arange(n), np.ones(n)
+    events, others = np.flatnonzero(y == 1), np.flatnonzero(y != 1)
+    kept = min(len(others), max(max_rows - len(events), len(events)))
+    chosen = np.random.default_rng(random_state).choice(others, kept, replace=False) if kept else others[:0]
+    rows = np.sort(np.concatenate([events, chosen]))
+    return rows, np.where(y[rows] == 1, 1.0, len(others) / max(kept, 1))
 
 
 def level_codes(frame: pd.DataFrame) -> np.ndarray:
@@ -68,31 +89,46 @@ class RiskModel(ClassifierMixin, BaseEstimator):
     fit(X, y, years): for every candidate C, expanding-window folds over the training years
     (train on years < v, score year v by log loss) choose `C_`; the out-of-time logits of the
     chosen C fit a Platt scaling (`calibration_` = slope, offset); the final pipeline is fitted
-    on all rows. `max_cv_rows` caps the rows of each cross-validation fit (a random sample,
-    `random_state`), the final fit always uses every row. `n_threads` limits BLAS/OpenMP
-    threads so training does not starve a shared server.
+    on all rows. Above `max_rows` rows (None: never) every step fits on a case-control sample,
+    weighted (`case_control`), so memory stays bounded at any county size; fit also takes such
+    weights from a caller that sampled already. `max_cv_rows` caps the rows of each
+    cross-validation fit (a random sample, `random_state`). `n_threads` limits BLAS/OpenMP
+    threads so training does not starve a shared server. Predictions are computed
+    `CHUNK_ROWS` rows at a time.
     """
 
     def __init__(self, Cs: Sequence[float] = (0.01, 0.1, 1.0, 10.0), max_iter: int = 100,
-                 max_cv_rows: int | None = 200_000, random_state: int = 0, n_threads: int | None = 1) -> None:
+                 max_cv_rows: int | None = 200_000, random_state: int = 0, n_threads: int | None = 1,
+                 max_rows: int | None = None) -> None:
         self.Cs = Cs
         self.max_iter = max_iter
         self.max_cv_rows = max_cv_rows
         self.random_state = random_state
         self.n_threads = n_threads
+        self.max_rows = max_rows
+
+    @classmethod
+    def from_settings(cls) -> RiskModel:
+        return cls(max_rows=settings.integer("risk.sample_above_rows"))
 
     # --- fitting --------------------------------------------------------------------------
-    def fit(self, X: pd.DataFrame, y: Sequence[float], years: Sequence[int]) -> RiskModel:
+    def fit(self, X: pd.DataFrame, y: Sequence[float], years: Sequence[int],
+            sample_weight: Sequence[float] | None = None) -> RiskModel:
         y = np.asarray(y, dtype=float)
         years = np.asarray(years, dtype=int)
+        if sample_weight is None:
+            rows, weight = case_control(y, self.max_rows, self.random_state)
+            X, y, years = (X.take(rows), y[rows], years[rows]) if len(rows) < len(y) else (X, y, years)
+        else:
+            weight = np.asarray(sample_weight, dtype=float)
         X = X[list(FEATURE_IDS)].reset_index(drop=True)
         with threadpool_limits(self.n_threads):
-            self.cv_log_loss_, oot_logit, oot_y = self._cross_validate(X, y, years)
+            self.cv_log_loss_, oot_logit, oot_y, oot_w = self._cross_validate(X, y, years, weight)
             self.C_ = min(self.cv_log_loss_, key=self.cv_log_loss_.get) if self.cv_log_loss_ else 1.0
-            self.calibration_ = _platt(oot_logit.get(self.C_), oot_y)
-            prepare = preprocessor()
-            z = _as_float32(prepare.fit_transform(X))
-            model = LogisticRegression(C=self.C_, solver=SOLVER, max_iter=self.max_iter).fit(z, y)
+            self.calibration_ = _platt(oot_logit.get(self.C_), oot_y, oot_w)
+            prepare = self._fit_preprocessor(X, weight)
+            z = _design(prepare, X)
+            model = LogisticRegression(C=self.C_, solver=SOLVER, max_iter=self.max_iter).fit(z, y, sample_weight=weight)
         # The steps are fitted in place (the design matrix is needed below), then assembled.
         self.pipeline_ = Pipeline([
             ("prepare", prepare),
@@ -101,35 +137,49 @@ class RiskModel(ClassifierMixin, BaseEstimator):
         ])
         self.classes_ = np.array([0.0, 1.0])
         self.train_years_ = sorted(int(v) for v in np.unique(years))
-        self.n_train_ = len(y)
+        self.n_train_ = int(round(weight.sum()))  # the household-years the (weighted) rows stand for
+        self.n_fitted_ = len(y)
         self.columns_ = np.array(prepare.get_feature_names_out())
         self.column_feature_ = np.array([_feature_of(n) for n in self.columns_])
-        self.reference_ = z.mean(axis=0, dtype=np.float64)  # contributions are measured from here
+        self.reference_ = np.average(z, axis=0, weights=weight)  # contributions are measured from here
         return self
 
-    def _cross_validate(self, X: pd.DataFrame, y: np.ndarray, years: np.ndarray):
+    def _fit_preprocessor(self, X: pd.DataFrame, weight: np.ndarray) -> ColumnTransformer:
+        """Imputation means and scales of the population: from every row when the rows are
+        unweighted, else from a weighted resample of the case-control rows (the imputer takes
+        no weights)."""
+        if np.all(weight == weight[:1]):
+            return preprocessor().fit(X)
+        rng = np.random.default_rng(self.random_state)
+        rows = rng.choice(len(X), min(len(X), PREPARE_ROWS), replace=True, p=weight / weight.sum())
+        return preprocessor().fit(X.take(np.sort(rows)))
+
+    def _cross_validate(self, X: pd.DataFrame, y: np.ndarray, years: np.ndarray, weight: np.ndarray):
         rng = np.random.default_rng(self.random_state)
         scores: dict[float, list[float]] = {float(C): [] for C in self.Cs}
         logits: dict[float, list[np.ndarray]] = {float(C): [] for C in self.Cs}
         truth: list[np.ndarray] = []
+        weights: list[np.ndarray] = []
         for _, train, test in time_splits(years):
             if len(np.unique(y[train])) < 2 or len(np.unique(y[test])) < 2:
                 continue
             if self.max_cv_rows and len(train) > self.max_cv_rows:
                 train = np.sort(rng.choice(train, self.max_cv_rows, replace=False))
-            prepare = preprocessor().fit(X.iloc[train])
-            z = _as_float32(prepare.transform(X.iloc[np.concatenate([train, test])]))
+            prepare = self._fit_preprocessor(X.iloc[train], weight[train])
+            z = _design(prepare, X.iloc[np.concatenate([train, test])])
             z_train, z_test = z[:len(train)], z[len(train):]
             model = LogisticRegression(solver=SOLVER, max_iter=self.max_iter, warm_start=True)
             for C in sorted(scores):
-                model.set_params(C=C).fit(z_train, y[train])
+                model.set_params(C=C).fit(z_train, y[train], sample_weight=weight[train])
                 logit = model.decision_function(z_test).astype(float)
-                scores[C].append(log_loss(y[test], _sigmoid(logit), labels=[0.0, 1.0]))
+                scores[C].append(log_loss(y[test], _sigmoid(logit), labels=[0.0, 1.0], sample_weight=weight[test]))
                 logits[C].append(logit)
             truth.append(y[test])
+            weights.append(weight[test])
         mean = {C: float(np.mean(v)) for C, v in scores.items() if v}
         oot = {C: np.concatenate(v) for C, v in logits.items() if v}
-        return mean, oot, (np.concatenate(truth) if truth else np.array([]))
+        return (mean, oot, (np.concatenate(truth) if truth else np.array([])),
+                (np.concatenate(weights) if weights else np.array([])))
 
     # --- prediction -----------------------------------------------------------------------
     def transform(self, X: pd.DataFrame) -> np.ndarray:
@@ -154,8 +204,13 @@ class RiskModel(ClassifierMixin, BaseEstimator):
         return float(self.intercept_ + self.coef_ @ self.reference_)
 
     def decision_function(self, X: pd.DataFrame) -> np.ndarray:
-        """Calibrated logit."""
-        return self.transform(X) @ self.coef_ + self.intercept_
+        """Calibrated logit, `CHUNK_ROWS` rows at a time."""
+        check_is_fitted(self, "pipeline_")
+        coef, intercept = self.coef_, self.intercept_
+        out = np.empty(len(X))
+        for start in range(0, len(X), CHUNK_ROWS):
+            out[start:start + CHUNK_ROWS] = self.transform(X.iloc[start:start + CHUNK_ROWS]) @ coef + intercept
+        return out
 
     def predict_proba(self, X: pd.DataFrame) -> np.ndarray:
         p = _sigmoid(self.decision_function(X))
@@ -166,14 +221,20 @@ class RiskModel(ClassifierMixin, BaseEstimator):
 
     def contributions(self, X: pd.DataFrame) -> pd.DataFrame:
         """Per household and feature, its part of the calibrated logit relative to the
-        average training household; row sums plus `base_logit_` equal the logit."""
-        terms = self.transform(X)
-        terms -= self.reference_
-        terms *= self.coef_
+        average training household; row sums plus `base_logit_` equal the logit. Computed
+        `CHUNK_ROWS` rows at a time."""
+        check_is_fitted(self, "pipeline_")
         owner = np.array([FEATURE_IDS.index(f) for f in self.column_feature_])
         membership = np.zeros((len(owner), len(FEATURE_IDS)))
         membership[np.arange(len(owner)), owner] = 1.0
-        return pd.DataFrame(terms @ membership, columns=list(FEATURE_IDS), index=X.index)
+        coef = self.coef_
+        out = np.empty((len(X), len(FEATURE_IDS)))
+        for start in range(0, len(X), CHUNK_ROWS):
+            terms = self.transform(X.iloc[start:start + CHUNK_ROWS])
+            terms -= self.reference_
+            terms *= coef
+            out[start:start + CHUNK_ROWS] = terms @ membership
+        return pd.DataFrame(out, columns=list(FEATURE_IDS), index=X.index)
 
     def coefficients(self) -> pd.DataFrame:
         """Per transformed column: its feature, the calibrated coefficient (per standard
@@ -197,6 +258,16 @@ def _feature_of(column: str) -> str:
     return max((f for f in CATEGORICAL if name.startswith(f + "_")), key=len)
 
 
+def _design(prepare: ColumnTransformer, X: pd.DataFrame) -> np.ndarray:
+    """The float32 design matrix, transformed `CHUNK_ROWS` rows at a time: the double-precision
+    intermediates of the transformers never exist for every row at once."""
+    width = len(prepare.get_feature_names_out())
+    z = np.empty((len(X), width), dtype=np.float32)
+    for start in range(0, len(X), CHUNK_ROWS):
+        z[start:start + CHUNK_ROWS] = prepare.transform(X.iloc[start:start + CHUNK_ROWS])
+    return z
+
+
 def _as_float32(z: np.ndarray) -> np.ndarray:
     """Single precision halves the solver's memory traffic; predictions use double."""
     return np.asarray(z, dtype=np.float32)
@@ -206,10 +277,10 @@ def _sigmoid(z: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-np.clip(z, -35, 35)))
 
 
-def _platt(logit: np.ndarray | None, y: np.ndarray) -> tuple[float, float]:
-    """Slope and offset mapping an out-of-time logit to a calibrated logit; identity when
-    there is nothing held out to learn from."""
+def _platt(logit: np.ndarray | None, y: np.ndarray, weight: np.ndarray) -> tuple[float, float]:
+    """Slope and offset mapping an out-of-time logit to a calibrated logit (weighted like the
+    rows it comes from); identity when there is nothing held out to learn from."""
     if logit is None or len(logit) == 0 or len(np.unique(y)) < 2:
         return 1.0, 0.0
-    fit = LogisticRegression(C=np.inf).fit(logit.reshape(-1, 1), y)
+    fit = LogisticRegression(C=np.inf).fit(logit.reshape(-1, 1), y, sample_weight=weight)
     return float(fit.coef_[0, 0]), float(fit.intercept_[0])

@@ -2,13 +2,16 @@
 
 Evaluation is honest in time: the model and the rules' hit rates learn from feature years up
 to t-1 (whose outcomes are known by the end of year t) and are scored on feature year t,
-whose outcomes come from year t+1. Training for use then refits on every labelled year and
-scores every household-year, so that pages only read a file.
+whose outcomes come from year t+1. Training for use then refits on every labelled year; every
+household-year is scored in chunks as the model is saved, so that pages only read a file.
+Rows are selected by position and only the model's (case-control) sample is copied, so memory
+stays bounded at a million households.
 """
 
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -19,7 +22,7 @@ from analytics.risk import explain as risk_explain
 from analytics.risk import metrics as risk_metrics
 from analytics.risk.baseline import RuleTriggers
 from analytics.risk.features import FeatureSet, LabelSpec, RiskDataError
-from analytics.risk.model import RiskModel
+from analytics.risk.model import CHUNK_ROWS, FEATURE_IDS, RiskModel, case_control
 
 SUMMARY_KEYS = ("roc_auc", "pr_auc", "brier", "recall_at_workload", "precision_at_workload")
 
@@ -64,26 +67,43 @@ class Evaluation:
 
 
 def _labelled_years(features: FeatureSet) -> list[int]:
-    return sorted(int(y) for y in features.labelled()["year"].unique())
+    return sorted(int(y) for y in np.unique(features.frame["year"].to_numpy()[features.labelled_mask()]))
 
 
-def evaluate(features: FeatureSet, workload: float, test_year: int | None = None,
-             model: RiskModel | None = None, township_names: dict[str, str] | None = None) -> Evaluation:
+RULE_COLUMNS = ["income_to_line", "medical_to_provincial", "household_type"]  # what RuleTriggers reads
+
+
+def fit_rows(model: RiskModel, rules: RuleTriggers, frame: pd.DataFrame, rows: np.ndarray) -> tuple[RiskModel, RuleTriggers]:
+    """Fit the model and the rules on `rows` of the feature frame without copying them all: the
+    model sees its case-control sample (every row up to `model.max_rows`), with its weights; the
+    rules, which only count hit rates, read their three columns of every row."""
+    y = frame["label"].to_numpy(dtype=float)[rows]
+    years = frame["year"].to_numpy()[rows]
+    chosen, weight = case_control(y, model.max_rows, model.random_state)
+    fitted = model.fit(frame[list(FEATURE_IDS)].take(rows[chosen]), y[chosen], years[chosen], sample_weight=weight)
+    return fitted, rules.fit(frame[RULE_COLUMNS].take(rows), y)
+
+
+def evaluate(features: FeatureSet, workload: float, model: RiskModel, test_year: int | None = None,
+             township_names: dict[str, str] | None = None) -> Evaluation:
     """Fit on labelled years before `test_year` (default: the last labelled year) and score
     that year, for the model and the rule baseline at the same workload."""
     started = time.perf_counter()
-    labelled = features.labelled()
+    frame = features.frame
+    labelled = features.labelled_mask()
+    year = frame["year"].to_numpy()
     years = _labelled_years(features)
     test_year = years[-1] if test_year is None and years else test_year
-    train = labelled[labelled["year"] < (test_year or 0)]
-    test = labelled[labelled["year"] == test_year]
-    if train.empty or test.empty:
+    train_rows = np.flatnonzero(labelled & (year < (test_year or 0)))
+    test_rows = np.flatnonzero(labelled & (year == test_year))
+    if len(train_rows) == 0 or len(test_rows) == 0:
         raise RiskDataError(
             f"时间外评估至少需要两个有次年结果的年度(现有 {years});请导入至少三个连续年度的农户数据。")
-    if train["label"].nunique() < 2:
-        raise RiskDataError(f"训练年度 {sorted(train['year'].unique())} 中没有返贫或全部返贫,无法训练模型。")
-    fitted = (model or RiskModel()).fit(train, train["label"], train["year"])
-    rules = RuleTriggers.from_settings().fit(train, train["label"])
+    train_years = sorted(int(v) for v in np.unique(year[train_rows]))
+    if len(np.unique(frame["label"].to_numpy()[train_rows])) < 2:
+        raise RiskDataError(f"训练年度 {train_years} 中没有返贫或全部返贫,无法训练模型。")
+    fitted, rules = fit_rows(model, RuleTriggers.from_settings(), frame, train_rows)
+    test = frame.take(test_rows)
     y = test["label"].to_numpy(float)
     p = fitted.predict_proba(test)[:, 1]
     strength = rules.decision_function(test)
@@ -95,7 +115,7 @@ def evaluate(features: FeatureSet, workload: float, test_year: int | None = None
     if township_names:
         towns.insert(1, "township_name", towns["township_code"].map(township_names))
     return Evaluation(
-        workload=workload, train_years=sorted(int(v) for v in train["year"].unique()), test_year=int(test_year),
+        workload=workload, train_years=train_years, test_year=int(test_year),
         n_test=len(test), events=int(y.sum()), model=model_scores, baseline=base_scores,
         calibration=risk_metrics.calibration_table(y, p), townships=towns, chosen_C=float(fitted.C_),
         baseline_triggered=int(rules.triggered(test).sum()), seconds=time.perf_counter() - started,
@@ -108,12 +128,13 @@ def evaluate(features: FeatureSet, workload: float, test_year: int | None = None
 @dataclass
 class TrainedRisk:
     """What `risk train` saves and the pages read: the model fitted on every labelled year,
-    the rules, the temporal evaluation, and a scored row per eligible household-year."""
+    the rules and the temporal evaluation. Its scored rows (four million at a million
+    households) are written by `saved.save` as they are computed and read in slices with
+    `saved.predictions`."""
 
     model: RiskModel
     baseline: RuleTriggers
     evaluation: dict | None
-    predictions: pd.DataFrame | None  # None once saved and loaded: see risk_model_store.predictions
     label: LabelSpec
     fit_seconds: float
     warnings: list[str] = field(default_factory=list)
@@ -133,25 +154,24 @@ def score(model: RiskModel, rules: RuleTriggers, frame: pd.DataFrame) -> pd.Data
     return out.reset_index(drop=True)
 
 
-def train(features: FeatureSet, workload: float, model: RiskModel | None = None,
+def score_chunks(model: RiskModel, rules: RuleTriggers, frame: pd.DataFrame, rows: np.ndarray,
+                 chunk: int = CHUNK_ROWS) -> Iterator[pd.DataFrame]:
+    """`score` of `rows` of the frame, `chunk` rows at a time, in the order given: a caller writes
+    each chunk before the next is computed."""
+    for start in range(0, len(rows), chunk):
+        yield score(model, rules, frame.take(rows[start:start + chunk]))
+
+
+def train(features: FeatureSet, workload: float, model: RiskModel,
           township_names: dict[str, str] | None = None) -> TrainedRisk:
-    """Evaluate in time (when there are two labelled years), then fit on every labelled year
-    and score every eligible household-year."""
-    labelled = features.labelled()
-    if labelled.empty or labelled["label"].nunique() < 2:
+    """Evaluate in time (when there are two labelled years), then fit on every labelled year."""
+    labelled = np.flatnonzero(features.labelled_mask())
+    if len(labelled) == 0 or len(np.unique(features.frame["label"].to_numpy()[labelled])) < 2:
         raise RiskDataError("没有可用于训练的年度:需要至少两个连续年度的农户数据,且其中既有返贫也有未返贫的农户。")
     evaluation = None
     if len(_labelled_years(features)) >= 2:
-        evaluation = evaluate(features, workload, model=_fresh(model), township_names=township_names).as_json()
+        evaluation = evaluate(features, workload, clone(model), township_names=township_names).as_json()
     started = time.perf_counter()
-    fitted = _fresh(model).fit(labelled, labelled["label"], labelled["year"])
-    fit_seconds = time.perf_counter() - started
-    rules = RuleTriggers.from_settings().fit(labelled, labelled["label"])
-    eligible = features.frame[features.frame["eligible"]]
-    return TrainedRisk(fitted, rules, evaluation, score(fitted, rules, eligible), features.label,
-                       fit_seconds, list(features.warnings))
-
-
-def _fresh(model: RiskModel | None) -> RiskModel:
-    """An unfitted copy, so evaluation and the final fit never share state."""
-    return clone(model) if model is not None else RiskModel()
+    fitted, rules = fit_rows(clone(model), RuleTriggers.from_settings(), features.frame, labelled)
+    return TrainedRisk(fitted, rules, evaluation, features.label, time.perf_counter() - started,
+                       list(features.warnings))
