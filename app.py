@@ -32,7 +32,7 @@ if snapshot is None:  # no data yet: an administrator imports the county's first
 
 page = nav.navigation(auth.visible(PAGES), user.role)
 if auth.is_admin() and (pending := data.unconfirmed_settings()):
-    st.warning(common()["unconfirmed"].format(keys="、".join(pending)), icon=":material/tune:")
+    st.warning(common()["unconfirmed"].format(keys="、".join(data.setting_label(k) for k in pending)), icon=":material/tune:")
 with st.sidebar:
     st.markdown(f"### {data.county_name()}")
 filters.sidebar()

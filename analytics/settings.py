@@ -357,6 +357,8 @@ LABELS: dict[str, str] = {
     "funds.disbursement_schedule": "资金支出序时进度",
     "ledger.plan_start": "方案执行期起始月",
     "ledger.plan_end": "方案执行期结束月",
+    "allocation.management_fee_max_share": "项目管理费占比上限",
+    "allocation.reserve_items": "县级预留项目及其类别",
 }
 
 

@@ -213,3 +213,10 @@ def current_user() -> str:
     user = _signed_in()
     return user.name if user is not None else "未登录"
 
+
+
+def setting_label(key: str) -> str:
+    """A setting as the admin banner names it: its short Chinese name, with the key the 系统设置
+    page lists it under."""
+    name = settings.label(key)
+    return key if name == key else f"{name}({key})"
