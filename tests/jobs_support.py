@@ -3,8 +3,11 @@ the repository root, where the child starts), and a wait for a job to end."""
 
 from __future__ import annotations
 
+import os
 import time
 from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
 
 from analytics.data.store import Store
 from analytics.jobs import runner
@@ -29,12 +32,13 @@ def hog_memory(store: Store, inputs: None, progress: Progress) -> dict:
 
 
 def wait_for_release(store: Store, inputs: dict, progress: Progress) -> dict:
-    """Runs until the test creates the file `inputs["release"]`: a job that is surely still running."""
-    progress("waiting", 0.2)
+    """Runs, at stage `inputs.get("stage")`, until the test creates the file `inputs["release"]`: a job
+    that is surely still running; returns `inputs.get("result")`."""
+    progress(inputs.get("stage", "waiting"), 0.2)
     release = Path(inputs["release"])
     while not release.exists():
         time.sleep(0.05)
-    return {"released": True}
+    return inputs.get("result", {"released": True})
 
 
 def finished(root: Path | str, job_id: str) -> Job:
@@ -46,3 +50,11 @@ def finished(root: Path | str, job_id: str) -> Job:
             return job
         time.sleep(0.1)
     raise TimeoutError(f"job {job_id} still running after {TIMEOUT_S} s")
+
+
+def landed(at: AppTest) -> AppTest:
+    """Wait for the job the page started on the app's store to end, then rerun the page, which
+    shows its outcome (as the fragment's poll would, in a browser)."""
+    root = os.environ["DASHBOARD_STORE"]
+    finished(root, runner.latest(root).id)
+    return at.run()
