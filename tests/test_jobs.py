@@ -32,6 +32,7 @@ def test_a_job_runs_in_a_child_and_reports_its_result(store):
     done = finished(store.root, job.id)
     assert (done.state, done.stage, done.fraction) == (runner.DONE, "count", 1.0)
     assert done.result == {"rows": 6, "store": str(store.root)}
+    assert done.peak_mb > 0  # the child's own high-water mark, which the benchmark reports
     assert not (runner.jobs_dir(store.root) / job.id / "spec.pkl").exists()  # the inputs do not linger
     assert runner.latest(store.root) == done
 

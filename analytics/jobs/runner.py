@@ -76,7 +76,8 @@ class Job:
     result: dict = field(default_factory=dict)
     error: str = ""
     error_code: str = ""
-    memory_mb: float = 0.0
+    memory_mb: float = 0.0  # the cap it ran under
+    peak_mb: float = 0.0  # the child's own peak resident memory, for the operator and the benchmark
 
     @property
     def running(self) -> bool:
@@ -162,6 +163,15 @@ def _take_lock(root: Path | str, job: Job) -> bool:
 
 def _hand_lock(root: Path | str, job: Job, pid: int) -> None:
     _write_json(_lock_path(root), {"id": job.id, "pid": pid, "ticks": _ticks(pid), "job": vars(job)})
+
+
+def _peak_mb() -> float:
+    """This process's peak resident memory (Linux /proc; 0 elsewhere)."""
+    try:
+        line = next(x for x in Path("/proc/self/status").read_text().splitlines() if x.startswith("VmHWM:"))
+    except (OSError, StopIteration):
+        return 0.0
+    return round(int(line.split()[1]) / 1024, 1)
 
 
 def _release(root: Path | str, job_id: str) -> None:
@@ -293,12 +303,13 @@ def run(folder: Path) -> int:
             _update(folder, stage=stage, fraction=round(min(max(fraction, 0.0), 1.0), 3), stage_started_at=_now())
 
         result = work(Store(root), spec.pop("inputs"), progress)  # the work holds the only reference
-        _update(folder, state=DONE, fraction=1.0, result=result, finished_at=_now())
+        _update(folder, state=DONE, fraction=1.0, result=result, finished_at=_now(), peak_mb=_peak_mb())
         return 0
     except JobFailed as exc:
-        _update(folder, state=FAILED, error=str(exc), error_code=exc.code, finished_at=_now())
+        _update(folder, state=FAILED, error=str(exc), error_code=exc.code, finished_at=_now(), peak_mb=_peak_mb())
     except MemoryError:
-        _update(folder, state=FAILED, error=memory_message(), error_code="memory", finished_at=_now())
+        _update(folder, state=FAILED, error=memory_message(), error_code="memory", finished_at=_now(),
+                peak_mb=_peak_mb())
     except Exception as exc:  # a bug reaches the page as a message and the log as a traceback
         traceback.print_exc()
         _update(folder, state=FAILED, error=f"内部错误:{type(exc).__name__}: {exc}", error_code="internal",
