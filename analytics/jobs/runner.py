@@ -180,8 +180,7 @@ def _release(root: Path | str, job_id: str) -> None:
         _lock_path(root).unlink(missing_ok=True)
 
 
-def _died_message() -> str:
-    limit = settings.number("jobs.memory_mb")
+def _died_message(limit: float) -> str:
     return (f"任务进程意外结束,没有完成:可能超过了内存上限 {limit:,.0f} MB(jobs.memory_mb),或被系统终止。"
             "没有写入任何不完整的数据;请稍后重试,仍失败时请调高 jobs.memory_mb 或联系技术人员。")
 
@@ -211,7 +210,8 @@ def _holder(root: Path | str) -> Job | None:
     if job is not None and job.running:
         if _alive(held["pid"], held.get("ticks")):
             return job
-        job = _update(folder, state=FAILED, error=_died_message(), error_code="died", finished_at=_now())
+        job = _update(folder, state=FAILED, error=_died_message(job.memory_mb), error_code="died",
+                      finished_at=_now())
     _release(root, held["id"])  # its job has ended (a finished child lets go a moment after saying so)
     return None
 
@@ -226,7 +226,8 @@ def get(root: Path | str, job_id: str) -> Job | None:
         if holder is None or holder.id != job_id:
             job = _load(folder)
             if job.running:  # not holding the lock and not finished: its process is gone
-                job = _update(folder, state=FAILED, error=_died_message(), error_code="died", finished_at=_now())
+                job = _update(folder, state=FAILED, error=_died_message(job.memory_mb), error_code="died",
+                              finished_at=_now())
     return job
 
 
