@@ -35,6 +35,7 @@ def test_a_job_runs_in_a_child_and_reports_its_result(store):
     assert done.peak_mb > 0  # the child's own high-water mark, which the benchmark reports
     assert not (runner.jobs_dir(store.root) / job.id / "spec.pkl").exists()  # the inputs do not linger
     assert runner.latest(store.root) == done
+    assert store.loose_permissions() == []  # status, log and lock are as private as the snapshots
 
 
 def test_a_failing_job_keeps_its_chinese_message(store):

@@ -93,10 +93,17 @@ def _now() -> str:
 
 
 # --- status ----------------------------------------------------------------------------------
+def _private(path: Path, mode: str = "w"):
+    """A new file only the service account may read, whatever the umask (a job holds names)."""
+    flags = os.O_CREAT | os.O_WRONLY | os.O_TRUNC
+    return os.fdopen(os.open(path, flags, 0o600), mode, **({} if "b" in mode else {"encoding": "utf-8"}))
+
+
 def _write_json(path: Path, value: dict) -> None:
     """Whole or not at all: a reader in another process never sees half a file."""
     tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:6]}")
-    tmp.write_text(json.dumps(value, ensure_ascii=False), encoding="utf-8")
+    with _private(tmp) as fh:
+        json.dump(value, fh, ensure_ascii=False)
     os.replace(tmp, path)
 
 
@@ -255,10 +262,10 @@ def start(store: Store, kind: str, target: str, user: str, title: str, inputs: o
     try:
         folder.mkdir(mode=0o700)
         _save(folder, job)
-        with open(folder / "spec.pkl", "wb") as fh:  # the settings in force here, county values included
+        with _private(folder / "spec.pkl", "wb") as fh:  # the settings in force here, county values included
             pickle.dump({"target": target, "store": str(store.root), "inputs": inputs,
                          "settings": settings.in_force(), "memory_mb": memory_mb}, fh, protocol=5)
-        with open(folder / "log.txt", "wb") as log:
+        with _private(folder / "log.txt", "wb") as log:
             child = subprocess.Popen([sys.executable, "-m", "analytics.jobs", str(folder)], cwd=PACKAGE_ROOT,
                                      stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
                                      start_new_session=True)  # a server restart does not cut an import short
