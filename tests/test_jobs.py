@@ -10,8 +10,10 @@ import signal
 import pytest
 
 from analytics import settings
+from analytics.ingest import pipeline as ingest
 from analytics.jobs import runner, work
 from analytics.jobs.runner import JobBusy
+from tests.import_helpers import as_text, csv_bytes
 from tests.jobs_support import finished
 
 SUPPORT = "tests.jobs_support"
@@ -95,3 +97,18 @@ def test_the_training_job_saves_a_model_of_the_current_snapshot(store):
     assert done.state == runner.DONE and done.stage == "train", done.error
     assert done.result["snapshot"] == store.current_id() and done.result["model"] not in before
     assert done.result["n_train"] > 0
+
+
+def test_an_import_whose_training_runs_out_of_memory_is_still_imported(store, demo_tables, tmp_path, monkeypatch):
+    lines = tmp_path / "标准.csv"
+    lines.write_bytes(csv_bytes(as_text(demo_tables["monitoring_lines"], "monitoring_lines"), "gbk"))
+    checked = ingest.check([lines], store)
+
+    def no_memory(_store):
+        raise MemoryError
+
+    monkeypatch.setattr(work.risk_model_store, "prepare", no_memory)
+    stages = []
+    result = work.commit_import(store, {"checked": checked, "user": "admin01"}, lambda s, f: stages.append(s))
+    assert stages == ["commit", "train"] and result["snapshot"] == store.current_id()
+    assert result["model"].startswith("返贫风险模型未训练:任务所需的内存超过上限") and "jobs.memory_mb" in result["model"]

@@ -37,7 +37,11 @@ def commit_import(store: Store, inputs: dict, progress: Progress) -> dict:
         raise JobFailed(str(exc)) from exc
     del checked  # the training reads the snapshot back: the checked tables need not stay
     progress("train", 0.5)
-    return {"snapshot": snapshot, "model": risk_model_store.prepare(store)}
+    try:
+        model = risk_model_store.prepare(store)
+    except MemoryError:  # the snapshot is in: the import is done, only its model waits for more memory
+        model = f"返贫风险模型未训练:{runner.memory_message()}"
+    return {"snapshot": snapshot, "model": model}
 
 
 def train_model(store: Store, inputs: None, progress: Progress) -> dict:
