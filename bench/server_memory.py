@@ -83,7 +83,7 @@ def measure(store_dir: Path) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         upload, county_name = _year_file(store, Path(tmp))
         upload_mb = round(upload.stat().st_size / 2**20, 1)
-        with server.serve(store_dir) as app, sync_playwright() as p:
+        with server.serve(store_dir, timeout_s=600) as app, sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
             page = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN").new_page()
             page.set_default_timeout(STEP_TIMEOUT_MS)
@@ -103,22 +103,31 @@ def measure(store_dir: Path) -> dict:
                 seconds[phase] = round(time.perf_counter() - started, 1)
 
             time.sleep(3)  # the idle server, signed in, on the page
-            step("check", lambda: (page.locator('input[type="file"]').set_input_files(str(upload)),
-                                   page.locator('input[aria-label="县名(仅新设或虚构的县代码需要)"]').fill(county_name),
-                                   page.keyboard.press("Enter"),
-                                   page.get_by_text(upload.name).wait_for(),
-                                   page.get_by_role("button", name="检查", exact=True).click()),
-                 lambda: page.get_by_role("button", name="导入为新的数据快照").wait_for())
-            step("import_job", page.get_by_role("button", name="导入为新的数据快照").click,
-                 lambda: page.get_by_text("已导入:新的数据快照").wait_for())
-            import_peak = _job_peak(store_dir, "import")
-            page.get_by_role("tab", name="返贫风险模型").click()
-            step("training_job", page.get_by_role("button", name="按当前快照重新训练").click,
-                 lambda: page.get_by_text("已按快照").wait_for())
-            training_peak = _job_peak(store_dir, "train")
+            try:
+                _drive(page, step, upload, county_name)
+            except Exception:
+                page.screenshot(path=str(store_dir / "bench_server_failed.png"), full_page=True)  # what it showed
+                raise
+            import_peak, training_peak = _job_peak(store_dir, "import"), _job_peak(store_dir, "train")
             sampler.phase = "after"
             time.sleep(3)
             phases = sampler.stop()
             browser.close()
     return {"server_rss": phases, "seconds": seconds, "upload_mb": upload_mb,
             "import_job_peak_mb": import_peak, "training_job_peak_mb": training_peak}
+
+
+def _drive(page, step, upload: Path, county_name: str) -> None:
+    """Check the upload, import it, then train again: each a phase of the sampler."""
+    check = page.get_by_role("button", name="检查", exact=True)
+    step("check", lambda: (page.locator('input[type="file"]').set_input_files(str(upload)),
+                           page.locator('input[aria-label="县名(仅新设或虚构的县代码需要)"]').fill(county_name),
+                           page.keyboard.press("Enter"),
+                           page.get_by_text(upload.name).wait_for(),
+                           check.click()),
+         lambda: page.get_by_role("button", name="导入为新的数据快照").wait_for())
+    step("import_job", page.get_by_role("button", name="导入为新的数据快照").click,
+         lambda: page.get_by_text("已导入:新的数据快照").wait_for())
+    page.get_by_role("tab", name="返贫风险模型").click()
+    step("training_job", page.get_by_role("button", name="按当前快照重新训练").click,
+         lambda: page.get_by_text("已按快照").wait_for())
