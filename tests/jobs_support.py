@@ -52,6 +52,17 @@ def finished(root: Path | str, job_id: str) -> Job:
     raise TimeoutError(f"job {job_id} still running after {TIMEOUT_S} s")
 
 
+def at_stage(root: Path | str, job_id: str, stage: str) -> Job:
+    """The job once its child has reported `stage` (a child starts in a second or more)."""
+    deadline = time.monotonic() + TIMEOUT_S
+    while time.monotonic() < deadline:
+        job = runner.get(root, job_id)
+        if job.stage == stage:
+            return job
+        time.sleep(0.1)
+    raise TimeoutError(f"job {job_id} did not reach stage {stage} within {TIMEOUT_S} s")
+
+
 def landed(at: AppTest) -> AppTest:
     """Wait for the job the page started on the app's store to end, then rerun the page, which
     shows its outcome (as the fragment's poll would, in a browser)."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from analytics.jobs import runner, work
 from tests.auth_helpers import make_accounts, sign_in
-from tests.jobs_support import landed
+from tests.jobs_support import at_stage, landed
 
 PAGE = "app_pages/data_admin.py"
 
@@ -18,6 +18,7 @@ def test_a_running_training_is_found_again_and_holds_the_buttons_until_it_lands(
     result = {"model": "m-1", "snapshot": accounts.store.current_id(), "n_train": 12345, "fit_seconds": 2.5}
     job = runner.start(accounts.store, work.TRAIN, "tests.jobs_support:wait_for_release", "王五", "返贫风险模型训练",
                        {"release": str(release), "stage": "train", "result": result})
+    at_stage(accounts.store.root, job.id, "train")
     at = sign_in("admin01", accounts.passwords["admin01"])
     at.switch_page(PAGE).run()
     assert not at.exception
