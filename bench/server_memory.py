@@ -71,8 +71,10 @@ def _year_file(store: Store, folder: Path) -> tuple[Path, str]:
 
 
 def _job_peak(root: Path, kind: str) -> float:
-    job = runner.latest(root)
-    return job.peak_mb if job is not None and job.kind == kind else float("nan")
+    """The newest job of this kind's own peak memory (its status file)."""
+    found = sorted(runner.jobs_dir(root).glob("*/status.json"), reverse=True)
+    job = next((j for j in (runner.get(root, f.parent.name) for f in found) if j.kind == kind), None)
+    return job.peak_mb if job is not None else float("nan")
 
 
 def measure(store_dir: Path) -> dict:
