@@ -1,5 +1,8 @@
 """数据管理: import a county's files (check, then commit a snapshot or nothing), the snapshot
-history with rollback, and the import templates. Admins only."""
+history with rollback, the risk model's training, and the import templates. Admins only.
+
+The commit and the training run as jobs outside the server (ui.jobs, analytics.jobs): the page
+starts one and follows it, one job at a time per store."""
 
 from __future__ import annotations
 
@@ -11,15 +14,16 @@ import pandas as pd
 import streamlit as st
 
 from analytics.data import audit
-from analytics.data.store import StaleSnapshot, Store
+from analytics.data.store import Store
 from analytics.ingest import persons, templates
 from analytics.ingest import pipeline as ingest
 from analytics.ingest import visits as visit_import
 from analytics.ingest.boundaries import CRS_CHOICES
 from analytics.ingest.report import HEADERS
+from analytics.jobs import work
 from analytics.risk import saved as risk_model_store
 from analytics.views import snapshots as snapshot_views
-from ui import auth, data, exports, layout, session
+from ui import auth, data, exports, jobs, layout, session
 from ui.text import pick
 from ui.texts.data_admin import TEXT
 
@@ -33,6 +37,8 @@ for message in st.session_state.pop("data_admin_done", []):
     st.success(message, icon=":material/check_circle:")
 if refused := st.session_state.pop("data_admin_refused", None):
     st.error(refused, icon=":material/sync_problem:")
+jobs.panel(store, t)
+busy = jobs.running(store)  # one import or training at a time: the buttons wait for it
 
 
 @st.cache_data(show_spinner=False)
@@ -86,7 +92,8 @@ def _show_report(checked: ingest.Checked, t: dict[str, str]) -> None:
 
 kind_label = partial(_kind, t=t)
 trial = data.is_trial()  # anyone may open the trial, so it may check files but never write
-tab_import, tab_history, tab_templates = st.tabs([t["tab_import"], t["tab_history"], t["tab_templates"]])
+tab_import, tab_history, tab_model, tab_templates = st.tabs(
+    [t["tab_import"], t["tab_history"], t["tab_model"], t["tab_templates"]])
 
 with tab_import:
     st.markdown(t["intro"])
@@ -114,21 +121,20 @@ with tab_import:
         _show_report(checked, t)
         if checked.ok and trial:
             st.info(t["trial"], icon=":material/lock:")
-        elif checked.ok and st.button(t["import"], type="primary", key="data_admin_import"):
-            del st.session_state["data_admin_checked"]  # a check commits once: a refused one must be redone
-            try:
-                with st.spinner(t["importing"]):
-                    if checked.visits is not None:  # a filled visit list: kept outside snapshots (跟踪核实)
-                        changed = visit_import.save(store, checked.visits, data.current_user(), checked.files,
-                                                    audit.COUNTY, session.client())
-                        done = [t["visits_imported"].format(n=len(checked.visits), changed=changed)]
-                    else:
-                        snapshot = ingest.commit(checked, store, data.current_user())
-                        done = [t["imported"].format(id=snapshot), risk_model_store.prepare(store)]
-                st.session_state["data_admin_done"] = done
-            except StaleSnapshot:  # someone imported or rolled back after this check
-                st.session_state["data_admin_refused"] = t["overtaken"]
-            st.rerun()
+        elif checked.ok and checked.visits is not None:  # a filled visit list: small, kept outside snapshots
+            if st.button(t["import"], type="primary", key="data_admin_import"):
+                del st.session_state["data_admin_checked"]
+                changed = visit_import.save(store, checked.visits, data.current_user(), checked.files,
+                                            audit.COUNTY, session.client())
+                st.session_state["data_admin_done"] = [t["visits_imported"].format(n=len(checked.visits),
+                                                                                   changed=changed)]
+                st.rerun()
+        elif checked.ok:
+            if busy is not None:
+                st.info(jobs.busy_text(busy, t), icon=":material/hourglass_top:")
+            if st.button(t["import"], type="primary", key="data_admin_import", disabled=busy is not None):
+                del st.session_state["data_admin_checked"]  # a check commits once: a refused one must be redone
+                jobs.start(lambda: work.start_import(store, checked, data.current_user()), t)
 
 with tab_history:
     snapshots = store.snapshots()
@@ -169,6 +175,21 @@ with tab_history:
         t["col_id"]: history["snapshot_id"],
         t["col_detail"]: history["detail"],
     }), hide_index=True, width="stretch")
+
+with tab_model:
+    st.markdown(t["model_intro"])
+    current = store.current_id()
+    model_id = risk_model_store.current(store.root, current) if current else None
+    meta = next((m for m in risk_model_store.saved(store.root) if m["id"] == model_id), None)
+    st.markdown(t["model_current"].format(snapshot=current, model=model_id, at=meta["trained_at"].replace("T", " "),
+                                          n=meta["n_train"]) if meta else t["model_none"])
+    if trial:
+        st.info(t["trial"], icon=":material/lock:")
+    else:
+        if busy is not None:
+            st.info(jobs.busy_text(busy, t), icon=":material/hourglass_top:")
+        if st.button(t["train"], disabled=busy is not None or current is None, key="data_admin_train"):
+            jobs.start(lambda: work.start_training(store, data.current_user()), t)
 
 with tab_templates:
     st.markdown(t["template_intro"])

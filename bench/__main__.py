@@ -1,8 +1,8 @@
 """python -m bench [--sizes 80000 300000 1000000] [--out FILE] [--sessions 20] [--changes 10]
 
 Generates demo counties of each size, measures generation, snapshot load and every page (cold and
-warm, with peak memory and map bytes) in fresh processes, and runs the concurrent-session load
-test on the first size. Prints a table and writes JSON with the date and the machine.
+warm, with peak memory and map bytes) in fresh processes, the server's memory through an import
+and a training started from 数据管理, and runs the concurrent-session load test on the first size. Prints a table and writes JSON with the date and the machine.
 """
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ def run(sizes: list[int], work: Path, sessions: int, changes: int) -> dict:
         store = work / f"county_{size}"
         shutil.rmtree(store, ignore_errors=True)
         row = {"generate": _worker("generate", str(store), str(size))}
-        for kind in ("risk", "load", "import", "allocate", "stress", "pages"):  # risk saves the model pages read
+        for kind in ("risk", "load", "import", "allocate", "stress", "pages", "server"):  # risk saves the model pages read
             row[kind] = _worker(kind, str(store))
         row["import_year"] = import_year.measure_size(size, work / "import_year")
         if sessions and size == sizes[0]:
@@ -82,6 +82,11 @@ def table(sizes: dict) -> str:
         for p in row["pages"]:
             lines.append(f"{p['page']:<14}{p['cold_s']:>8}{p['warm_s']:>8}{p['peak_rss_mb']:>9}"
                          f"{p['map_bytes'] / 1024:>8.0f}{p['exceptions']:>7}")
+        sv = row["server"]["server_rss"]
+        lines.append("server RSS through an import and a training on 数据管理 (MB, first/max/last): " + ", ".join(
+            f"{phase} {v['first_mb']}/{v['max_mb']}/{v['last_mb']}" for phase, v in sv.items())
+            + f"; the jobs' own peaks: import {row['server']['import_job_peak_mb']}, "
+              f"training {row['server']['training_job_peak_mb']}")
         if "load_test" in row:
             t = row["load_test"]
             lines.append(f"load test: {t['sessions']} sessions x {t['changes_per_session']} changes, "

@@ -1,6 +1,6 @@
 """Runs one measurement in a fresh process, so its peak memory is its own: prints JSON.
 
-python -m bench.worker generate STORE HOUSEHOLDS | load | import | risk | allocate | stress | pages STORE
+python -m bench.worker generate STORE HOUSEHOLDS | load | import | risk | allocate | stress | pages | server STORE
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ import json
 import sys
 from pathlib import Path
 
-from bench import measure, risk, stress
+from bench import measure, risk, server_memory, stress
 
 
 def main(argv: list[str]) -> None:
@@ -28,6 +28,8 @@ def main(argv: list[str]) -> None:
         result = stress.measure(store)
     elif kind == "pages":
         result = measure.pages(store)
+    elif kind == "server":
+        result = server_memory.measure(store)
     else:
         raise SystemExit(f"unknown measurement {kind}")
     if isinstance(result, dict):

@@ -18,6 +18,7 @@ from analytics.data.store import Store
 from analytics.demo import county as demo
 from analytics.ingest import templates
 from tests.auth_helpers import capture_downloads, haystack, make_accounts, sign_in
+from tests.jobs_support import landed
 from ui.nav import PAGES
 
 WEINING = "520526"  # 贵州省毕节市威宁彝族回族苗族自治县
@@ -195,6 +196,6 @@ def test_an_empty_store_lets_an_administrator_make_the_first_import_on_the_page(
     assert not any(b.key == "data_admin_import" for b in at.button)
     at.text_input(key="data_admin_county").input("新设县").run()
     at.button(key="data_admin_check").click().run()
-    at.button(key="data_admin_import").click().run()
+    landed(at.button(key="data_admin_import").click().run())
     assert not at.exception, [e.value for e in at.exception]
     assert county.read(store).name == "新设县"

@@ -11,6 +11,7 @@ from devtools.apptest import sign_in
 from tests.apptest_support import open_page
 from tests.auth_helpers import make_accounts
 from tests.import_helpers import as_text, csv_bytes
+from tests.jobs_support import landed
 
 PAGE = "app_pages/data_admin.py"
 CSV = "text/csv"
@@ -71,8 +72,14 @@ def test_an_admin_imports_a_clean_upload_as_a_new_snapshot(store, demo_tables, t
     at.switch_page(PAGE).run()
     _upload_and_check(at, _lines(demo_tables, "8100"))
     at.button(key="data_admin_import").click().run()
+    assert not at.exception and not any(b.key == "data_admin_import" for b in at.button)  # started: the check is spent
+    landed(at)
     assert not at.exception
     info = accounts.store.info()
+    shown = [s.value for s in at.success]
+    assert f"已导入:新的数据快照 {info.id} 现为当前数据。" in shown
+    assert "返贫风险模型已按当前快照训练并保存。" in shown  # the job trained the new snapshot's model too
+    assert info.id in at.dataframe[0].value["快照编号"].tolist()
     assert info.id != first and info.parent == first and info.kind == "import"
     assert info.created_by == "admin01" and "标准.csv" in info.source
     assert accounts.store.table("monitoring_lines").set_index("year")["threshold_yuan"][2025] == 8100.0

@@ -11,6 +11,7 @@ from analytics.ingest import pipeline as ingest
 from tests.auth_helpers import make_accounts, sign_in
 from tests.conftest import ROOT
 from tests.import_helpers import as_text, copy_store, csv_bytes
+from tests.jobs_support import landed
 from tests.test_hardening import _sparse
 
 PAGE = "app_pages/data_admin.py"
@@ -63,7 +64,7 @@ def test_an_import_overtaken_by_another_is_refused_on_the_page(store, demo_table
     other = tmp_path / "other.csv"
     other.write_bytes(_lines(demo_tables, "9000"))
     theirs = ingest.commit(ingest.check([other], accounts.store), accounts.store, "他人")  # meanwhile
-    _button(at, "data_admin_import").click().run()
+    landed(_button(at, "data_admin_import").click().run())
     assert not at.exception
     assert any("数据已被他人更新,请重新检查" in e.value for e in at.error)
     assert accounts.store.current_id() == theirs

@@ -140,7 +140,8 @@ def _main_not_inherited() -> Iterator[None]:
 _MAIN_LOCK = threading.Lock()
 
 
-def _limit_memory(megabytes: float) -> None:
+def limit_memory(megabytes: float) -> None:
+    """Cap this process's address space: the reader child here, the job child (analytics.jobs)."""
     os.environ["RUST_BACKTRACE"] = "0"  # a parser that aborts leaves one line in the log, not a page
     limit = int(megabytes * 1024 * 1024)
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
@@ -182,7 +183,7 @@ def read_isolated(path: Path, file: str, crs: str, report: Report,
         report.extend(own)
         return sheets
     limit = settings.number("import.reader_memory_mb")
-    with ProcessPoolExecutor(max_workers=1, mp_context=_context(), initializer=_limit_memory,
+    with ProcessPoolExecutor(max_workers=1, mp_context=_context(), initializer=limit_memory,
                              initargs=(limit,)) as pool:
         try:
             with _main_not_inherited():

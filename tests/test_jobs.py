@@ -1,0 +1,114 @@
+"""The job runner: heavy work in a child process with its own memory cap, one job per store,
+progress and outcome in a status file that any process can read, a dead child's lock recovered."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+
+import pytest
+
+from analytics import settings
+from analytics.ingest import pipeline as ingest
+from analytics.jobs import runner, work
+from analytics.jobs.runner import JobBusy
+from tests.import_helpers import as_text, csv_bytes
+from tests.jobs_support import finished
+
+SUPPORT = "tests.jobs_support"
+
+
+@pytest.fixture
+def store(store_copy):
+    return store_copy
+
+
+def _start(store, name: str, inputs: object = None, user: str = "admin01"):
+    return runner.start(store, "test", f"{SUPPORT}:{name}", user, "测试任务", inputs)
+
+
+def test_a_job_runs_in_a_child_and_reports_its_result(store):
+    job = _start(store, "succeed", {"numbers": [1, 2, 3]})
+    assert job.running and job.user == "admin01"
+    done = finished(store.root, job.id)
+    assert (done.state, done.stage, done.fraction) == (runner.DONE, "count", 1.0)
+    assert done.result == {"rows": 6, "store": str(store.root)}
+    assert done.peak_mb > 0  # the child's own high-water mark, which the benchmark reports
+    assert not (runner.jobs_dir(store.root) / job.id / "spec.pkl").exists()  # the inputs do not linger
+    assert runner.latest(store.root) == done
+    assert store.loose_permissions() == []  # status, log and lock are as private as the snapshots
+
+
+def test_a_failing_job_keeps_its_chinese_message(store):
+    done = finished(store.root, _start(store, "fail_in_chinese").id)
+    assert done.state == runner.FAILED and done.error_code == "bad_year"
+    assert done.error == "第 3 行“年度”的值“二〇二五”不是年份"
+
+
+def test_a_job_over_its_memory_cap_fails_alone_and_says_which_setting(store):
+    settings.use({"jobs.memory_mb": 1500})
+    try:
+        done = finished(store.root, _start(store, "hog_memory").id)
+    finally:
+        settings.use({})
+    assert done.state == runner.FAILED and done.error_code == "memory"
+    assert "1,500 MB(jobs.memory_mb)" in done.error and "服务器不受影响" in done.error
+    assert done.memory_mb == 1500
+
+
+def test_a_second_job_is_told_who_runs_what_and_the_store_frees_when_it_ends(store, tmp_path):
+    release = tmp_path / "release"
+    first = _start(store, "wait_for_release", {"release": str(release)}, user="张三")
+    with pytest.raises(JobBusy) as refused:
+        _start(store, "succeed", {"numbers": [1]}, user="李四")
+    message = str(refused.value)
+    assert refused.value.job.id == first.id
+    assert "张三" in message and "测试任务仍在进行" in message and first.started_at.replace("T", " ") in message
+    release.touch()
+    assert finished(store.root, first.id).result == {"released": True}
+    second = _start(store, "succeed", {"numbers": [4]}, user="李四")
+    assert finished(store.root, second.id).result["rows"] == 4
+
+
+def test_a_killed_child_leaves_no_lock_behind(store, tmp_path):
+    job = _start(store, "wait_for_release", {"release": str(tmp_path / "never")})
+    lock = json.loads((runner.jobs_dir(store.root) / "lock").read_text())
+    assert lock["id"] == job.id and lock["pid"] != os.getpid()  # the child holds it, not the server
+    os.kill(lock["pid"], signal.SIGKILL)  # what the kernel's out-of-memory killer does
+    died = finished(store.root, job.id)
+    assert died.state == runner.FAILED and died.error_code == "died" and "jobs.memory_mb" in died.error
+    assert finished(store.root, _start(store, "succeed", {"numbers": [2]}).id).state == runner.DONE
+
+
+def test_a_lock_left_by_a_dead_process_is_stale(store):
+    runner.jobs_dir(store.root).mkdir()
+    gone = os.fork()
+    if gone == 0:
+        os._exit(0)
+    os.waitpid(gone, 0)
+    (runner.jobs_dir(store.root) / "lock").write_text(json.dumps({"id": "old", "pid": gone, "ticks": 1, "job": {}}))
+    assert finished(store.root, _start(store, "succeed", {"numbers": [5]}).id).result["rows"] == 5
+
+
+def test_the_training_job_saves_a_model_of_the_current_snapshot(store):
+    before = {m["id"] for m in work.risk_model_store.saved(store.root)}
+    done = finished(store.root, work.start_training(store, "admin01").id)
+    assert done.state == runner.DONE and done.stage == "train", done.error
+    assert done.result["snapshot"] == store.current_id() and done.result["model"] not in before
+    assert done.result["n_train"] > 0
+
+
+def test_an_import_whose_training_runs_out_of_memory_is_still_imported(store, demo_tables, tmp_path, monkeypatch):
+    lines = tmp_path / "标准.csv"
+    lines.write_bytes(csv_bytes(as_text(demo_tables["monitoring_lines"], "monitoring_lines"), "gbk"))
+    checked = ingest.check([lines], store)
+
+    def no_memory(_store):
+        raise MemoryError
+
+    monkeypatch.setattr(work.risk_model_store, "prepare", no_memory)
+    stages = []
+    result = work.commit_import(store, {"checked": checked, "user": "admin01"}, lambda s, f: stages.append(s))
+    assert stages == ["commit", "train"] and result["snapshot"] == store.current_id()
+    assert result["model"].startswith("返贫风险模型未训练:任务所需的内存超过上限") and "jobs.memory_mb" in result["model"]
