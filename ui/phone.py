@@ -1,0 +1,28 @@
+"""On a phone the sidebar lies over the page: after the menu has opened another page, close it,
+so the page the user asked for is what they see (Streamlit leaves it open)."""
+
+from __future__ import annotations
+
+import streamlit as st
+import streamlit.components.v1 as components
+
+PHONE_MAX_WIDTH = 768  # px: below this Streamlit draws the sidebar over the page, not beside it
+
+# Runs in a frame of the app's own origin. The frame is drawn anew only when its text changes,
+# i.e. when the page changes, so choosing a filter in the open sidebar does not close it.
+_SCRIPT = """<script>/* page: %s */
+const doc = window.parent.document;
+const side = doc.querySelector('[data-testid="stSidebar"]');
+if (window.parent.innerWidth < %d && side && side.getBoundingClientRect().right > 0) {
+  const close = doc.querySelector('[data-testid="stSidebarCollapseButton"] button');
+  if (close) close.click();
+}
+</script>"""
+_CSS = "<style>.st-key-phone_sidebar { display: none; }</style>"
+
+
+def close_sidebar_after_navigating(page: st.Page) -> None:
+    """Call once per run from app.py, with the page of the run."""
+    st.html(_CSS)
+    with st.container(key="phone_sidebar"):
+        components.html(_SCRIPT % (page.url_path or "home", PHONE_MAX_WIDTH), height=0)
