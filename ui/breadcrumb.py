@@ -47,4 +47,4 @@ def show(page: st.Page) -> None:
                 st.button(label, key=f"breadcrumb_{level}", type="tertiary", on_click=filters.go_up,
                           args=(level,), help=t["up"].format(level=label))
             else:
-                st.markdown(f"**{label}**", help=t["where"])
+                st.markdown(f"**{label}**")

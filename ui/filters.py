@@ -100,7 +100,7 @@ def sidebar() -> Filters:
     """Draw the shared filters in the sidebar; call once per run from app.py (before it, a
     pending drill-down opens its page)."""
     if (target := st.session_state.pop(_GOTO, None)) is not None:
-        st.switch_page(target)
+        st.switch_page(target, query_params={})  # {}: the bound filters then write themselves back
     t = common()
     townships, villages = data.table("townships"), data.table("villages")
     years = tuple(sorted(int(y) for y in data.table("monitoring_lines")["year"]))

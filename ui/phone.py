@@ -1,10 +1,11 @@
 """On a phone the sidebar lies over the page: after the menu has opened another page, close it,
-so the page the user asked for is what they see (Streamlit leaves it open)."""
+so the page the user asked for is what they see (Streamlit leaves it open). And a table's
+toolbar (search, full screen), which a touch screen shows all the time, would lie over the
+labels of the tabs above the table: on a phone a tab's content starts below it."""
 
 from __future__ import annotations
 
 import streamlit as st
-import streamlit.components.v1 as components
 
 PHONE_MAX_WIDTH = 768  # px: below this Streamlit draws the sidebar over the page, not beside it
 
@@ -18,11 +19,13 @@ if (window.parent.innerWidth < %d && side && side.getBoundingClientRect().right 
   if (close) close.click();
 }
 </script>"""
-_CSS = "<style>.st-key-phone_sidebar { display: none; }</style>"
+_CSS = """<style>.st-key-phone_sidebar { display: none; }
+@media (max-width: %dpx) { [data-testid="stTabs"] [role="tabpanel"] { padding-top: 2.4rem; } }
+</style>""" % (PHONE_MAX_WIDTH - 1)
 
 
 def close_sidebar_after_navigating(page: st.Page) -> None:
     """Call once per run from app.py, with the page of the run."""
     st.html(_CSS)
     with st.container(key="phone_sidebar"):
-        components.html(_SCRIPT % (page.url_path or "home", PHONE_MAX_WIDTH), height=0)
+        st.iframe(_SCRIPT % (page.url_path or "home", PHONE_MAX_WIDTH), height=1)
