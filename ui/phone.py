@@ -19,9 +19,9 @@ if (window.parent.innerWidth < %d && side && side.getBoundingClientRect().right 
   if (close) close.click();
 }
 </script>"""
-_CSS = """<style>.st-key-phone_sidebar { display: none; }
-@media (max-width: %dpx) { [data-testid="stTabs"] [role="tabpanel"] { padding-top: 2.4rem; } }
-</style>""" % (PHONE_MAX_WIDTH - 1)
+_CSS = f"""<style>.st-key-phone_sidebar {{ display: none; }}
+@media (max-width: {PHONE_MAX_WIDTH - 1}px) {{ [data-testid="stTabs"] [role="tabpanel"] {{ padding-top: 2.4rem; }} }}
+</style>"""
 
 
 def close_sidebar_after_navigating(page: st.Page) -> None:
