@@ -19,7 +19,10 @@ if (window.parent.innerWidth < %d && side && side.getBoundingClientRect().right 
   if (close) close.click();
 }
 </script>"""
-_CSS = f"""<style>.st-key-phone_sidebar {{ display: none; }}
+# The frame's box is one pixel, out of the flow and unseen (not display:none: a browser test that
+# scrolls each frame into view would wait for a box that never comes).
+_CSS = f"""<style>.st-key-phone_sidebar {{ position: absolute; width: 1px; height: 1px; overflow: hidden;
+  opacity: 0; pointer-events: none; }}
 @media (max-width: {PHONE_MAX_WIDTH - 1}px) {{ [data-testid="stTabs"] [role="tabpanel"] {{ padding-top: 2.4rem; }} }}
 </style>"""
 
