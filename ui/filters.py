@@ -5,6 +5,7 @@ a click on a county map (`drill`) and the breadcrumb above each page (`ui.breadc
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import pandas as pd
 import streamlit as st
@@ -92,7 +93,7 @@ def go_up(level: str) -> None:
     st.session_state["village"] = ALL
     origin = st.session_state.pop(ORIGIN, None)
     if origin is not None and st.session_state.get(HERE) is not None \
-            and getattr(st.session_state[HERE], "url_path", None) == "village_profile":
+            and getattr(st.session_state[HERE], "url_path", None) == Path(PROFILE).stem:
         st.session_state[_GOTO] = origin
 
 

@@ -4,13 +4,11 @@ TEXT = {
     "zh": {
         "county": "全县",
         "mine": "全部乡镇",
-        "where": "当前位置",
         "up": "返回{level}",
     },
     "en": {
         "county": "Whole county",
         "mine": "All my townships",
-        "where": "You are here",
         "up": "Back to {level}",
     },
 }
