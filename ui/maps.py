@@ -128,19 +128,34 @@ def choropleth(shapes: gpd.GeoDataFrame, values: pd.Series, names: pd.Series, *,
     """Village shapes coloured by `values` (indexed by village code), with the borders and names
     of their townships over them; see `build`."""
     towns = data.table("townships").set_index("township_code")["township_name"]
+    gap = settings.number("map.simplify_tolerance_deg")
+    outlines = _outlines(data.snapshot().id, tuple(shapes.iloc[:, 0]), gap, shapes)
     return build(shapes, values, names, towns, title=title, unit=unit, fmt=fmt, highlight=highlight,
-                 reverse=reverse, edges=edges, gap_deg=settings.number("map.simplify_tolerance_deg"),
-                 tile_url=settings.text("map.tile_url"), tile_attribution=settings.text("map.tile_attribution"))
+                 reverse=reverse, edges=edges, outlines=outlines, tile_url=settings.text("map.tile_url"),
+                 tile_attribution=settings.text("map.tile_attribution"))
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _outlines(snapshot_id: str, codes: tuple[str, ...], gap_deg: float, _shapes: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Township outlines of these villages, once per snapshot and set of villages (a union of
+    thousands of polygons takes seconds; the geometry follows from the snapshot and codes)."""
+    return _village_outlines(_shapes, gap_deg)
+
+
+def _village_outlines(shapes: gpd.GeoDataFrame, gap_deg: float) -> gpd.GeoDataFrame:
+    return township_outlines(shapes[[shapes.columns[0], "geometry"]].rename(
+        columns={shapes.columns[0]: "village_code"}), gap_deg)
 
 
 def build(shapes: gpd.GeoDataFrame, values: pd.Series, names: pd.Series, town_names: pd.Series, *,
           title: str, unit: str, fmt: str = ",.0f", highlight: str | None = None, reverse: bool = False,
-          edges: np.ndarray | None = None, gap_deg: float = 0.0, tile_url: str = "",
+          edges: np.ndarray | None = None, outlines: gpd.GeoDataFrame | None = None, tile_url: str = "",
           tile_attribution: str = "") -> folium.Map:
     """Shapes coloured by `values` (indexed like the shapes' first column), each with a tooltip
     naming it and its value, their townships' borders, the townships' names when there are
-    several, and a legend; `edges` replaces the quantile classes. Each shape carries its
-    `township_code`, so that a click can drill down."""
+    several, and a legend; `edges` replaces the quantile classes, `outlines` the townships'
+    outlines made here (`township_outlines`). Each shape carries its `township_code`, so that a
+    click can drill down."""
     key = shapes.columns[0]
     frame = shapes[[key, "geometry"]].copy()
     frame["township_code"] = township_of(frame[key]).astype(str)
@@ -168,16 +183,16 @@ def build(shapes: gpd.GeoDataFrame, values: pd.Series, names: pd.Series, town_na
         tooltip=folium.GeoJsonTooltip(fields=["name", "label"], aliases=["", title], labels=True,
                                       style="font-size:15px"),
     ).add_to(fmap)
-    _townships(fmap, frame, town_names, gap_deg)
+    _townships(fmap, _village_outlines(frame, 0.0) if outlines is None else outlines, town_names)
     fmap.add_child(_Frame([[float(miny), float(minx)], [float(maxy), float(maxx)]]))
     fmap.get_root().html.add_child(folium.Element(_legend(title, unit, edges, fmt, palette)))
     return fmap
 
 
-def _townships(fmap: folium.Map, villages: gpd.GeoDataFrame, town_names: pd.Series, gap_deg: float) -> None:
+def _townships(fmap: folium.Map, outlines: gpd.GeoDataFrame, town_names: pd.Series) -> None:
     """The township borders (lines that take no clicks, so the villages under them keep their
     hover and click) and, when the map shows more than one township, their names."""
-    outlines = township_outlines(villages.rename(columns={villages.columns[0]: "village_code"}), gap_deg)
+    outlines = outlines.copy()
     outlines["township_name"] = outlines["township_code"].map(town_names).fillna(outlines["township_code"])
     folium.GeoJson(
         outlines[["township_code", "township_name", "geometry"]].to_json(), name="townships", interactive=False,
