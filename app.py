@@ -6,7 +6,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from ui import auth, chrome, data, desk, filters, guard, nav, projector, signin, startup
+from ui import auth, breadcrumb, chrome, data, desk, filters, guard, nav, phone, projector, signin, startup
 from ui.nav import PAGES
 from ui.text import LANGUAGES, common
 
@@ -38,4 +38,6 @@ with st.sidebar:
 filters.sidebar()
 chrome.library_texts()  # the uploader and chart toolbar in Chinese (or hidden)
 projector.switch()  # 演示模式: ?present=true hides the chrome for a projector
+phone.close_sidebar_after_navigating(page)  # a phone's sidebar lies over the page it has just opened
+breadcrumb.show(page)  # 全县 › 乡镇 › 村 above the page; each level goes back
 guard.run(page)  # an error shows a Chinese message with a reference, never Streamlit's box

@@ -3,6 +3,8 @@ what it shows by label."""
 
 from __future__ import annotations
 
+import json
+
 import pandas as pd
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.element_tree import Button, Metric
@@ -39,3 +41,11 @@ def button(at: AppTest, label: str) -> Button:
 def frame(at: AppTest, column: str) -> pd.DataFrame:
     """The first dataframe on the page with this column."""
     return next(d.value for d in at.dataframe if column in d.value.columns)
+
+
+def county_map(at: AppTest) -> dict:
+    """The arguments of the page's county map (st_folium's component): its Leaflet `script`,
+    `html` (the legend), `js_links` and `css_links`."""
+    return next(args for c in at.get("component_instance")
+                if "js_links" in (args := json.loads(c.proto.json_args)))
+

@@ -13,7 +13,7 @@ from analytics.data.store import Store
 from analytics.planning import scenarios
 from devtools import ROOT
 from devtools.apptest import sign_in
-from tests.apptest_support import button, frame, metric_card, open_page
+from tests.apptest_support import button, county_map, frame, metric_card, open_page
 from tests.auth_helpers import Outside, haystack, workbook_text
 
 PAGE = "app_pages/allocation.py"
@@ -26,7 +26,7 @@ def test_page_shows_a_plan_that_keeps_the_industry_rule():
     assert float(share.value.rstrip("%")) >= 55.0 - 1e-6 and share.delta == "规定≥55%"
     risk = metric_card(at, "预计减少返贫致贫风险户(户)")
     assert risk.delta.startswith("区间 ")
-    srcdoc = at.get("iframe")[0].proto.srcdoc
+    srcdoc = json.dumps(county_map(at))
     assert "/app/static/leaflet/leaflet.js" in srcdoc and "https://" not in srcdoc
     assert len(at.get("download_button")) >= 2  # allocation table, township totals, comparison
     compared = next(d.value for d in at.dataframe if "指标" in d.value.columns)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from devtools.apptest import app
-from tests.apptest_support import metric, open_page
+from tests.apptest_support import county_map, metric, open_page
 from tests.conftest import SMALL_HOUSEHOLDS
 from ui.nav import PAGES
 
@@ -39,6 +41,6 @@ def test_overview_kpis_follow_the_township_filter(demo_tables):
 
 def test_overview_map_uses_only_local_scripts():
     at = app().run()
-    srcdoc = at.get("iframe")[0].proto.srcdoc
+    srcdoc = json.dumps(county_map(at))
     assert "/app/static/leaflet/leaflet.js" in srcdoc
     assert "http://" not in srcdoc and "https://" not in srcdoc

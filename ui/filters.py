@@ -1,9 +1,11 @@
 """The filters every page shares (乡镇, 村, 年度), drawn once in the sidebar by app.py and
-bound to the URL so that a copied link reproduces the view."""
+bound to the URL so that a copied link reproduces the view, and the drill-down that moves them:
+a click on a county map (`drill`) and the breadcrumb above each page (`ui.breadcrumb`)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import pandas as pd
 import streamlit as st
@@ -12,6 +14,10 @@ from ui import data
 from ui.text import common
 
 ALL = ""  # option value meaning "no restriction"
+PROFILE = "app_pages/village_profile.py"  # where a click on a village leads
+HERE = "drill_here"  # session key: the page of this run (set by app.py through ui.breadcrumb)
+ORIGIN = "drill_origin"  # session key: the page a drill to a village profile started on
+_GOTO = "drill_goto"  # session key: a page to open at the next run (a callback cannot switch pages)
 
 
 @dataclass(frozen=True)
@@ -61,8 +67,41 @@ def _reset_village() -> None:
     st.session_state["village"] = ALL
 
 
+def drill(feature: dict) -> None:
+    """A click on a county map, before the rerun. At the county level it chooses the clicked
+    village's township (as the 乡镇 filter would, so the URL gets ?town=); within a township, or
+    for an account that sees one township only, it opens the village's 村庄画像 (?village=)."""
+    town, village = feature.get("township_code"), feature.get("village_code")
+    if not town or not village:
+        return
+    townships = data.allowed_townships()
+    county_level = not st.session_state.get("town") and (townships is None or len(townships) > 1)
+    st.session_state["town"] = str(town)
+    if county_level:
+        st.session_state["village"] = ALL
+        return
+    st.session_state["village"] = str(village)
+    st.session_state[ORIGIN] = st.session_state.get(HERE)
+    st.session_state[_GOTO] = PROFILE
+
+
+def go_up(level: str) -> None:
+    """A breadcrumb's click, before the rerun: back to the whole scope ("county") or to the
+    township ("town"); from a 村庄画像 reached by a map click, back to the page of that map."""
+    if level == "county":
+        st.session_state["town"] = ALL
+    st.session_state["village"] = ALL
+    origin = st.session_state.pop(ORIGIN, None)
+    if origin is not None and st.session_state.get(HERE) is not None \
+            and getattr(st.session_state[HERE], "url_path", None) == Path(PROFILE).stem:
+        st.session_state[_GOTO] = origin
+
+
 def sidebar() -> Filters:
-    """Draw the shared filters in the sidebar; call once per run from app.py."""
+    """Draw the shared filters in the sidebar; call once per run from app.py (before it, a
+    pending drill-down opens its page)."""
+    if (target := st.session_state.pop(_GOTO, None)) is not None:
+        st.switch_page(target, query_params={})  # {}: the bound filters then write themselves back
     t = common()
     townships, villages = data.table("townships"), data.table("villages")
     years = tuple(sorted(int(y) for y in data.table("monitoring_lines")["year"]))

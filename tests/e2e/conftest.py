@@ -165,6 +165,14 @@ class Visit:
     def text(self) -> str:
         return self.page.locator('[data-testid="stMain"]').inner_text()
 
+    def map_frame(self, polygons: int | None = None, timeout_s: float = 60):
+        """The frame of the page's clickable map (st_folium's component), once its polygons are
+        drawn (exactly `polygons` of them, when given: a map redrawn after a click)."""
+        self.page.locator('iframe[title="streamlit_folium.st_folium"]').last.scroll_into_view_if_needed()
+        drawn = f"({POLYGONS_IN_FRAMES})() " + (f"== {polygons}" if polygons is not None else "> 0")
+        self.page.wait_for_function(f"() => {drawn}", timeout=timeout_s * 1000)
+        return next(frame for frame in self.page.frames if frame.locator("path.leaflet-interactive").count())
+
 
 @pytest.fixture
 def visit(browser, app_url):

@@ -8,19 +8,11 @@ import pytest
 from tests.e2e.conftest import goto, rerun, settle
 
 
-def _map_frame(page):
-    """The frame of the clickable map (st_folium's component), once its polygons are drawn."""
-    page.locator('[data-testid="stMain"] iframe').last.scroll_into_view_if_needed()
-    page.wait_for_function("() => [...document.querySelectorAll('iframe')].some(f => f.contentDocument"
-                           " && f.contentDocument.querySelector('path.leaflet-interactive'))", timeout=30_000)
-    return next(frame for frame in page.frames if frame.locator("path.leaflet-interactive").count())
-
-
 @pytest.mark.parametrize("size", [(1920, 1080), (1024, 768)])
 def test_clicking_a_village_opens_its_profile(visit, app_url, demo_tables, size):
     v = visit("/", *size)  # the entry page first, as a user arriving at the app
     goto(v.page, app_url + "/five_dimensions")
-    frame = _map_frame(v.page)
+    frame = v.map_frame()
     polygons = frame.locator("path.leaflet-interactive")
     assert polygons.count() == len(demo_tables["villages"])
     # the first click counts, even with the map half in view; the map sends it back as a rerun
