@@ -178,9 +178,9 @@ with tab_model:
     st.markdown(t["model_intro"])
     current = store.current_id()
     model_id = risk_model_store.current(store.root, current) if current else None
-    meta = next((m for m in risk_model_store.saved(store.root) if m["id"] == model_id), None)
-    st.markdown(t["model_current"].format(snapshot=current, model=model_id, at=meta["trained_at"].replace("T", " "),
-                                          n=meta["n_train"]) if meta else t["model_none"])
+    meta = next((m for m in risk_model_store.saved(store.root) if m.id == model_id), None)
+    st.markdown(t["model_current"].format(snapshot=current, model=model_id, at=meta.trained_at.replace("T", " "),
+                                          n=meta.n_train) if meta else t["model_none"])
     if trial:
         st.info(t["trial"], icon=":material/lock:")
     else:
