@@ -7,7 +7,7 @@ from datetime import date, timedelta
 import streamlit as st
 
 from analytics.data import audit
-from ui import auth, data, exports, layout
+from ui import auth, data, exports, layout, tables
 from ui.text import pick
 from ui.texts.audit_log import TEXT
 
@@ -52,6 +52,5 @@ shown = log.assign(action=log["action"].map(audit.ACTIONS), at=log["at"].str.rep
 if shown.empty:
     st.info(t["empty"])
 else:
-    st.dataframe(shown.rename(columns={c: t[f"col_{c}"] for c in audit.COLUMNS_ZH}), hide_index=True, width="stretch",
-                 height=min(600, 38 + 35 * len(shown)))
+    tables.show(shown, {c: t[f"col_{c}"] for c in audit.COLUMNS_ZH}, hide=())
     exports.download(shown.rename(columns=audit.COLUMNS_ZH), t["export_title"], f"{start.isoformat()} 至 {end.isoformat()}", key="audit_xlsx")

@@ -23,7 +23,7 @@ from analytics.ingest.report import HEADERS
 from analytics.jobs import work
 from analytics.risk import saved as risk_model_store
 from analytics.views import snapshots as snapshot_views
-from ui import auth, data, exports, jobs, layout, session
+from ui import auth, data, exports, jobs, layout, session, tables
 from ui.text import pick
 from ui.texts.data_admin import TEXT
 
@@ -73,8 +73,8 @@ def _show_report(checked: ingest.Checked, t: dict[str, str]) -> None:
         st.success(verdict, icon=":material/check_circle:")
     if checked.person_files:  # what each person-level file gave, before anything is committed
         st.markdown(f"**{t['persons']}**")
-        st.dataframe(persons.summary_frame(checked.person_files).rename(columns=lambda c: t[f"person_{c}"]),
-                     hide_index=True, width="stretch")
+        summary = persons.summary_frame(checked.person_files)
+        tables.show(summary, {c: t[f"person_{c}"] for c in summary.columns})
     with st.expander(t["notes"], expanded=report.ok):
         st.markdown("\n".join(f"- {line}" for line in report.notes) or "-")
     problems = report.frame(personal_visible=data.can_see_personal())
@@ -83,10 +83,7 @@ def _show_report(checked: ingest.Checked, t: dict[str, str]) -> None:
         st.caption(t["no_problems"])
         return
     order = ["level", "file", "row", "column", "value", "reason"] + (["sheet"] if problems["sheet"].ne("").any() else [])
-    widths = {"level": 48, "file": 120, "row": 56, "column": 110, "value": 120, "reason": "large", "sheet": 90}
-    st.dataframe(problems[order].rename(columns=HEADERS), hide_index=True, width="stretch",
-                 height=min(400, 36 * (len(problems) + 1) + 14),
-                 column_config={HEADERS[c]: st.column_config.Column(width=widths[c]) for c in order})
+    tables.show(problems[order], HEADERS, rows=10)
     exports.download(problems, t["report_title"], "、".join(checked.files), key="data_admin_report", headers=HEADERS)
 
 
@@ -139,16 +136,16 @@ with tab_import:
 with tab_history:
     snapshots = store.snapshots()
     shown = pd.DataFrame({
-        t["col_current"]: snapshots["current"].map({True: "✔", False: ""}),
-        t["col_id"]: snapshots["id"],
-        t["col_time"]: snapshots["created_at"].str.replace("T", " "),
-        t["col_user"]: snapshots["created_by"],
-        t["col_kind"]: snapshots["kind"].map(kind_label),
-        t["col_rows"]: snapshots["row_counts"].map(snapshot_views.row_counts),
-        t["col_source"]: snapshots["source"],
+        "current": snapshots["current"].map({True: "✔", False: ""}),
+        "id": snapshots["id"],
+        "time": snapshots["created_at"].str.replace("T", " "),
+        "user": snapshots["created_by"],
+        "kind": snapshots["kind"].map(kind_label),
+        "rows": snapshots["row_counts"].map(snapshot_views.row_counts),
+        "source": snapshots["source"],
     })
     st.markdown(f"**{t['snapshots']}**")
-    st.dataframe(shown, hide_index=True, width="stretch")
+    tables.show(shown, {c: t[f"col_{c}"] for c in shown.columns}, rows=8)
     st.markdown(f"**{t['rollback']}**")
     earlier = snapshots.loc[~snapshots["current"], "id"].tolist()
     if not earlier:
@@ -168,21 +165,22 @@ with tab_history:
             st.rerun()
     history = store.history().iloc[::-1]
     st.markdown(f"**{t['history']}**")
-    st.dataframe(pd.DataFrame({
-        t["col_time"]: history["at"].str.replace("T", " "),
-        t["col_user"]: history["user"],
-        t["col_action"]: history["action"].map(kind_label),
-        t["col_id"]: history["snapshot_id"],
-        t["col_detail"]: history["detail"],
-    }), hide_index=True, width="stretch")
+    log = pd.DataFrame({
+        "time": history["at"].str.replace("T", " "),
+        "user": history["user"],
+        "action": history["action"].map(kind_label),
+        "id": history["snapshot_id"],
+        "detail": history["detail"],
+    })
+    tables.show(log, {c: t[f"col_{c}"] for c in log.columns}, rows=10)
 
 with tab_model:
     st.markdown(t["model_intro"])
     current = store.current_id()
     model_id = risk_model_store.current(store.root, current) if current else None
-    meta = next((m for m in risk_model_store.saved(store.root) if m["id"] == model_id), None)
-    st.markdown(t["model_current"].format(snapshot=current, model=model_id, at=meta["trained_at"].replace("T", " "),
-                                          n=meta["n_train"]) if meta else t["model_none"])
+    meta = next((m for m in risk_model_store.saved(store.root) if m.id == model_id), None)
+    st.markdown(t["model_current"].format(snapshot=current, model=model_id, at=meta.trained_at.replace("T", " "),
+                                          n=meta.n_train) if meta else t["model_none"])
     if trial:
         st.info(t["trial"], icon=":material/lock:")
     else:
@@ -198,6 +196,6 @@ with tab_templates:
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     st.markdown(f"**{t['columns']}**")
     guide = templates.instructions()
-    guide.columns = [t[k] for k in ("guide_table", "guide_zh", "guide_id", "guide_required", "guide_kind", "guide_unit",
-                                    "guide_allowed", "guide_doc")]
-    st.dataframe(guide, hide_index=True, width="stretch", height=420)
+    keys = ("guide_table", "guide_zh", "guide_id", "guide_required", "guide_kind", "guide_unit", "guide_allowed",
+            "guide_doc")
+    tables.show(guide, {c: t[k] for c, k in zip(guide.columns, keys)}, rows=11)

@@ -12,7 +12,7 @@ from analytics.reports import figures
 from analytics.scoring import poverty
 from analytics.views import multidimensional as poverty_views
 from analytics.views.multidimensional import LABELS
-from ui import charts, data, exports, filters, layout, maps, scores
+from ui import charts, data, exports, filters, layout, maps, scores, tables
 from ui.text import pick
 from ui.texts.multidimensional import TEXT
 
@@ -65,12 +65,8 @@ SHOWN = ["name", "n", "H", "A", "M0"]
 
 def show_table(frame: pd.DataFrame, key: str, title: str, scope_label: str, headers: dict[str, str]) -> None:
     """H, A and M0 on screen (percent for H and A); every contribution in the Excel file."""
-    config = {"name": headers["name"], "n": st.column_config.NumberColumn(headers["n"], format="%,d"),
-              "H": st.column_config.NumberColumn("H", format="%.2f%%"),
-              "A": st.column_config.NumberColumn("A", format="%.1f%%"),
-              "M0": st.column_config.NumberColumn("M0", format=M0_FORMAT.screen)}
     shown = frame[SHOWN].assign(H=frame["H"] * 100, A=frame["A"] * 100)
-    st.dataframe(shown, hide_index=True, width="stretch", height=360, column_config=config)
+    tables.show(shown, {c: headers[c] for c in SHOWN}, rows=9, formats={"H": "%.2f%%", "A": "%.1f%%"})
     exports.download(frame, title, scope_label, key=key, headers=headers)
 
 

@@ -10,7 +10,7 @@ import streamlit as st
 
 from analytics import settings
 from analytics.data import county, county_settings
-from ui import auth, data, layout, session
+from ui import auth, data, layout, session, tables
 from ui.text import pick
 from ui.texts.settings import TEXT
 
@@ -28,13 +28,13 @@ if not county_settings.unconfirmed(store):  # the ones still to confirm are list
 
 rows = county_settings.in_force(store)
 table = pd.DataFrame([{
-    t["key"]: r.key, t["doc"]: settings.BY_KEY[r.key].doc, t["kind"]: settings.BY_KEY[r.key].kind.value,
-    t["unit"]: settings.BY_KEY[r.key].unit, t["range"]: settings.BY_KEY[r.key].range_text(),
-    t["value"]: json.dumps(r.value, ensure_ascii=False), t["origin"]: r.origin_text(),
-    t["county"]: t["yes"] if settings.BY_KEY[r.key].county else t["no"],
+    "key": r.key, "doc": settings.BY_KEY[r.key].doc, "kind": settings.BY_KEY[r.key].kind.value,
+    "unit": settings.BY_KEY[r.key].unit, "range": settings.BY_KEY[r.key].range_text(),
+    "value": json.dumps(r.value, ensure_ascii=False), "origin": r.origin_text(),
+    "county": t["yes"] if settings.BY_KEY[r.key].county else t["no"],
 } for r in rows])
 st.subheader(t["table"])
-st.dataframe(table, hide_index=True, width="stretch", height=420)
+tables.show(table, {c: t[c] for c in table.columns}, rows=11)
 
 st.subheader(t["edit"])
 st.caption(t["explain"])

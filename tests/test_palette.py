@@ -10,6 +10,11 @@ from analytics.reports import palette
 from devtools import ROOT
 
 HEX = re.compile(r"""["'(:\s,]#(?:[0-9a-fA-F]{8}|[0-9a-fA-F]{6}|[0-9a-fA-F]{3})\b""")
+# a colour without '#', as openpyxl takes it: a quoted 6 or 8 hex digits with a letter among them
+# ("F3D9D7"; "202303" is a month), or any quoted hex given to a colour argument (color="000000")
+BARE = re.compile(r"""["'](?=[0-9]*[a-fA-F])(?:[0-9a-fA-F]{8}|[0-9a-fA-F]{6})["']"""
+                  r"""|(?:[cC]olou?r|fgColor|bgColor)\s*=\s*["'][0-9a-fA-F]{6,8}["']""")
+PALETTES = ("analytics/reports/palette.py", "analytics/data/colours.py")  # colours.py: those below reports
 SOURCES = ("app.py", "analytics", "ui", "app_pages")
 
 
@@ -35,10 +40,10 @@ def test_no_module_outside_the_palette_writes_a_hex_colour():
     for root in SOURCES:
         paths = [ROOT / root] if root.endswith(".py") else sorted((ROOT / root).rglob("*.py"))
         for path in paths:
-            if path == ROOT / "analytics/reports/palette.py":
+            if path.relative_to(ROOT).as_posix() in PALETTES:
                 continue
             for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-                if HEX.search(line):
+                if HEX.search(line) or BARE.search(line):
                     found.append(f"{path.relative_to(ROOT)}:{number}: {line.strip()}")
     assert not found, "\n".join(found)
 
@@ -46,6 +51,16 @@ def test_no_module_outside_the_palette_writes_a_hex_colour():
 def test_the_grep_finds_a_colour_where_one_is_written():
     assert HEX.search('line={"color": "#2e7d32"}') and HEX.search("border: 1px solid #999;")
     assert not HEX.search("x = 1  # 2025 年度") and not HEX.search("#abc")  # a comment, a bare word
+
+
+def test_the_grep_finds_a_fill_colour_written_without_its_hash():
+    assert BARE.search('PatternFill("solid", fgColor="F3D9D7")') and BARE.search("Font(color='000000')")
+    assert not BARE.search('"monitoring_start": "202303"') and not BARE.search('COUNTY_CODE = "990121"')
+
+
+def test_the_palette_re_exports_the_colours_written_below_it():
+    from analytics.data import colours
+    assert palette.HEADER_FILL is colours.HEADER_FILL
 
 
 def test_colours_say_what_a_series_means():

@@ -94,7 +94,7 @@ def upload() -> None:
         problems = report.frame(personal_visible=data.can_see_personal())
         if not problems.empty:
             st.markdown(f"**{t['problems']}**")
-            st.dataframe(problems.drop(columns=["sheet"]).rename(columns=HEADERS), hide_index=True, width="stretch")
+            tables.show(problems.drop(columns=["sheet"]), HEADERS, rows=10)
         if checked.ok and data.is_trial():
             st.info(t["trial"])
         elif checked.ok and st.button(t["save"], type="primary", key="followup_save"):

@@ -13,7 +13,7 @@ from analytics.ledger import notices
 from analytics.ledger import plan as ledger_plan
 from analytics.ledger import progress as ledger_progress
 from analytics.ledger import status as ledger_status
-from ui import data
+from ui import data, tables
 from ui.text import pick
 from ui.texts.tasks import TEXT
 
@@ -54,8 +54,8 @@ def slide(township: str | None, height: int) -> None:
         return
     view = rows.assign(flag=[t["overdue"] if o else "" for o in rows["overdue"]])[
         ["task_id", "status_zh", "lead", "reason", "measure", "flag"]]
-    st.dataframe(view.rename(columns={"task_id": t["col_id"], "status_zh": t["col_status"], "measure": t["col_measure"],
-                                      "lead": t["col_lead"], "reason": t["col_reason"], "flag": t["col_overdue"]}),
-                 hide_index=True, width="stretch", height=max(120, min(height - 90, 35 * (len(view) + 1) + 3)))
+    tables.show(view, {"task_id": t["col_id"], "status_zh": t["col_status"], "measure": t["col_measure"],
+                       "lead": t["col_lead"], "reason": t["col_reason"], "flag": t["col_overdue"]},
+                rows=max(2, (height - 90 - tables.HEAD) // tables.ROW))
     if rest:
         st.caption(t["slide_rest"].format(n=rest))

@@ -19,7 +19,7 @@ from analytics.data.store import Store
 from analytics.scoring import composite as scoring
 from analytics.scoring import poverty
 from analytics.scoring import views as score_views
-from ui import data
+from ui import data, tables
 from ui.text import lang
 
 
@@ -178,13 +178,13 @@ def method_panel(t: dict[str, str], labels: dict[str, str],
         with st.expander(t["indicator_weights"]):
             cat = fitted.catalogue_
             name_column = "name_en" if lang() == "en" else "name_zh"
-            st.dataframe({t["p_dimension"]: cat["dimension"].map(labels), t["p_name"]: cat[name_column],
-                          t["weights"]: (fitted.weights_ * 100).round(2)}, hide_index=True, width="stretch",
-                         column_config={t["weights"]: st.column_config.NumberColumn(format="%.2f%%")})
+            weights = pd.DataFrame({"dimension": cat["dimension"].map(labels), "name": cat[name_column],
+                                    "weight": (fitted.weights_ * 100).round(2)})
+            tables.show(weights, {"dimension": t["p_dimension"], "name": t["p_name"], "weight": t["weights"]},
+                        formats={"weight": "%.2f%%"})
             if weighting == "ahp":
                 st.caption(t["ahp_matrix"])
-                st.dataframe([[str(v) for v in row] for row in settings.matrix("scoring.ahp_matrix")],
-                             hide_index=True)
+                tables.show(pd.DataFrame([[str(v) for v in row] for row in settings.matrix("scoring.ahp_matrix")]))
         for note in fitted.notes_:
             st.warning(note)
         for code, reason in not_computable().items():

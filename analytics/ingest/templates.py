@@ -12,15 +12,15 @@ from pathlib import Path
 import pandas as pd
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from analytics.data import workbook_layout
 from analytics.data.contract import BOOL_TRUE, TABLES, Column, Table, id_check_digit
 
 INSTRUCTIONS_SHEET = "说明"
 BOUNDARY_FILE = "村界.geojson"
-HEADER_FILL = PatternFill("solid", fgColor="F3D9D7")
 KIND_ZH = {
     "code": "代码", "text": "文本", "int": "整数", "float": "数值(可有小数)", "bool": "是/否",
     "year": "年份(4 位,如 2024)", "yyyymm": "年月(6 位,如 202403)", "enum": "选一项",
@@ -116,18 +116,12 @@ def _cell_value(value: object, column: Column) -> object:
     return str(value)
 
 
-def _styled(ws, value: object, *, bold: bool = False, fill: PatternFill | None = None) -> WriteOnlyCell:
-    cell = WriteOnlyCell(ws, value=value)
-    if bold:
-        cell.font = Font(bold=True)
-    if fill:
-        cell.fill = fill
-    return cell
-
-
 def _table_sheet(book: Workbook, table: Table, frame: pd.DataFrame | None) -> None:
+    """A form to fill (bold frozen header, A4 landscape, no filters) or, with `frame`, a list."""
     ws = book.create_sheet(table.zh)
-    ws.freeze_panes = "A2"
+    rows = 1 if frame is None else len(frame)
+    workbook_layout.lay_out(ws, header_row=1, columns=len(table.columns), rows=rows, title=f"{table.zh}(数据模板)",
+                            filters=frame is not None)
     for i, column in enumerate(table.columns, start=1):
         letter = get_column_letter(i)
         ws.column_dimensions[letter].width = max(10, min(28, len(column.zh) * 2.2 + 2))
@@ -136,7 +130,7 @@ def _table_sheet(book: Workbook, table: Table, frame: pd.DataFrame | None) -> No
             rule = DataValidation(type="list", formula1='"' + ",".join(choices) + '"', allow_blank=not column.required)
             rule.add(f"{letter}2:{letter}1048576")
             ws.data_validations.append(rule)
-    ws.append([_styled(ws, c.zh, bold=True, fill=HEADER_FILL) for c in table.columns])
+    ws.append([workbook_layout.header_cell(ws, c.zh) for c in table.columns])
     if frame is None:
         ws.append([_text_cell(ws, EXAMPLES[table.name][c.id], c) for c in table.columns])
         return
@@ -158,11 +152,16 @@ def _instructions_sheet(book: Workbook) -> None:
     widths = (14, 24, 26, 6, 30, 10, 40, 50)
     for i, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(i)].width = width
-    ws.append([_styled(ws, "数据模板填写说明", bold=True)])
+    header_row = len(GENERAL) + 3
+    workbook_layout.lay_out(ws, header_row=header_row, columns=len(frame.columns), rows=len(frame),
+                            title="数据模板填写说明")
+    heading = WriteOnlyCell(ws, value="数据模板填写说明")
+    heading.font = Font(bold=True, size=14)
+    ws.append([heading])
     for line in GENERAL:
         ws.append([line])
     ws.append([])
-    ws.append([_styled(ws, h, bold=True, fill=HEADER_FILL) for h in frame.columns])
+    ws.append([workbook_layout.header_cell(ws, h) for h in frame.columns])
     for row in frame.itertuples(index=False):
         cells = []
         for value in row:

@@ -82,7 +82,8 @@ def xlsx_bytes(rows: pd.DataFrame, department: str) -> bytes:
     book = Workbook()
     book.remove(book.active)
     frame = rows[list(COLUMNS)].rename(columns=COLUMNS) if not rows.empty else pd.DataFrame(columns=list(COLUMNS.values()))
-    workbook.write_sheet(book, "督办任务", frame, {"具体措施": 40, "原因": 40, "报告情况": 36, "任务": 24})
+    workbook.write_sheet(book, "督办任务", frame, {"具体措施": 40, "原因": 40, "报告情况": 36, "任务": 24},
+                         heading=f"督办任务清单 · {department}", scope=OFFICE)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

@@ -17,12 +17,13 @@ from pathlib import Path
 
 import pandas as pd
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
 from python_calamine import CalamineWorkbook
 
 from analytics import settings
 from analytics.access import users
+from analytics.data import workbook_layout
 from analytics.data.store import Store
 from analytics.ingest import reading
 from analytics.ingest.report import ERROR, Report
@@ -31,7 +32,6 @@ from analytics.ledger import progress as ledger_progress
 
 PLAN_SHEET, PROGRESS_SHEET, LIST_SHEET, HELP_SHEET = "任务台账", "任务进展", "任务清单", "说明"
 EXCEL = (".xlsx", ".xlsm", ".xls")
-HEADER_FILL = PatternFill("solid", fgColor="F3D9D7")
 _FORMULA_START = ("=", "+", "-", "@")
 _MONTH = re.compile(r"(\d{4})\D{0,2}(\d{1,2})")
 
@@ -310,12 +310,16 @@ def inert(value: object) -> object:
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 
-def write_sheet(book: Workbook, title: str, frame: pd.DataFrame, widths: dict[str, int] | None = None) -> None:
-    """One sheet of text cells with a bold header row."""
+def write_sheet(book: Workbook, title: str, frame: pd.DataFrame, widths: dict[str, int] | None = None, *,
+                heading: str = "", scope: str = "", filters: bool = True) -> None:
+    """One sheet of text cells in the field-ready layout (analytics.data.workbook_layout): bold
+    frozen header, filters unless it is a form to fill, A4 landscape with `heading` (else the
+    sheet's name) and `scope` in the page header."""
     ws = book.create_sheet(title)
     ws.append(list(frame.columns))
-    for cell in ws[1]:
-        cell.font, cell.fill = Font(bold=True), HEADER_FILL
+    workbook_layout.style_header(ws, 1)
+    workbook_layout.lay_out(ws, header_row=1, columns=len(frame.columns), rows=len(frame), title=heading or title,
+                            subtitle=scope, filters=filters)
     for row in frame.itertuples(index=False):
         ws.append([inert(v) for v in row])
     for i, column in enumerate(frame.columns, start=1):
@@ -324,7 +328,6 @@ def write_sheet(book: Workbook, title: str, frame: pd.DataFrame, widths: dict[st
         for cell in row:
             cell.number_format = "@"
             cell.alignment = Alignment(wrap_text=True, vertical="top")
-    ws.freeze_panes = "A2"
 
 
 def template_bytes(tasks: pd.DataFrame, *, plan: bool) -> bytes:
@@ -336,7 +339,8 @@ def template_bytes(tasks: pd.DataFrame, *, plan: bool) -> bytes:
     if plan:
         write_sheet(book, PLAN_SHEET, tasks.rename(columns={c.id: c.zh for c in ledger_plan.COLUMNS}), wide)
     else:
-        write_sheet(book, PROGRESS_SHEET, pd.DataFrame(columns=[zh for _, zh, _, _ in ledger_progress.COLUMNS]), wide)
+        write_sheet(book, PROGRESS_SHEET, pd.DataFrame(columns=[zh for _, zh, _, _ in ledger_progress.COLUMNS]), wide,
+                    filters=False)
         listed = tasks[["task_id", "section", "task", "measure", "lead", "townships", "frequency", "target"]]
         write_sheet(book, LIST_SHEET, listed.rename(columns={c.id: c.zh for c in ledger_plan.COLUMNS}), wide)
     start, end = _period()

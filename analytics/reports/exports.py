@@ -16,14 +16,13 @@ from datetime import datetime
 
 import numpy as np
 import pandas as pd
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from analytics.access.privacy import mask_frame
-from analytics.data import formats
+from analytics.data import formats, workbook_layout
 from analytics.data.contract import TABLES
-from analytics.reports.palette import HEADER_FILL
 
 _HEADERS = {c.id: c.zh for t in TABLES.values() for c in t.columns}
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")  # what spreadsheet programs may read as a formula
@@ -70,34 +69,6 @@ def _typed(frame: pd.DataFrame) -> tuple[pd.DataFrame, dict[object, formats.Form
     return out, shown
 
 
-def _print_text(text: str) -> str:
-    """Text for a print header: '&' starts a header code, so it is doubled."""
-    return text.replace("&", "&&")
-
-
-def _lay_out(ws: Worksheet, title: str, subtitle: str, header_row: int, columns: int, rows: int) -> None:
-    """Bold, frozen header row with filters; A4 landscape, one page wide, the header row on
-    every page and the title and scope line in the page header."""
-    last = get_column_letter(max(columns, 1))
-    for cell in ws[header_row]:
-        cell.font = Font(bold=True)
-        cell.fill = PatternFill("solid", fgColor=HEADER_FILL.lstrip("#"))
-        cell.alignment = Alignment(wrap_text=True, vertical="center")
-    ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
-    ws.auto_filter.ref = f"A{header_row}:{last}{header_row + max(rows, 1)}"
-    ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_title_rows = f"{header_row}:{header_row}"
-    ws.oddHeader.center.text = _print_text(title)[:120]
-    ws.oddHeader.center.size = 12
-    ws.oddHeader.left.text = _print_text(subtitle)[:120]
-    ws.oddHeader.left.size = 8
-    ws.oddFooter.center.text = "第 &P 页,共 &N 页"
-    ws.print_options.gridLines = True
-
-
 def excel_bytes(frame: pd.DataFrame, title: str, subtitle: str, *, personal_visible: bool = False,
                 headers: dict[str, str] | None = None, sheet: str = "数据", names_visible: bool = False,
                 notes: Sequence[str] = ()) -> bytes:
@@ -122,15 +93,16 @@ def excel_bytes(frame: pd.DataFrame, title: str, subtitle: str, *, personal_visi
         ws["A1"].font = Font(bold=True, size=14)
         for i, note in enumerate(notes, start=3):
             ws.cell(row=i, column=1, value=note)
-        for i, (column, name) in enumerate(zip(ids, table.columns), start=1):
+        for i, name in enumerate(table.columns, start=1):
             letter = get_column_letter(i)
             values = [str(v) for v in table[name].head(200)]
             width = max(len(str(name)), *(len(v) for v in values)) if values else len(str(name))
             ws.column_dimensions[letter].width = min(40, width * 1.6 + 2)
-            if column in number_formats:
-                for (cell,) in ws.iter_rows(min_row=header_row + 1, min_col=i, max_col=i):
-                    cell.number_format = number_formats[column].excel
-        _lay_out(ws, title, subtitle, header_row, len(ids), len(table))
+        workbook_layout.apply_formats(ws, header_row, {i: number_formats[c] for i, c in enumerate(ids, start=1)
+                                                       if c in number_formats})
+        workbook_layout.style_header(ws, header_row)
+        workbook_layout.lay_out(ws, header_row=header_row, columns=len(ids), rows=len(table), title=title,
+                                subtitle=subtitle)
         make_inert(ws)
     return buffer.getvalue()
 

@@ -6,6 +6,7 @@ neither. tests/test_palette.py fails on a hex colour written anywhere else.
 
 from __future__ import annotations
 
+from analytics.data.colours import HEADER_FILL  # noqa: F401  (written below reports, re-exported here)
 from analytics.data.contract import GUARANTEE_COLUMNS, PROJECT_CATEGORIES, PROJECT_STATUSES, RISK_TYPES
 
 FONT = "Noto Sans CJK SC, Microsoft YaHei, PingFang SC, sans-serif"
@@ -21,7 +22,6 @@ BRAND = BAD  # the theme's primary colour (.streamlit/config.toml), headings of 
 MISSING = "#d9d9d9"  # a village without a value on a map
 CHOROPLETH = ("#fff5eb", "#fdd0a2", "#fd8d3c", "#d94801", "#7f2704")  # ColorBrewer Oranges, screen and print
 BOARD_RED, BOARD_GREEN = "#d84a3a", "#3f9b4f"  # the 底线 board: a gap, none
-HEADER_FILL = "#f3d9d7"  # the header row of every Excel export
 PAPER_NOTE, PAPER_NOTE_EDGE, PAPER_HEAD = "#fff3cd", "#e0c060", "#f2f2f2"  # the printed briefing's boxes
 
 GAP_COLOURS = dict(zip(GUARANTEE_COLUMNS, (BROWN, NEUTRAL, PURPLE, TEAL)))  # "any gap" is BAD

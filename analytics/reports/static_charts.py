@@ -26,7 +26,7 @@ from matplotlib import font_manager, ticker
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
-from analytics.reports.palette import COLORWAY
+from analytics.reports.palette import COLORWAY, EDGE, INK_SOFT
 
 CJK_FAMILIES = ("Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", "SimHei", "PingFang SC",
                 "Hiragino Sans GB", "WenQuanYi Zen Hei", "WenQuanYi Micro Hei", "Noto Sans SC")
@@ -163,12 +163,12 @@ def map_png(shapes: gpd.GeoDataFrame, values: pd.Series, title: str, unit: str, 
     with matplotlib.rc_context(_style()):
         figure = Figure(figsize=(WIDTH_IN, WIDTH_IN * 0.62), dpi=DPI)
         ax = figure.subplots()
-        frame.plot(ax=ax, color=[colour(values.get(c)) for c in frame["village_code"]], edgecolor="#555", linewidth=0.3)
+        frame.plot(ax=ax, color=[colour(values.get(c)) for c in frame["village_code"]], edgecolor=INK_SOFT, linewidth=0.3)
         ax.set_aspect(1 / np.cos(np.radians(frame.total_bounds[[1, 3]].mean())))
         ax.set_axis_off()
-        handles = [Patch(facecolor=colour((edges[i] + edges[i + 1]) / 2), edgecolor="#999",
+        handles = [Patch(facecolor=colour((edges[i] + edges[i + 1]) / 2), edgecolor=EDGE,
                          label=f"{edges[i]:,.1f} – {edges[i + 1]:,.1f}") for i in range(len(edges) - 1)]
-        handles.append(Patch(facecolor=missing, edgecolor="#999", label="无数据"))
+        handles.append(Patch(facecolor=missing, edgecolor=EDGE, label="无数据"))
         ax.legend(handles=handles, title=f"{title}({unit})", loc="center left", bbox_to_anchor=(1.0, 0.5),
                   frameon=False, fontsize=8, title_fontsize=9)
         figure.tight_layout()
