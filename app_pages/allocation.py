@@ -61,7 +61,7 @@ if isinstance(result, str):  # the rules conflict: the message names them
 request, _ = planning.request_from_dict(request_data)
 rule = request.constraints.industry_min_share
 scenario = st.session_state["alloc_loaded"][0] if "alloc_loaded" in st.session_state else zh["current"]
-notes = exports_plan.plan_notes(context.year, request.constraints.budget_wan, scenario, result["rules"])
+notes = exports_plan.plan_notes(context.year, request.constraints.budget_wan, scenario, result.rules)
 
 # --- headline --------------------------------------------------------------------------------
 solver = result.solver

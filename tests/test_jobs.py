@@ -92,7 +92,7 @@ def test_a_lock_left_by_a_dead_process_is_stale(store):
 
 
 def test_the_training_job_saves_a_model_of_the_current_snapshot(store):
-    before = {m["id"] for m in work.risk_model_store.saved(store.root)}
+    before = {m.id for m in work.risk_model_store.saved(store.root)}
     done = finished(store.root, work.start_training(store, "admin01").id)
     assert done.state == runner.DONE and done.stage == "train", done.error
     assert done.result["snapshot"] == store.current_id() and done.result["model"] not in before

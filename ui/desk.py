@@ -99,7 +99,7 @@ def _key(root: str, snapshot_id: str, year: int, model_id: str | None, model_err
 def desk(town: str, year: int) -> Desk:
     """The desk of `town` for the signed-in user (their villages of it) in `year`."""
     try:
-        model_id, error = risk.trained()[1]["id"], None
+        model_id, error = risk.trained()[1].id, None
     except RiskDataError as exc:
         model_id, error = None, str(exc)
     villages = data.table("villages")

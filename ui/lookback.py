@@ -50,4 +50,4 @@ def show() -> None:
         "observed": [_span(*v) for v in rows[["observed_funds", "obs_low_funds", "obs_high_funds"]].to_numpy()],
         "held": rows["held"].map({True: t["yes"], False: t["no"]}),
     })
-    tables.show(frame, {k: t[k] for k in ("category", "outcome", "predicted", "observed", "held")}, height=300)
+    tables.show(frame, {k: t[k] for k in ("category", "outcome", "predicted", "observed", "held")})

@@ -15,7 +15,7 @@ from analytics.planning import sources
 from analytics.planning.allocation import Constraints, Context
 from analytics.views import allocation
 from ui import layout, tables
-from ui.text import pick
+from ui.text import pick, value
 from ui.texts.allocation_funds import TEXT
 
 _FRAMES = "alloc_fund_frames"  # the edited tables, as last drawn
@@ -122,11 +122,11 @@ def lines(result: planning.Plan, rule: float) -> None:
     t = pick(TEXT)
     st.markdown(f"**{t['lines_title']}**")
     names = [s["source"] for s in plan["sources"]]
-    frame = pd.DataFrame([{"kind": t["kinds"].get(line["kind"], line["kind"]), "item": line["item"],
+    frame = pd.DataFrame([{"kind": t["kinds"].get(line["kind"], line["kind"]), "item": value(line["item"]),
                            "funds_wan": line["funds_wan"], **{n: line["by_source"].get(n, 0.0) for n in names}}
                           for line in plan["lines"]])
-    st.caption(t["lines_caption"].format(counted="、".join(plan["industry_sources"]),
+    st.caption(t["lines_caption"].format(counted="、".join(map(value, plan["industry_sources"])),
                                          share=layout.pct(plan["industry_share"]), rule=layout.pct(rule, 0),
                                          reserved=layout.num(plan["reserved_wan"], digits=1)))
-    tables.show(frame, {"kind": t["kind"], "item": t["item"], "funds_wan": t["funds_wan"]},
-                height=36 * (len(frame) + 1) + 4, formats={c: "%.1f" for c in ["funds_wan", *names]})
+    tables.show(frame, {"kind": t["kind"], "item": t["item"], "funds_wan": t["funds_wan"]} | {n: value(n) for n in names},
+                formats={c: "%.1f" for c in ["funds_wan", *names]})

@@ -203,13 +203,13 @@ def plan_sheet(t: dict, context: Context, result: planning.Plan, budget_wan: flo
         listed = listed.sort_values(["selected", "continuing", "value"], ascending=False)
         columns = ["selected", "continuing", "project_id", "village_name", "project_name", "category", "funds_wan",
                    "value"]
-        tables.show(listed[columns], {k: t[f"col_{k}"] for k in columns}, height=320,
+        tables.show(listed[columns], {k: t[f"col_{k}"] for k in columns},
                     formats={"funds_wan": "%.1f", "value": "%.3f"})
     sheet = filing.rows(context, result)
     loaded = st.session_state.get("alloc_loaded")
     scenario = loaded[0] if loaded else FILING["unsaved"]
     st.markdown(f"**{t['sheet_title'].format(year=context.year, n=len(sheet))}**")
-    tables.show(sheet, {k: t[f"col_{k}"] for k in filing.COLUMNS if k != "township_code"}, height=280,
+    tables.show(sheet, {k: t[f"col_{k}"] for k in filing.COLUMNS if k != "township_code"},
                 formats={"funds_wan": "%.1f"})
     exports.download(sheet, filing.title(context.year), scope.label(), key="alloc_filing_xlsx",
                      headers=filing.COLUMNS, notes=filing.header_lines(result, budget_wan, scenario))

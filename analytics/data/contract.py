@@ -64,6 +64,10 @@ VALUES_EN: dict[str, str] = {
     "严重": "Severe", "较重": "Moderate", "一般": "Minor",
     "进度滞后": "Behind schedule", "超出本村常规规模": "Beyond the village's usual scale",
     "达到序时进度": "On schedule", "略低于序时进度": "Slightly behind", "明显落后": "Well behind",
+    "中央衔接资金": "Central linkage funds", "省级衔接资金": "Provincial linkage funds",
+    "市级衔接资金": "Prefecture linkage funds", "县级衔接资金": "County linkage funds", "其他资金": "Other funds",
+    "小额信贷贴息": "Microcredit interest subsidy", "雨露计划": "Yulu vocational subsidy",
+    "公益岗位补助": "Public-welfare job subsidy", "项目管理费": "Project management fee",
     "上年分配格局等比例缩放": "Last year's split, scaled", "各村平均分配": "Equal per village", "因素法": "Factor method",
 }
 EDUCATION_LEVELS = ("文盲或半文盲", "小学", "初中", "高中", "大专及以上")
