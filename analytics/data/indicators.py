@@ -109,7 +109,8 @@ def _weighted_income(frame: pd.DataFrame, groups: list[str]) -> pd.Series:
 
 
 def _poor_income(frame: pd.DataFrame, groups: list[str]) -> pd.Series:
-    return _weighted_income(frame[frame["household_type"] == "脱贫户"], groups)
+    columns = [*groups, "per_capita_net_income", "household_size"]  # not a copy of every column
+    return _weighted_income(frame.loc[frame["household_type"] == "脱贫户", columns], groups)
 
 
 DERIVATIONS: dict[str, Callable[[pd.DataFrame, list[str]], pd.Series]] = {
@@ -123,7 +124,7 @@ DERIVATIONS: dict[str, Callable[[pd.DataFrame, list[str]], pd.Series]] = {
 def covers_all_households(households: pd.DataFrame) -> bool:
     """Whether the table holds every rural household, not only 脱贫户 and monitoring objects:
     it does when some 一般农户 was never monitored (in any year of the table)."""
-    general = households[households["household_type"] == "一般农户"]
+    general = households.loc[households["household_type"] == "一般农户", ["household_id", "monitoring_category"]]
     ever = general["monitoring_category"].notna().groupby(general["household_id"]).any()
     return bool((~ever).any())
 
@@ -150,6 +151,12 @@ def load_notes(store: Store, snapshot_id: str | None = None) -> dict[str, str]:
         return {}
     table = store.table(NOTES_TABLE, snapshot_id)
     return dict(zip(table["indicator_code"], table["reason"]))
+
+
+def by_year(households: pd.DataFrame) -> list[pd.DataFrame]:
+    """The household table's years, each its own frame (the whole table when it has no rows)."""
+    years = sorted(households["year"].unique())
+    return [households[households["year"] == year] for year in years] or [households]
 
 
 def derive(households: pd.DataFrame) -> pd.DataFrame:
