@@ -10,6 +10,7 @@ import pytest
 
 from analytics.data import aggregates, store
 from analytics.data.store import SLICE_ORDER, write_sliced
+from analytics.demo import county
 
 
 def _whole(frame: pd.DataFrame, path: Path) -> bytes:
@@ -39,3 +40,12 @@ def test_village_year_a_year_at_a_time_equals_the_whole_panel(demo_tables: dict,
     yearly = aggregates.village_year(households, lines)
     pd.testing.assert_frame_equal(yearly, whole, check_exact=True)
     assert yearly["year"].nunique() == households["year"].nunique() > 1
+
+
+def test_years_stacked_a_column_at_a_time_are_pd_concat(demo_tables: dict) -> None:
+    households = demo_tables["households"]
+    years = [households[households["year"] == year].reset_index(drop=True) for year in sorted(households["year"].unique())]
+    expected = pd.concat(years, ignore_index=True)
+    stacked = county._stack([frame.copy() for frame in years])
+    pd.testing.assert_frame_equal(stacked, expected, check_exact=True)
+    assert list(stacked.dtypes) == list(expected.dtypes)

@@ -30,7 +30,10 @@ def village_year(households: pd.DataFrame, lines: pd.DataFrame) -> pd.DataFrame:
     village-year (none looks at another year), and the temporaries of a whole panel (thirty
     columns of five million rows at a million households) would not fit the memory bound."""
     keys = ["village_code", "year"]
-    parts = [_village_year(frame, lines) for frame in indicators.by_year(households)]
+    years = sorted(households["year"].unique())
+    # one year's rows at a time: a list of every year's would hold the whole table again
+    parts = [_village_year(households[households["year"] == year], lines) for year in years]
+    parts = parts or [_village_year(households, lines)]  # no rows: the empty table, its columns typed
     out = pd.concat(parts).sort_values(keys, kind="stable", ignore_index=True)
     # Sums of floats over the whole table at once, as ever: pandas adds a group's rows pairwise
     # when the rows come sorted by group (a year's do) and compensated otherwise (the whole

@@ -153,12 +153,6 @@ def load_notes(store: Store, snapshot_id: str | None = None) -> dict[str, str]:
     return dict(zip(table["indicator_code"], table["reason"]))
 
 
-def by_year(households: pd.DataFrame) -> list[pd.DataFrame]:
-    """The household table's years, each its own frame (the whole table when it has no rows)."""
-    years = sorted(households["year"].unique())
-    return [households[households["year"] == year] for year in years] or [households]
-
-
 def derive(households: pd.DataFrame) -> pd.DataFrame:
     """Derived indicators in the long format of the village_indicators table, leaving out
     those `not_computable` from this table."""
