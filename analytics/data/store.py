@@ -352,6 +352,8 @@ def write_sliced(frame: pd.DataFrame, path: Path, *, batch_groups: int = 25) -> 
 
 def _sorted(frame: pd.DataFrame) -> bool:
     """Whether the rows are already in SLICE_ORDER (the demo's are): sorting would copy them all."""
+    if frame[SLICE_ORDER].isna().any(axis=None):
+        return False  # sorted as before, blanks last
     year, village = frame["year"].to_numpy(), frame["village_code"].array
     rising = np.asarray(village[1:] >= village[:-1], dtype=bool)
     return bool(((year[1:] > year[:-1]) | (year[1:] == year[:-1]) & rising).all())
