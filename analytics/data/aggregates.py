@@ -26,7 +26,27 @@ COUNT_COLUMNS = (
 
 
 def village_year(households: pd.DataFrame, lines: pd.DataFrame) -> pd.DataFrame:
-    h = households
+    """The counts of every village and year, derived a year at a time: the counts are per
+    village-year (none looks at another year), and the temporaries of a whole panel (thirty
+    columns of five million rows at a million households) would not fit the memory bound."""
+    keys = ["village_code", "year"]
+    years = sorted(households["year"].unique())
+    # one year's rows at a time: a list of every year's would hold the whole table again
+    parts = [_village_year(households[households["year"] == year], lines) for year in years]
+    parts = parts or [_village_year(households, lines)]  # no rows: the empty table, its columns typed
+    out = pd.concat(parts).sort_values(keys, kind="stable", ignore_index=True)
+    # Sums of floats over the whole table at once, as ever: pandas adds a group's rows pairwise
+    # when the rows come sorted by group (a year's do) and compensated otherwise (the whole
+    # table's), so summed a year at a time the stored totals would move in their last digit.
+    income = households["per_capita_net_income"] * households["household_size"]
+    poor = households["household_type"].eq("脱贫户")
+    by = [households[k] for k in keys]
+    out["income_total"] = income.groupby(by, observed=True).sum().to_numpy()
+    out["poor_income_total"] = income.where(poor, 0.0).groupby(by, observed=True).sum().to_numpy()
+    return out
+
+
+def _village_year(h: pd.DataFrame, lines: pd.DataFrame) -> pd.DataFrame:
     line = h["year"].map(lines.set_index("year")["threshold_yuan"])
     monitored = h["monitoring_category"].notna()
     eliminated = monitored & ~is_unresolved(h)

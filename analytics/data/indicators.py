@@ -109,7 +109,8 @@ def _weighted_income(frame: pd.DataFrame, groups: list[str]) -> pd.Series:
 
 
 def _poor_income(frame: pd.DataFrame, groups: list[str]) -> pd.Series:
-    return _weighted_income(frame[frame["household_type"] == "脱贫户"], groups)
+    columns = [*groups, "per_capita_net_income", "household_size"]  # not a copy of every column
+    return _weighted_income(frame.loc[frame["household_type"] == "脱贫户", columns], groups)
 
 
 DERIVATIONS: dict[str, Callable[[pd.DataFrame, list[str]], pd.Series]] = {
@@ -123,7 +124,7 @@ DERIVATIONS: dict[str, Callable[[pd.DataFrame, list[str]], pd.Series]] = {
 def covers_all_households(households: pd.DataFrame) -> bool:
     """Whether the table holds every rural household, not only 脱贫户 and monitoring objects:
     it does when some 一般农户 was never monitored (in any year of the table)."""
-    general = households[households["household_type"] == "一般农户"]
+    general = households.loc[households["household_type"] == "一般农户", ["household_id", "monitoring_category"]]
     ever = general["monitoring_category"].notna().groupby(general["household_id"]).any()
     return bool((~ever).any())
 
