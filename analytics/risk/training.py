@@ -70,6 +70,9 @@ def _labelled_years(features: FeatureSet) -> list[int]:
     return sorted(int(y) for y in np.unique(features.frame["year"].to_numpy()[features.labelled_mask()]))
 
 
+SCORE_COLUMNS = ("household_id", "year", "village_code", "township_code", "label", "probability", "rule_strength",
+                 "rule_triggered", *(f"{c}_{i}" for i in range(1, risk_explain.TOP + 1) for c in ("driver", "push")),
+                 *(f"value_{i}" for i in range(1, risk_explain.TOP + 1)), "risk_types", "measures")
 RULE_COLUMNS = ["income_to_line", "medical_to_provincial", "household_type"]  # what RuleTriggers reads
 
 
@@ -141,17 +144,19 @@ class TrainedRisk:
 
 
 def score(model: RiskModel, rules: RuleTriggers, frame: pd.DataFrame) -> pd.DataFrame:
-    """Probability, rule strength, top drivers, risk types and measures per household-year."""
-    contributions = model.contributions(frame)
-    drivers = risk_explain.top_drivers(contributions)
-    logit = model.base_logit_ + contributions.sum(axis=1).to_numpy()
-    out = frame[["household_id", "year", "village_code", "township_code", "label"]].copy()
+    """Probability, rule strength, top drivers, risk types and measures per household-year.
+    The drivers are carried as their positions in DRIVERS from contributions to the table."""
+    contributions = model.driver_contributions(frame)
+    codes, pushes = risk_explain.top_codes(contributions)
+    logit = model.base_logit_ + contributions.sum(axis=1)
+    out: dict[str, object] = {c: frame[c].reset_index(drop=True) for c in SCORE_COLUMNS[:5]}
     out["probability"] = 1.0 / (1.0 + np.exp(-logit))
     out["rule_strength"] = rules.decision_function(frame)
     out["rule_triggered"] = out["rule_strength"] >= 1.0
-    out = pd.concat([out, drivers, risk_explain.driver_values(frame, drivers),
-                     risk_explain.plan(drivers, frame["labor_count"].to_numpy() > 0)], axis=1)
-    return out.reset_index(drop=True)
+    types, measures = risk_explain.plan_codes(codes, frame["labor_count"].to_numpy() > 0)
+    out |= (risk_explain.driver_columns(codes, pushes) | risk_explain.value_columns(frame, codes)
+            | {"risk_types": types, "measures": measures})
+    return pd.DataFrame(out, columns=list(SCORE_COLUMNS))
 
 
 def score_chunks(model: RiskModel, rules: RuleTriggers, frame: pd.DataFrame, rows: np.ndarray,
