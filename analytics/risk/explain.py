@@ -41,12 +41,20 @@ def top_drivers(contributions: pd.DataFrame, k: int = TOP) -> pd.DataFrame:
 def top_codes(values: np.ndarray, k: int = TOP) -> tuple[np.ndarray, np.ndarray]:
     """Per row of driver contributions (rows x DRIVERS), the positions in DRIVERS of the k
     largest that raise the risk, largest first (-1 where fewer than k do), and their pushes
-    (NaN there). Partitioning then ordering k values per row, not sorting every driver."""
-    top = np.argpartition(-values, k - 1, axis=1)[:, :k]  # the k largest, then put in order
-    order = np.take_along_axis(top, np.argsort(-np.take_along_axis(values, top, axis=1), axis=1, kind="stable"), axis=1)
-    pushes = np.take_along_axis(values, order, axis=1)
-    raises = pushes > 0
-    return np.where(raises, order, -1), np.where(raises, pushes, np.nan)
+    (NaN there). k passes of a row maximum, each masking the one found: cheaper than
+    partitioning or sorting every driver when k is small."""
+    rest = np.array(values, dtype=float)
+    rows = np.arange(len(rest))
+    codes = np.full((len(rest), k), -1)
+    pushes = np.full((len(rest), k), np.nan)
+    for i in range(min(k, rest.shape[1])):
+        best = rest.argmax(axis=1)
+        push = rest[rows, best]
+        raises = push > 0
+        codes[raises, i] = best[raises]
+        pushes[raises, i] = push[raises]
+        rest[rows, best] = -np.inf
+    return codes, pushes
 
 
 def driver_columns(codes: np.ndarray, pushes: np.ndarray) -> dict[str, np.ndarray]:
