@@ -110,8 +110,9 @@ def evaluate(features: FeatureSet, workload: float, model: RiskModel, test_year:
     y = test["label"].to_numpy(float)
     p = fitted.predict_proba(test)[:, 1]
     strength = rules.decision_function(test)
+    rule_p = rules.predict_proba(test)[:, 1]
     model_scores = risk_metrics.scores(y, p, p, workload)
-    base_scores = risk_metrics.scores(y, strength, rules.predict_proba(test)[:, 1], workload)
+    base_scores = risk_metrics.scores(y, strength, rule_p, workload)
     towns = risk_metrics.by_township(pd.DataFrame({
         "township_code": test["township_code"].to_numpy(), "y": y, "model_score": p,
         "model_flag": risk_metrics.top_share(p, workload), "baseline_flag": risk_metrics.top_share(strength, workload)}))
@@ -121,10 +122,10 @@ def evaluate(features: FeatureSet, workload: float, model: RiskModel, test_year:
         workload=workload, train_years=train_years, test_year=int(test_year),
         n_test=len(test), events=int(y.sum()), model=model_scores, baseline=base_scores,
         calibration=risk_metrics.calibration_table(y, p), townships=towns, chosen_C=float(fitted.C_),
-        baseline_triggered=int(rules.triggered(test).sum()), seconds=time.perf_counter() - started,
+        baseline_triggered=int((strength >= 1.0).sum()), seconds=time.perf_counter() - started,
         test=pd.DataFrame({"household_id": test["household_id"].to_numpy(), "township_code": test["township_code"].to_numpy(),
                            "y": y, "probability": p, "rule_strength": strength,
-                           "rule_probability": rules.predict_proba(test)[:, 1]}),
+                           "rule_probability": rule_p}),
         warnings=list(features.warnings))
 
 
