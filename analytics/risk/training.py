@@ -164,8 +164,9 @@ def score_chunks(model: RiskModel, rules: RuleTriggers, frame: pd.DataFrame, row
                  chunk: int = CHUNK_ROWS) -> Iterator[pd.DataFrame]:
     """`score` of `rows` of the frame, `chunk` rows at a time, in the order given: a caller writes
     each chunk before the next is computed."""
-    for start in range(0, len(rows), chunk):
-        yield score(model, rules, frame.take(rows[start:start + chunk]))
+    columns = [frame.columns.get_loc(c) for c in dict.fromkeys([*SCORE_COLUMNS[:5], *FEATURE_IDS, *RULE_COLUMNS, "labor_count"])]
+    for start in range(0, len(rows), chunk):  # only the columns `score` reads are copied
+        yield score(model, rules, frame.iloc[rows[start:start + chunk], columns])
 
 
 def train(features: FeatureSet, workload: float, model: RiskModel,
