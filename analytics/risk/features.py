@@ -364,12 +364,10 @@ class _Before:
 
 class _Columns:
     """The feature table, filled a year at a time into preallocated float32 and integer-code
-    blocks: a million households never pass through a wide float64 frame with object columns. The
-    numbers are stored a column after another (Fortran order, as pandas keeps a block), so that
-    filling a feature writes contiguous memory instead of one value per row stride."""
+    blocks: a million households never pass through a wide float64 frame with object columns."""
 
     def __init__(self, n: int) -> None:
-        self.numeric = np.empty((n, len(NUMERIC)), dtype=np.float32, order="F")
+        self.numeric = np.empty((n, len(NUMERIC)), dtype=np.float32)
         self.codes = np.empty((n, len(CATEGORICAL)), dtype=np.int8)
         self.year = np.empty(n, dtype=np.int64)
         self.unresolved = np.empty(n, dtype=bool)
