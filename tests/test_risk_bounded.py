@@ -8,6 +8,7 @@ import json
 
 import numpy as np
 import pandas as pd
+import pyarrow.parquet as pq
 import pytest
 from sklearn.linear_model import LogisticRegression
 
@@ -136,3 +137,25 @@ def test_saved_model_meta_is_a_frozen_json_record(demo_store):
     text = json.dumps(meta.as_json(), ensure_ascii=False)
     assert risk_model_store.ModelMeta.from_json(json.loads(text)) == meta
     assert meta.label == LabelSpec.from_settings() and meta.n_fitted is not None
+
+
+REFERENCE_SCORES = ROOT / "tests" / "data" / "risk_scores_reference.parquet"  # before the faster scoring (i22c)
+
+
+def test_saved_scores_equal_the_reference_scoring(demo_store):
+    """The session county's scored rows as the scoring before drivers were carried as positions
+    wrote them (every 7th row, with the file's schema and row groups): same layout, same
+    drivers in the same order, same probabilities."""
+    model_id = risk_model_store.current(demo_store.root, demo_store.info().id)
+    file = pq.ParquetFile(risk_model_store.models_dir(demo_store.root) / model_id / "predictions.parquet")
+    reference = pq.read_table(REFERENCE_SCORES)
+    meta = dict(reference.schema.metadata)
+    step = int(meta.pop(b"reference_step"))
+    groups = [int(n) for n in meta.pop(b"reference_row_groups").split(b",")]
+    assert file.schema_arrow.equals(reference.schema.with_metadata(meta), check_metadata=True)
+    assert [file.metadata.row_group(i).num_rows for i in range(file.num_row_groups)] == groups
+    scored = file.read().take(np.arange(0, file.metadata.num_rows, step)).to_pandas()
+    expected = reference.to_pandas()
+    floats = ["probability", "rule_strength", "push_1", "push_2", "push_3"]
+    pd.testing.assert_frame_equal(scored.drop(columns=floats), expected.drop(columns=floats))
+    pd.testing.assert_frame_equal(scored[floats], expected[floats], check_exact=False, rtol=0, atol=1e-6)

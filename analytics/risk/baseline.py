@@ -42,7 +42,8 @@ class RuleTriggers(ClassifierMixin, BaseEstimator):
 
     def medical_strength(self, X: pd.DataFrame) -> np.ndarray:
         """Medical spending over its threshold: 1 at the threshold."""
-        share = np.where(X["household_type"].to_numpy() == "脱贫户", self.medical_share_former_poor,
+        former_poor = X["household_type"].eq("脱贫户").to_numpy(dtype=bool)  # on category codes, no strings per row
+        share = np.where(former_poor, self.medical_share_former_poor,
                          self.medical_share_others)
         return X["medical_to_provincial"].to_numpy(dtype=float) / share
 

@@ -34,16 +34,37 @@ def driver_contributions(contributions: pd.DataFrame) -> pd.DataFrame:
 def top_drivers(contributions: pd.DataFrame, k: int = TOP) -> pd.DataFrame:
     """driver_1..k (driver ids, missing when fewer than k drivers raise the risk) and
     push_1..k (their contributions to the logit), largest first."""
-    values = driver_contributions(contributions).to_numpy(dtype=float)
-    top = np.argpartition(-values, k - 1, axis=1)[:, :k]  # the k largest, then put in order
-    order = np.take_along_axis(top, np.argsort(-np.take_along_axis(values, top, axis=1), axis=1, kind="stable"), axis=1)
-    pushes = np.take_along_axis(values, order, axis=1)
-    ids = np.where(pushes > 0, _DRIVER_IDS[order], None)
+    codes, pushes = top_codes(driver_contributions(contributions).to_numpy(dtype=float), k)
+    return pd.DataFrame(driver_columns(codes, pushes), index=contributions.index)
+
+
+def top_codes(values: np.ndarray, k: int = TOP) -> tuple[np.ndarray, np.ndarray]:
+    """Per row of driver contributions (rows x DRIVERS), the positions in DRIVERS of the k
+    largest that raise the risk, largest first (-1 where fewer than k do), and their pushes
+    (NaN there). k passes of a row maximum, each masking the one found: cheaper than
+    partitioning or sorting every driver when k is small."""
+    rest = np.array(values, dtype=float)
+    rows = np.arange(len(rest))
+    codes = np.full((len(rest), k), -1)
+    pushes = np.full((len(rest), k), np.nan)
+    for i in range(min(k, rest.shape[1])):
+        best = rest.argmax(axis=1)
+        push = rest[rows, best]
+        raises = push > 0
+        codes[raises, i] = best[raises]
+        pushes[raises, i] = push[raises]
+        rest[rows, best] = -np.inf
+    return codes, pushes
+
+
+def driver_columns(codes: np.ndarray, pushes: np.ndarray) -> dict[str, np.ndarray]:
+    """driver_1..k and push_1..k from `top_codes`."""
+    ids = np.where(codes >= 0, _DRIVER_IDS[np.maximum(codes, 0)], None)
     out = {}
-    for i in range(k):
+    for i in range(codes.shape[1]):
         out[f"driver_{i + 1}"] = ids[:, i]
-        out[f"push_{i + 1}"] = np.where(pushes[:, i] > 0, pushes[:, i], np.nan)
-    return pd.DataFrame(out, index=contributions.index)
+        out[f"push_{i + 1}"] = pushes[:, i]
+    return out
 
 
 def _plan_one(drivers: tuple, able: bool) -> tuple[str | None, str | None]:
@@ -61,13 +82,31 @@ def _driver_codes(drivers: pd.DataFrame, k: int) -> np.ndarray:
 
 def plan(drivers: pd.DataFrame, has_labour: pd.Series | np.ndarray, k: int = TOP) -> pd.DataFrame:
     """Risk types and suggested measures (each once, in driver order) per household, joined
-    with 、 as in the national system. Worked out once per distinct combination of drivers."""
-    keys = np.column_stack([_driver_codes(drivers, k), np.asarray(has_labour, dtype=int)])
-    distinct, inverse = np.unique(keys, axis=0, return_inverse=True)
-    planned = [_plan_one(tuple(DRIVERS[c] if c >= 0 else None for c in row[:k]), bool(row[k])) for row in distinct]
+    with 、 as in the national system."""
+    types, measures = plan_codes(_driver_codes(drivers, k), has_labour)
+    return pd.DataFrame({"risk_types": types, "measures": measures}, index=drivers.index)
+
+
+def plan_codes(codes: np.ndarray, has_labour: pd.Series | np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """`plan` from driver positions (`top_codes`): worked out once per distinct combination of
+    drivers and labour, found as one integer key per row."""
+    base = len(DRIVERS) + 1
+    keys = np.asarray(has_labour, dtype=np.int64)
+    for i in range(codes.shape[1]):
+        keys = keys * base + (codes[:, i].astype(np.int64) + 1)
+    distinct, inverse = np.unique(keys, return_inverse=True)
+    planned = [_plan_one(*_unkey(int(key), codes.shape[1], base)) for key in distinct]
     types = np.array([p[0] for p in planned], dtype=object)[inverse.ravel()]
     measures = np.array([p[1] for p in planned], dtype=object)[inverse.ravel()]
-    return pd.DataFrame({"risk_types": types, "measures": measures}, index=drivers.index)
+    return types, measures
+
+
+def _unkey(key: int, k: int, base: int) -> tuple[tuple, bool]:
+    drivers = []
+    for _ in range(k):
+        key, code = divmod(key, base)
+        drivers.append(DRIVERS[code - 1] if code else None)
+    return tuple(reversed(drivers)), bool(key)
 
 
 def main_risk_type(risk_types: pd.Series) -> pd.Series:
@@ -78,17 +117,22 @@ def main_risk_type(risk_types: pd.Series) -> pd.Series:
 def driver_values(features: pd.DataFrame, drivers: pd.DataFrame, k: int = TOP) -> pd.DataFrame:
     """value_1..k: each driver's value for the household (a category as its level number),
     so that a page can put drivers into words without the feature table."""
-    columns = {}
-    for f in DRIVERS:
+    return pd.DataFrame(value_columns(features, _driver_codes(drivers, k)), index=drivers.index)
+
+
+def value_columns(features: pd.DataFrame, codes: np.ndarray) -> dict[str, np.ndarray]:
+    """value_1..k from driver positions (`top_codes`): only the drivers named are read."""
+    out = {f"value_{i + 1}": np.full(len(codes), np.nan) for i in range(codes.shape[1])}
+    for j, f in enumerate(DRIVERS):
+        hit = codes == j
+        if not hit.any():
+            continue
         column = features[f]
-        columns[f] = column.cat.codes.astype(float).where(column.notna()) if FEATURE_BY_ID[f].categorical else column
-    matrix = pd.DataFrame(columns).to_numpy(dtype=float)
-    codes = _driver_codes(drivers, k)
-    rows = np.arange(len(drivers))
-    out = {}
-    for i in range(k):
-        out[f"value_{i + 1}"] = np.where(codes[:, i] >= 0, matrix[rows, np.maximum(codes[:, i], 0)], np.nan)
-    return pd.DataFrame(out, index=drivers.index)
+        values = (np.where(column.cat.codes.to_numpy() >= 0, column.cat.codes.to_numpy(), np.nan)
+                  if FEATURE_BY_ID[f].categorical else column.to_numpy(dtype=float))
+        for i in range(codes.shape[1]):
+            out[f"value_{i + 1}"][hit[:, i]] = values[hit[:, i]]
+    return out
 
 
 def describe(driver: str, value: float) -> str:

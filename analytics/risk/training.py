@@ -70,6 +70,9 @@ def _labelled_years(features: FeatureSet) -> list[int]:
     return sorted(int(y) for y in np.unique(features.frame["year"].to_numpy()[features.labelled_mask()]))
 
 
+SCORE_COLUMNS = ("household_id", "year", "village_code", "township_code", "label", "probability", "rule_strength",
+                 "rule_triggered", *(f"{c}_{i}" for i in range(1, risk_explain.TOP + 1) for c in ("driver", "push")),
+                 *(f"value_{i}" for i in range(1, risk_explain.TOP + 1)), "risk_types", "measures")
 RULE_COLUMNS = ["income_to_line", "medical_to_provincial", "household_type"]  # what RuleTriggers reads
 
 
@@ -107,8 +110,9 @@ def evaluate(features: FeatureSet, workload: float, model: RiskModel, test_year:
     y = test["label"].to_numpy(float)
     p = fitted.predict_proba(test)[:, 1]
     strength = rules.decision_function(test)
+    rule_p = rules.predict_proba(test)[:, 1]
     model_scores = risk_metrics.scores(y, p, p, workload)
-    base_scores = risk_metrics.scores(y, strength, rules.predict_proba(test)[:, 1], workload)
+    base_scores = risk_metrics.scores(y, strength, rule_p, workload)
     towns = risk_metrics.by_township(pd.DataFrame({
         "township_code": test["township_code"].to_numpy(), "y": y, "model_score": p,
         "model_flag": risk_metrics.top_share(p, workload), "baseline_flag": risk_metrics.top_share(strength, workload)}))
@@ -118,10 +122,10 @@ def evaluate(features: FeatureSet, workload: float, model: RiskModel, test_year:
         workload=workload, train_years=train_years, test_year=int(test_year),
         n_test=len(test), events=int(y.sum()), model=model_scores, baseline=base_scores,
         calibration=risk_metrics.calibration_table(y, p), townships=towns, chosen_C=float(fitted.C_),
-        baseline_triggered=int(rules.triggered(test).sum()), seconds=time.perf_counter() - started,
+        baseline_triggered=int((strength >= 1.0).sum()), seconds=time.perf_counter() - started,
         test=pd.DataFrame({"household_id": test["household_id"].to_numpy(), "township_code": test["township_code"].to_numpy(),
                            "y": y, "probability": p, "rule_strength": strength,
-                           "rule_probability": rules.predict_proba(test)[:, 1]}),
+                           "rule_probability": rule_p}),
         warnings=list(features.warnings))
 
 
@@ -141,25 +145,28 @@ class TrainedRisk:
 
 
 def score(model: RiskModel, rules: RuleTriggers, frame: pd.DataFrame) -> pd.DataFrame:
-    """Probability, rule strength, top drivers, risk types and measures per household-year."""
-    contributions = model.contributions(frame)
-    drivers = risk_explain.top_drivers(contributions)
-    logit = model.base_logit_ + contributions.sum(axis=1).to_numpy()
-    out = frame[["household_id", "year", "village_code", "township_code", "label"]].copy()
+    """Probability, rule strength, top drivers, risk types and measures per household-year.
+    The drivers are carried as their positions in DRIVERS from contributions to the table."""
+    contributions = model.driver_contributions(frame)
+    codes, pushes = risk_explain.top_codes(contributions)
+    logit = model.base_logit_ + contributions.sum(axis=1)
+    out: dict[str, object] = {c: frame[c].reset_index(drop=True) for c in SCORE_COLUMNS[:5]}
     out["probability"] = 1.0 / (1.0 + np.exp(-logit))
     out["rule_strength"] = rules.decision_function(frame)
     out["rule_triggered"] = out["rule_strength"] >= 1.0
-    out = pd.concat([out, drivers, risk_explain.driver_values(frame, drivers),
-                     risk_explain.plan(drivers, frame["labor_count"].to_numpy() > 0)], axis=1)
-    return out.reset_index(drop=True)
+    types, measures = risk_explain.plan_codes(codes, frame["labor_count"].to_numpy() > 0)
+    out |= (risk_explain.driver_columns(codes, pushes) | risk_explain.value_columns(frame, codes)
+            | {"risk_types": types, "measures": measures})
+    return pd.DataFrame(out, columns=list(SCORE_COLUMNS))
 
 
 def score_chunks(model: RiskModel, rules: RuleTriggers, frame: pd.DataFrame, rows: np.ndarray,
                  chunk: int = CHUNK_ROWS) -> Iterator[pd.DataFrame]:
     """`score` of `rows` of the frame, `chunk` rows at a time, in the order given: a caller writes
     each chunk before the next is computed."""
-    for start in range(0, len(rows), chunk):
-        yield score(model, rules, frame.take(rows[start:start + chunk]))
+    columns = [frame.columns.get_loc(c) for c in dict.fromkeys([*SCORE_COLUMNS[:5], *FEATURE_IDS, *RULE_COLUMNS, "labor_count"])]
+    for start in range(0, len(rows), chunk):  # only the columns `score` reads are copied
+        yield score(model, rules, frame.iloc[rows[start:start + chunk], columns])
 
 
 def train(features: FeatureSet, workload: float, model: RiskModel,
