@@ -30,7 +30,7 @@ def _training_child(root) -> int:
 
 def test_a_training_survives_a_reload_and_ends_with_its_outcome(browser, store_copy, demo_tables, tmp_path):
     accounts = make_accounts(store_copy, tmp_path / "signed", demo_tables["townships"]["township_code"].iloc[0])
-    before = {m["id"] for m in risk_model_store.saved(accounts.store.root)}
+    before = {m.id for m in risk_model_store.saved(accounts.store.root)}
     with server.serve(accounts.store.root) as app:
         ctx, page = new_tab(browser, viewport={"width": 1280, "height": 900})
         try:
