@@ -64,6 +64,11 @@ def at_stage(root: Path | str, job_id: str, stage: str) -> Job:
     raise TimeoutError(f"job {job_id} did not reach stage {stage} within {TIMEOUT_S} s")
 
 
+def checked(at: AppTest) -> AppTest:
+    """Click 开始检查 and wait for the check job the page started: the page then shows the report."""
+    return landed(at.button(key="data_admin_check").click().run())
+
+
 def landed(at: AppTest) -> AppTest:
     """Wait for the job the page started on the app's store to end, then rerun the page, which
     shows its outcome (as the fragment's poll would, in a browser)."""
