@@ -10,7 +10,7 @@ from pathlib import Path
 from streamlit.testing.v1 import AppTest
 
 from analytics.data.store import Store
-from analytics.jobs import runner
+from analytics.jobs import runner, work
 from analytics.jobs.runner import Job, JobFailed, Progress
 
 TIMEOUT_S = 300
@@ -40,6 +40,12 @@ def wait_for_release(store: Store, inputs: dict, progress: Progress) -> dict:
     while not release.exists() and time.monotonic() < given_up:
         time.sleep(0.05)
     return inputs.get("result", {"released": True})
+
+
+def check_when_released(store: Store, inputs: dict, progress: Progress) -> dict:
+    """The check job's work, once the test creates `inputs["release"]`: a check surely still running."""
+    wait_for_release(store, {**inputs, "stage": "check"}, progress)
+    return work.check_upload(store, inputs, progress)
 
 
 def finished(root: Path | str, job_id: str) -> Job:
