@@ -2,7 +2,7 @@
 
     <store>/jobs/lock              who runs a job now: {"id", "pid", "ticks"}, created exclusively
     <store>/jobs/<id>/status.json  what, who, when; the stage, the fraction done; the result or the error
-    <store>/jobs/<id>/spec.pkl     what the child works on (a checked import), removed when it ends
+    <store>/jobs/<id>/spec.pkl     what the child works on (a check's options, the check to import), removed when read
     <store>/jobs/<id>/log.txt      the child's own output, for the operator
     <store>/jobs/<id>/files/       files the page handed over (uploads to check), private like the rest
 
@@ -50,7 +50,7 @@ class JobBusy(Exception):
 
     def __init__(self, job: Job) -> None:
         super().__init__(f"{job.user} 于 {job.started_at.replace('T', ' ')} 开始的{job.title}仍在进行,"
-                         "请等它完成后再试(同一时间只能运行一项导入或训练)。")
+                         "请等它完成后再试(同一时间只能运行一项检查、导入或训练)。")
         self.job = job
 
 

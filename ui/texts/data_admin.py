@@ -46,7 +46,7 @@ TEXT = {
         "job_running": "**{what}正在后台进行**:{user} 于 {at} 开始。",
         "job_stage": "{stage}(本步骤已用 {seconds} 秒)",
         "job_note": "可以离开或刷新本页,任务不会中断;回到本页即可看到进度和结果。",
-        "busy": "{user} 于 {at} 开始的{what}仍在进行,请等它完成后再导入或训练(同一时间只能运行一项)。",
+        "busy": "{user} 于 {at} 开始的{what}仍在进行,请等它完成后再检查、导入或训练(同一时间只能运行一项)。",
         "job_failed": "{what}没有完成:{error}",
         "trained": "已按快照 {snapshot} 重新训练返贫风险模型 {model}(训练样本 {n:,} 条,拟合用时 {seconds} 秒)。",
         "imported": "已导入:新的数据快照 {id} 现为当前数据。",
@@ -126,7 +126,7 @@ TEXT = {
         "job_running": "**The {what} is running in the background**: started by {user} at {at}.",
         "job_stage": "{stage} (this step: {seconds} s so far)",
         "job_note": "You may leave or reload this page: the job goes on; come back to see its progress and outcome.",
-        "busy": "The {what} started by {user} at {at} is still running: wait until it ends before importing or "
+        "busy": "The {what} started by {user} at {at} is still running: wait until it ends before checking, importing or "
                 "training (one at a time).",
         "job_failed": "The {what} did not finish: {error}",
         "trained": "The relapse-risk model was trained again on snapshot {snapshot}: {model} ({n:,} training rows, "
