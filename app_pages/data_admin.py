@@ -1,29 +1,25 @@
 """数据管理: import a county's files (check, then commit a snapshot or nothing), the snapshot
 history with rollback, the risk model's training, and the import templates. Admins only.
 
-The commit and the training run as jobs outside the server (ui.jobs, analytics.jobs): the page
+The check, the commit and the training run as jobs outside the server (ui.jobs, analytics.jobs): the page
 starts one and follows it, one job at a time per store."""
 
 from __future__ import annotations
 
-import tempfile
 from functools import partial
-from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
 from analytics.data import audit
-from analytics.data.store import Store
-from analytics.ingest import persons, templates
 from analytics.ingest import pipeline as ingest
+from analytics.ingest import templates
 from analytics.ingest import visits as visit_import
 from analytics.ingest.boundaries import CRS_CHOICES
-from analytics.ingest.report import HEADERS
 from analytics.jobs import work
 from analytics.risk import saved as risk_model_store
 from analytics.views import snapshots as snapshot_views
-from ui import auth, data, exports, jobs, layout, session, tables
+from ui import auth, data, import_check, jobs, layout, session, tables
 from ui.text import pick
 from ui.texts.data_admin import TEXT
 
@@ -50,43 +46,6 @@ def _kind(kind: str, t: dict[str, str]) -> str:
     return t.get(f"kind_{kind}", kind)
 
 
-def _check(store: Store, files: list, options: ingest.Options) -> ingest.Checked:
-    """Uploaded files go to a private temporary folder under their own names, then to the checker."""
-    with tempfile.TemporaryDirectory() as folder:
-        paths = []
-        for i, upload in enumerate(files):
-            path = Path(folder) / f"{i}{Path(upload.name).suffix.lower()}"
-            path.write_bytes(upload.getvalue())
-            paths.append(path)
-        return ingest.check(paths, store, options,
-                            names=[f.name for f in files])
-
-
-def _show_report(checked: ingest.Checked, t: dict[str, str]) -> None:
-    report = checked.report
-    verdict = report.verdict()
-    if not report.ok:
-        st.error(verdict, icon=":material/error:")
-    elif report.warnings:
-        st.warning(verdict, icon=":material/warning:")
-    else:
-        st.success(verdict, icon=":material/check_circle:")
-    if checked.person_files:  # what each person-level file gave, before anything is committed
-        st.markdown(f"**{t['persons']}**")
-        summary = persons.summary_frame(checked.person_files)
-        tables.show(summary, {c: t[f"person_{c}"] for c in summary.columns})
-    with st.expander(t["notes"], expanded=report.ok):
-        st.markdown("\n".join(f"- {line}" for line in report.notes) or "-")
-    problems = report.frame(personal_visible=data.can_see_personal())
-    st.markdown(f"**{t['problems']}**")
-    if problems.empty:
-        st.caption(t["no_problems"])
-        return
-    order = ["level", "file", "row", "column", "value", "reason"] + (["sheet"] if problems["sheet"].ne("").any() else [])
-    tables.show(problems[order], HEADERS, rows=10)
-    exports.download(problems, t["report_title"], "、".join(checked.files), key="data_admin_report", headers=HEADERS)
-
-
 kind_label = partial(_kind, t=t)
 trial = data.is_trial()  # anyone may open the trial, so it may check files but never write
 tab_import, tab_history, tab_model, tab_templates = st.tabs(
@@ -105,22 +64,18 @@ with tab_import:
     keep = keep_col.checkbox(t["keep_county_name"], help=t["keep_county_name_help"], key="data_admin_keep_county")
     options = ingest.Options(crs=crs, replace=replace, year=year, county_name=county_name, keep_county_name=keep)
     signature = [(f.name, f.size) for f in files or []], options
-    if st.button(t["check"], type="primary", disabled=not files, key="data_admin_check"):
-        with st.spinner(t["checking"]):
-            st.session_state["data_admin_checked"] = (signature, _check(store, files, options))
-    held = st.session_state.get("data_admin_checked")
-    if held is not None and held[0] != signature:
-        st.info(t["stale"])
-        held = None
+    if st.button(t["check"], type="primary", disabled=not files or busy is not None, key="data_admin_check"):
+        jobs.start(lambda: import_check.start(store, files, options, signature), t)
+    held = import_check.held(store, signature, t)
     if held is not None:
-        checked = held[1]
+        check_id, checked = held
         st.subheader(t["result"])
-        _show_report(checked, t)
+        import_check.show_report(checked, t)
         if checked.ok and trial:
             st.info(t["trial"], icon=":material/lock:")
         elif checked.ok and checked.visits is not None:  # a filled visit list: small, kept outside snapshots
             if st.button(t["import"], type="primary", key="data_admin_import"):
-                del st.session_state["data_admin_checked"]
+                import_check.forget()
                 changed = visit_import.save(store, checked.visits, data.current_user(), checked.files,
                                             audit.COUNTY, session.client())
                 st.session_state["data_admin_done"] = [t["visits_imported"].format(n=len(checked.visits),
@@ -130,8 +85,8 @@ with tab_import:
             if busy is not None:
                 st.info(jobs.busy_text(busy, t), icon=":material/hourglass_top:")
             if st.button(t["import"], type="primary", key="data_admin_import", disabled=busy is not None):
-                del st.session_state["data_admin_checked"]  # a check commits once: a refused one must be redone
-                jobs.start(lambda: work.start_import(store, checked, data.current_user()), t)
+                import_check.forget()
+                jobs.start(lambda: work.start_import(store, check_id, data.current_user()), t)
 
 with tab_history:
     snapshots = store.snapshots()

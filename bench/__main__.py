@@ -85,7 +85,8 @@ def table(sizes: dict) -> str:
         sv = row["server"]["server_rss"]
         lines.append("server RSS through an import and a training on 数据管理 (MB, first/max/last): " + ", ".join(
             f"{phase} {v['first_mb']}/{v['max_mb']}/{v['last_mb']}" for phase, v in sv.items())
-            + f"; the jobs' own peaks: import {row['server']['import_job_peak_mb']}, "
+            + f"; the jobs' own peaks: check {row['server']['check_job_peak_mb']}, "
+              f"import {row['server']['import_job_peak_mb']}, "
               f"training {row['server']['training_job_peak_mb']}")
         if "load_test" in row:
             t = row["load_test"]

@@ -3,9 +3,9 @@
 A real browser signs in as an administrator, uploads the latest year's households (GBK CSV, as a
 county brings them), checks, imports, then trains the model again on the 返贫风险模型 tab; a thread
 samples the server's resident memory (/proc) every SAMPLE_S and tags each sample with the phase.
-The import commit and the training run as jobs in their own process (analytics.jobs): their peaks
-are the jobs' own, read from the job status. The check still runs in the server (it reads the
-upload and builds the report the page shows), so its phase is reported apart.
+The check, the import commit and the training run as jobs in their own process (analytics.jobs):
+their peaks are the jobs' own, read from the job status. The upload itself is held by Streamlit in
+the server (st.file_uploader), so it is a phase of its own.
 
 python -m bench.worker server STORE
 """
@@ -110,24 +110,23 @@ def measure(store_dir: Path) -> dict:
             except Exception:
                 page.screenshot(path=str(store_dir / "bench_server_failed.png"), full_page=True)  # what it showed
                 raise
-            import_peak, training_peak = _job_peak(store_dir, "import"), _job_peak(store_dir, "train")
+            peaks = {f"{name}_job_peak_mb": _job_peak(store_dir, kind)
+                     for name, kind in (("check", "check"), ("import", "import"), ("training", "train"))}
             sampler.phase = "after"
             time.sleep(3)
             phases = sampler.stop()
             browser.close()
-    return {"server_rss": phases, "seconds": seconds, "upload_mb": upload_mb,
-            "import_job_peak_mb": import_peak, "training_job_peak_mb": training_peak}
+    return {"server_rss": phases, "seconds": seconds, "upload_mb": upload_mb, **peaks}
 
 
 def _drive(page, step, upload: Path, county_name: str) -> None:
-    """Check the upload, import it, then train again: each a phase of the sampler."""
+    """Upload, check, import, then train again: each a phase of the sampler."""
     check = page.get_by_role("button", name="检查", exact=True)
-    step("check", lambda: (page.locator('input[type="file"]').set_input_files(str(upload)),
-                           page.locator('input[aria-label="县名(仅新设或虚构的县代码需要)"]').fill(county_name),
-                           page.keyboard.press("Enter"),
-                           page.get_by_text(upload.name).wait_for(),
-                           check.click()),
-         lambda: page.get_by_role("button", name="导入为新的数据快照").wait_for())
+    step("upload", lambda: (page.locator('input[type="file"]').set_input_files(str(upload)),
+                            page.locator('input[aria-label="县名(仅新设或虚构的县代码需要)"]').fill(county_name),
+                            page.keyboard.press("Enter")),
+         page.get_by_text(upload.name).wait_for)
+    step("check_job", check.click, lambda: page.get_by_role("button", name="导入为新的数据快照").wait_for())
     step("import_job", page.get_by_role("button", name="导入为新的数据快照").click,
          lambda: page.get_by_text("已导入:新的数据快照").wait_for())
     page.get_by_role("tab", name="返贫风险模型").click()

@@ -10,7 +10,7 @@ from pathlib import Path
 from streamlit.testing.v1 import AppTest
 
 from analytics.data.store import Store
-from analytics.jobs import runner
+from analytics.jobs import runner, work
 from analytics.jobs.runner import Job, JobFailed, Progress
 
 TIMEOUT_S = 300
@@ -42,6 +42,12 @@ def wait_for_release(store: Store, inputs: dict, progress: Progress) -> dict:
     return inputs.get("result", {"released": True})
 
 
+def check_when_released(store: Store, inputs: dict, progress: Progress) -> dict:
+    """The check job's work, once the test creates `inputs["release"]`: a check surely still running."""
+    wait_for_release(store, {**inputs, "stage": "check"}, progress)
+    return work.check_upload(store, inputs, progress)
+
+
 def finished(root: Path | str, job_id: str) -> Job:
     """The job once it has ended (a test that hangs here fails at TIMEOUT_S, saying which job)."""
     deadline = time.monotonic() + TIMEOUT_S
@@ -62,6 +68,11 @@ def at_stage(root: Path | str, job_id: str, stage: str) -> Job:
             return job
         time.sleep(0.1)
     raise TimeoutError(f"job {job_id} did not reach stage {stage} within {TIMEOUT_S} s")
+
+
+def checked(at: AppTest) -> AppTest:
+    """Click 开始检查 and wait for the check job the page started: the page then shows the report."""
+    return landed(at.button(key="data_admin_check").click().run())
 
 
 def landed(at: AppTest) -> AppTest:

@@ -18,7 +18,7 @@ from analytics.data.store import Store
 from analytics.demo import county as demo
 from analytics.ingest import templates
 from tests.auth_helpers import capture_downloads, haystack, make_accounts, sign_in
-from tests.jobs_support import landed
+from tests.jobs_support import checked, landed
 from ui.nav import PAGES
 
 WEINING = "520526"  # 贵州省毕节市威宁彝族回族苗族自治县
@@ -191,11 +191,11 @@ def test_an_empty_store_lets_an_administrator_make_the_first_import_on_the_page(
     assert any("还没有数据" in i.value for i in at.info)
     uploads = [(f.name, f.read_bytes(), "application/octet-stream") for f in files]
     at.file_uploader(key="data_admin_files").set_value(uploads).run()
-    at.button(key="data_admin_check").click().run()
+    checked(at)
     assert any("县代码 990121 不在国家行政区划代码表中" in e for e in haystack(at).splitlines())
     assert not any(b.key == "data_admin_import" for b in at.button)
     at.text_input(key="data_admin_county").input("新设县").run()
-    at.button(key="data_admin_check").click().run()
+    checked(at)
     landed(at.button(key="data_admin_import").click().run())
     assert not at.exception, [e.value for e in at.exception]
     assert county.read(store).name == "新设县"

@@ -11,7 +11,7 @@ from devtools.apptest import sign_in
 from tests.apptest_support import open_page
 from tests.auth_helpers import make_accounts
 from tests.import_helpers import as_text, csv_bytes
-from tests.jobs_support import landed
+from tests.jobs_support import checked, landed
 
 PAGE = "app_pages/data_admin.py"
 CSV = "text/csv"
@@ -31,7 +31,7 @@ def _lines(demo_tables, threshold: str) -> bytes:
 def _upload_and_check(at: AppTest, data: bytes) -> None:
     """Upload one file, as 标准.csv, and press 检查."""
     at.file_uploader(key="data_admin_files").set_value(("标准.csv", data, CSV)).run()
-    at.button(key="data_admin_check").click().run()
+    checked(at)
 
 
 def test_the_page_shows_history_and_offers_the_template(store):
@@ -121,12 +121,12 @@ def test_person_files_show_their_year_people_and_households_before_import(store,
     at = open_page(PAGE)
     data = _person_csv(demo_tables)
     at.file_uploader(key="data_admin_files").set_value(("家庭成员信息.csv", data, CSV)).run()
-    at.button(key="data_admin_check").click().run()
+    checked(at)
     report = next(d.value for d in at.dataframe if "问题" in d.value.columns)
     assert report["问题"].str.contains("标题行和文件名中都没有年度").any()
     assert not any(b.key == "data_admin_import" for b in at.button)
     at.number_input(key="data_admin_year").set_value(2025).run()
-    at.button(key="data_admin_check").click().run()
+    checked(at)
     assert not at.exception, [e.value for e in at.exception]
     files = next(d.value for d in at.dataframe if "人数" in d.value.columns)
     row = files.iloc[0]

@@ -11,7 +11,7 @@ from analytics.ingest import pipeline as ingest
 from tests.auth_helpers import make_accounts, sign_in
 from tests.conftest import ROOT
 from tests.import_helpers import as_text, copy_store, csv_bytes
-from tests.jobs_support import landed
+from tests.jobs_support import checked, landed
 from tests.test_hardening import _sparse
 
 PAGE = "app_pages/data_admin.py"
@@ -37,7 +37,7 @@ def _button(at: AppTest, key: str):
 
 def _check(at: AppTest, *files: tuple[str, bytes, str]) -> AppTest:
     at.file_uploader(key="data_admin_files").set_value(list(files) if len(files) > 1 else files[0]).run()
-    return _button(at, "data_admin_check").click().run()
+    return checked(at)
 
 
 def test_the_trial_survives_the_sparse_bomb_and_a_file_no_parser_can_hold(store, demo_tables):

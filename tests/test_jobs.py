@@ -99,16 +99,50 @@ def test_the_training_job_saves_a_model_of_the_current_snapshot(store):
     assert done.result["n_train"] > 0
 
 
-def test_an_import_whose_training_runs_out_of_memory_is_still_imported(store, demo_tables, tmp_path, monkeypatch):
-    lines = tmp_path / "标准.csv"
-    lines.write_bytes(csv_bytes(as_text(demo_tables["monitoring_lines"], "monitoring_lines"), "gbk"))
-    checked = ingest.check([lines], store)
+def _lines(demo_tables, threshold: str | None = None) -> bytes:
+    text = as_text(demo_tables["monitoring_lines"], "monitoring_lines")
+    if threshold is not None:
+        text.loc[text["年度"] == "2025", "监测收入标准(元/人·年)"] = threshold
+    return csv_bytes(text, "gbk")
+
+
+def test_a_check_job_gives_the_report_of_the_check_in_process_and_keeps_files_private(store, demo_tables, tmp_path):
+    bad = _lines(demo_tables, "八千一")
+    (tmp_path / "标准.csv").write_bytes(bad)
+    in_process = ingest.check([tmp_path / "标准.csv"], store)
+    job = finished(store.root, work.start_check(store, [("标准.csv", bad)], ingest.Options(), "admin01").id)
+    assert job.state == runner.DONE and job.result == {"ok": False, "errors": in_process.report.errors, "warnings": 0}
+    checked = work.checked(store.root, job.id)
+    assert not in_process.report.ok and checked.report.verdict() == in_process.report.verdict()
+    assert checked.report.frame(personal_visible=True).equals(in_process.report.frame(personal_visible=True))
+    assert "八千一" in checked.report.frame(personal_visible=True)["value"].tolist()
+    assert checked.files == ["标准.csv"] and not checked.ok
+    folder = runner.jobs_dir(store.root) / job.id
+    assert not any((folder / "files").iterdir())  # the upload is gone once read
+    assert {oct(p.stat().st_mode & 0o777) for p in folder.iterdir() if p.is_file()} == {"0o600"}
+
+
+def test_an_import_commits_the_tables_its_check_job_left_once(store, demo_tables):
+    check = finished(store.root, work.start_check(store, [("标准.csv", _lines(demo_tables, "8100"))], ingest.Options(),
+                                                  "admin01").id)
+    assert check.state == runner.DONE and check.result["ok"] and work.checked(store.root, check.id).ok
+    done = finished(store.root, work.start_import(store, check.id, "admin01").id)
+    assert done.state == runner.DONE and done.result["snapshot"] == store.current_id(), done.error
+    assert store.table("monitoring_lines").set_index("year")["threshold_yuan"][2025] == 8100.0
+    again = finished(store.root, work.start_import(store, check.id, "admin01").id)
+    assert again.state == runner.FAILED and again.error_code == "gone" and "请重新检查" in again.error
+
+
+def test_an_import_whose_training_runs_out_of_memory_is_still_imported(store, demo_tables, monkeypatch):
+    check = finished(store.root, work.start_check(store, [("标准.csv", _lines(demo_tables))], ingest.Options(),
+                                                  "admin01").id)
 
     def no_memory(_store):
         raise MemoryError
 
     monkeypatch.setattr(work.risk_model_store, "prepare", no_memory)
     stages = []
-    result = work.commit_import(store, {"checked": checked, "user": "admin01"}, lambda s, f: stages.append(s))
+    inputs = {"check": check.id, "user": "admin01", "folder": str(runner.jobs_dir(store.root) / check.id)}
+    result = work.commit_import(store, inputs, lambda s, f: stages.append(s))
     assert stages == ["commit", "train"] and result["snapshot"] == store.current_id()
     assert result["model"].startswith("返贫风险模型未训练:任务所需的内存超过上限") and "jobs.memory_mb" in result["model"]

@@ -1,10 +1,11 @@
-"""The heavy work of 数据管理 (an import commit, a model training) followed from the page.
+"""The heavy work of 数据管理 (an upload's check, an import commit, a model training) followed from the page.
 
 The work runs in a child process (analytics.jobs), never in this server: the page starts it,
 then a fragment reads its status file every POLL_S seconds and draws the stages and a bar without
 blocking the session. The job is found again from the store, so a reloaded tab (or another
 admin's) shows it too. When it lands, this server's cached loaders are emptied once, so that every
 page reads the new snapshot or model, and the page shows the outcome as the import always did.
+A check changes no data: its landing leaves the caches alone, and the page shows its report.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from streamlit.runtime.caching.cache_utils import CachedFunc
 from analytics.data.store import Store
 from analytics.jobs import runner, work
 from analytics.jobs.runner import Job, JobBusy
+from ui import import_check
 
 POLL_S = 2.0  # a status file read every 2 s costs nothing; a job takes seconds to minutes
 WATCHED = "data_admin_job"  # the job this session started or saw running: its outcome is shown once
@@ -60,6 +62,8 @@ def clear_caches() -> None:
 
 
 def _land(job: Job) -> None:
+    if job.kind == work.CHECK:
+        return
     with _landed_lock:
         if job.id in _landed:
             return
@@ -107,7 +111,9 @@ def _progress(job: Job, t: dict[str, str]) -> None:
 
 
 def _outcome(job: Job, t: dict[str, str]) -> None:
-    if job.state == runner.DONE and job.kind == work.IMPORT:
+    if job.state == runner.DONE and job.kind == work.CHECK:
+        import_check.adopt(job)  # the page shows its report below
+    elif job.state == runner.DONE and job.kind == work.IMPORT:
         st.success(t["imported"].format(id=job.result["snapshot"]), icon=":material/check_circle:")
         st.success(job.result["model"], icon=":material/check_circle:")
     elif job.state == runner.DONE:

@@ -2,8 +2,9 @@
 
     <store>/jobs/lock              who runs a job now: {"id", "pid", "ticks"}, created exclusively
     <store>/jobs/<id>/status.json  what, who, when; the stage, the fraction done; the result or the error
-    <store>/jobs/<id>/spec.pkl     what the child works on (a checked import), removed when it ends
+    <store>/jobs/<id>/spec.pkl     what the child works on (a check's options, the check to import), removed when read
     <store>/jobs/<id>/log.txt      the child's own output, for the operator
+    <store>/jobs/<id>/files/       files the page handed over (uploads to check), private like the rest
 
 An import commit or a model training peaks at gigabytes at a million households; in the Streamlit
 server, which every user shares, one of them could take the server down. The child
@@ -26,7 +27,7 @@ import threading
 import time
 import traceback
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -49,7 +50,7 @@ class JobBusy(Exception):
 
     def __init__(self, job: Job) -> None:
         super().__init__(f"{job.user} 于 {job.started_at.replace('T', ' ')} 开始的{job.title}仍在进行,"
-                         "请等它完成后再试(同一时间只能运行一项导入或训练)。")
+                         "请等它完成后再试(同一时间只能运行一项检查、导入或训练)。")
         self.job = job
 
 
@@ -246,9 +247,11 @@ def latest(root: Path | str) -> Job | None:
 
 
 # --- starting --------------------------------------------------------------------------------
-def start(store: Store, kind: str, target: str, user: str, title: str, inputs: object = None) -> Job:
+def start(store: Store, kind: str, target: str, user: str, title: str, inputs: object = None,
+          files: Sequence[tuple[str, bytes]] = ()) -> Job:
     """Start `target` ("module:function", a Work) in a child process; raises JobBusy when another
-    job holds the store."""
+    job holds the store. `files` (name, content) are written to the job's files/ folder first; a
+    work whose inputs are a dict finds its job folder under inputs["folder"]."""
     base = jobs_dir(store.root)
     base.mkdir(parents=True, exist_ok=True)
     make_private(base)
@@ -262,6 +265,11 @@ def start(store: Store, kind: str, target: str, user: str, title: str, inputs: o
     try:
         folder.mkdir(mode=0o700)
         _save(folder, job)
+        if files:
+            (folder / "files").mkdir(mode=0o700)
+        for name, content in files:
+            with _private(folder / "files" / name, "wb") as fh:
+                fh.write(content)
         with _private(folder / "spec.pkl", "wb") as fh:  # the settings in force here, county values included
             pickle.dump({"target": target, "store": str(store.root), "inputs": inputs,
                          "settings": settings.in_force(), "memory_mb": memory_mb}, fh, protocol=5)
@@ -310,7 +318,10 @@ def run(folder: Path) -> int:
         def progress(stage: str, fraction: float) -> None:
             _update(folder, stage=stage, fraction=round(min(max(fraction, 0.0), 1.0), 3), stage_started_at=_now())
 
-        result = work(Store(root), spec.pop("inputs"), progress)  # the work holds the only reference
+        inputs = spec.pop("inputs")
+        if isinstance(inputs, dict):
+            inputs["folder"] = str(folder)
+        result = work(Store(root), inputs, progress)  # a work pops what it holds, to free it early
         _update(folder, state=DONE, fraction=1.0, result=result, finished_at=_now(), peak_mb=_peak_mb())
         return 0
     except JobFailed as exc:

@@ -1,7 +1,19 @@
-"""The heavy work 数据管理 starts, each as a job (analytics.jobs.runner): committing a checked
-import (then training the new snapshot's model, as an import always did) and training the model."""
+"""The heavy work 数据管理 starts, each as a job (analytics.jobs.runner): checking uploaded files,
+committing a checked import (then training the new snapshot's model, as an import always did) and
+training the model.
+
+A check job leaves in its folder the check without its rows (checked.pkl: the report, the
+files, the county, a visit list's results, each table's columns only; what the page shows) and the tables apart
+(tables.pkl), so the page reads the report without the tables, and the import job reads the
+tables from disk; both files private, the tables removed once committed."""
 
 from __future__ import annotations
+
+import os
+import pickle
+from collections.abc import Sequence
+from dataclasses import replace
+from pathlib import Path
 
 from analytics.data.store import StaleSnapshot, Store, StoreError
 from analytics.ingest import pipeline as ingest
@@ -11,15 +23,55 @@ from analytics.risk import saved as risk_model_store
 from analytics.risk.features import RiskDataError
 from analytics.risk.model import RiskModel
 
-IMPORT, TRAIN = "import", "train"
-TITLES = {IMPORT: "数据导入", TRAIN: "返贫风险模型训练"}
-STAGES = {IMPORT: ("commit", "train"), TRAIN: ("train",)}  # in order; each job reports these keys
+CHECK, IMPORT, TRAIN = "check", "import", "train"
+TITLES = {CHECK: "数据检查", IMPORT: "数据导入", TRAIN: "返贫风险模型训练"}
+STAGES = {CHECK: ("check",), IMPORT: ("commit", "train"), TRAIN: ("train",)}  # in order; each job reports these keys
+CHECKED, TABLES = "checked.pkl", "tables.pkl"
 
 
-def start_import(store: Store, checked: ingest.Checked, user: str) -> Job:
-    """Commit a checked import in a child process; the checked tables travel in the job's spec."""
+def start_check(store: Store, uploads: Sequence[tuple[str, bytes]], options: ingest.Options, user: str) -> Job:
+    """Check uploaded files (name, content) in a child process; they are saved in the job's folder
+    under a numbered name with their own suffix, and checked under their own names."""
+    saved = [(f"{i}{Path(name).suffix.lower()}", content) for i, (name, content) in enumerate(uploads)]
+    return runner.start(store, CHECK, f"{__name__}:check_upload", user, TITLES[CHECK],
+                        {"names": [name for name, _ in uploads], "saved": [s for s, _ in saved], "options": options},
+                        files=saved)
+
+
+def check_upload(store: Store, inputs: dict, progress: Progress) -> dict:
+    progress("check", 0.0)
+    folder = Path(inputs["folder"])
+    paths = [folder / "files" / name for name in inputs["saved"]]
+    try:
+        checked = ingest.check(paths, store, inputs["options"], names=inputs["names"])
+    finally:
+        for path in paths:  # personal data: the uploads go as soon as they are read
+            path.unlink(missing_ok=True)
+    _write(folder / TABLES, checked.tables)
+    _write(folder / CHECKED, replace(checked, tables={n: f.iloc[:0] for n, f in checked.tables.items()}))
+    return {"ok": checked.ok, "errors": checked.report.errors, "warnings": checked.report.warnings}
+
+
+def _write(path: Path, value: object) -> None:
+    with os.fdopen(os.open(path, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600), "wb") as fh:
+        pickle.dump(value, fh, protocol=5)
+
+
+def _read(path: Path) -> object:
+    with open(path, "rb") as fh:
+        return pickle.load(fh)
+
+
+def checked(root: Path | str, job_id: str) -> ingest.Checked | None:
+    """A finished check's report, files and county, without its tables (None once gone)."""
+    path = runner.jobs_dir(root) / job_id / CHECKED
+    return _read(path) if path.exists() else None
+
+
+def start_import(store: Store, check_id: str, user: str) -> Job:
+    """Commit the tables of a finished check job in a child process; they are read from its folder."""
     return runner.start(store, IMPORT, f"{__name__}:commit_import", user, TITLES[IMPORT],
-                        {"checked": checked, "user": user})
+                        {"check": check_id, "user": user})
 
 
 def start_training(store: Store, user: str) -> Job:
@@ -29,7 +81,11 @@ def start_training(store: Store, user: str) -> Job:
 
 def commit_import(store: Store, inputs: dict, progress: Progress) -> dict:
     progress("commit", 0.0)
-    checked = inputs.pop("checked")
+    folder = runner.jobs_dir(store.root) / inputs["check"]
+    if not (folder / TABLES).exists():  # committed already, or pruned
+        raise JobFailed("这次检查的结果已不在(已导入过或已清理),请重新检查后再导入。", code="gone")
+    checked = replace(_read(folder / CHECKED), tables=_read(folder / TABLES))
+    (folder / TABLES).unlink()  # a check commits once
     try:
         snapshot = ingest.commit(checked, store, inputs["user"])
     except StaleSnapshot as exc:  # someone imported or rolled back after this check

@@ -29,7 +29,6 @@ TEXT = {
         "person_people": "人数", "person_households": "户数", "person_county": "县",
         "trial": ("免登录体验只能检查文件,不能导入或回滚。请先在服务器上创建管理员账户"
                   "(`python -m analytics users add 用户名 --role 管理员`),登录后再导入。"),
-        "checking": "正在检查……",
         "result": "检查结果",
         "notes": "识别结果与导入方式",
         "problems": "问题清单(错误在前;行号即 Excel 中的行号)",
@@ -42,12 +41,12 @@ TEXT = {
         "model_current": "当前快照 {snapshot} 的模型:{model}(训练于 {at},训练样本 {n:,} 条)。",
         "model_none": "当前快照还没有按现行设置训练的模型。",
         "train": "按当前快照重新训练",
-        "job_import": "数据导入", "job_train": "返贫风险模型训练",
-        "stage_commit": "写入数据快照", "stage_train": "训练返贫风险模型", "stage_start": "准备中",
+        "job_import": "数据导入", "job_train": "返贫风险模型训练", "job_check": "数据检查",
+        "stage_check": "读取并检查文件", "stage_commit": "写入数据快照", "stage_train": "训练返贫风险模型", "stage_start": "准备中",
         "job_running": "**{what}正在后台进行**:{user} 于 {at} 开始。",
         "job_stage": "{stage}(本步骤已用 {seconds} 秒)",
         "job_note": "可以离开或刷新本页,任务不会中断;回到本页即可看到进度和结果。",
-        "busy": "{user} 于 {at} 开始的{what}仍在进行,请等它完成后再导入或训练(同一时间只能运行一项)。",
+        "busy": "{user} 于 {at} 开始的{what}仍在进行,请等它完成后再检查、导入或训练(同一时间只能运行一项)。",
         "job_failed": "{what}没有完成:{error}",
         "trained": "已按快照 {snapshot} 重新训练返贫风险模型 {model}(训练样本 {n:,} 条,拟合用时 {seconds} 秒)。",
         "imported": "已导入:新的数据快照 {id} 现为当前数据。",
@@ -109,7 +108,6 @@ TEXT = {
         "person_people": "People", "person_households": "Households", "person_county": "County",
         "trial": ("The trial without sign-in can check files but not import or roll back. Create the "
                   "administrator on the server first (`python -m analytics users add NAME --role 管理员`), then sign in."),
-        "checking": "Checking…",
         "result": "Result",
         "notes": "What was recognised and how it will be imported",
         "problems": "Problems (errors first; row numbers as in Excel)",
@@ -123,12 +121,12 @@ TEXT = {
         "model_current": "Model of the current snapshot {snapshot}: {model} (trained {at}, {n:,} training rows).",
         "model_none": "The current snapshot has no model trained under the settings in force.",
         "train": "Train again on the current snapshot",
-        "job_import": "import", "job_train": "risk model training",
-        "stage_commit": "Write the snapshot", "stage_train": "Train the relapse-risk model", "stage_start": "Starting",
+        "job_import": "import", "job_train": "risk model training", "job_check": "check",
+        "stage_check": "Read and check the files", "stage_commit": "Write the snapshot", "stage_train": "Train the relapse-risk model", "stage_start": "Starting",
         "job_running": "**The {what} is running in the background**: started by {user} at {at}.",
         "job_stage": "{stage} (this step: {seconds} s so far)",
         "job_note": "You may leave or reload this page: the job goes on; come back to see its progress and outcome.",
-        "busy": "The {what} started by {user} at {at} is still running: wait until it ends before importing or "
+        "busy": "The {what} started by {user} at {at} is still running: wait until it ends before checking, importing or "
                 "training (one at a time).",
         "job_failed": "The {what} did not finish: {error}",
         "trained": "The relapse-risk model was trained again on snapshot {snapshot}: {model} ({n:,} training rows, "
