@@ -110,7 +110,8 @@ def _fsync(path: Path) -> None:
         os.close(fd)
 
 
-def _alive(pid: int) -> bool:
+def pid_alive(pid: int) -> bool:
+    """Whether a process with this id exists (one we may not signal exists too)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -288,7 +289,7 @@ class Store:
         """Folders left in tmp/ by a write that was killed: their writing process is gone."""
         for folder in (self.root / "tmp").iterdir():
             pid = folder.suffix.lstrip(".")
-            if not (pid.isdigit() and _alive(int(pid))):
+            if not (pid.isdigit() and pid_alive(int(pid))):
                 shutil.rmtree(folder, ignore_errors=True)
 
     def rollback(self, snapshot_id: str, user: str = "系统") -> None:

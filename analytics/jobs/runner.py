@@ -33,7 +33,7 @@ from datetime import datetime
 from pathlib import Path
 
 from analytics import settings
-from analytics.data.store import Store, make_private
+from analytics.data.store import Store, make_private, pid_alive
 from analytics.ingest.isolation import limit_memory
 
 RUNNING, DONE, FAILED = "running", "done", "failed"
@@ -145,13 +145,7 @@ def _ticks(pid: int) -> int | None:
 def _alive(pid: int, ticks: int | None) -> bool:
     if Path("/proc/self/stat").exists():
         return ticks is not None and _ticks(pid) == ticks
-    try:  # no /proc (macOS): whether the pid exists is the best there is
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
+    return pid_alive(pid)  # no /proc (macOS): whether the pid exists is the best there is
 
 
 def _lock_path(root: Path | str) -> Path:
