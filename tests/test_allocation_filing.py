@@ -73,3 +73,25 @@ def test_the_export_carries_the_year_budget_rules_and_scenario_above_the_table()
     assert ws["A5"].value == "约束:产业发展资金占比不低于 55%;每村不超过 20.0 万元"
     assert [cell.value for cell in ws[7]] == HEADERS
     assert ws["A8"].value == "村0产业发展项目" and ws["E8"].value == 30.0
+
+
+def test_a_plan_by_source_files_each_villages_money_by_source_and_the_reserves_at_county_level():
+    """Entered by source, each village row is split as its category's line is split, and the
+    reserved county items are rows of their own; the money filed is the money planned."""
+    c = context()
+    fund_plan = {"sources": [{"source": "中央衔接资金"}, {"source": "省级衔接资金"}], "lines": [
+        {"kind": "县级预留", "item": "雨露计划", "category": "就业帮扶", "funds_wan": 5.0,
+         "by_source": {"中央衔接资金": 5.0, "省级衔接资金": 0.0}},
+        {"kind": "村级分配", "item": "产业发展", "category": "产业发展", "funds_wan": 20.0,
+         "by_source": {"中央衔接资金": 15.0, "省级衔接资金": 5.0}},
+        {"kind": "村级分配", "item": "乡村建设", "category": "乡村建设", "funds_wan": 10.0,
+         "by_source": {"中央衔接资金": 0.0, "省级衔接资金": 10.0}}]}
+    plan = result(({"village_code": "990121100201", "category": "产业发展", "funds_wan": 20.0},
+                   {"village_code": "990121100202", "category": "乡村建设", "funds_wan": 10.0}), fund_plan=fund_plan)
+    rows = filing.rows(c, plan)
+    filed = rows.groupby(["project_name", "fund_source"])["funds_wan"].sum().to_dict()
+    assert filed == {("村0产业发展项目", "中央衔接资金"): 15.0, ("村0产业发展项目", "省级衔接资金"): 5.0,
+                     ("村1乡村建设项目", "省级衔接资金"): 10.0, ("雨露计划", "中央衔接资金"): 5.0}
+    reserve = rows.set_index("project_name").loc["雨露计划"]
+    assert reserve["place"] == filing.COUNTY_LEVEL and reserve["performance_goal"] == filing.DEFAULTS["就业帮扶"][0]
+    assert rows["funds_wan"].sum() == 35.0
