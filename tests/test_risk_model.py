@@ -14,6 +14,7 @@ from analytics.data.store import Store
 from analytics.risk import explain as risk_explain
 from analytics.risk import features as risk_features
 from analytics.risk import metrics as risk_metrics
+from analytics.risk import phrasing
 from analytics.risk import saved as risk_model_store
 from analytics.risk import training as risk_training
 from analytics.risk.baseline import RuleTriggers
@@ -212,11 +213,7 @@ def test_measures_follow_risk_types_and_labour():
     assert planned.loc[2, "risk_types"] == "其他" and planned.loc[2, "measures"] == "就业帮扶"
 
 
-def test_driver_words_for_visitors():
-    assert risk_explain.describe("chronic_illness_count", 2.0) == "慢性病人数 2 人"
-    assert risk_explain.describe("housing_unsafe", 1.0) == "住房不安全"
-    assert risk_explain.describe("terrain", 2.0) == "地形 山区"
-    assert risk_explain.describe("income_to_line", 1.0412) == "人均纯收入/监测标准 1.04"
+def test_every_driver_has_a_risk_type_and_a_measure():
     assert all(f.risk_type and f.measure for f in FEATURES)
 
 
@@ -236,7 +233,7 @@ def test_scored_rows_explain_themselves(fitted, features):
                 assert CATEGORY_LEVELS[driver][int(value)] == actual
             else:
                 assert value == pytest.approx(float(actual), rel=1e-6, nan_ok=True)
-    texts = risk_explain.driver_texts(scored)
+    texts = phrasing.sentences(scored)
     assert len(texts) == len(scored) and all(isinstance(x, str) for x in texts)
 
 

@@ -13,13 +13,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from analytics.risk.features import CATEGORY_LEVELS, FEATURE_BY_ID, FEATURES
+from analytics.risk.features import FEATURE_BY_ID, FEATURES
 
 TOP = 3
 OTHER = "其他"
 DRIVERS = tuple(dict.fromkeys(f.driver for f in FEATURES))
 _DRIVER_IDS = np.array(DRIVERS, dtype=object)
-_BINARY = {f.id for f in FEATURES if f.doc.endswith("(是=1)")}
 
 
 def driver_contributions(contributions: pd.DataFrame) -> pd.DataFrame:
@@ -133,27 +132,3 @@ def value_columns(features: pd.DataFrame, codes: np.ndarray) -> dict[str, np.nda
         for i in range(codes.shape[1]):
             out[f"value_{i + 1}"][hit[:, i]] = values[hit[:, i]]
     return out
-
-
-def describe(driver: str, value: float) -> str:
-    """A driver in words for a visitor: 慢性病人数 2人, 地形 山区, 住房不安全."""
-    spec = FEATURE_BY_ID[driver]
-    if value is None or np.isnan(value):
-        return f"{spec.zh}(缺失)"
-    if spec.categorical:
-        return f"{spec.zh} {CATEGORY_LEVELS[driver][int(value)]}"
-    if driver in _BINARY:
-        return spec.zh if value >= 0.5 else f"{spec.zh}:否"
-    if spec.unit == "人":
-        return f"{spec.zh} {value:.0f} 人"
-    if spec.unit == "月":
-        return f"{spec.zh} {value:.1f} 个月"
-    return f"{spec.zh} {value:.2f}" if abs(value) < 100 else f"{spec.zh} {value:,.0f}"
-
-
-def driver_texts(scored: pd.DataFrame, k: int = TOP) -> list[str]:
-    """The drivers of each scored household in words, separated by ;."""
-    names = [f"driver_{i + 1}" for i in range(k)]
-    values = [f"value_{i + 1}" for i in range(k)]
-    return [";".join(describe(d, float(v)) for d, v in zip(row[:k], row[k:]) if isinstance(d, str))
-            for row in scored[names + values].itertuples(index=False)]
