@@ -36,6 +36,9 @@ PALETTE = CHOROPLETH
 BORDER = INK  # township borders and names: darker than any village edge
 # Leaflet's default prefix is a link to leafletjs.com with a flag; the credit stays, plain.
 ATTRIBUTION_PREFIX = "Leaflet"
+# st_folium's frame stands this much taller than the map in it (10 px measured at 1280x720): a map
+# asked for `height` px takes no more, so a projector slide's map fits the slide.
+FRAME_MARGIN = 16
 MAP_KEY = "county_map"  # st_folium key of a page's county map (one per page)
 
 _CSS = f"""<style>
@@ -252,5 +255,5 @@ def _render(fmap: folium.Map, key: str, height: int, on_click: Callable[[dict], 
         feature = (st.session_state.get(key) or {}).get("last_active_drawing") or {}
         on_click(feature.get("properties") or {})
 
-    st_folium(fmap, key=key, height=height, use_container_width=True,
+    st_folium(fmap, key=key, height=height - FRAME_MARGIN, use_container_width=True,
               returned_objects=["last_active_drawing"], on_change=changed)
