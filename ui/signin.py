@@ -44,7 +44,7 @@ TEXT = {
         "ended": "账户已停用或密码已修改,请重新登录。",
         "signed_out": "已退出登录。",
         "first_title": "首次使用:创建管理员账户",
-        "first_intro": ("数据仓库中已有导入的数据,但还没有任何账户。请创建第一个管理员账户。"
+        "first_intro": ("本平台还没有任何账户。请创建第一个管理员账户,之后由管理员导入本县数据、添加其他账户。"
                         "初始化码保存在服务器数据仓库目录下的 `setup-code.txt` 文件中(只有服务器管理员能读取);"
                         "也可以在服务器上运行 `python -m analytics users add 用户名 --role 管理员` 创建。"),
         "setup_code": "初始化码",
@@ -81,7 +81,7 @@ TEXT = {
         "ended": "The account was disabled or its password changed; please sign in again.",
         "signed_out": "Signed out.",
         "first_title": "First run: create the administrator account",
-        "first_intro": ("The store holds imported data but no account exists. The one-time setup code is "
+        "first_intro": ("No account exists yet: create the first administrator, who then imports the county's data and adds accounts. The one-time setup code is "
                         "in `setup-code.txt` in the store folder on the server; or run "
                         "`python -m analytics users add NAME --role 管理员` on the server."),
         "setup_code": "Setup code",
