@@ -23,6 +23,12 @@ def small(demo_tables) -> dict[str, pd.DataFrame]:
     return {**demo_tables, "households": h[h["household_id"].isin(ids)].reset_index(drop=True)}
 
 
+@pytest.fixture(scope="module")
+def small_before(small) -> pd.DataFrame:
+    """The slice's features before year FUTURE, computed once for every scramble to compare with."""
+    return _features_before(small, FUTURE)
+
+
 def _features_before(tables: dict, year: int) -> pd.DataFrame:
     frame = risk_features.build(tables, LabelSpec()).frame
     return frame.loc[frame["year"] < year, ["household_id", "year", *FEATURE_IDS, "eligible"]].reset_index(drop=True)
@@ -39,20 +45,18 @@ def _scramble(frame: pd.DataFrame, column: str, year: int, seed: int = 0) -> pd.
 
 
 @pytest.mark.parametrize("column", [c for c in HOUSEHOLDS.ids if c != "year"])
-def test_scrambling_a_year_t_plus_1_column_leaves_earlier_features_unchanged(small, column):
-    before = _features_before(small, FUTURE)
+def test_scrambling_a_year_t_plus_1_column_leaves_earlier_features_unchanged(small, small_before, column):
     scrambled = {**small, "households": _scramble(small["households"], column, FUTURE)}
-    pd.testing.assert_frame_equal(_features_before(scrambled, FUTURE), before)
+    pd.testing.assert_frame_equal(_features_before(scrambled, FUTURE), small_before)
 
 
-def test_scrambling_next_year_funds_and_line_leaves_earlier_features_unchanged(small):
-    before = _features_before(small, FUTURE)
+def test_scrambling_next_year_funds_and_line_leaves_earlier_features_unchanged(small, small_before):
     projects = small["projects"].copy()
     projects.loc[projects["year"] == FUTURE, "funds_wan"] *= 25
     lines = small["monitoring_lines"].copy()
     lines.loc[lines["year"] == FUTURE, "threshold_yuan"] *= 3
     pd.testing.assert_frame_equal(_features_before({**small, "projects": projects, "monitoring_lines": lines}, FUTURE),
-                                  before)
+                                  small_before)
 
 
 def test_the_scramble_reaches_the_label(small):

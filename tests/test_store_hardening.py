@@ -59,35 +59,47 @@ def test_a_rollback_after_the_check_also_makes_the_commit_stale(tmp_path):
     assert store.current_id() == first
 
 
-def _commit(checked: ingest.Checked, root: str, barrier, results) -> None:
-    barrier.wait()
-    try:
-        results.put(("ok", ingest.commit(checked, Store(root), str(os.getpid()))))
-    except StaleSnapshot as exc:
-        results.put(("stale", str(exc)))
+def _committer(tasks, barrier, results) -> None:
+    """One user's process: each check it is handed is committed at the same instant as the other's."""
+    for checked, root in iter(tasks.get, None):
+        barrier.wait()
+        try:
+            results.put(("ok", ingest.commit(checked, Store(root), str(os.getpid()))))
+        except StaleSnapshot as exc:
+            results.put(("stale", str(exc)))
 
 
-@pytest.mark.parametrize("round_", range(4))
-def test_two_processes_importing_at_once_never_lose_one(tmp_path, demo_tables, demo_store, round_):
+def test_two_processes_importing_at_once_never_lose_one(tmp_path, demo_tables, demo_store):
     """Both check against the same snapshot, then commit at the same instant from two processes:
-    exactly one is applied and the other refused with the Chinese message, whatever the order."""
-    store = copy_store(demo_store, tmp_path / "store")
-    base = store.current_id()
-    checks = [ingest.check([_lines(tmp_path, demo_tables, 8100 + i, f"{i}.csv")], store) for i in range(2)]
+    exactly one is applied and the other refused with the Chinese message, whatever the order.
+    Four rounds, each on a fresh copy of the store, in the same two processes (a round's winner
+    is whichever process gets there first)."""
     context = multiprocessing.get_context("spawn")  # fresh processes, as two users' commands would be
     barrier, results = context.Barrier(2), context.Queue()
-    workers = [context.Process(target=_commit, args=(c, str(store.root), barrier, results)) for c in checks]
+    tasks = [context.Queue() for _ in range(2)]
+    workers = [context.Process(target=_committer, args=(q, barrier, results)) for q in tasks]
     for w in workers:
         w.start()
-    outcomes = sorted(results.get(timeout=120) for _ in workers)
-    for w in workers:
-        w.join(timeout=60)
-    assert [o[0] for o in outcomes] == ["ok", "stale"] and outcomes[1][1] == STALE
-    assert store.current_id() == outcomes[0][1]
-    assert store.info().parent == base
-    threshold = store.table("monitoring_lines").set_index("year").loc[2025, "threshold_yuan"]
-    assert threshold in (8100, 8101)
-    assert list((store.root / "tmp").iterdir()) == []
+    try:
+        for round_ in range(4):
+            store = copy_store(demo_store, tmp_path / f"store{round_}")
+            base = store.current_id()
+            for i, q in enumerate(tasks):
+                q.put((ingest.check([_lines(tmp_path, demo_tables, 8100 + i, f"{round_}-{i}.csv")], store),
+                       str(store.root)))
+            outcomes = sorted(results.get(timeout=120) for _ in workers)
+            assert [o[0] for o in outcomes] == ["ok", "stale"] and outcomes[1][1] == STALE, round_
+            assert store.current_id() == outcomes[0][1]
+            assert store.info().parent == base
+            threshold = store.table("monitoring_lines").set_index("year").loc[2025, "threshold_yuan"]
+            assert threshold in (8100, 8101)
+            assert list((store.root / "tmp").iterdir()) == []
+    finally:
+        for q in tasks:
+            q.put(None)
+        for w in workers:
+            w.join(timeout=60)
+            w.kill()  # only if a failed round left it waiting at the barrier
 
 
 def test_the_import_command_refuses_a_stale_commit_with_exit_1(tmp_path, demo_tables, demo_store, capsys,
