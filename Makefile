@@ -26,19 +26,22 @@ demo: setup
 run: demo
 	DASHBOARD_STORE=$(STORE) $(PY) -m streamlit run app.py --server.port $(PORT) --server.address 127.0.0.1
 
-# Tiers (tests/conftest.py): unit, page (AppTest) and browser (tests/e2e). The first two run in
-# $(TEST_WORKERS) processes, each building the demo county once; browser tests run one at a time,
-# as they serve the app and drive Chromium.
+# Tiers (tests/conftest.py): unit, page (AppTest) and browser (tests/e2e), and across the first two
+# the `slow` tests (pyproject.toml). Unit and page tests run in $(TEST_WORKERS) processes, each
+# building the demo county once; browser tests run one at a time, as they serve the app and drive
+# Chromium.
 TEST_WORKERS ?= 2
 
-# everything, as CI runs it: the layers, the unit and page tiers, then the browser tier
-test: test-fast
-	$(PY) -m pytest -m browser
-
-# the inner loop: the layers, then every test but the browser tier
-test-fast: setup
+# everything, as CI runs it: the layers, the unit and page tiers (slow tests included), then the browser tier
+test: setup
 	$(VENV)/bin/lint-imports
 	$(PY) -m pytest -m "not browser" -n $(TEST_WORKERS) --dist loadfile
+	$(PY) -m pytest -m browser
+
+# the inner loop: the layers, then the unit and page tiers without the slow tests
+test-fast: setup
+	$(VENV)/bin/lint-imports
+	$(PY) -m pytest -m "not browser and not slow" -n $(TEST_WORKERS) --dist loadfile
 
 bench: setup
 	$(PY) -m bench

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from streamlit.testing.v1 import AppTest
 
 from devtools import APP
@@ -9,8 +11,20 @@ from devtools import APP
 TIMEOUT = 300  # seconds per run: generous, a first run loads the county on a busy machine
 
 
+@functools.cache
+def scan_components_once() -> None:
+    """Every new AppTest scans each installed package for Streamlit components: 0.2-0.4 s of CPU,
+    more than most page runs, and no part of the page. A served app scans once per server; so does
+    this process, from the first call on (the packages installed cannot change meanwhile)."""
+    from streamlit.components.v2 import manifest_scanner
+
+    found = manifest_scanner.scan_component_manifests()
+    manifest_scanner.scan_component_manifests = lambda max_workers=None: found
+
+
 def app(query: dict[str, str] | None = None, timeout: float = TIMEOUT) -> AppTest:
     """app.py in AppTest, not run yet, with these URL query parameters."""
+    scan_components_once()
     at = AppTest.from_file(str(APP), default_timeout=timeout)
     for key, value in (query or {}).items():
         at.query_params[key] = value

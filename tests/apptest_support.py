@@ -13,10 +13,9 @@ from devtools.apptest import app
 
 
 def open_page(path: str, *, query: dict[str, str] | None = None, town: str | None = None) -> AppTest:
-    """Run app.py (with these URL parameters), switch to the page at `path` (as in ui/nav.py's
-    PAGES), choose a township if given, and check that no run raised."""
-    at = app(query).run()
-    at.switch_page(path).run()
+    """Open the page at `path` (as in ui/nav.py's PAGES) as a link to it does, with these URL
+    parameters, choose a township if given, and check that no run raised."""
+    at = app(query).switch_page(path).run()
     if town:
         at.selectbox(key="town").set_value(town).run()
     assert not at.exception, [e.value for e in at.exception]

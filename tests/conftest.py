@@ -23,7 +23,7 @@ from analytics.access import users
 from analytics.data.store import Store
 from analytics.demo import county as demo
 from analytics.risk import saved as risk_model_store
-from devtools import ROOT
+from devtools import ROOT, apptest
 
 SMALL_HOUSEHOLDS = 6000
 SEED = 7
@@ -62,16 +62,9 @@ def _point_app_at_demo_store(demo_store: Store) -> Iterator[None]:
 
 
 @pytest.fixture(scope="session", autouse=True)
-def _components_scanned_once() -> Iterator[None]:
-    """Each new AppTest scans every installed package for Streamlit components (0.2-0.4 s of CPU,
-    more than most page runs). The answer cannot change within a test session, and a served app
-    scans once per server too, so the session scans once and every AppTest reuses the answer."""
-    from streamlit.components.v2 import manifest_scanner
-
-    found = manifest_scanner.scan_component_manifests()
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(manifest_scanner, "scan_component_manifests", lambda max_workers=None: found)
-        yield
+def _components_scanned_once() -> None:
+    """Also for the tests that make their own AppTest (devtools.apptest.app does this itself)."""
+    apptest.scan_components_once()
 
 
 @pytest.fixture(autouse=True)

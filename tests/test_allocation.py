@@ -77,6 +77,7 @@ def _is_conflict(context: Context, constraints: Constraints, names: list[str]) -
     return all(allocation._feasible([g for g in chosen if g is not drop], n) for drop in chosen)
 
 
+@pytest.mark.slow
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(instances())
 def test_every_returned_allocation_keeps_every_rule(case):
@@ -135,6 +136,7 @@ def _brute_force(context: Context, weights: np.ndarray, c: Constraints, steps: i
        weights=st.lists(st.floats(0.0, 10.0), min_size=4, max_size=4),
        budget=st.floats(10.0, 400.0), share=st.floats(0.0, 0.9),
        cap=st.one_of(st.none(), st.floats(0.55, 1.0)), key_min=st.floats(0.0, 0.45))
+@pytest.mark.slow
 def test_optimiser_matches_brute_force_on_tiny_instances(households, weights, budget, share, cap, key_min):
     """2 villages x 2 categories: the optimiser reaches the best split a grid search finds."""
     context = make_context(households, [0, 1], [True, False], [False, False], categories=CATEGORIES[:2])
@@ -148,6 +150,7 @@ def test_optimiser_matches_brute_force_on_tiny_instances(households, weights, bu
     assert solution.objective == pytest.approx(brute, rel=1e-4, abs=1e-6)
 
 
+@pytest.mark.slow
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(instances(max_villages=8), st.floats(1.05, 3.0))
 def test_more_budget_never_gives_a_worse_objective(case, factor):

@@ -180,6 +180,7 @@ def test_new_constraints_survive_a_round_trip_through_json():
     assert planning.request_from_dict(data)[0].constraints == c
 
 
+@pytest.mark.slow
 def test_command_plans_per_source_with_reserves_as_json(demo_store, capsys):
     code = main(["allocate", "--store", str(demo_store.root), "--source", "中央=3000", "省级=1000", "县级=500",
                  "--reserve", "雨露计划=200", "项目管理费=30", "小额信贷贴息=100@省级", "--json"])

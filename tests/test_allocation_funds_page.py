@@ -15,6 +15,7 @@ def _edit(at, key: str, rows: dict[int, dict]) -> None:
     at.session_state[key] = {"edited_rows": rows, "added_rows": [], "deleted_rows": []}
 
 
+@pytest.mark.slow
 def test_budgets_entered_per_source_show_each_line_by_source():
     at = open_page(PAGE)
     _edit(at, "alloc_sources_0", {0: {"budget": 3000.0}, 1: {"budget": 1000.0}})  # 中央, 省级
@@ -38,6 +39,7 @@ def test_the_page_looks_back_at_last_years_prediction():
     assert sentences.count("\n- ") == 7 and "实际" in sentences
 
 
+@pytest.mark.slow
 def test_a_saved_plan_brings_back_its_sources_reserves_and_limits(store_copy, app_on):
     app_on(store_copy)  # the scenario is written to a store of this test's own
     at = open_page(PAGE)

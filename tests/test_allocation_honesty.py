@@ -71,6 +71,7 @@ def demo_plan(request):
     return _default_plan(_plan_tables(request.param))
 
 
+@pytest.mark.slow
 def test_without_any_effect_every_category_keeps_about_last_years_share(null_plan):
     context, result = null_plan
     last, now = _shares(context, result)
@@ -80,12 +81,14 @@ def test_without_any_effect_every_category_keeps_about_last_years_share(null_pla
     assert (now - last).abs().max() <= FEW_POINTS + forced, (now - last).round(3).to_dict()
 
 
+@pytest.mark.slow
 def test_without_any_effect_every_headline_interval_includes_zero(null_plan):
     _, result = null_plan
     for effect in result.effects:
         assert effect["low"] <= 0 <= effect["high"], effect
 
 
+@pytest.mark.slow
 def test_on_the_demo_county_other_does_not_rise_and_real_effects_are_funded(demo_plan):
     context, result = demo_plan
     last, now = _shares(context, result)

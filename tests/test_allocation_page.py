@@ -19,6 +19,7 @@ from tests.auth_helpers import Outside, haystack, workbook_text
 PAGE = "app_pages/allocation.py"
 
 
+@pytest.mark.slow
 def test_page_shows_a_plan_that_keeps_the_industry_rule():
     at = open_page(PAGE)
     assert at.title[0].value == "资金推演"
@@ -44,6 +45,7 @@ def test_conflicting_rules_are_named_on_the_page():
     assert "重点帮扶村每村不少于 100,000.0 万元" in message and "总预算" in message
 
 
+@pytest.mark.slow
 def test_a_saved_scenario_survives_a_restart(store_copy, app_on):
     store = app_on(store_copy)  # the scenario is written to a store of this test's own
     name = "页面测试方案"
@@ -74,6 +76,7 @@ def test_a_saved_scenario_survives_a_restart(store_copy, app_on):
     assert any(f"已载入“{name}”" in s.value for s in fresh.success)
 
 
+@pytest.mark.slow
 def test_a_township_user_plans_only_its_own_villages(with_accounts, demo_tables, downloads):
     """Effects are estimated on the whole county, but a township user's plan, map, tables,
     downloads and saved scenarios cover only that township."""
@@ -90,6 +93,7 @@ def test_a_township_user_plans_only_its_own_villages(with_accounts, demo_tables,
         assert not outside.leaks(workbook_text(payload)), name
 
 
+@pytest.mark.slow
 def test_the_projects_mode_lists_the_projects_and_files_the_plan(downloads):
     """The planner picks whole projects: the 项目库 list shows what is funded (续建 first) and the
     年度项目计划 is offered with the plan year in its name, the scenario, budget and rules on top."""

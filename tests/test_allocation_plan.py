@@ -72,6 +72,7 @@ def test_a_default_plan_keeps_every_rule_and_reports_its_gap(context, effects):
                                                  "total_wan", "industry_share", "effects", "objectives", "violations"}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("objective", ["risk", "score", "blend"])
 def test_the_optimum_beats_every_baseline_that_keeps_the_same_rules(context, effects, objective):
     budget = context.default_budget()
@@ -83,6 +84,7 @@ def test_the_optimum_beats_every_baseline_that_keeps_the_same_rules(context, eff
         assert solution.objective >= allocation.objective_value(context, weights, funds), name
 
 
+@pytest.mark.slow
 def test_blend_lies_between_its_two_objectives(context, effects):
     rules = Constraints.from_settings(context.default_budget(), _towns(context), len(context.villages))
     values = {}
@@ -138,6 +140,7 @@ def test_every_effect_says_whether_it_is_estimated_or_assumed(context, model):
     assert relapse["low"] < relapse["estimate"] < relapse["high"]
 
 
+@pytest.mark.slow
 def test_an_override_moves_the_plan(context, model):
     """A planner who assumes 乡村建设 cuts relapse three times as much as the best estimated
     category: the cautious plan moves money there by the stability band (max_share_change of the
@@ -165,6 +168,7 @@ def test_request_round_trips_through_plain_data(context):
     assert planning.request_from_dict(data) == (request, overrides)
 
 
+@pytest.mark.slow
 def test_command_prints_the_plan_as_json(demo_store, capsys):
     code = main(["allocate", "--store", str(demo_store.root), "--budget", "9000", "--objective", "blend",
                  "--min-industry-share", "0.6", "--json"])
@@ -181,6 +185,7 @@ def test_command_prints_the_plan_as_json(demo_store, capsys):
         assert {"allocation", "totals_by_category", "totals_by_township", "industry_share", "effects"} <= set(baseline)
 
 
+@pytest.mark.slow
 def test_command_names_the_conflict_and_exits_non_zero(demo_store, capsys):
     code = main(["allocate", "--store", str(demo_store.root), "--budget", "100", "--key-village-min", "80"])
     err = capsys.readouterr().err
@@ -194,6 +199,7 @@ def test_command_refuses_an_unknown_village_in_chinese(demo_store, capsys):
     assert code != 0 and "不存在的村代码:123" in capsys.readouterr().err
 
 
+@pytest.mark.slow
 def test_command_json_shows_shrunk_and_raw_effects_and_the_rules(demo_store, capsys):
     code = main(["allocate", "--store", str(demo_store.root), "--budget", "9000", "--category-max", "其他=0.001",
                  "--json"])

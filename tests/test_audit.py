@@ -204,6 +204,7 @@ def test_oidc_identity_without_an_account_sees_nothing(with_accounts, monkeypatc
     assert not at.metric and not at.dataframe
 
 
+@pytest.mark.slow
 def test_changing_the_password_keeps_this_session_and_ends_the_others(with_accounts, fast_bcrypt):
     store = with_accounts.store
     if users.get(store, "pw01") is None:

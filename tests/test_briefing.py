@@ -63,6 +63,7 @@ def test_plotly_is_inline_and_nothing_is_fetched(county_html):
     assert len(county_html) > 3_000_000  # the library itself is embedded, not referenced
 
 
+@pytest.mark.slow
 def test_no_personal_data(county_html, demo_tables):
     h = demo_tables["households"]
     for value in h["head_id_number"].drop_duplicates().head(2000):

@@ -62,6 +62,7 @@ def weining(weining_files, tmp_path_factory) -> Store:
     return store
 
 
+@pytest.mark.slow
 def test_a_known_code_is_named_from_the_division_table(weining, capsys):
     found = _county_json(weining, capsys)
     assert (found["code"], found["name"], found["province"]) == (WEINING, "威宁彝族回族苗族自治县", "贵州省")
@@ -71,6 +72,7 @@ def test_a_known_code_is_named_from_the_division_table(weining, capsys):
     assert found["unconfirmed"] == [s.key for s in settings.DECLARED if s.county]
 
 
+@pytest.mark.slow
 def test_an_unknown_code_needs_a_county_name(demo_tables, tmp_path, capsys):
     files = templates.export(demo_tables, tmp_path / "files", csv_tables=("households",))
     store = tmp_path / "store"
@@ -83,6 +85,7 @@ def test_an_unknown_code_needs_a_county_name(demo_tables, tmp_path, capsys):
     assert (found.code, found.name, found.source) == ("990121", "新设县", county.GIVEN)
 
 
+@pytest.mark.slow
 def test_a_rollback_restores_the_county_of_that_data(demo_store, weining_files, tmp_path):
     store = Store(tmp_path / "store")
     demo.build(store, households=300, seed=3)
@@ -131,6 +134,7 @@ def test_setting_edits_are_validated_and_audited(tmp_path):
     assert audit.verify(store).ok
 
 
+@pytest.mark.slow
 def test_county_settings_wait_for_confirmation_only_after_a_real_import(weining, tmp_path):
     demo_only = Store(tmp_path / "demo")
     demo.build(demo_only, households=300, seed=3)
@@ -146,6 +150,7 @@ def test_county_settings_wait_for_confirmation_only_after_a_real_import(weining,
     assert audit.read(store, actions=["settings_change"])["detail"].str.startswith("确认设置").all()
 
 
+@pytest.mark.slow
 def test_no_page_or_export_of_an_imported_county_names_the_demo_county(weining, tmp_path_factory, monkeypatch):
     accounts = make_accounts(weining, tmp_path_factory.mktemp("weining_accounts") / "store",
                              weining.table("townships")["township_code"].iloc[0])
@@ -176,6 +181,7 @@ def test_no_page_or_export_of_an_imported_county_names_the_demo_county(weining, 
             assert demo.NAME not in data.decode("utf-8") and "威宁彝族回族苗族自治县" in data.decode("utf-8"), name
 
 
+@pytest.mark.slow
 def test_an_empty_store_lets_an_administrator_make_the_first_import_on_the_page(
         weining_files, demo_tables, tmp_path, app_on, fast_bcrypt):
     """No data yet: an administrator lands on 数据管理, and a county the division table does not

@@ -3,6 +3,8 @@ stages and the bar while it runs, the buttons held with who started what, the ou
 
 from __future__ import annotations
 
+import pytest
+
 from analytics.ingest import pipeline as ingest
 from analytics.jobs import runner, work
 from tests.auth_helpers import make_accounts, sign_in
@@ -12,6 +14,7 @@ from tests.jobs_support import at_stage, landed
 PAGE = "app_pages/data_admin.py"
 
 
+@pytest.mark.slow
 def test_a_running_training_is_found_again_and_holds_the_buttons_until_it_lands(store_copy, demo_tables, tmp_path,
                                                                                 monkeypatch):
     accounts = make_accounts(store_copy, tmp_path / "signed", demo_tables["townships"]["township_code"].iloc[0])
@@ -40,6 +43,7 @@ def test_a_running_training_is_found_again_and_holds_the_buttons_until_it_lands(
     assert not any("m-1" in s.value for s in at.success)
 
 
+@pytest.mark.slow
 def test_a_check_is_found_again_after_a_reload_and_its_report_shown_when_it_lands(store_copy, demo_tables, tmp_path,
                                                                                   monkeypatch):
     accounts = make_accounts(store_copy, tmp_path / "signed", demo_tables["townships"]["township_code"].iloc[0])

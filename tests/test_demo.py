@@ -75,6 +75,7 @@ def _digest(store: Store) -> dict[str, str]:
     return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.glob("*.parquet"))}
 
 
+@pytest.mark.slow
 def test_same_seed_gives_identical_files(tmp_path):
     a, b = Store(tmp_path / "a"), Store(tmp_path / "b")
     demo.build(a, households=800, seed=11)

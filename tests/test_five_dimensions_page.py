@@ -57,6 +57,7 @@ def test_weights_in_use_are_always_shown_and_follow_the_method(demo_store):
     assert not at.exception
 
 
+@pytest.mark.slow
 def test_custom_weights_rank_by_the_weighted_dimension(expected):
     at = open_page(PAGE)
     at.selectbox(key="fd_weights").set_value("custom").run()
@@ -116,6 +117,7 @@ def test_map_is_clickable_and_uses_only_local_leaflet():
     assert "village_code" in args["script"]
 
 
+@pytest.mark.slow
 def test_township_user_sees_county_ranks_of_their_villages_only(with_accounts, expected, demo_tables, downloads):
     at = sign_in("town01", with_accounts.passwords["town01"])
     at.switch_page(PAGE).run()

@@ -34,6 +34,7 @@ def rows(demo_tables) -> pd.DataFrame:
     return as_text(sample(demo_tables, n=6), "households")
 
 
+@pytest.mark.slow
 @SLOW
 @given(name=HOSTILE, project=HOSTILE, code=HOSTILE)
 def test_any_cell_text_is_checked_without_a_traceback_and_nothing_half_imported(rows, demo_store, name, project, code):
@@ -58,6 +59,7 @@ def test_any_cell_text_is_checked_without_a_traceback_and_nothing_half_imported(
 @settings(max_examples=150, deadline=None)
 @given(st.lists(st.text(max_size=20) | st.sampled_from(["=1", "+1", "-1", "@1", "\t1", "\r1", "a\x00\x0bb\ufffe"]),
                 min_size=1, max_size=8), st.booleans())
+@pytest.mark.slow
 def test_any_text_exports_as_inert_text(values, personal_visible):
     frame = pd.DataFrame({"project_name": values, "head_name": values})
     data = excel_bytes(frame, "名单", "全县", personal_visible=personal_visible)

@@ -41,6 +41,7 @@ def _planted(demo_tables) -> bytes:
     return csv_bytes(text, "gbk")
 
 
+@pytest.mark.slow
 def test_chunked_check_reports_exactly_what_a_whole_file_check_reports(tmp_path, demo_tables, demo_store, monkeypatch):
     data = _planted(demo_tables)
     whole, expected = _report(tmp_path, demo_store, data, monkeypatch, chunk_rows=1_000)
@@ -56,6 +57,7 @@ def test_chunked_check_reports_exactly_what_a_whole_file_check_reports(tmp_path,
     assert one(chunked, "必填")["row"] == 3
 
 
+@pytest.mark.slow
 def test_chunked_check_types_the_rows_as_a_whole_file_check(tmp_path, demo_tables, demo_store, monkeypatch):
     data = csv_bytes(as_text(sample(demo_tables, n=40), "households"), "gbk")
     whole, _ = _report(tmp_path, demo_store, data, monkeypatch, chunk_rows=1_000)

@@ -4,6 +4,7 @@ every contract table and column, written from the contract, read back by the imp
 from __future__ import annotations
 
 import pandas as pd
+import pytest
 from openpyxl import load_workbook
 
 from analytics.__main__ import main
@@ -31,6 +32,7 @@ def test_validate_exits_1_with_errors_and_0_without(tmp_path, demo_tables, demo_
     assert "没有发现问题" in capsys.readouterr().out
 
 
+@pytest.mark.slow
 def test_import_commits_a_snapshot_or_nothing_and_rollback_restores(tmp_path, demo_tables, demo_store, store_copy,
                                                                    capsys):
     store = store_copy

@@ -43,6 +43,7 @@ def test_the_page_shows_history_and_offers_the_template(store):
     assert "household_type" in at.dataframe[-1].value["英文列名"].tolist()
 
 
+@pytest.mark.slow
 def test_a_broken_upload_shows_the_report_and_cannot_be_imported(store, demo_tables):
     at = open_page(PAGE)
     _upload_and_check(at, _lines(demo_tables, "12万"))
@@ -55,6 +56,7 @@ def test_a_broken_upload_shows_the_report_and_cannot_be_imported(store, demo_tab
     assert len(store.snapshots()) == 1
 
 
+@pytest.mark.slow
 def test_the_trial_checks_a_clean_upload_but_cannot_import_it(store, demo_tables):
     at = open_page(PAGE)
     _upload_and_check(at, _lines(demo_tables, "8100"))
@@ -64,6 +66,7 @@ def test_the_trial_checks_a_clean_upload_but_cannot_import_it(store, demo_tables
     assert len(store.snapshots()) == 1
 
 
+@pytest.mark.slow
 def test_an_admin_imports_a_clean_upload_as_a_new_snapshot(store, demo_tables, tmp_path, app_on):
     first = store.current_id()
     accounts = make_accounts(store, tmp_path / "signed", demo_tables["townships"]["township_code"].iloc[0])
@@ -117,6 +120,7 @@ def _person_csv(demo_tables) -> bytes:
     return rows.to_csv(index=False).encode("gbk")
 
 
+@pytest.mark.slow
 def test_person_files_show_their_year_people_and_households_before_import(store, demo_tables):
     at = open_page(PAGE)
     data = _person_csv(demo_tables)

@@ -40,6 +40,7 @@ def _check(at: AppTest, *files: tuple[str, bytes, str]) -> AppTest:
     return checked(at)
 
 
+@pytest.mark.slow
 def test_the_trial_survives_the_sparse_bomb_and_a_file_no_parser_can_hold(store, demo_tables):
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
     at.switch_page(PAGE).run()
@@ -55,6 +56,7 @@ def test_the_trial_survives_the_sparse_bomb_and_a_file_no_parser_can_hold(store,
     assert len(store.snapshots()) == 1
 
 
+@pytest.mark.slow
 def test_an_import_overtaken_by_another_is_refused_on_the_page(store, demo_tables, tmp_path, monkeypatch):
     accounts = make_accounts(store, tmp_path / "signed", demo_tables["townships"]["township_code"].iloc[0])
     monkeypatch.setenv("DASHBOARD_STORE", str(accounts.store.root))

@@ -180,6 +180,7 @@ def test_the_same_household_twice_in_one_year_across_files_is_an_error(tmp_path,
     assert "重复" in one(checked, "重复")["reason"] and not checked.tables
 
 
+@pytest.mark.slow
 def test_a_generated_county_imports_from_person_files_and_the_risk_model_trains_on_it(
         tmp_path, demo_tables, capsys):
     """Five yearly exports in the formats counties get (.xls, .xlsx with a title, GBK CSV with the

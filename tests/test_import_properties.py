@@ -53,6 +53,7 @@ def test_arbitrary_bytes_never_crash_the_validator(data, name):
 @given(columns=st.lists(st.sampled_from(HEADERS), min_size=2, max_size=12, unique=True),
        rows=st.lists(st.lists(CELLS, min_size=12, max_size=12), min_size=0, max_size=8),
        encoding=st.sampled_from(["utf-8", "utf-8-sig", "gbk", "gb18030"]))
+@pytest.mark.slow
 def test_arbitrary_cells_under_real_headers_never_crash(demo_store, columns, rows, encoding):
     frame = pd.DataFrame([r[:len(columns)] for r in rows], columns=columns, dtype=str)
     data = frame.to_csv(index=False).encode(encoding, errors="replace")
@@ -65,6 +66,7 @@ def test_arbitrary_cells_under_real_headers_never_crash(demo_store, columns, row
                                  st.datetimes(min_value=dt.datetime(1900, 1, 1)),
                                  st.text(st.characters(blacklist_categories=("Cc", "Cs")), max_size=8)),
                        min_size=2, max_size=40))
+@pytest.mark.slow
 def test_arbitrary_excel_cells_never_crash(demo_store, values):
     book = Workbook()
     ws = book.active
@@ -83,6 +85,7 @@ def store(demo_store, tmp_path_factory):
     return copy_store(demo_store, tmp_path_factory.mktemp("properties") / "store")
 
 
+@pytest.mark.slow
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(edits=st.lists(st.tuples(st.integers(0, 19), st.sampled_from(HEADERS), CELLS), max_size=4))
 def test_an_import_commits_a_whole_snapshot_or_nothing(store, demo_tables, edits):

@@ -17,6 +17,7 @@ from analytics.views import overview
 
 SOURCE_TABLES = ("townships", "villages", "households", "projects", "monitoring_lines", "village_indicators")
 DERIVED = ("village_year", "derived_indicators")
+pytestmark = pytest.mark.slow  # the whole county exported and imported again, once for the module
 
 
 def _import(files, folder) -> Store:

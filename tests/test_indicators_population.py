@@ -64,6 +64,7 @@ def test_the_demo_county_covers_all_households_and_scores(demo_store):
     assert table[scoring.OVERALL].notna().all()
 
 
+@pytest.mark.slow
 def test_the_five_dimensions_page_names_the_indicators_not_computable(demo_tables, tmp_path, monkeypatch):
     from streamlit.testing.v1 import AppTest
 

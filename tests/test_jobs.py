@@ -28,6 +28,7 @@ def _start(store, name: str, inputs: object = None, user: str = "admin01"):
     return runner.start(store, "test", f"{SUPPORT}:{name}", user, "测试任务", inputs)
 
 
+@pytest.mark.slow
 def test_a_job_runs_in_a_child_and_reports_its_result(store):
     job = _start(store, "succeed", {"numbers": [1, 2, 3]})
     assert job.running and job.user == "admin01"
@@ -40,12 +41,14 @@ def test_a_job_runs_in_a_child_and_reports_its_result(store):
     assert store.loose_permissions() == []  # status, log and lock are as private as the snapshots
 
 
+@pytest.mark.slow
 def test_a_failing_job_keeps_its_chinese_message(store):
     done = finished(store.root, _start(store, "fail_in_chinese").id)
     assert done.state == runner.FAILED and done.error_code == "bad_year"
     assert done.error == "第 3 行“年度”的值“二〇二五”不是年份"
 
 
+@pytest.mark.slow
 def test_a_job_over_its_memory_cap_fails_alone_and_says_which_setting(store):
     settings.use({"jobs.memory_mb": 1500})
     try:
@@ -57,6 +60,7 @@ def test_a_job_over_its_memory_cap_fails_alone_and_says_which_setting(store):
     assert done.memory_mb == 1500
 
 
+@pytest.mark.slow
 def test_a_second_job_is_told_who_runs_what_and_the_store_frees_when_it_ends(store, tmp_path):
     release = tmp_path / "release"
     first = _start(store, "wait_for_release", {"release": str(release)}, user="张三")
@@ -71,6 +75,7 @@ def test_a_second_job_is_told_who_runs_what_and_the_store_frees_when_it_ends(sto
     assert finished(store.root, second.id).result["rows"] == 4
 
 
+@pytest.mark.slow
 def test_a_killed_child_leaves_no_lock_behind(store, tmp_path):
     job = _start(store, "wait_for_release", {"release": str(tmp_path / "never")})
     lock = json.loads((runner.jobs_dir(store.root) / "lock").read_text())
@@ -81,6 +86,7 @@ def test_a_killed_child_leaves_no_lock_behind(store, tmp_path):
     assert finished(store.root, _start(store, "succeed", {"numbers": [2]}).id).state == runner.DONE
 
 
+@pytest.mark.slow
 def test_a_lock_left_by_a_dead_process_is_stale(store):
     runner.jobs_dir(store.root).mkdir()
     gone = os.fork()
@@ -91,6 +97,7 @@ def test_a_lock_left_by_a_dead_process_is_stale(store):
     assert finished(store.root, _start(store, "succeed", {"numbers": [5]}).id).result["rows"] == 5
 
 
+@pytest.mark.slow
 def test_the_training_job_saves_a_model_of_the_current_snapshot(store):
     before = {m.id for m in work.risk_model_store.saved(store.root)}
     done = finished(store.root, work.start_training(store, "admin01").id)
@@ -106,6 +113,7 @@ def _lines(demo_tables, threshold: str | None = None) -> bytes:
     return csv_bytes(text, "gbk")
 
 
+@pytest.mark.slow
 def test_a_check_job_gives_the_report_of_the_check_in_process_and_keeps_files_private(store, demo_tables, tmp_path):
     bad = _lines(demo_tables, "八千一")
     (tmp_path / "标准.csv").write_bytes(bad)
@@ -122,6 +130,7 @@ def test_a_check_job_gives_the_report_of_the_check_in_process_and_keeps_files_pr
     assert {oct(p.stat().st_mode & 0o777) for p in folder.iterdir() if p.is_file()} == {"0o600"}
 
 
+@pytest.mark.slow
 def test_an_import_commits_the_tables_its_check_job_left_once(store, demo_tables):
     check = finished(store.root, work.start_check(store, [("标准.csv", _lines(demo_tables, "8100"))], ingest.Options(),
                                                   "admin01").id)
@@ -133,6 +142,7 @@ def test_an_import_commits_the_tables_its_check_job_left_once(store, demo_tables
     assert again.state == runner.FAILED and again.error_code == "gone" and "请重新检查" in again.error
 
 
+@pytest.mark.slow
 def test_an_import_whose_training_runs_out_of_memory_is_still_imported(store, demo_tables, monkeypatch):
     check = finished(store.root, work.start_check(store, [("标准.csv", _lines(demo_tables))], ingest.Options(),
                                                   "admin01").id)

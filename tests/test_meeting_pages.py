@@ -177,6 +177,7 @@ def test_projector_switch_enters_and_leaves():
     assert at.toggle(key="present").value is False
 
 
+@pytest.mark.slow
 def test_english_switch_translates_my_pages():
     at = app().run()
     at.segmented_control(key="lang").set_value("en").run()
@@ -187,6 +188,7 @@ def test_english_switch_translates_my_pages():
         assert not any("\u4e00" <= ch <= "\u9fff" for ch in title.split(":")[0]), (page, title)
 
 
+@pytest.mark.slow
 def test_briefing_download_is_the_html_file(downloads):
     open_page("app_pages/briefing.py")
     name, payload = next((n, p) for n, p in downloads if n.endswith(".html"))
@@ -195,6 +197,7 @@ def test_briefing_download_is_the_html_file(downloads):
     assert "七、乡镇考核排名" in page and "<script src" not in page
 
 
+@pytest.mark.slow
 def test_briefing_download_is_also_a_word_file(downloads):
     open_page("app_pages/briefing.py")
     name, payload = next((n, p) for n, p in downloads if n.endswith(".docx"))

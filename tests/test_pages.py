@@ -18,6 +18,7 @@ def test_every_page_runs_without_exception(page):
     assert at.title, f"{page} has no title"
 
 
+@pytest.mark.slow
 def test_every_page_says_it_shows_demo_data():
     at = app().run()
     for spec in PAGES:

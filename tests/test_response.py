@@ -42,6 +42,7 @@ TRUE = {(indicator, category): beta for category, effects in demo.TRUE_EFFECTS.i
         for indicator, beta in effects.items()}
 
 
+@pytest.mark.slow
 def test_every_built_in_indicator_effect_lies_in_its_interval(county, x):
     effects = _fit(_simulated(county), x, county["villages"], level=0.99)
     for (indicator, category), beta in TRUE.items():
@@ -50,6 +51,7 @@ def test_every_built_in_indicator_effect_lies_in_its_interval(county, x):
         assert row["low"] <= beta <= row["high"], (indicator, category, beta, row["low"], row["high"])
 
 
+@pytest.mark.slow
 def test_intervals_cover_the_truth_at_about_their_level(county, x):
     """Over all 8 categories x 18 simulated indicators (most true effects are zero), 95%
     intervals must contain the truth about 95% of the time; a model that ignored the
@@ -75,6 +77,7 @@ def _business_effect(tables: dict[str, pd.DataFrame]) -> pd.Series:
     return _fit(panel, x, tables["villages"], level=0.99).loc[("log_business", "产业发展")]
 
 
+@pytest.mark.slow
 def test_business_income_effect_is_recovered(county):
     """产业发展 funds raise business income by BUSINESS_EFFECT per unit x, a one-year effect:
     on log business income per household it is a fading effect, which the lag term handles.
@@ -93,6 +96,7 @@ def test_business_income_effect_is_recovered(county):
     assert all(row["low"] > 0 for row in rows)
 
 
+@pytest.mark.slow
 def test_employment_effect_on_migrant_work_is_recovered(county, x):
     """就业帮扶 funds raise each labourer's target migrant months by WORK_EFFECT per unit x;
     the demo moves months 40% of the way to the target each year, so next year's effect is
@@ -124,6 +128,7 @@ def test_relapse_rates_follow_the_risk_label():
     assert only_income.loc[2025, "relapsed"] == 1 and only_income.loc[2025, "value"] == pytest.approx(50.0)
 
 
+@pytest.mark.slow
 def test_a_category_never_funded_is_assumed_zero_not_estimated(county, x):
     never = x.assign(其他=0.0)
     effects = _fit(_simulated(county), never, county["villages"])
@@ -131,6 +136,7 @@ def test_a_category_never_funded_is_assumed_zero_not_estimated(county, x):
     assert row["source"] == response.ASSUMED and row["estimate"] == 0.0 and "无法估计" in row["note"]
 
 
+@pytest.mark.slow
 def test_override_replaces_the_estimate_and_is_marked_assumed(county, x):
     model = response.ResponseModel().fit(_simulated(county), x, county["villages"])
     plain = response.Effects(model)
@@ -146,12 +152,14 @@ def test_override_replaces_the_estimate_and_is_marked_assumed(county, x):
                                                      .loc[("ECO01", "乡村建设"), "estimate"])
 
 
+@pytest.mark.slow
 def test_override_with_an_unknown_outcome_is_refused_in_chinese(county, x):
     model = response.ResponseModel().fit(_simulated(county), x, county["villages"])
     with pytest.raises(ValueError, match="无法设定效果"):
         response.Effects(model, [response.Override("NOPE", "乡村建设", 1.0)])
 
 
+@pytest.mark.slow
 def test_combined_interval_matches_the_sandwich_of_one_coefficient(county, x):
     """A single coefficient through `combine` gets exactly its own interval."""
     model = response.ResponseModel().fit(_simulated(county), x, county["villages"])

@@ -89,6 +89,7 @@ def test_year_by_year_features_equal_mains():
     pd.testing.assert_frame_equal(new[other], main[other])
 
 
+@pytest.mark.slow
 def test_features_read_a_year_at_a_time_from_the_store_equal_the_whole_table(demo_store, demo_tables):
     snapshot = demo_store.info().id
     from_store, _ = risk_model_store.snapshot_features(demo_store, snapshot, LabelSpec())

@@ -43,6 +43,7 @@ def test_a_household_frame_without_a_location_cannot_be_scoped(demo_tables):
 
 
 # --- every page, as a 乡镇 user ------------------------------------------------------------------
+@pytest.mark.slow
 def test_township_user_sees_only_own_township_on_every_page_and_download(with_accounts, demo_tables, downloads):
     outside = Outside(demo_tables, with_accounts.township)
     at = sign_in("town01", with_accounts.passwords["town01"])
@@ -66,6 +67,7 @@ def test_the_scope_line_names_the_users_township_not_the_whole_county(with_accou
     assert lines and lines[0].split(" · ")[0] == f"范围:{county.read(with_accounts.store).name} {towns[with_accounts.township]}"
 
 
+@pytest.mark.slow
 def test_url_parameters_cannot_reach_another_township(with_accounts, demo_tables, downloads):
     towns, villages = demo_tables["townships"], demo_tables["villages"]
     other = towns.loc[towns["township_code"] != with_accounts.township, "township_code"].iloc[0]
@@ -80,6 +82,7 @@ def test_url_parameters_cannot_reach_another_township(with_accounts, demo_tables
         assert not outside.leaks(workbook_text(payload)), name
 
 
+@pytest.mark.slow
 def test_edited_session_state_cannot_widen_scope_or_unmask(with_accounts, demo_tables, downloads):
     township = with_accounts.township
     outside, personal = Outside(demo_tables, township), FullNames(demo_tables, outside=township)
@@ -99,6 +102,7 @@ def test_edited_session_state_cannot_widen_scope_or_unmask(with_accounts, demo_t
 
 
 # --- masking, for a masked role; full data for the admin -----------------------------------------
+@pytest.mark.slow
 def test_masked_role_sees_no_full_name_or_id_number_anywhere(with_accounts, demo_tables, downloads):
     personal = FullNames(demo_tables)
     at = sign_in("leader01", with_accounts.passwords["leader01"])
@@ -127,6 +131,7 @@ def _export(monkeypatch, store, user: str, password: str, out) -> int:
                  "--year", "2025"])
 
 
+@pytest.mark.slow
 def test_command_line_export_follows_the_users_scope_and_role(with_accounts, demo_tables, monkeypatch, tmp_path,
                                                                capsys):
     store, town = with_accounts.store, with_accounts.township

@@ -138,6 +138,7 @@ FIXED_WEIGHTS = [scoring.Method(n, w, c, AHP) for n in scoring.NORMALISATIONS
                  for w, c in (("equal", ()), ("ahp", ()), ("custom", (("产业兴旺", 2.0), ("生活富裕", 1.0))))]
 
 
+@pytest.mark.slow
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data())
 def test_improving_an_indicator_never_lowers_the_village_score(values, data):

@@ -10,6 +10,8 @@ import multiprocessing
 import os
 import stat
 import subprocess
+import sys
+import types
 
 import pandas as pd
 import pytest
@@ -69,12 +71,15 @@ def _committer(tasks, barrier, results) -> None:
             results.put(("stale", str(exc)))
 
 
-def test_two_processes_importing_at_once_never_lose_one(tmp_path, demo_tables, demo_store):
+@pytest.mark.slow
+def test_two_processes_importing_at_once_never_lose_one(tmp_path, demo_tables, demo_store, monkeypatch):
     """Both check against the same snapshot, then commit at the same instant from two processes:
     exactly one is applied and the other refused with the Chinese message, whatever the order.
     Four rounds, each on a fresh copy of the store, in the same two processes (a round's winner
     is whichever process gets there first)."""
     context = multiprocessing.get_context("spawn")  # fresh processes, as two users' commands would be
+    # a spawned child runs the parent's __main__ first: after an AppTest in this worker, a page script
+    monkeypatch.setitem(sys.modules, "__main__", types.ModuleType("__main__"))
     barrier, results = context.Barrier(2), context.Queue()
     tasks = [context.Queue() for _ in range(2)]
     workers = [context.Process(target=_committer, args=(q, barrier, results)) for q in tasks]

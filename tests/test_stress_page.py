@@ -45,6 +45,7 @@ def _num(text: str) -> float:
     return float(text.replace(",", ""))
 
 
+@pytest.mark.slow
 def test_the_cards_show_the_default_preset_and_move_when_presets_combine(county):
     at = _page()
     expected = _expected(county, "务工收入下降")
@@ -74,6 +75,7 @@ def test_a_large_shock_is_flagged_and_an_empty_choice_asks_for_one():
     assert not at.exception and any("至少选择一个情景" in i.value for i in at.info)
 
 
+@pytest.mark.slow
 def test_a_planner_saves_a_scenario_that_lists_for_comparison_only_here(accounts, monkeypatch):
     monkeypatch.setenv("DASHBOARD_STORE", str(accounts.store.root))
     at = sign_in("plan01", accounts.passwords["plan01"])
@@ -100,6 +102,7 @@ def test_a_township_user_sees_only_its_township(accounts, monkeypatch):
     assert len(whatif) == 1
 
 
+@pytest.mark.slow
 def test_the_deck_shows_the_scenario_last_set_on_the_page(county):
     at = _page()
     at.button_group(key="stress_presets").set_value(["务工收入下降", "监测线上调"]).run()

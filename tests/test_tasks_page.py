@@ -8,6 +8,7 @@ from datetime import date
 
 import docx
 import openpyxl
+import pytest
 from streamlit.testing.v1 import AppTest
 
 from analytics.data.store import Store
@@ -44,6 +45,7 @@ def test_the_page_is_under_overview_with_an_english_title() -> None:
     assert spec.section == "总览" and spec.title == "任务推进" and spec.title_en
 
 
+@pytest.mark.slow
 def test_counts_tree_filters_and_history(demo_store: Store, monkeypatch) -> None:
     files = capture_downloads(monkeypatch)
     expected = _expected(demo_store)
