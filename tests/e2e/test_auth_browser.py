@@ -56,17 +56,6 @@ def _sign_in(page, name: str, password: str, *, refused: bool = False) -> None:
     answer.first.wait_for(timeout=180_000)
 
 
-def _signed_in_at(page, url: str, name: str, password: str, *, first: bool) -> None:
-    """Open a URL as this user: the first through the sign-in form, later ones as links followed
-    while signed in (the session cookie signs the new page in; its URL is read afresh)."""
-    if first:
-        _open(page, url)
-        _sign_in(page, name, password)
-    else:
-        goto(page, url)
-        page.locator('[data-testid="stSidebarNav"]').first.wait_for(timeout=180_000)
-
-
 def _body(page) -> str:
     return page.locator("body").inner_text()
 
@@ -107,9 +96,9 @@ def test_township_user_reads_only_own_township_in_pages_and_files(tab, auth_url,
     other_village = villages.loc[villages["township_code"] == other, "village_code"].iloc[0]
     own_name = towns.set_index("township_code").loc[accounts.township, "township_name"]
     files: list[str] = []
-    for i, path in enumerate(pages_for("乡镇")):
-        _signed_in_at(tab, f"{auth_url}{_url_path(path)}?town={other}&village={other_village}", "town01",
-                      accounts.passwords["town01"], first=i == 0)
+    for path in pages_for("乡镇"):
+        _open(tab, f"{auth_url}{_url_path(path)}?town={other}&village={other_village}")
+        _sign_in(tab, "town01", accounts.passwords["town01"])
         text = _body(tab)
         assert own_name in text and "town01" in text, path
         assert not outside.leaks(text), (path, outside.leaks(text)[:5])
@@ -126,8 +115,9 @@ def test_masked_role_sees_no_full_name_or_id_number_in_pages_or_files(tab, auth_
                                                                       tmp_path):
     personal = FullNames(demo_tables)
     files: list[str] = []
-    for i, path in enumerate(pages_for("县领导")):
-        _signed_in_at(tab, auth_url + _url_path(path), "leader01", accounts.passwords["leader01"], first=i == 0)
+    for path in pages_for("县领导"):
+        _open(tab, auth_url + _url_path(path))
+        _sign_in(tab, "leader01", accounts.passwords["leader01"])
         text = _body(tab)
         assert "leader01" in text and not personal.leaks(text), (path, personal.leaks(text)[:3])
         files += _download_all(tab, tmp_path)
