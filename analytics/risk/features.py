@@ -362,6 +362,9 @@ class _Before:
     business: pd.Series  # village business income per household, indexed by (village_code, year)
 
 
+FILL_COLUMNS = 16  # features per block in _Columns.fill: 64 bytes of a row, 64 MB at a million households
+
+
 class _Columns:
     """The feature table, filled a year at a time into preallocated float32 and integer-code
     blocks: a million households never pass through a wide float64 frame with object columns."""
@@ -376,8 +379,14 @@ class _Columns:
 
     def fill(self, rows: slice, keys: pd.DataFrame, values: dict[str, object], categories: dict[str, pd.Series],
              unresolved: np.ndarray) -> None:
-        for j, name in enumerate(NUMERIC):
-            self.numeric[rows, j] = np.asarray(values[name], dtype=np.float32)
+        for first in range(0, len(NUMERIC), FILL_COLUMNS):
+            # a few columns at a time into a column-major block, then one copy into the row-major
+            # table: each column written straight in would stride across the whole table
+            group = NUMERIC[first:first + FILL_COLUMNS]
+            block = np.empty((rows.stop - rows.start, len(group)), dtype=np.float32, order="F")
+            for j, name in enumerate(group):
+                block[:, j] = np.asarray(values[name], dtype=np.float32)
+            self.numeric[rows, first:first + len(group)] = block
         for j, name in enumerate(CATEGORICAL):
             self.codes[rows, j] = pd.Categorical(categories[name], categories=CATEGORY_LEVELS[name]).codes
         self.year[rows] = keys["year"].to_numpy()
