@@ -27,12 +27,10 @@ if snapshot is None:  # no data yet: an administrator imports the county's first
         st.error(common()["no_data"])
         st.stop()
     st.info(common()["no_data_admin"], icon=":material/upload_file:")
-    guard.run(nav.navigation([spec for spec in PAGES if spec.path == nav.FIRST_IMPORT_PAGE]))
+    guard.run(nav.navigation([spec for spec in PAGES if spec.path == nav.FIRST_IMPORT_PAGE], user.role))
     st.stop()
 
-visible = auth.visible(PAGES)
-page = nav.navigation(visible)
-nav.land(page, visible, user.role)  # a 乡镇 head's session starts on the desk
+page = nav.navigation(auth.visible(PAGES), user.role)
 if auth.is_admin() and (pending := data.unconfirmed_settings()):
     st.warning(common()["unconfirmed"].format(keys="、".join(data.setting_label(k) for k in pending)), icon=":material/tune:")
 with st.sidebar:

@@ -69,29 +69,19 @@ PAGES: tuple[PageSpec, ...] = (
 
 
 FIRST_IMPORT_PAGE = "app_pages/data_admin.py"  # the one page an empty store offers (to administrators)
-# The page a role lands on at /, when not the overview: a 乡镇 head starts on the desk.
+# The page a role opens on (at /), when not the overview: a 乡镇 head starts on the desk.
 HOME = {TOWNSHIP: "app_pages/township.py"}
-_LANDED = "nav_landed"  # session state: the session's first page has been chosen
 
 
-def navigation(pages: list[PageSpec]) -> st.Page:
-    """The st.navigation menu of these pages, in the session's language; returns the chosen page.
-    The overview is the default page (/) for every role, so each page has one URL whoever copies it."""
+def navigation(pages: list[PageSpec], role: str) -> st.Page:
+    """The st.navigation menu of these pages, in the session's language, opening on the role's
+    home page; returns the chosen page."""
     english = lang() == "en"
+    home = HOME.get(role) if any(p.path == HOME.get(role) for p in pages) else None
     sections: dict[str, list[st.Page]] = {}
     for spec in pages:
         section = SECTIONS_EN.get(spec.section, spec.section) if english else spec.section
-        sections.setdefault(section, []).append(st.Page(spec.path, title=spec.label(), icon=spec.icon,
-                                                        default=spec.default))
+        sections.setdefault(section, []).append(
+            st.Page(spec.path, title=spec.label(), icon=spec.icon,
+                    default=spec.path == home if home else spec.default))
     return st.navigation(sections, expanded=True)  # every page listed, none behind "View more"
-
-
-def land(page: st.Page, pages: list[PageSpec], role: str) -> None:
-    """A session that starts at / opens the role's home page instead (a 乡镇 head, the desk). The
-    home page is not made the default: that would move it to / for that role only, and a link to
-    it copied by anyone else (/township) would meet Streamlit's "Page not found"."""
-    first = not st.session_state.get(_LANDED, False)
-    st.session_state[_LANDED] = True
-    home = HOME.get(role)
-    if first and page.url_path == "" and any(spec.path == home for spec in pages):
-        st.switch_page(home)
