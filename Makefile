@@ -15,7 +15,7 @@ $(VENV)/.installed: requirements.txt constraints.txt
 
 static/leaflet/leaflet.js: $(VENV)/.installed
 	mkdir -p static/leaflet
-	cp -r "$$($(PY) -c 'import xstatic.pkg.leaflet as x; print(x.BASE_DIR)')"/. static/leaflet/
+	leaflet="$$($(PY) -c 'import xstatic.pkg.leaflet as x; print(x.BASE_DIR)')" && test -d "$$leaflet" && cp -r "$$leaflet"/. static/leaflet/
 	touch $@
 
 setup: $(VENV)/.installed static/leaflet/leaflet.js
