@@ -10,11 +10,16 @@ import streamlit as st
 PHONE_MAX_WIDTH = 768  # px: below this Streamlit draws the sidebar over the page, not beside it
 
 # Runs in a frame of the app's own origin. The frame is drawn anew only when its text changes,
-# i.e. when the page changes, so choosing a filter in the open sidebar does not close it.
-_SCRIPT = """<script>/* page: %s */
-const doc = window.parent.document;
+# i.e. when the page changes, so choosing a filter in the open sidebar does not close it. The tab
+# remembers the last page it drew: the first page of a tab closes nothing, so a sidebar the user
+# opened before this frame had loaded stays open.
+_SCRIPT = """<script>
+const doc = window.parent.document, store = window.parent.sessionStorage;
+const before = store.getItem("phone_sidebar_page"), now = "%s";
+store.setItem("phone_sidebar_page", now);
 const side = doc.querySelector('[data-testid="stSidebar"]');
-if (window.parent.innerWidth < %d && side && side.getBoundingClientRect().right > 0) {
+if (before !== null && before !== now && window.parent.innerWidth < %d && side
+    && side.getBoundingClientRect().right > 0) {
   const close = doc.querySelector('[data-testid="stSidebarCollapseButton"] button');
   if (close) close.click();
 }
