@@ -1,10 +1,11 @@
 """python -m bench.risk --store DIR: train the relapse-risk model on a store's current snapshot, as
 `python -m analytics risk train` does, and time each stage.
 
-Stages: the features (households read a year at a time), the temporal evaluation (fit on years
-up to t-1, score year t), the final fit on every labelled year (a weighted case-control sample
-above `risk.sample_above_rows`; time-ordered CV for C, Platt calibration, refit) and writing the
-scored rows of every eligible household-year chunk by chunk, in wall and CPU seconds. The model
+Stages: the features (households read a year at a time); the temporal evaluation (fit on years
+up to t-1, score year t) and the final fit on every labelled year (a weighted case-control sample
+above `risk.sample_above_rows`; time-ordered CV for C, Platt calibration, refit), which run at
+once on two cores as `risk train` runs them; and writing the scored rows of every eligible
+household-year chunk by chunk (scored on two threads), in wall and CPU seconds. The model
 is saved, so the pages measured next read it. Prints JSON; peak memory is added by bench.worker
 (one fresh process per measurement).
 Generate a large county first, e.g. `python -m analytics demo --households 200000 --store
@@ -25,7 +26,6 @@ from analytics import settings
 from analytics.data.store import Store
 from analytics.risk import saved as risk_model_store
 from analytics.risk import training as risk_training
-from analytics.risk.baseline import RuleTriggers
 from analytics.risk.features import LabelSpec
 from analytics.risk.model import RiskModel
 
@@ -54,16 +54,13 @@ def measure(store_dir: str) -> dict:
     clock = _Clock()
     features, tables = clock.run("features", lambda: risk_model_store.snapshot_features(store, snapshot, label))
     towns = risk_model_store.township_names(tables)
-    evaluation = clock.run("evaluate", lambda: risk_training.evaluate(features, workload, RiskModel.from_settings(),
-                                                                     township_names=towns))
-    labelled = np.flatnonzero(features.labelled_mask())
-    model, rules = clock.run("final_fit", lambda: risk_training.fit_rows(
-        RiskModel.from_settings(), RuleTriggers.from_settings(), features.frame, labelled))
-    trained = risk_training.TrainedRisk(model, rules, evaluation.as_json(), label, clock.wall["final_fit"],
-                                        list(features.warnings))
+    trained = clock.run("evaluate_and_fit", lambda: risk_training.train(features, workload, template,
+                                                                       township_names=towns))
     model_id = clock.run("score_and_save", lambda: risk_model_store.save(
         store.root, trained, features, snapshot, risk_model_store.fingerprint(label, template)))
-    training = ("features", "evaluate", "final_fit", "score_and_save")
+    labelled = np.flatnonzero(features.labelled_mask())
+    evaluation = trained.evaluation
+    training = ("features", "evaluate_and_fit", "score_and_save")
     return {
         "snapshot": snapshot,
         "model_id": model_id,
@@ -73,9 +70,9 @@ def measure(store_dir: str) -> dict:
         "wall_s": clock.wall | {"train_total": round(sum(clock.wall[k] for k in training), 2)},
         "cpu_s": clock.cpu | {"train_total": round(sum(clock.cpu[k] for k in training), 2)},
         "load_average": round(os.getloadavg()[0], 1),
-        "recall_at_workload": {"model": evaluation.model["recall_at_workload"],
-                               "baseline": evaluation.baseline["recall_at_workload"]},
-        "roc_auc": evaluation.model["roc_auc"],
+        "recall_at_workload": {"model": evaluation["model"]["recall_at_workload"],
+                               "baseline": evaluation["baseline"]["recall_at_workload"]},
+        "roc_auc": evaluation["model"]["roc_auc"],
     }
 
 

@@ -29,6 +29,7 @@ import pyarrow.parquet as pq
 import sklearn
 
 from analytics import settings
+from analytics.data import memory
 from analytics.data.contract import HOUSEHOLDS
 from analytics.data.store import SLICE_ORDER, SLICE_ROW_GROUP, Store, make_private, read_slice
 from analytics.risk import features as risk_features
@@ -212,6 +213,7 @@ def snapshot_features(store: Store, snapshot_id: str, label: LabelSpec) -> tuple
     features = risk_features.build_by_year(
         {int(y): int(counts[y]) for y in distinct},
         lambda y: store.rows("households", snapshot_id, year=y, columns=columns), tables, label)
+    memory.give_back()  # the years read are freed: the fits that come next need the room
     return features, tables
 
 

