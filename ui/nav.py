@@ -8,6 +8,7 @@ session has called st.navigation (its legacy multipage mode)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import streamlit as st
 
@@ -81,7 +82,15 @@ def navigation(pages: list[PageSpec], role: str) -> st.Page:
     sections: dict[str, list[st.Page]] = {}
     for spec in pages:
         section = SECTIONS_EN.get(spec.section, spec.section) if english else spec.section
+        if spec.path == home:
+            # Served at /, but its own address (a link or bookmark from another role) opens it too,
+            # through a hidden twin, instead of Streamlit's "Page not found". The twin comes after
+            # the page, so links and st.switch_page to the file still lead to /.
+            stem = Path(spec.path).stem
+            sections.setdefault(section, []).extend([
+                st.Page(spec.path, title=spec.label(), icon=spec.icon, default=True, url_path=f"{stem}_home"),
+                st.Page(spec.path, title=spec.label(), icon=spec.icon, url_path=stem, visibility="hidden")])
+            continue
         sections.setdefault(section, []).append(
-            st.Page(spec.path, title=spec.label(), icon=spec.icon,
-                    default=spec.path == home if home else spec.default))
+            st.Page(spec.path, title=spec.label(), icon=spec.icon, default=spec.default and not home))
     return st.navigation(sections, expanded=True)  # every page listed, none behind "View more"

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlparse
 
 import pytest
 
@@ -101,6 +102,7 @@ def test_township_user_reads_only_own_township_in_pages_and_files(tab, auth_url,
         _sign_in(tab, "town01", accounts.passwords["town01"])
         text = _body(tab)
         assert own_name in text and "town01" in text, path
+        assert "Page not found" not in text, path  # every page's own address, the desk's too (served at /)
         assert not outside.leaks(text), (path, outside.leaks(text)[:5])
         assert tab.locator('[data-testid="stException"]').count() == 0, path
         files += _download_all(tab, tmp_path)
@@ -108,6 +110,19 @@ def test_township_user_reads_only_own_township_in_pages_and_files(tab, auth_url,
     for text in files:
         assert not outside.leaks(text)
     assert "审计日志" not in _body(tab)
+    assert tab.outside == []
+
+
+def test_township_head_signed_in_opens_the_desk_at_its_own_address(tab, auth_url, accounts, demo_tables):
+    """The desk is a 乡镇 head's home, served at /; its own address (a bookmark, a link from a county
+    user) opens it too, not Streamlit's "Page not found"."""
+    own_name = demo_tables["townships"].set_index("township_code").loc[accounts.township, "township_name"]
+    _open(tab, auth_url + "/")
+    _sign_in(tab, "town01", accounts.passwords["town01"])
+    goto(tab, auth_url + "/township")  # a new session, signed in by its cookie
+    tab.locator("h1").filter(has_text=own_name).wait_for(timeout=120_000)
+    assert "乡镇工作台" in tab.locator("h1").first.inner_text()
+    assert "Page not found" not in _body(tab) and urlparse(tab.url).path == "/township"
     assert tab.outside == []
 
 
