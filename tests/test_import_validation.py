@@ -10,6 +10,7 @@ import pytest
 from analytics.data.contract import id_check_digit
 from analytics.ingest import pipeline as ingest
 from analytics.ingest.report import MAX_LISTED
+from analytics.ingest.validation import contract_types
 from tests.import_helpers import as_text, check, csv_bytes, one, problems, sample
 
 
@@ -164,6 +165,22 @@ def test_partial_import_replaces_only_the_years_it_holds(tmp_path, demo_tables, 
     whole = _households(tmp_path, demo_tables, demo_store, lambda text: None, n=40,
                         options=ingest.Options(replace=True))
     assert len(whole.tables["households"]) == 40
+
+
+@pytest.mark.parametrize("year", [2022, 2025])  # before kept years (sorted in), and after them
+def test_a_year_stacked_on_the_kept_years_a_column_at_a_time_is_the_whole_table_concatenated(
+        tmp_path, demo_tables, demo_store, year):
+    text = as_text(sample(demo_tables, year=year, n=40), "households")
+    checked = check(tmp_path, {"农户.csv": csv_bytes(text, "gbk")}, demo_store)
+    assert checked.ok, checked.report.text()
+    got = checked.tables["households"]
+    current = demo_store.table("households")
+    kept = current[current["year"] != year]
+    imported = got[got["year"] == year]
+    expected = contract_types(pd.concat([kept, imported], ignore_index=True)
+                              .sort_values("year", kind="stable", ignore_index=True), "households")
+    pd.testing.assert_frame_equal(got, expected)
+    assert len(imported) == 40 and got["year"].is_monotonic_increasing
 
 
 def test_replacing_villages_checks_the_households_kept_from_the_current_snapshot(tmp_path, demo_tables, demo_store):

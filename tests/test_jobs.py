@@ -7,10 +7,12 @@ import json
 import os
 import signal
 
+import pandas as pd
 import pytest
 
 from analytics import settings
 from analytics.ingest import pipeline as ingest
+from analytics.ingest.validation import contract_types
 from analytics.jobs import runner, work
 from analytics.jobs.runner import JobBusy
 from tests.import_helpers import as_text, csv_bytes
@@ -156,3 +158,22 @@ def test_an_import_whose_training_runs_out_of_memory_is_still_imported(store, de
     result = work.commit_import(store, inputs, lambda s, f: stages.append(s))
     assert stages == ["commit", "train"] and result["snapshot"] == store.current_id()
     assert result["model"].startswith("返贫风险模型未训练:任务所需的内存超过上限") and "jobs.memory_mb" in result["model"]
+
+
+def test_the_checked_tables_come_back_from_disk_as_they_were_written(tmp_path, demo_tables):
+    """The hand-over from the check job to the import job (a pickle per column): every type the
+    contract uses, text with blanks, and the boundaries whole, with their CRS."""
+    households = demo_tables["households"].head(500).copy()
+    households.loc[3, "head_name"] = None
+    households = contract_types(households, "households")  # as the check leaves them
+    tables = {"households": households, "boundaries": demo_tables["boundaries"],
+              "monitoring_lines": demo_tables["monitoring_lines"]}
+    kinds = {str(t) for t in households.dtypes}
+    assert {"str", "float64", "int64", "bool"} <= kinds and households["head_name"].isna().any()
+    work._write_tables(tmp_path / work.TABLES, tables)
+    back = work._read_tables(tmp_path / work.TABLES)
+    assert list(back) == list(tables)
+    for name, frame in tables.items():
+        pd.testing.assert_frame_equal(back[name], frame.reset_index(drop=True), check_exact=True)
+    assert back["boundaries"].crs == tables["boundaries"].crs
+    assert oct(os.stat(tmp_path / work.TABLES).st_mode & 0o777) == "0o600"
