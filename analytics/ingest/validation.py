@@ -250,7 +250,7 @@ class Current:
         return pq.ParquetFile(self.store.path(name, self.id)).metadata.num_rows
 
     def columns(self, name: str) -> list[str]:
-        return [c for c in pq.read_schema(self.store.path(name, self.id)).names if not c.startswith("__index_level_")]
+        return pq.read_schema(self.store.path(name, self.id)).names  # the store writes no index
 
     def column_without(self, name: str, column: str, years: list[int]) -> pd.Series:
         """One column of a table with a year, without the rows of `years`: read a column at a time,
