@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from analytics.data.store import Store
 from analytics.jobs import runner, work
-from analytics.jobs.runner import Job, JobFailed, Progress
+from analytics.jobs.runner import Job, JobFailed, Progress, Then
 
 TIMEOUT_S = 300
 
@@ -29,6 +29,23 @@ def hog_memory(store: Store, inputs: None, progress: Progress) -> dict:
     progress("hog", 0.1)
     blocks = [bytearray(256 * 1024 * 1024) for _ in range(64)]  # 16 GB, far over the test's cap
     return {"blocks": len(blocks)}
+
+
+BALLAST_MB = 300
+_image = {"fresh": True}  # a module-level fact that only a fresh image of the process has
+
+
+def hand_on(store: Store, inputs: None, progress: Progress) -> Then:
+    """A first stage that holds BALLAST_MB for a moment and hands on (see handed_on)."""
+    progress("first", 0.3)
+    ballast = b"x" * (BALLAST_MB * 2**20)  # written, so resident
+    _image["fresh"] = False
+    return Then(f"{__name__}:handed_on", {"first_pid": os.getpid()}, {"first_pid": os.getpid(), "held": len(ballast)})
+
+
+def handed_on(store: Store, inputs: dict, progress: Progress) -> dict:
+    progress("second", 0.6)
+    return {"second_pid": os.getpid(), "inputs": inputs["first_pid"], "fresh_image": _image["fresh"]}
 
 
 def wait_for_release(store: Store, inputs: dict, progress: Progress) -> dict:

@@ -16,7 +16,7 @@ from analytics.ingest.validation import contract_types
 from analytics.jobs import runner, work
 from analytics.jobs.runner import JobBusy
 from tests.import_helpers import as_text, csv_bytes
-from tests.jobs_support import finished
+from tests.jobs_support import BALLAST_MB, finished
 
 SUPPORT = "tests.jobs_support"
 
@@ -41,6 +41,20 @@ def test_a_job_runs_in_a_child_and_reports_its_result(store):
     assert not (runner.jobs_dir(store.root) / job.id / "spec.pkl").exists()  # the inputs do not linger
     assert runner.latest(store.root) == done
     assert store.loose_permissions() == []  # status, log and lock are as private as the snapshots
+
+
+@pytest.mark.slow
+def test_a_job_handed_on_runs_its_second_stage_in_a_fresh_image_of_the_same_process(store):
+    """The pid holds the lock throughout; the second stage does not inherit the first's memory,
+    but the peak reported is the higher of the two."""
+    done = finished(store.root, _start(store, "hand_on").id)
+    assert (done.state, done.stage) == (runner.DONE, "second"), done.error
+    pid = done.result["first_pid"]
+    assert done.result == {"first_pid": pid, "held": BALLAST_MB * 2**20, "second_pid": pid, "inputs": pid,
+                           "fresh_image": True}
+    assert done.peak_mb >= BALLAST_MB
+    assert not (runner.jobs_dir(store.root) / "lock").exists()
+    assert not (runner.jobs_dir(store.root) / done.id / "spec.pkl").exists()
 
 
 @pytest.mark.slow
@@ -139,6 +153,8 @@ def test_an_import_commits_the_tables_its_check_job_left_once(store, demo_tables
     assert check.state == runner.DONE and check.result["ok"] and work.checked(store.root, check.id).ok
     done = finished(store.root, work.start_import(store, check.id, "admin01").id)
     assert done.state == runner.DONE and done.result["snapshot"] == store.current_id(), done.error
+    assert done.stage == "train" and done.result["model"] == "返贫风险模型已按当前快照训练并保存。"
+    assert work.risk_model_store.current(store.root, store.current_id()) is not None  # trained in the second image
     assert store.table("monitoring_lines").set_index("year")["threshold_yuan"][2025] == 8100.0
     again = finished(store.root, work.start_import(store, check.id, "admin01").id)
     assert again.state == runner.FAILED and again.error_code == "gone" and "请重新检查" in again.error
@@ -155,8 +171,10 @@ def test_an_import_whose_training_runs_out_of_memory_is_still_imported(store, de
     monkeypatch.setattr(work.risk_model_store, "prepare", no_memory)
     stages = []
     inputs = {"check": check.id, "user": "admin01", "folder": str(runner.jobs_dir(store.root) / check.id)}
-    result = work.commit_import(store, inputs, lambda s, f: stages.append(s))
-    assert stages == ["commit", "train"] and result["snapshot"] == store.current_id()
+    then = work.commit_import(store, inputs, lambda s, f: stages.append(s))
+    assert then.result["snapshot"] == store.current_id()
+    result = work.train_after_import(store, then.inputs, lambda s, f: stages.append(s))
+    assert stages == ["commit", "train"]
     assert result["model"].startswith("返贫风险模型未训练:任务所需的内存超过上限") and "jobs.memory_mb" in result["model"]
 
 

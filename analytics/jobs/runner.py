@@ -11,7 +11,9 @@ server, which every user shares, one of them could take the server down. The chi
 (`python -m analytics.jobs <folder>`) caps its address space at jobs.memory_mb and writes its
 progress to the status file, so any server process or tab can follow it and find it again after a
 reload. A lock whose process has died (killed, out of memory) is stale: the next reader marks its
-job failed and frees the store.
+job failed and frees the store. A work of two heavy stages returns `Then` after the first: the
+child replaces its own image (exec) and starts the second afresh, so the second does not stand on
+what the first left in the allocators; the pid, and with it the lock, stay the same.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import NoReturn
 
 from analytics import settings
 from analytics.data.store import Store, make_private, pid_alive
@@ -42,7 +45,7 @@ TORN_S = 10  # an unreadable lock older than this was left half-written by a cra
 PACKAGE_ROOT = Path(__file__).resolve().parents[2]  # where `python -m analytics.jobs` finds the package
 
 Progress = Callable[[str, float], None]  # a job reports (stage, fraction of the whole job done)
-Work = Callable[[Store, object, Progress], dict]  # what a job runs: (store, its inputs, progress) -> result
+Work = Callable[[Store, object, Progress], "dict | Then"]  # what a job runs: (store, its inputs, progress) -> result
 
 
 class JobBusy(Exception):
@@ -52,6 +55,16 @@ class JobBusy(Exception):
         super().__init__(f"{job.user} 于 {job.started_at.replace('T', ' ')} 开始的{job.title}仍在进行,"
                          "请等它完成后再试(同一时间只能运行一项检查、导入或训练)。")
         self.job = job
+
+
+@dataclass(frozen=True)
+class Then:
+    """What a work returns to go on in a fresh image of its process: `target` ("module:function", a
+    Work) runs next with `inputs`; `result` so far is kept and merged with the next one's."""
+
+    target: str
+    inputs: object
+    result: dict
 
 
 class JobFailed(Exception):
@@ -167,13 +180,14 @@ def _hand_lock(root: Path | str, job: Job, pid: int) -> None:
     _write_json(_lock_path(root), {"id": job.id, "pid": pid, "ticks": _ticks(pid), "job": vars(job)})
 
 
-def _peak_mb() -> float:
-    """This process's peak resident memory (Linux /proc; 0 elsewhere)."""
+def _peak_mb(before: float = 0.0) -> float:
+    """This process's peak resident memory (Linux /proc; 0 elsewhere), or `before`, the peak of
+    the images it replaced (see `Then`), if higher: an exec starts the count again."""
     try:
         line = next(x for x in Path("/proc/self/status").read_text().splitlines() if x.startswith("VmHWM:"))
     except (OSError, StopIteration):
-        return 0.0
-    return round(int(line.split()[1]) / 1024, 1)
+        return before
+    return max(before, round(int(line.split()[1]) / 1024, 1))
 
 
 def _release(root: Path | str, job_id: str) -> None:
@@ -296,8 +310,8 @@ def _resolve(target: str) -> Work:
 
 
 def run(folder: Path) -> int:
-    """The child's whole life: read the spec, cap the memory, run the work, record how it ended,
-    free the store. Returns the exit code (0 done, 1 failed)."""
+    """The child's whole life: read the spec, cap the memory, run the work (and the works it hands
+    on to, see `Then`), record how it ended, free the store. Returns the exit code (0 done, 1 failed)."""
     folder = Path(folder)
     spec_path = folder / "spec.pkl"
     with open(spec_path, "rb") as fh:
@@ -305,6 +319,7 @@ def run(folder: Path) -> int:
     spec_path.unlink()  # it may hold personal data: gone as soon as it is read
     root = spec["store"]
     settings.use(spec["settings"])
+    before = spec.get("peak_mb", 0.0)
     try:
         work = _resolve(spec["target"])
         limit_memory(spec["memory_mb"])
@@ -316,13 +331,17 @@ def run(folder: Path) -> int:
         if isinstance(inputs, dict):
             inputs["folder"] = str(folder)
         result = work(Store(root), inputs, progress)  # a work pops what it holds, to free it early
-        _update(folder, state=DONE, fraction=1.0, result=result, finished_at=_now(), peak_mb=_peak_mb())
+        if isinstance(result, Then):
+            _go_on(folder, spec, result)
+        result = {**spec.get("result", {}), **result}
+        _update(folder, state=DONE, fraction=1.0, result=result, finished_at=_now(), peak_mb=_peak_mb(before))
         return 0
     except JobFailed as exc:
-        _update(folder, state=FAILED, error=str(exc), error_code=exc.code, finished_at=_now(), peak_mb=_peak_mb())
+        _update(folder, state=FAILED, error=str(exc), error_code=exc.code, finished_at=_now(),
+                peak_mb=_peak_mb(before))
     except MemoryError:
         _update(folder, state=FAILED, error=memory_message(), error_code="memory", finished_at=_now(),
-                peak_mb=_peak_mb())
+                peak_mb=_peak_mb(before))
     except Exception as exc:  # a bug reaches the page as a message and the log as a traceback
         traceback.print_exc()
         _update(folder, state=FAILED, error=f"内部错误:{type(exc).__name__}: {exc}", error_code="internal",
@@ -330,3 +349,15 @@ def run(folder: Path) -> int:
     finally:
         _release(root, folder.name)
     return 1
+
+
+def _go_on(folder: Path, spec: dict, then: Then) -> NoReturn:
+    """Hand on to `then.target` in a fresh image of this process: the spec of the next stage is
+    written as the starter wrote the first, and the process execs itself. Never returns (an exec
+    runs no `finally`: the lock stays held by this pid)."""
+    with _private(folder / "spec.pkl", "wb") as fh:
+        pickle.dump({**spec, "target": then.target, "inputs": then.inputs, "peak_mb": _peak_mb(spec.get("peak_mb", 0.0)),
+                     "result": {**spec.get("result", {}), **then.result}}, fh, protocol=5)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os.execv(sys.executable, [sys.executable, "-m", "analytics.jobs", str(folder)])
