@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from pandas.api.types import union_categoricals
 
 from analytics import settings
 from analytics.data.contract import (
@@ -29,7 +30,7 @@ from analytics.data.contract import (
 )
 from analytics.data.funds import fund_intensity
 
-KEYS = ("household_id", "year", "village_code", "township_code")
+PLACES = ("village_code", "township_code")  # categorical in the feature frame: 2 bytes a row, not 20
 NO_CATEGORY = "从未监测"
 FUND_GROUPS = {  # feature id -> project categories whose year-t funds act in t+1
     "village_industry_funds": ("产业发展",),
@@ -391,13 +392,14 @@ class _Columns:
             self.codes[rows, j] = pd.Categorical(categories[name], categories=CATEGORY_LEVELS[name]).codes
         self.year[rows] = keys["year"].to_numpy()
         self.unresolved[rows] = unresolved
-        self.keys.append(keys)
+        self.keys.append(keys[["household_id", *PLACES]])  # the year is in self.year
 
     def frame(self) -> pd.DataFrame:
-        keys = pd.concat(self.keys, ignore_index=True) if self.keys else pd.DataFrame(columns=list(KEYS))
+        ids = pd.concat([k["household_id"] for k in self.keys], ignore_index=True) if self.keys else pd.Series([], dtype="str")
+        places = {c: union_categoricals([k[c] for k in self.keys], sort_categories=True) if self.keys
+                  else pd.Categorical([], categories=pd.Index([], dtype="str")) for c in PLACES}
         return pd.concat([
-            pd.DataFrame({"household_id": keys["household_id"], "year": self.year, "village_code": keys["village_code"],
-                          "township_code": keys["township_code"]}),
+            pd.DataFrame({"household_id": ids, "year": self.year, **places}),
             pd.DataFrame(self.numeric, columns=list(NUMERIC), copy=False),  # one float32 block: cheap to hand to numpy
             pd.DataFrame({c: pd.Categorical.from_codes(self.codes[:, j], categories=CATEGORY_LEVELS[c])
                           for j, c in enumerate(CATEGORICAL)}),
@@ -500,7 +502,8 @@ def _year_into(out: _Columns, rows: slice, h: pd.DataFrame, before: _Before | No
         "terrain": context["terrain"],
     }
     keys = pd.DataFrame({"household_id": h["household_id"], "year": h["year"].astype(np.int64),
-                         "village_code": h["village_code"], "township_code": context["township_code"]})
+                         "village_code": pd.Categorical(h["village_code"]),
+                         "township_code": pd.Categorical(context["township_code"])})
     out.fill(rows, keys, values, categories, state["unresolved"].to_numpy())
     event = income < label.line_ratio * line
     if label.count_identified:

@@ -157,7 +157,7 @@ def score(model: RiskModel, rules: RuleTriggers, frame: pd.DataFrame) -> pd.Data
     contributions = model.driver_contributions(frame)
     codes, pushes = risk_explain.top_codes(contributions)
     logit = model.base_logit_ + contributions.sum(axis=1)
-    out: dict[str, object] = {c: frame[c].reset_index(drop=True) for c in SCORE_COLUMNS[:5]}
+    out: dict[str, object] = {c: _plain(frame[c]).reset_index(drop=True) for c in SCORE_COLUMNS[:5]}
     out["probability"] = 1.0 / (1.0 + np.exp(-logit))
     out["rule_strength"] = rules.decision_function(frame)
     out["rule_triggered"] = out["rule_strength"] >= 1.0
@@ -165,6 +165,11 @@ def score(model: RiskModel, rules: RuleTriggers, frame: pd.DataFrame) -> pd.Data
     out |= (risk_explain.driver_columns(codes, pushes) | risk_explain.value_columns(frame, codes)
             | {"risk_types": types, "measures": measures})
     return pd.DataFrame(out, columns=list(SCORE_COLUMNS))
+
+
+def _plain(column: pd.Series) -> pd.Series:
+    """A categorical column of the feature frame (the place codes) as its values, as pages read them."""
+    return column.astype(column.cat.categories.dtype) if isinstance(column.dtype, pd.CategoricalDtype) else column
 
 
 def score_chunks(model: RiskModel, rules: RuleTriggers, frame: pd.DataFrame, rows: np.ndarray,
