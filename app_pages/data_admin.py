@@ -53,7 +53,8 @@ tab_import, tab_history, tab_model, tab_templates = st.tabs(
 
 with tab_import:
     st.markdown(t["intro"])
-    files = st.file_uploader(t["upload"], type=UPLOAD_TYPES, accept_multiple_files=True, key="data_admin_files")
+    files = st.file_uploader(t["upload"], type=UPLOAD_TYPES, accept_multiple_files=True,
+                             key=import_check.uploader_key())
     left, middle, right = st.columns([3, 2, 2])
     crs = left.radio(t["crs"], CRS_CHOICES, format_func={c: t[f"crs_{c}"] for c in CRS_CHOICES}.get, key="data_admin_crs")
     replace = middle.checkbox(t["replace"], help=t["replace_help"], key="data_admin_replace")

@@ -196,7 +196,7 @@ def test_an_empty_store_lets_an_administrator_make_the_first_import_on_the_page(
     assert not at.exception and at.title[0].value == "数据管理"
     assert any("还没有数据" in i.value for i in at.info)
     uploads = [(f.name, f.read_bytes(), "application/octet-stream") for f in files]
-    at.file_uploader(key="data_admin_files").set_value(uploads).run()
+    at.file_uploader(key="data_admin_files_0").set_value(uploads).run()
     checked(at)
     assert any("县代码 990121 不在国家行政区划代码表中" in e for e in haystack(at).splitlines())
     assert not any(b.key == "data_admin_import" for b in at.button)

@@ -30,7 +30,7 @@ def _lines(demo_tables, threshold: str) -> bytes:
 
 def _upload_and_check(at: AppTest, data: bytes) -> None:
     """Upload one file, as 标准.csv, and press 检查."""
-    at.file_uploader(key="data_admin_files").set_value(("标准.csv", data, CSV)).run()
+    at.file_uploader(key="data_admin_files_0").set_value(("标准.csv", data, CSV)).run()
     checked(at)
 
 
@@ -76,6 +76,8 @@ def test_an_admin_imports_a_clean_upload_as_a_new_snapshot(store, demo_tables, t
     _upload_and_check(at, _lines(demo_tables, "8100"))
     at.button(key="data_admin_import").click().run()
     assert not at.exception and not any(b.key == "data_admin_import" for b in at.button)  # started: the check is spent
+    assert [u.key for u in at.get("file_uploader")] == ["data_admin_files_1"]  # a new, empty uploader: the upload
+    assert not at.get("file_uploader")[0].value  # is not copied by every rerun while the import and training run
     landed(at)
     assert not at.exception
     info = accounts.store.info()
@@ -124,7 +126,7 @@ def _person_csv(demo_tables) -> bytes:
 def test_person_files_show_their_year_people_and_households_before_import(store, demo_tables):
     at = open_page(PAGE)
     data = _person_csv(demo_tables)
-    at.file_uploader(key="data_admin_files").set_value(("家庭成员信息.csv", data, CSV)).run()
+    at.file_uploader(key="data_admin_files_0").set_value(("家庭成员信息.csv", data, CSV)).run()
     checked(at)
     report = next(d.value for d in at.dataframe if "问题" in d.value.columns)
     assert report["问题"].str.contains("标题行和文件名中都没有年度").any()

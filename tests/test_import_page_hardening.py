@@ -36,7 +36,7 @@ def _button(at: AppTest, key: str):
 
 
 def _check(at: AppTest, *files: tuple[str, bytes, str]) -> AppTest:
-    at.file_uploader(key="data_admin_files").set_value(list(files) if len(files) > 1 else files[0]).run()
+    at.file_uploader(key="data_admin_files_0").set_value(list(files) if len(files) > 1 else files[0]).run()
     return checked(at)
 
 

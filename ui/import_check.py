@@ -14,11 +14,22 @@ from analytics.jobs import runner, work
 from analytics.jobs.runner import Job
 from ui import data, exports, tables
 
+Signature = tuple[list[tuple[str, int]], ingest.Options]  # the files (name, size) and the options checked
+
 HELD = "data_admin_checked"  # (what was uploaded, or None when found after a reload; the check job's id)
+ROUND = "data_admin_upload_round"  # how many checked uploads this session has imported
 
 
-def start(store: Store, files: list, options: ingest.Options, signature: object) -> Job:
-    """Hand the uploads to a check job; this session then waits for its report."""
+def uploader_key() -> str:
+    """The file uploader's key: a new one once its files are imported, so that the uploader starts
+    empty. Streamlit copies a widget's value on every rerun of the page: a 170 MB upload left there
+    was copied by each rerun while the import and the training ran (up to 0.5 GB at once)."""
+    return f"data_admin_files_{st.session_state.get(ROUND, 0)}"
+
+
+def start(store: Store, files: list, options: ingest.Options, signature: Signature) -> Job:
+    """Hand the uploads to a check job; this session then waits for its report. The uploader keeps
+    them, so that the user may change an option (the year, say) and check again."""
     job = work.start_check(store, [(f.name, f.getvalue()) for f in files], options, data.current_user())
     st.session_state[HELD] = (signature, job.id)
     return job
@@ -31,7 +42,7 @@ def adopt(job: Job) -> None:
         st.session_state[HELD] = (None, job.id)
 
 
-def held(store: Store, signature: object, t: dict[str, str]) -> tuple[str, ingest.Checked] | None:
+def held(store: Store, signature: Signature, t: dict[str, str]) -> tuple[str, ingest.Checked] | None:
     """The check job this session waits for or has seen end, with its result once it is there;
     None while it runs, after it failed, or when the upload has changed since."""
     found = st.session_state.get(HELD)
@@ -51,8 +62,10 @@ def held(store: Store, signature: object, t: dict[str, str]) -> tuple[str, inges
 
 
 def forget() -> None:
-    """A check commits once: a refused one must be redone."""
+    """A check commits once: a refused one must be redone. Its files are imported (or about to be):
+    the uploader lets go of them."""
     st.session_state.pop(HELD, None)
+    st.session_state[ROUND] = st.session_state.get(ROUND, 0) + 1
 
 
 def show_report(checked: ingest.Checked, t: dict[str, str]) -> None:
