@@ -30,7 +30,7 @@ def uploader_key() -> str:
 def start(store: Store, files: list, options: ingest.Options, signature: Signature) -> Job:
     """Hand the uploads to a check job; this session then waits for its report. The uploader keeps
     them, so that the user may change an option (the year, say) and check again."""
-    job = work.start_check(store, [(f.name, f.getvalue()) for f in files], options, data.current_user())
+    job = work.start_check(store, [(f.name, f.getbuffer()) for f in files], options, data.current_user())  # no copy
     st.session_state[HELD] = (signature, job.id)
     return job
 

@@ -256,7 +256,7 @@ def latest(root: Path | str) -> Job | None:
 
 # --- starting --------------------------------------------------------------------------------
 def start(store: Store, kind: str, target: str, user: str, title: str, inputs: object = None,
-          files: Sequence[tuple[str, bytes]] = ()) -> Job:
+          files: Sequence[tuple[str, bytes | memoryview]] = ()) -> Job:
     """Start `target` ("module:function", a Work) in a child process; raises JobBusy when another
     job holds the store. `files` (name, content) are written to the job's files/ folder first; a
     work whose inputs are a dict finds its job folder under inputs["folder"]."""

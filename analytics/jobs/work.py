@@ -32,7 +32,7 @@ STAGES = {CHECK: ("check",), IMPORT: ("commit", "train"), TRAIN: ("train",)}  # 
 CHECKED, TABLES = "checked.pkl", "tables.pkl"
 
 
-def start_check(store: Store, uploads: Sequence[tuple[str, bytes]], options: ingest.Options, user: str) -> Job:
+def start_check(store: Store, uploads: Sequence[tuple[str, bytes | memoryview]], options: ingest.Options, user: str) -> Job:
     """Check uploaded files (name, content) in a child process; they are saved in the job's folder
     under a numbered name with their own suffix, and checked under their own names."""
     saved = [(f"{i}{Path(name).suffix.lower()}", content) for i, (name, content) in enumerate(uploads)]
