@@ -7,10 +7,11 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from analytics.data.contract import id_check_digit
+from analytics.data.contract import TABLES, id_check_digit
 from analytics.ingest import pipeline as ingest
-from analytics.ingest.report import MAX_LISTED
-from analytics.ingest.validation import contract_types
+from analytics.ingest.reading import ROW, Sheet
+from analytics.ingest.report import MAX_LISTED, Report
+from analytics.ingest.validation import SRC, Current, Validator, contract_types
 from tests.import_helpers import as_text, check, csv_bytes, one, problems, sample
 
 
@@ -240,3 +241,32 @@ def test_an_unknown_fund_source_is_a_warning_and_counts_as_not_central(tmp_path,
     warning = one(checked, "未知的资金来源", level="警告")
     assert warning["row"] == 5 and warning["value"] == "某某专项资金" and "不计入产业发展资金占比" in warning["reason"]
     assert checked.report.errors == 0
+
+
+def _repeats(table: str, rows: list[tuple]) -> pd.DataFrame:
+    """The duplicates the validator finds in hand-made rows: (key values..., sheet or -1 for a row
+    kept from the current snapshot, row number)."""
+    key = list(TABLES[table].key)
+    frame = pd.DataFrame(rows, columns=[*key, SRC, ROW])
+    validator = Validator(Report(), Current(None, None))
+    validator.sheets = [Sheet("新.csv", "", table, 1, {}, frame.iloc[:0])]
+    validator.duplicates({table: frame})
+    return validator.report.frame()
+
+
+def test_only_new_rows_repeating_a_key_are_duplicates_whichever_row_came_first():
+    found = _repeats("households", [
+        ("H1", 2024, -1, 0), ("H1", 2024, -1, 0),  # kept rows repeating each other: not this import's doing
+        ("H1", 2025, 0, 2), ("H2", 2025, 0, 3),  # new rows of households kept in 2024: no repeat
+        ("H2", 2025, 0, 4),  # repeats row 3 of the import
+        ("H3", 2024, 0, 5),  # repeats nothing: H3 has no kept 2024 row
+    ])
+    assert found[["row", "value"]].values.tolist() == [[4, "H2 / 2025"]]
+    assert "新.csv 第 3 行" in found["reason"].iloc[0]
+
+
+def test_a_new_row_repeating_a_kept_rows_key_says_it_is_in_the_current_data():
+    found = _repeats("projects", [("P1", -1, 0), ("P2", -1, 0), ("P2", 0, 2), ("P3", 0, 3), ("P3", 0, 4)])
+    assert sorted(found["row"]) == [2, 4]
+    reasons = dict(zip(found["row"], found["reason"]))
+    assert "已在当前数据的其他年度中" in reasons[2] and "新.csv 第 3 行" in reasons[4]
