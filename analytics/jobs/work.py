@@ -116,8 +116,8 @@ def commit_import(store: Store, inputs: dict, progress: Progress) -> runner.Then
         raise JobFailed(str(exc), code="stale") from exc
     except (ingest.ImportRefused, StoreError) as exc:
         raise JobFailed(str(exc)) from exc
-    # the training reads the snapshot back: it runs in a fresh image of this process, which the
-    # checked tables and what the commit left in the allocators do not weigh on (0.5 GB at a million)
+    # the training reads the snapshot back, in a fresh image of this process: on top of what the
+    # commit left in the allocators it reached 3,018 MB at a million households, 2,752 MB without
     return runner.Then(f"{__name__}:train_after_import", None, {"snapshot": snapshot})
 
 
