@@ -27,6 +27,7 @@ from ui.nav import PAGES
 from ui.text import common, pick
 
 NOTICE_KEY = "_auth_notice"
+FORM_WIDTH = 600  # px: the sign-in and first-run forms, one line of title at 1024x768
 
 TEXT = {
     "zh": {
@@ -171,7 +172,9 @@ def _notice(t: dict[str, str]) -> None:
 
 
 def _narrow() -> DeltaGenerator:
-    return st.columns([1, 2, 1])[1]
+    """A centred column of at most FORM_WIDTH px (narrower screens get their whole width): a third
+    of a 1024 px projector was too narrow for the page title."""
+    return st.container(horizontal_alignment="center").container(width=FORM_WIDTH)
 
 
 def _sign_in_page() -> None:

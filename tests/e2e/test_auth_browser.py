@@ -150,3 +150,25 @@ def test_wrong_password_gives_the_same_answer_as_an_unknown_name(tab, auth_url, 
     _sign_in(tab, "nobody-here", "definitely-not-it", refused=True)
     second = tab.locator('[data-testid="stAlert"]').inner_text()
     assert "登录失败" in first and first == second
+
+
+LINES = """e => { const r = document.createRange(); r.selectNodeContents(e.querySelector('[data-heading-text]'));
+    return new Set([...r.getClientRects()].map(x => Math.round(x.top))).size; }"""  # a heading's lines of text
+
+
+def test_the_first_run_page_reads_on_a_projector(browser, tmp_path):
+    """On a 1024x768 projector the first-run page's title stands on one line and its form is not a
+    narrow strip (a third of the width made the title three lines)."""
+    (tmp_path / "store").mkdir()
+    with server.serve(tmp_path / "store") as app:
+        ctx, page = new_tab(browser, viewport={"width": 1024, "height": 768})
+        try:
+            goto(page, app.url)
+            title = page.get_by_role("heading", name="首次使用")
+            title.wait_for()
+            lines = title.evaluate(LINES)
+            form = page.locator('[data-testid="stForm"]').bounding_box()
+        finally:
+            ctx.close()
+    assert lines == 1
+    assert form["width"] >= 500, form
