@@ -50,6 +50,8 @@ class Setting:
     low: float | None = None  # allowed range of a number, or of each number in a list
     high: float | None = None
     county: bool = False  # a value each county must confirm for itself after its first real import
+    label: str = ""  # a short Chinese name for pages leaders read (a key such as funds.disbursement_schedule
+    # means nothing in a meeting); every county-owned setting has one
 
     def check(self, value: Any) -> None:
         """Refuse a value of the wrong type or outside its range, naming the key: a typo must not
@@ -101,17 +103,17 @@ def _fits(kind: Kind, value: Any) -> bool:
 DECLARED: tuple[Setting, ...] = (
     Setting("funds.industry_min_share", NUMBER,
             "衔接资金用于产业发展的最低比例(0-1);2022 年要求 55%",
-            unit="比例", low=0, high=1, county=True),
+            unit="比例", low=0, high=1, county=True, label="产业发展资金占比下限"),
     Setting("funds.industry_target_share", NUMBER, "衔接资金用于产业发展的“力争”比例(0-1);2023 年中央一号文件为 60%",
-            unit="比例", low=0, high=1, county=True),
+            unit="比例", low=0, high=1, county=True, label="产业发展资金力争占比"),
     Setting("funds.industry_sources", TEXTS,
             "产业占比规则所统计的“资金来源”(默认只统计中央衔接资金);其他来源及未填来源不计入分子和分母",
-            county=True),
+            county=True, label="计入产业占比的资金来源"),
     Setting("funds.other_sources", TEXTS,
             "其他已知的资金来源(不计入产业占比);导入时不在此列、也不在 funds.industry_sources 中的来源给出警告",
-            county=True),
+            county=True, label="其他资金来源"),
     Setting("funds.industry_categories", TEXTS,
-            "计为产业的项目类别(默认“产业发展”;有的县把“产业配套基础设施”等也计入)", county=True),
+            "计为产业的项目类别(默认“产业发展”;有的县把“产业配套基础设施”等也计入)", county=True, label="产业类项目类别"),
     Setting("map.tile_url", TEXT,
             "底图瓦片地址(内网瓦片服务器);留空则不加载底图,保证不向外网发请求"),
     Setting("map.tile_attribution", TEXT, "底图版权说明,与 map.tile_url 一同使用"),
@@ -144,10 +146,10 @@ DECLARED: tuple[Setting, ...] = (
     Setting("allocation.management_fee_max_share", NUMBER,
             "资金推演:县级预留的“项目管理费”至多占中央衔接资金(funds.industry_sources 所列来源)的比例;"
             "依据《中央财政衔接推进乡村振兴补助资金管理办法》(财农〔2021〕19号)“不超过 1%”,以本省细则为准",
-            unit="比例", low=0, high=0.1, county=True),
+            unit="比例", low=0, high=0.1, county=True, label="项目管理费占比上限"),
     Setting("allocation.reserve_items", MATRIX,
             "资金推演:村级分配前在县级预留的项目及其项目类别,每行 [项目, 类别];默认 小额信贷贴息、雨露计划、"
-            "公益岗位补助、项目管理费", county=True),
+            "公益岗位补助、项目管理费", county=True, label="县级预留项目及其类别"),
     Setting("allocation.factor_weights.poor_people", NUMBER, "因素法权重:脱贫人口",
             unit="权重", low=0),
     Setting("allocation.factor_weights.monitored", NUMBER, "因素法权重:未消除风险的监测户",
@@ -205,12 +207,12 @@ DECLARED: tuple[Setting, ...] = (
             unit="倍", low=0.5, high=3),
     Setting("risk.medical_share_former_poor", NUMBER,
             "规则预警:脱贫户年度合规自付医疗支出超过上年全省农村居民人均可支配收入的该比例即触发",
-            unit="比例", low=0, high=5, county=True),
+            unit="比例", low=0, high=5, county=True, label="脱贫户医疗支出预警比例"),
     Setting("risk.medical_share_others", NUMBER, "规则预警:其他农户医疗支出触发比例,含义同上",
-            unit="比例", low=0, high=5, county=True),
+            unit="比例", low=0, high=5, county=True, label="其他农户医疗支出预警比例"),
     Setting("risk.provincial_rural_income", BY_YEAR,
             "全省农村居民人均可支配收入(元),按统计年份;t 年的医疗支出比较用 t-1 年的数值",
-            unit="元", low=1000, high=100000, county=True),
+            unit="元", low=1000, high=100000, county=True, label="全省农村居民人均可支配收入"),
     Setting("risk.workload", NUMBER, "入户核实工作量:按预测风险排在前该比例(0-1)的农户列入预警名单,基线规则截取同样户数",
             unit="比例", low=0.001, high=1),
     Setting("risk.high_risk_probability", NUMBER, "预测返贫概率达到该值即视为高风险户(监测页与地图)",
@@ -225,7 +227,7 @@ DECLARED: tuple[Setting, ...] = (
     Setting("funds.disbursement_schedule", NUMBERS,
             "衔接资金支出进度要求:当年项目资金到 1-12 月各月末应累计支付的比例(12 个数,0-1);"
             "实施中项目低于截至月份的要求即标记“进度滞后”",
-            unit="比例", low=0, high=1, county=True),
+            unit="比例", low=0, high=1, county=True, label="资金支出序时进度"),
     Setting("funds.scale_flag_ratio", NUMBER,
             "项目资金超过所在村(或乡镇)其他年份年度资金中位数的该倍数时,标记“超出本村常规规模”",
             unit="倍", low=1, high=100),
@@ -298,9 +300,9 @@ DECLARED: tuple[Setting, ...] = (
             "数据管理页启动的导入和模型训练在子进程中运行,该子进程可用的内存上限(MB);超过即中止并提示,服务器不受影响",
             unit="MB", low=1000, high=262144),
     Setting("ledger.plan_start", INTEGER, "任务台账:方案执行期的第一个月(年月,如 202101);早于它的进展报告被拒绝",
-            unit="年月", low=200001, high=209912, county=True),
+            unit="年月", low=200001, high=209912, county=True, label="方案执行期起始月"),
     Setting("ledger.plan_end", INTEGER, "任务台账:方案执行期的最后一个月(年月);晚于它的进展报告与完成时限被拒绝",
-            unit="年月", low=200001, high=209912, county=True),
+            unit="年月", low=200001, high=209912, county=True, label="方案执行期结束月"),
     Setting("ledger.amber_behind_points", NUMBER,
             "任务台账:有完成时限的任务,报告进度落后按时间应达进度超过该百分点即为黄色",
             unit="百分点", low=0, high=100),
@@ -346,28 +348,11 @@ def load(path: Path = SETTINGS_FILE) -> dict[str, Any]:
 
 BY_KEY: dict[str, Setting] = {s.key: s for s in DECLARED}
 
-# Short Chinese names of the settings that pages for leaders mention (a key such as
-# funds.disbursement_schedule means nothing in a meeting): every county-owned setting has one.
-LABELS: dict[str, str] = {
-    "funds.industry_min_share": "产业发展资金占比下限",
-    "funds.industry_target_share": "产业发展资金力争占比",
-    "funds.industry_sources": "计入产业占比的资金来源",
-    "funds.other_sources": "其他资金来源",
-    "funds.industry_categories": "产业类项目类别",
-    "risk.medical_share_former_poor": "脱贫户医疗支出预警比例",
-    "risk.medical_share_others": "其他农户医疗支出预警比例",
-    "risk.provincial_rural_income": "全省农村居民人均可支配收入",
-    "funds.disbursement_schedule": "资金支出序时进度",
-    "ledger.plan_start": "方案执行期起始月",
-    "ledger.plan_end": "方案执行期结束月",
-    "allocation.management_fee_max_share": "项目管理费占比上限",
-    "allocation.reserve_items": "县级预留项目及其类别",
-}
-
 
 def label(key: str) -> str:
     """A setting's short Chinese name for pages outside the admin and model pages (the key where none)."""
-    return LABELS.get(key, key)
+    found = BY_KEY.get(key)
+    return found.label if found is not None and found.label else key
 
 
 _overlay: dict[str, Any] = {}  # the county's own values, over the shipped defaults (see `use`)
