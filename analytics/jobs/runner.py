@@ -107,7 +107,7 @@ def _now() -> str:
 
 
 # --- status ----------------------------------------------------------------------------------
-def _private(path: Path, mode: str = "w"):
+def private_file(path: Path, mode: str = "w"):
     """A new file only the service account may read, whatever the umask (a job holds names)."""
     flags = os.O_CREAT | os.O_WRONLY | os.O_TRUNC
     return os.fdopen(os.open(path, flags, 0o600), mode, **({} if "b" in mode else {"encoding": "utf-8"}))
@@ -116,7 +116,7 @@ def _private(path: Path, mode: str = "w"):
 def _write_json(path: Path, value: dict) -> None:
     """Whole or not at all: a reader in another process never sees half a file."""
     tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:6]}")
-    with _private(tmp) as fh:
+    with private_file(tmp) as fh:
         json.dump(value, fh, ensure_ascii=False)
     os.replace(tmp, path)
 
@@ -276,12 +276,12 @@ def start(store: Store, kind: str, target: str, user: str, title: str, inputs: o
         if files:
             (folder / "files").mkdir(mode=0o700)
         for name, content in files:
-            with _private(folder / "files" / name, "wb") as fh:
+            with private_file(folder / "files" / name, "wb") as fh:
                 fh.write(content)
-        with _private(folder / "spec.pkl", "wb") as fh:  # the settings in force here, county values included
+        with private_file(folder / "spec.pkl", "wb") as fh:  # the settings in force here, county values included
             pickle.dump({"target": target, "store": str(store.root), "inputs": inputs,
                          "settings": settings.in_force(), "memory_mb": memory_mb}, fh, protocol=5)
-        with _private(folder / "log.txt", "wb") as log:
+        with private_file(folder / "log.txt", "wb") as log:
             child = subprocess.Popen([sys.executable, "-m", "analytics.jobs", str(folder)], cwd=PACKAGE_ROOT,
                                      stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
                                      start_new_session=True)  # a server restart does not cut an import short
@@ -355,7 +355,7 @@ def _go_on(folder: Path, spec: dict, then: Then) -> NoReturn:
     """Hand on to `then.target` in a fresh image of this process: the spec of the next stage is
     written as the starter wrote the first, and the process execs itself. Never returns (an exec
     runs no `finally`: the lock stays held by this pid)."""
-    with _private(folder / "spec.pkl", "wb") as fh:
+    with private_file(folder / "spec.pkl", "wb") as fh:
         pickle.dump({**spec, "target": then.target, "inputs": then.inputs, "peak_mb": _peak_mb(spec.get("peak_mb", 0.0)),
                      "result": {**spec.get("result", {}), **then.result}}, fh, protocol=5)
     sys.stdout.flush()

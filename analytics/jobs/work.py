@@ -9,7 +9,6 @@ and the import job reads the tables from disk; all private, the tables removed o
 
 from __future__ import annotations
 
-import os
 import pickle
 from collections.abc import Sequence
 from dataclasses import replace
@@ -56,7 +55,7 @@ def check_upload(store: Store, inputs: dict, progress: Progress) -> dict:
 
 
 def _write(path: Path, value: object) -> None:
-    with os.fdopen(os.open(path, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600), "wb") as fh:
+    with runner.private_file(path, "wb") as fh:
         pickle.dump(value, fh, protocol=5)
 
 
@@ -64,7 +63,7 @@ def _write_tables(path: Path, tables: dict[str, pd.DataFrame]) -> None:
     """The tables a column at a time, each its own pickle: one pickle of a frame keeps a copy of
     every text column until it ends (0.8 GB at a million households), and Parquet read back
     held 1.2 GB more than the frame it gave."""
-    with os.fdopen(os.open(path, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600), "wb") as fh:
+    with runner.private_file(path, "wb") as fh:
         for name, frame in tables.items():
             whole = isinstance(frame, gpd.GeoDataFrame)  # boundaries: a few hundred rows
             pickle.dump((name, whole, frame if whole else list(frame.columns)), fh, protocol=5)
